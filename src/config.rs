@@ -1,0 +1,459 @@
+//! The `[preprocessor.tdd]` table and the parts of the book configuration the
+//! preprocessor reads (`book.src`, `output.html` Markdown options).
+//!
+//! The configuration arrives as JSON (inside the preprocessor context) or as
+//! TOML (when the command line loads `book.toml`); both are turned into a
+//! [`serde_json::Value`] first and read leniently: keys of other tools never
+//! matter, while our own table is checked strictly.
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Level, Lint, LintLevels, closest};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// The default status vocabulary, in order.
+pub const DEFAULT_STATUSES: &[&str] = &[
+    "Draft",
+    "In Review",
+    "Approved",
+    "Implemented",
+    "Superseded",
+    "Rejected",
+    "Deprecated",
+];
+
+/// Statuses in which leftover placeholders are reported, by default.
+pub const DEFAULT_FINAL_STATUSES: &[&str] = &["Approved", "Implemented"];
+
+/// The default heading of the appended backlinks list.
+pub const DEFAULT_BACKLINKS_HEADING: &str = "Technical Designs";
+
+/// Keys of our table that mdBook itself reads; accepted and ignored.
+const MDBOOK_KEYS: &[&str] = &["command", "before", "after", "renderers", "optional"];
+
+/// Keys of our table that this preprocessor reads.
+pub const KEYS: &[&str] = &[
+    "template",
+    "statuses",
+    "final-statuses",
+    "backlinks",
+    "backlinks-heading",
+    "tdd-paths",
+    "prd-paths",
+    "strict",
+    "lints",
+];
+
+/// Markdown extensions enabled by mdBook's HTML renderer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarkdownOptions {
+    /// `output.html.smart-punctuation` (or the older `curly-quotes`).
+    pub smart_punctuation: bool,
+    /// `output.html.definition-lists` (mdBook 0.5).
+    pub definition_lists: bool,
+    /// `output.html.admonitions` (mdBook 0.5).
+    pub admonitions: bool,
+}
+
+impl Default for MarkdownOptions {
+    fn default() -> Self {
+        MarkdownOptions {
+            smart_punctuation: true,
+            definition_lists: true,
+            admonitions: true,
+        }
+    }
+}
+
+impl MarkdownOptions {
+    /// The defaults of mdBook 0.4, which knew neither definition lists nor
+    /// admonitions and had smart punctuation off.
+    pub fn mdbook_04() -> Self {
+        MarkdownOptions {
+            smart_punctuation: false,
+            definition_lists: false,
+            admonitions: false,
+        }
+    }
+}
+
+/// A path pattern from `tdd-paths` or `prd-paths`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathGlob {
+    /// The pattern as written.
+    pub source: String,
+    pattern: glob::Pattern,
+}
+
+impl PathGlob {
+    /// Whether a chapter path (relative to the src dir, `/`-separated) matches.
+    pub fn matches(&self, path: &str) -> bool {
+        let opts = glob::MatchOptions {
+            case_sensitive: true,
+            require_literal_separator: true,
+            require_literal_leading_dot: false,
+        };
+        self.pattern.matches_with(path, opts)
+    }
+}
+
+/// The preprocessor's configuration, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The book's source directory, relative to the book root.
+    pub src: PathBuf,
+    /// Markdown options used to parse chapters.
+    pub markdown: MarkdownOptions,
+    /// Template file relative to the book root; `None` for the built-in one.
+    pub template: Option<String>,
+    /// The status vocabulary, in order.
+    pub statuses: Vec<String>,
+    /// Statuses in which placeholders are reported.
+    pub final_statuses: Vec<String>,
+    /// Append the backlinks list to PRD chapters.
+    pub backlinks: bool,
+    /// Heading of the appended backlinks list.
+    pub backlinks_heading: String,
+    /// Chapters whose path matches are TDDs.
+    pub tdd_paths: Vec<PathGlob>,
+    /// Chapters whose path matches are PRDs.
+    pub prd_paths: Vec<PathGlob>,
+    /// Lint levels, including `strict`.
+    pub lints: LintLevels,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            src: PathBuf::from("src"),
+            markdown: MarkdownOptions::default(),
+            template: None,
+            statuses: DEFAULT_STATUSES.iter().map(|s| s.to_string()).collect(),
+            final_statuses: DEFAULT_FINAL_STATUSES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            backlinks: true,
+            backlinks_heading: DEFAULT_BACKLINKS_HEADING.to_string(),
+            tdd_paths: Vec::new(),
+            prd_paths: Vec::new(),
+            lints: LintLevels::default(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads the configuration from the whole book configuration.
+    ///
+    /// `legacy` selects mdBook 0.4's Markdown defaults. Problems are pushed to
+    /// `diags`; the returned configuration uses defaults where a value was bad.
+    pub fn from_book_config(book_config: &Value, legacy: bool, diags: &mut Diagnostics) -> Config {
+        let mut cfg = Config::default();
+        if let Some(src) = book_config.pointer("/book/src").and_then(Value::as_str) {
+            cfg.src = PathBuf::from(src);
+        }
+        cfg.markdown = markdown_options(book_config.pointer("/output/html"), legacy);
+        if let Some(table) = book_config.pointer("/preprocessor/tdd") {
+            cfg.read_table(table, diags);
+        }
+        cfg
+    }
+
+    /// Whether `status` (already normalized) is final.
+    pub fn is_final(&self, status: &str) -> bool {
+        self.final_statuses
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(status))
+    }
+
+    /// The vocabulary spelling of a status, matched case-insensitively and
+    /// ignoring surrounding white space and emphasis; `None` if unknown.
+    pub fn normalize_status(&self, status: &str) -> Option<&str> {
+        let wanted = status
+            .trim()
+            .trim_matches(|c| c == '*' || c == '_' || c == '`');
+        let wanted = wanted.trim();
+        self.statuses
+            .iter()
+            .find(|s| s.eq_ignore_ascii_case(wanted))
+            .map(String::as_str)
+    }
+
+    /// Position of a status in the vocabulary (for sorting).
+    pub fn status_rank(&self, status: &str) -> Option<usize> {
+        self.statuses
+            .iter()
+            .position(|s| s.eq_ignore_ascii_case(status))
+    }
+
+    fn read_table(&mut self, table: &Value, diags: &mut Diagnostics) {
+        let Some(map) = table.as_object() else {
+            diags.push(bad_config("`[preprocessor.tdd]` must be a table"));
+            return;
+        };
+        let mut overrides = BTreeMap::new();
+        let mut strict = false;
+        for (key, value) in map {
+            match key.as_str() {
+                "template" => {
+                    if let Some(s) = expect_str(key, value, diags) {
+                        self.template = Some(s.to_string());
+                    }
+                }
+                "statuses" => {
+                    if let Some(list) = expect_str_list(key, value, diags) {
+                        if list.is_empty() {
+                            diags.push(bad_config("`statuses` must name at least one status"));
+                        } else {
+                            self.statuses = list;
+                        }
+                    }
+                }
+                "final-statuses" => {
+                    if let Some(list) = expect_str_list(key, value, diags) {
+                        self.final_statuses = list;
+                    }
+                }
+                "backlinks" => {
+                    if let Some(b) = expect_bool(key, value, diags) {
+                        self.backlinks = b;
+                    }
+                }
+                "backlinks-heading" => {
+                    if let Some(s) = expect_str(key, value, diags) {
+                        self.backlinks_heading = s.to_string();
+                    }
+                }
+                "tdd-paths" | "prd-paths" => {
+                    if let Some(list) = expect_str_list(key, value, diags) {
+                        let globs = list
+                            .into_iter()
+                            .filter_map(|source| match glob::Pattern::new(&source) {
+                                Ok(pattern) => Some(PathGlob { source, pattern }),
+                                Err(e) => {
+                                    diags.push(bad_config(format!(
+                                        "`{key}`: `{source}` is not a valid glob: {e}"
+                                    )));
+                                    None
+                                }
+                            })
+                            .collect();
+                        if key == "tdd-paths" {
+                            self.tdd_paths = globs;
+                        } else {
+                            self.prd_paths = globs;
+                        }
+                    }
+                }
+                "strict" => {
+                    if let Some(b) = expect_bool(key, value, diags) {
+                        strict = b;
+                    }
+                }
+                "lints" => read_lints(value, &mut overrides, diags),
+                k if MDBOOK_KEYS.contains(&k) => {}
+                other => {
+                    let mut d =
+                        bad_config(format!("unknown key `{other}` in `[preprocessor.tdd]`"));
+                    if let Some(c) = closest(other, KEYS.iter().copied()) {
+                        d = d.help(format!("did you mean `{c}`?"));
+                    }
+                    diags.push(d.note(format!("valid keys: {}", KEYS.join(", "))));
+                }
+            }
+        }
+        // Every final status must be part of the vocabulary.
+        let mut finals = Vec::new();
+        for f in std::mem::take(&mut self.final_statuses) {
+            match self.normalize_status(&f) {
+                Some(s) => finals.push(s.to_string()),
+                None => diags.push(
+                    bad_config(format!("`final-statuses`: `{f}` is not in `statuses`"))
+                        .note(format!("statuses: {}", self.statuses.join(", "))),
+                ),
+            }
+        }
+        self.final_statuses = finals;
+        self.lints = LintLevels::new(overrides, strict);
+    }
+}
+
+fn markdown_options(html: Option<&Value>, legacy: bool) -> MarkdownOptions {
+    let mut opts = if legacy {
+        MarkdownOptions::mdbook_04()
+    } else {
+        MarkdownOptions::default()
+    };
+    let Some(html) = html else { return opts };
+    let flag = |key: &str| html.get(key).and_then(Value::as_bool);
+    if let Some(b) = flag("smart-punctuation").or_else(|| flag("curly-quotes")) {
+        opts.smart_punctuation = b;
+    }
+    if !legacy {
+        if let Some(b) = flag("definition-lists") {
+            opts.definition_lists = b;
+        }
+        if let Some(b) = flag("admonitions") {
+            opts.admonitions = b;
+        }
+    }
+    opts
+}
+
+fn read_lints(value: &Value, overrides: &mut BTreeMap<Lint, Level>, diags: &mut Diagnostics) {
+    let Some(map) = value.as_object() else {
+        diags.push(bad_config(
+            "`lints` must be a table of lint name = \"allow\" | \"warn\" | \"deny\"",
+        ));
+        return;
+    };
+    for (name, level) in map {
+        let Some(lint) = Lint::from_name(name) else {
+            let mut d = bad_config(format!(
+                "unknown lint `{name}` in `[preprocessor.tdd.lints]`"
+            ));
+            if let Some(c) = closest(name, Lint::ALL.iter().map(|l| l.name())) {
+                d = d.help(format!("did you mean `{c}`?"));
+            }
+            let names: Vec<&str> = Lint::ALL
+                .iter()
+                .filter(|l| l.is_configurable())
+                .map(|l| l.name())
+                .collect();
+            diags.push(d.note(format!("lints: {}", names.join(", "))));
+            continue;
+        };
+        let parsed = match level.as_str() {
+            Some("allow") => Some(Level::Allow),
+            Some("warn") => Some(Level::Warning),
+            Some("deny") => Some(Level::Error),
+            _ => None,
+        };
+        match parsed {
+            None => diags.push(bad_config(format!(
+                "lint `{name}`: level must be \"allow\", \"warn\" or \"deny\", not {level}"
+            ))),
+            Some(_) if !lint.is_configurable() => diags.push(bad_config(format!(
+                "lint `{name}` reports unusable input and cannot be configured"
+            ))),
+            Some(l) => {
+                overrides.insert(lint, l);
+            }
+        }
+    }
+}
+
+fn bad_config(message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(Lint::BadConfig, message).at(crate::diagnostic::Location {
+        file: "book.toml".into(),
+        line: 0,
+        column: 0,
+    })
+}
+
+fn type_error(key: &str, wanted: &str, value: &Value) -> Diagnostic {
+    bad_config(format!(
+        "`[preprocessor.tdd]` key `{key}` must be {wanted}, not {value}"
+    ))
+}
+
+fn expect_str<'v>(key: &str, value: &'v Value, diags: &mut Diagnostics) -> Option<&'v str> {
+    let s = value.as_str();
+    if s.is_none() {
+        diags.push(type_error(key, "a string", value));
+    }
+    s
+}
+
+fn expect_bool(key: &str, value: &Value, diags: &mut Diagnostics) -> Option<bool> {
+    let b = value.as_bool();
+    if b.is_none() {
+        diags.push(type_error(key, "true or false", value));
+    }
+    b
+}
+
+fn expect_str_list(key: &str, value: &Value, diags: &mut Diagnostics) -> Option<Vec<String>> {
+    let list: Option<Vec<String>> = value
+        .as_array()
+        .and_then(|a| a.iter().map(|v| v.as_str().map(str::to_string)).collect());
+    if list.is_none() {
+        diags.push(type_error(key, "a list of strings", value));
+    }
+    list
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn read(v: Value) -> (Config, Diagnostics) {
+        let mut d = Diagnostics::new();
+        let c = Config::from_book_config(&v, false, &mut d);
+        (c, d)
+    }
+
+    #[test]
+    fn defaults_without_table() {
+        let (c, d) = read(json!({"book": {"title": "x", "multilingual": false}}));
+        assert!(d.is_empty());
+        assert_eq!(c, Config::default());
+    }
+
+    #[test]
+    fn reads_every_key() {
+        let (c, d) = read(json!({
+            "book": {"src": "docs"},
+            "output": {"html": {"smart-punctuation": false, "admonitions": false}},
+            "preprocessor": {"tdd": {
+                "command": "mdbook-tdd", "after": ["links"],
+                "template": "templates/tdd.md",
+                "statuses": ["Draft", "Final"],
+                "final-statuses": ["final"],
+                "backlinks": false,
+                "backlinks-heading": "Designs",
+                "tdd-paths": ["tdd/**/*.md"],
+                "strict": true,
+                "lints": {"missing-prd": "allow"}
+            }}
+        }));
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.src, PathBuf::from("docs"));
+        assert!(!c.markdown.smart_punctuation && !c.markdown.admonitions);
+        assert!(c.markdown.definition_lists);
+        assert_eq!(c.final_statuses, vec!["Final".to_string()]);
+        assert!(c.tdd_paths[0].matches("tdd/a/b.md"));
+        assert!(!c.tdd_paths[0].matches("prd/b.md"));
+        assert_eq!(c.lints.level(Lint::MissingPrd), Level::Allow);
+        assert_eq!(c.lints.level(Lint::UnknownStatus), Level::Error);
+    }
+
+    #[test]
+    fn unknown_key_names_valid_keys() {
+        let (_, d) = read(json!({"preprocessor": {"tdd": {"backlink": true}}}));
+        let d: Vec<_> = d.into_vec();
+        assert_eq!(d.len(), 1);
+        let text = d[0].to_string();
+        assert!(text.contains("unknown key `backlink`"), "{text}");
+        assert!(text.contains("did you mean `backlinks`?"), "{text}");
+        assert!(text.contains("valid keys: template"), "{text}");
+    }
+
+    #[test]
+    fn bad_types_and_lints() {
+        let (_, d) = read(json!({"preprocessor": {"tdd": {
+            "backlinks": "yes", "statuses": [1], "lints": {"missing-prd": "loud", "nope": "allow"}
+        }}}));
+        assert_eq!(d.len(), 4, "{d:?}");
+        assert!(d.iter().all(|d| d.lint == Lint::BadConfig));
+    }
+
+    #[test]
+    fn statuses_normalize() {
+        let c = Config::default();
+        assert_eq!(c.normalize_status(" in review "), Some("In Review"));
+        assert_eq!(c.normalize_status("**APPROVED**"), Some("Approved"));
+        assert_eq!(c.normalize_status("Done"), None);
+    }
+}

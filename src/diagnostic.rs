@@ -1,0 +1,477 @@
+//! Diagnostics: stable lint names, levels, locations, and their rendering.
+//!
+//! Every problem a run finds becomes a [`Diagnostic`]. They are collected in a
+//! [`Diagnostics`] sink for the whole run and reported together at the end, in
+//! the style of rustc:
+//!
+//! ```text
+//! warning[broken-prd-link]: Source PRD does not resolve to a chapter of this book: ../prd/paymnts.md
+//!   --> src/tdd/payments.md:6:17
+//! ```
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Not reported at all.
+    Allow,
+    /// Reported; the build goes on.
+    Warning,
+    /// Reported; the build fails and no book is written.
+    Error,
+}
+
+impl Level {
+    /// The word used in reports (`warning`, `error`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Allow => "allow",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+macro_rules! lints {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $level:ident; )*) => {
+        /// A stable name for a kind of problem.
+        ///
+        /// Each lint has a default [`Level`]; `[preprocessor.tdd.lints]` can
+        /// change it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Lint {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Lint {
+            /// Every lint, in declaration order.
+            pub const ALL: &'static [Lint] = &[ $( Lint::$variant, )* ];
+
+            /// The lint's stable name, as used in reports and configuration.
+            pub fn name(self) -> &'static str {
+                match self { $( Lint::$variant => $name, )* }
+            }
+
+            /// The level the lint has unless configured otherwise.
+            pub fn default_level(self) -> Level {
+                match self { $( Lint::$variant => Level::$level, )* }
+            }
+        }
+    };
+}
+
+lints! {
+    /// Malformed input JSON, unreadable stdin: nothing can be processed.
+    BadInput = "bad-input", Error;
+    /// `[preprocessor.tdd]` holds an unknown key or a value of the wrong type.
+    BadConfig = "bad-config", Error;
+    /// A directive with our prefix whose name is not known.
+    UnknownDirective = "unknown-directive", Error;
+    /// A directive whose syntax is broken (no closing `}}`, a stray token).
+    MalformedDirective = "malformed-directive", Error;
+    /// An argument that the directive does not take, or a bad value.
+    BadArgument = "bad-argument", Error;
+    /// A block directive that shares its paragraph with other text.
+    DirectiveNotAlone = "directive-not-alone", Error;
+    /// More than one `{{#tdd-skeleton}}` in a chapter.
+    DuplicateSkeleton = "duplicate-skeleton", Error;
+    /// A template file that cannot be found or read.
+    TemplateNotFound = "template-not-found", Error;
+    /// A template that can be read but is not usable (empty, no sections).
+    BadTemplate = "bad-template", Error;
+    /// A TDD's Source PRD does not resolve to a chapter of the book.
+    BrokenPrdLink = "broken-prd-link", Warning;
+    /// A TDD without a Source PRD.
+    MissingPrd = "missing-prd", Warning;
+    /// A status outside the configured vocabulary.
+    UnknownStatus = "unknown-status", Warning;
+    /// Template placeholders or guidance left in a TDD in a final status.
+    PlaceholderInFinal = "placeholder-in-final", Warning;
+}
+
+impl Lint {
+    /// Looks a lint up by its stable name.
+    pub fn from_name(name: &str) -> Option<Lint> {
+        Lint::ALL.iter().copied().find(|l| l.name() == name)
+    }
+
+    /// Whether the level of this lint may be changed by configuration.
+    ///
+    /// Errors about the input itself (bad JSON, bad configuration, a missing
+    /// template) cannot be silenced.
+    pub fn is_configurable(self) -> bool {
+        !matches!(
+            self,
+            Lint::BadInput | Lint::BadConfig | Lint::TemplateNotFound | Lint::BadTemplate
+        )
+    }
+}
+
+impl fmt::Display for Lint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Where a diagnostic points: a file, and a 1-based line and column.
+///
+/// The column counts characters, not bytes, as rustc does.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Location {
+    /// The file, relative to the book root (`src/tdd/payments.md`).
+    pub file: String,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column in characters; 0 when unknown.
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (0, _) => write!(f, "{}", self.file),
+            (l, 0) => write!(f, "{}:{l}", self.file),
+            (l, c) => write!(f, "{}:{l}:{c}", self.file),
+        }
+    }
+}
+
+/// One problem found in a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The kind of problem.
+    pub lint: Lint,
+    /// Its level after configuration was applied.
+    pub level: Level,
+    /// One line saying what is wrong.
+    pub message: String,
+    /// Where; `None` for problems without a place (bad input JSON).
+    pub location: Option<Location>,
+    /// Further lines (`help: ...`, `note: ...`).
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic at the lint's default level.
+    pub fn new(lint: Lint, message: impl Into<String>) -> Self {
+        Diagnostic {
+            lint,
+            level: lint.default_level(),
+            message: message.into(),
+            location: None,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Sets the location.
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// Adds a `help:` line.
+    pub fn help(mut self, text: impl Into<String>) -> Self {
+        self.notes.push(format!("help: {}", text.into()));
+        self
+    }
+
+    /// Adds a `note:` line.
+    pub fn note(mut self, text: impl Into<String>) -> Self {
+        self.notes.push(format!("note: {}", text.into()));
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// The human, rustc-like form (without colour).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}[{}]: {}", self.level, self.lint, self.message)?;
+        if let Some(loc) = &self.location {
+            write!(f, "\n  --> {loc}")?;
+        }
+        for note in &self.notes {
+            write!(f, "\n   = {note}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Lint levels in force for a run: defaults, overrides and `strict`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LintLevels {
+    overrides: BTreeMap<Lint, Level>,
+    strict: bool,
+}
+
+impl LintLevels {
+    /// Levels with the given overrides; `strict` turns warnings into errors.
+    pub fn new(overrides: BTreeMap<Lint, Level>, strict: bool) -> Self {
+        LintLevels { overrides, strict }
+    }
+
+    /// Whether warnings become errors.
+    pub fn strict(&self) -> bool {
+        self.strict
+    }
+
+    /// Turns `strict` on or off.
+    pub fn set_strict(&mut self, strict: bool) {
+        self.strict = strict;
+    }
+
+    /// The level a lint has in this run.
+    pub fn level(&self, lint: Lint) -> Level {
+        let level = if lint.is_configurable() {
+            self.overrides
+                .get(&lint)
+                .copied()
+                .unwrap_or(lint.default_level())
+        } else {
+            lint.default_level()
+        };
+        if self.strict && level == Level::Warning {
+            Level::Error
+        } else {
+            level
+        }
+    }
+}
+
+/// The diagnostics of one run, in the order they were found.
+#[derive(Debug, Clone, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// An empty collection.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a diagnostic as it is (its level already decided).
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        if diagnostic.level != Level::Allow {
+            self.items.push(diagnostic);
+        }
+    }
+
+    /// Adds every diagnostic of another collection.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    /// Applies the run's lint levels to every diagnostic, dropping allowed ones.
+    pub fn apply_levels(&mut self, levels: &LintLevels) {
+        for d in &mut self.items {
+            d.level = levels.level(d.lint);
+        }
+        self.items.retain(|d| d.level != Level::Allow);
+    }
+
+    /// Sorts by file, line and column (diagnostics without a place first),
+    /// keeping the order of discovery among equals.
+    pub fn sort(&mut self) {
+        self.items.sort_by(|a, b| a.location.cmp(&b.location));
+    }
+
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.level == Level::Error)
+    }
+
+    /// Number of diagnostics at `level`.
+    pub fn count(&self, level: Level) -> usize {
+        self.items.iter().filter(|d| d.level == level).count()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Number of diagnostics.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// The diagnostics, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.items.iter()
+    }
+
+    /// Consumes the collection.
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+
+    /// One summary line, such as `2 errors, 1 warning`; empty if there is nothing.
+    pub fn summary(&self) -> String {
+        let plural = |n: usize, word: &str| {
+            if n == 1 {
+                format!("{n} {word}")
+            } else {
+                format!("{n} {word}s")
+            }
+        };
+        let errors = self.count(Level::Error);
+        let warnings = self.count(Level::Warning);
+        match (errors, warnings) {
+            (0, 0) => String::new(),
+            (e, 0) => plural(e, "error"),
+            (0, w) => plural(w, "warning"),
+            (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+        }
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+/// Maps byte offsets of a text to 1-based lines and character columns.
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Indexes `text`.
+    pub fn new(text: &'a str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { text, line_starts }
+    }
+
+    /// The 1-based line and column of byte `offset` (clamped to the text).
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line];
+        let mut end = offset;
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let mut col = self.text[start..end].chars().count() + 1;
+        // A byte-order mark is not a column.
+        if line == 0 && self.text.starts_with('\u{feff}') && end > 0 {
+            col -= 1;
+        }
+        (line + 1, col)
+    }
+}
+
+/// The closest candidate to `word` by edit distance, if it is close enough to
+/// be a plausible typo.
+pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let word = word.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&word, &c.to_ascii_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.chars().count().max(3) / 2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Damerau–Levenshtein distance (optimal string alignment) over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=m {
+        d[0][j] = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[n][m]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_like_rustc() {
+        let d = Diagnostic::new(Lint::BrokenPrdLink, "Source PRD does not resolve").at(Location {
+            file: "src/tdd/payments.md".into(),
+            line: 6,
+            column: 17,
+        });
+        assert_eq!(
+            d.to_string(),
+            "warning[broken-prd-link]: Source PRD does not resolve\n  --> src/tdd/payments.md:6:17"
+        );
+    }
+
+    #[test]
+    fn levels_obey_overrides_and_strict() {
+        let mut o = BTreeMap::new();
+        o.insert(Lint::MissingPrd, Level::Allow);
+        o.insert(Lint::BadConfig, Level::Allow);
+        let mut levels = LintLevels::new(o, false);
+        assert_eq!(levels.level(Lint::MissingPrd), Level::Allow);
+        assert_eq!(levels.level(Lint::BadConfig), Level::Error);
+        assert_eq!(levels.level(Lint::UnknownStatus), Level::Warning);
+        levels.set_strict(true);
+        assert_eq!(levels.level(Lint::UnknownStatus), Level::Error);
+        assert_eq!(levels.level(Lint::MissingPrd), Level::Allow);
+    }
+
+    #[test]
+    fn line_index_counts_characters() {
+        let text = "ab\nçé{x}\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(0), (1, 1));
+        assert_eq!(idx.line_col(3), (2, 1));
+        assert_eq!(idx.line_col(text.find('{').unwrap()), (2, 3));
+        assert_eq!(idx.line_col(text.len()), (3, 1));
+    }
+
+    #[test]
+    fn closest_names_typos() {
+        let names = ["tdd-status", "tdd-skeleton", "prd-status"];
+        assert_eq!(closest("tdd-stauts", names), Some("tdd-status"));
+        assert_eq!(closest("tdd-skelton", names), Some("tdd-skeleton"));
+        assert_eq!(closest("zzz", names), None);
+    }
+}

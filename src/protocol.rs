@@ -1,0 +1,195 @@
+//! The preprocessor protocol: the `[context, book]` JSON that mdBook writes to
+//! a preprocessor's stdin, and the book JSON it expects back.
+//!
+//! One binary serves mdBook 0.5 (`{"items": [...]}`) and 0.4
+//! (`{"sections": [...], "__non_exhaustive": null}`); the answer has the shape
+//! of the question. The context is read leniently: the configuration is kept
+//! as a JSON value, so keys of other tools or future mdBook versions never
+//! make the preprocessor fail.
+
+use mdbook_preprocessor::book::{Book, BookItem};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// The range of mdBook versions this preprocessor is tested with.
+pub const SUPPORTED_MDBOOK: &str = ">=0.4.21, <0.6.0";
+
+/// The JSON shape of the book, which differs between mdBook 0.4 and 0.5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BookShape {
+    /// mdBook 0.5: `{"items": [...]}`.
+    #[default]
+    Items,
+    /// mdBook 0.4: `{"sections": [...], "__non_exhaustive": null}`.
+    Sections,
+}
+
+/// What mdBook tells a preprocessor about the build.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Context {
+    /// The book root (the directory holding `book.toml`).
+    pub root: PathBuf,
+    /// The whole book configuration, as JSON.
+    pub config: Value,
+    /// The renderer the book is being built for (`html`, `markdown`, ...).
+    pub renderer: String,
+    /// The calling mdBook's version.
+    pub mdbook_version: String,
+}
+
+impl Context {
+    /// Whether the caller is mdBook 0.4 (or a context without a version).
+    pub fn is_legacy(&self) -> bool {
+        semver::Version::parse(&self.mdbook_version)
+            .map(|v| v.major == 0 && v.minor < 5)
+            .unwrap_or(false)
+    }
+
+    /// A warning if the calling mdBook lies outside the tested range.
+    pub fn version_warning(&self) -> Option<String> {
+        let req = semver::VersionReq::parse(SUPPORTED_MDBOOK).ok()?;
+        match semver::Version::parse(&self.mdbook_version) {
+            Ok(v) if req.matches(&v) => None,
+            Ok(v) => Some(format!(
+                "mdbook-tdd is tested with mdBook {SUPPORTED_MDBOOK}, but is being called by mdBook {v}; carrying on"
+            )),
+            Err(_) => Some(format!(
+                "mdbook-tdd cannot read the mdBook version `{}` of the context; carrying on",
+                self.mdbook_version
+            )),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct WireContext {
+    #[serde(default)]
+    root: PathBuf,
+    #[serde(default)]
+    config: Value,
+    #[serde(default)]
+    renderer: String,
+    #[serde(default)]
+    mdbook_version: String,
+}
+
+#[derive(Deserialize)]
+struct WireBook {
+    items: Option<Vec<BookItem>>,
+    sections: Option<Vec<BookItem>>,
+}
+
+#[derive(Serialize)]
+struct LegacyBook<'a> {
+    sections: &'a [BookItem],
+    __non_exhaustive: (),
+}
+
+/// A parsed preprocessor input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    /// The build context.
+    pub context: Context,
+    /// The book.
+    pub book: Book,
+    /// The JSON shape the book came in.
+    pub shape: BookShape,
+}
+
+/// Why the input could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// The bytes are not the JSON that mdBook sends.
+    #[error("malformed input JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The book object has neither `items` nor `sections`.
+    #[error(
+        "malformed input JSON: the book has neither `items` (mdBook 0.5) nor `sections` (mdBook 0.4)"
+    )]
+    NoItems,
+}
+
+/// Parses the `[context, book]` array mdBook writes to stdin.
+pub fn parse_input(bytes: &[u8]) -> Result<Input, InputError> {
+    let (ctx, book): (WireContext, WireBook) = serde_json::from_slice(bytes)?;
+    let (items, shape) = match (book.items, book.sections) {
+        (Some(items), _) => (items, BookShape::Items),
+        (None, Some(sections)) => (sections, BookShape::Sections),
+        (None, None) => return Err(InputError::NoItems),
+    };
+    Ok(Input {
+        context: Context {
+            root: ctx.root,
+            config: ctx.config,
+            renderer: ctx.renderer,
+            mdbook_version: ctx.mdbook_version,
+        },
+        book: Book::new_with_items(items),
+        shape,
+    })
+}
+
+/// Serializes the book in the given shape.
+pub fn write_book(book: &Book, shape: BookShape) -> serde_json::Result<Vec<u8>> {
+    match shape {
+        BookShape::Items => serde_json::to_vec(book),
+        BookShape::Sections => serde_json::to_vec(&LegacyBook {
+            sections: &book.items,
+            __non_exhaustive: (),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CTX_05: &str = r#"{"root":"/b","config":{"book":{"title":"T","unknown-future-key":1},"output":{"html":{}}},"renderer":"html","mdbook_version":"0.5.4"}"#;
+    const CTX_04: &str = r#"{"root":"/b","config":{"book":{"multilingual":false,"src":"src"}},"renderer":"html","mdbook_version":"0.4.52","__non_exhaustive":null}"#;
+    const CHAPTER: &str = r#"{"Chapter":{"name":"A","content":"x","number":[1],"sub_items":[],"path":"a.md","source_path":"a.md","parent_names":[]}}"#;
+
+    #[test]
+    fn reads_and_writes_both_shapes() {
+        let v05 = format!(r#"[{CTX_05},{{"items":[{CHAPTER},"Separator",{{"PartTitle":"P"}}]}}]"#);
+        let input = parse_input(v05.as_bytes()).unwrap();
+        assert_eq!(input.shape, BookShape::Items);
+        assert_eq!(input.book.items.len(), 3);
+        assert!(!input.context.is_legacy());
+        let out = String::from_utf8(write_book(&input.book, input.shape).unwrap()).unwrap();
+        assert!(out.starts_with(r#"{"items":["#));
+
+        let v04 = format!(r#"[{CTX_04},{{"sections":[{CHAPTER}],"__non_exhaustive":null}}]"#);
+        let input = parse_input(v04.as_bytes()).unwrap();
+        assert_eq!(input.shape, BookShape::Sections);
+        assert!(input.context.is_legacy());
+        let out = String::from_utf8(write_book(&input.book, input.shape).unwrap()).unwrap();
+        assert!(out.starts_with(r#"{"sections":["#), "{out}");
+        assert!(out.ends_with(r#""__non_exhaustive":null}"#), "{out}");
+    }
+
+    #[test]
+    fn version_range() {
+        let mut c = Context {
+            mdbook_version: "0.4.52".into(),
+            ..Context::default()
+        };
+        assert!(c.version_warning().is_none());
+        c.mdbook_version = "0.5.4".into();
+        assert!(c.version_warning().is_none());
+        c.mdbook_version = "0.4.20".into();
+        assert!(c.version_warning().is_some());
+        c.mdbook_version = "0.6.0".into();
+        assert!(c.version_warning().is_some());
+        c.mdbook_version = "banana".into();
+        assert!(c.version_warning().is_some());
+    }
+
+    #[test]
+    fn rejects_bad_input() {
+        assert!(parse_input(b"").is_err());
+        assert!(parse_input(b"[{}, {}]").is_err());
+        assert!(parse_input(b"[{}, {\"items\": 3}]").is_err());
+        assert!(parse_input(b"[{}, {\"items\": []}]").is_ok());
+    }
+}
