@@ -16,5 +16,9 @@
 pub mod config;
 pub mod diagnostic;
 pub mod directive;
+pub mod header;
+pub mod outline;
 pub mod protocol;
 pub mod scan;
+pub mod skeleton;
+pub mod template;

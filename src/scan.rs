@@ -245,6 +245,19 @@ impl<'t> Walker<'t> {
         self.out
     }
 
+    /// The (empty) content position of a heading without inline content: after
+    /// its `#` markers.
+    fn empty_heading_text(&self, start: usize) -> Range<usize> {
+        let line = &self.text[start..];
+        let line = &line[..line.find('\n').unwrap_or(line.len())];
+        let after_indent = line.len() - line.trim_start().len();
+        let after_marks = after_indent + line[after_indent..].len()
+            - line[after_indent..].trim_start_matches('#').len();
+        let rest = &line[after_marks..];
+        let at = start + after_marks + (rest.len() - rest.trim_start().len());
+        at..at
+    }
+
     fn extend_leaf(&mut self, range: &Range<usize>) {
         match &mut self.leaf {
             Some(leaf) => leaf.end = leaf.end.max(range.end),
@@ -379,7 +392,10 @@ impl<'t> Walker<'t> {
                 match end {
                     TagEnd::Heading(_) => {
                         if let Some((level, start)) = self.heading.take() {
-                            let text = self.heading_text.take().unwrap_or(range.end..range.end);
+                            let text = self
+                                .heading_text
+                                .take()
+                                .unwrap_or_else(|| self.empty_heading_text(start));
                             self.out.headings.push(Heading {
                                 level,
                                 range: start..range.end,

@@ -1,0 +1,332 @@
+//! The section tree of a Markdown text, built from its top-level headings.
+//!
+//! A section is a heading, its own text (up to its first sub-section) and its
+//! sub-sections (the following headings of a deeper level). Numbered headings
+//! (`## 3. Data Model`, `### 3.4 Data Access Patterns`) carry their number,
+//! by which sections of a TDD are matched against the template.
+
+use crate::scan::Heading;
+use std::cmp::Ordering;
+use std::fmt;
+use std::ops::Range;
+
+/// A section number such as `3` or `3.4`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SectionNumber(pub Vec<u32>);
+
+impl SectionNumber {
+    /// Parses `"3.4"`, `"3."` or `"12"`.
+    pub fn parse(s: &str) -> Option<SectionNumber> {
+        let s = s.strip_suffix('.').unwrap_or(s);
+        if s.is_empty() {
+            return None;
+        }
+        s.split('.')
+            .map(|p| {
+                if p.is_empty() || p.len() > 6 || !p.bytes().all(|b| b.is_ascii_digit()) {
+                    None
+                } else {
+                    p.parse().ok()
+                }
+            })
+            .collect::<Option<Vec<u32>>>()
+            .map(SectionNumber)
+    }
+
+    /// Splits a heading text into its number and the rest:
+    /// `"3.4 Data Access"` → (`3.4`, `"Data Access"`).
+    pub fn split_heading(text: &str) -> (Option<SectionNumber>, &str) {
+        let trimmed = text.trim_start();
+        let end = trimmed
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(trimmed.len());
+        let (num, rest) = trimmed.split_at(end);
+        if num.is_empty() || !(rest.is_empty() || rest.starts_with(char::is_whitespace)) {
+            return (None, text.trim());
+        }
+        match SectionNumber::parse(num) {
+            Some(n) => (Some(n), rest.trim()),
+            None => (None, text.trim()),
+        }
+    }
+
+    /// The top-level part (`3` of `3.4`).
+    pub fn top(&self) -> u32 {
+        self.0.first().copied().unwrap_or(0)
+    }
+}
+
+impl fmt::Display for SectionNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, n) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            write!(f, "{n}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One section of the tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// Heading level, 1 to 6.
+    pub level: u8,
+    /// The heading block.
+    pub heading: Range<usize>,
+    /// The heading's text.
+    pub title: Range<usize>,
+    /// The number at the start of the heading text, if any.
+    pub number: Option<SectionNumber>,
+    /// The heading text without its number, for matching: lower case,
+    /// white space collapsed, emphasis markers removed.
+    pub key: String,
+    /// From the heading's start up to the first sub-section (or the end).
+    pub own: Range<usize>,
+    /// From the heading's start to the end of the last sub-section.
+    pub range: Range<usize>,
+    /// Sub-sections, in order.
+    pub children: Vec<Section>,
+}
+
+impl Section {
+    /// Whether the heading is nothing but template placeholders (and code
+    /// span backticks): an example section such as `#### {Entity Name}`.
+    pub fn is_placeholder_example(&self, text: &str) -> bool {
+        if self.number.is_some() {
+            return false;
+        }
+        // The whole rest of the heading line: a trailing `{...}` that Markdown
+        // reads as an attribute block is a placeholder here.
+        let line_end = text[self.title.start..self.heading.end]
+            .find('\n')
+            .map_or(self.heading.end, |i| self.title.start + i);
+        let title = text[self.title.start..line_end].trim_end_matches(['#', ' ', '\t', '\r']);
+        let mut rest = String::new();
+        let mut found = false;
+        let mut last = 0;
+        for r in crate::template::placeholder_ranges(title) {
+            rest.push_str(&title[last..r.start]);
+            last = r.end;
+            found = true;
+        }
+        rest.push_str(&title[last..]);
+        found
+            && rest
+                .chars()
+                .all(|c| c.is_whitespace() || c == '`' || c == '\\')
+    }
+
+    /// Finds the section with this number in the subtree, depth first.
+    pub fn find_number(&self, number: &SectionNumber) -> Option<&Section> {
+        if self.number.as_ref() == Some(number) {
+            return Some(self);
+        }
+        self.children.iter().find_map(|c| c.find_number(number))
+    }
+
+    /// Whether this section (by number, else by heading key) is `other`'s match.
+    pub fn matches(&self, other: &Section) -> bool {
+        match (&self.number, &other.number) {
+            (Some(a), Some(b)) => a == b,
+            _ => !self.key.is_empty() && self.key == other.key,
+        }
+    }
+}
+
+/// Normalizes heading text for matching.
+pub fn heading_key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        let word: String = word
+            .chars()
+            .filter(|c| !matches!(c, '*' | '_'))
+            .flat_map(char::to_lowercase)
+            .collect();
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&word);
+    }
+    out
+}
+
+/// The section tree of a text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Outline {
+    /// Text before the first heading.
+    pub preamble: Range<usize>,
+    /// Top-level sections (the lowest-level headings and any heading that
+    /// comes before a heading of lower level).
+    pub sections: Vec<Section>,
+}
+
+impl Outline {
+    /// Builds the tree from the top-level headings of `text`.
+    pub fn build(text: &str, headings: &[Heading]) -> Outline {
+        let preamble_end = headings.first().map_or(text.len(), |h| h.range.start);
+        let mut i = 0;
+        let sections = build_level(text, headings, &mut i, 0);
+        Outline {
+            preamble: 0..preamble_end,
+            sections,
+        }
+    }
+
+    /// Every section, depth first.
+    pub fn walk(&self) -> Vec<&Section> {
+        fn go<'a>(s: &'a Section, out: &mut Vec<&'a Section>) {
+            out.push(s);
+            for c in &s.children {
+                go(c, out);
+            }
+        }
+        let mut out = Vec::new();
+        for s in &self.sections {
+            go(s, &mut out);
+        }
+        out
+    }
+
+    /// The innermost section holding `offset`.
+    pub fn section_at(&self, offset: usize) -> Option<&Section> {
+        let mut list = &self.sections;
+        let mut found = None;
+        while let Some(s) = list.iter().find(|s| s.range.contains(&offset)) {
+            found = Some(s);
+            list = &s.children;
+        }
+        found
+    }
+
+    /// The sections one level below the document title: the children of the
+    /// single H1 if the text has one, else the top-level sections.
+    pub fn body_sections(&self) -> &[Section] {
+        match self.sections.as_slice() {
+            [only] if only.level == 1 => &only.children,
+            list => {
+                if let Some(h1) = list.iter().find(|s| s.level == 1 && !s.children.is_empty()) {
+                    &h1.children
+                } else {
+                    list
+                }
+            }
+        }
+    }
+}
+
+fn build_level(text: &str, headings: &[Heading], i: &mut usize, parent: u8) -> Vec<Section> {
+    let mut out = Vec::new();
+    while let Some(h) = headings.get(*i) {
+        if h.level <= parent {
+            break;
+        }
+        *i += 1;
+        let children = build_level(text, headings, i, h.level);
+        let end = headings.get(*i).map_or(text.len(), |n| n.range.start);
+        let own_end = children.first().map_or(end, |c| c.heading.start);
+        let (number, rest) = SectionNumber::split_heading(&text[h.text.clone()]);
+        out.push(Section {
+            level: h.level,
+            heading: h.range.clone(),
+            title: h.text.clone(),
+            number,
+            key: heading_key(rest),
+            own: h.range.start..own_end,
+            range: h.range.start..end,
+            children,
+        });
+    }
+    out
+}
+
+/// Orders section numbers component by component (`3.4` < `3.5` < `4`).
+pub fn compare_numbers(a: &SectionNumber, b: &SectionNumber) -> Ordering {
+    a.0.cmp(&b.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::MarkdownOptions;
+
+    fn outline(text: &str) -> Outline {
+        Outline::build(
+            text,
+            &crate::scan::scan(text, &MarkdownOptions::default()).headings,
+        )
+    }
+
+    #[test]
+    fn numbers() {
+        fn n(s: &str) -> (Option<SectionNumber>, &str) {
+            SectionNumber::split_heading(s)
+        }
+        assert_eq!(
+            n("3. Data Model"),
+            (Some(SectionNumber(vec![3])), "Data Model")
+        );
+        assert_eq!(
+            n("3.4 Data Access"),
+            (Some(SectionNumber(vec![3, 4])), "Data Access")
+        );
+        assert_eq!(n("10.3 Deps"), (Some(SectionNumber(vec![10, 3])), "Deps"));
+        assert_eq!(n("2024 plans").0, Some(SectionNumber(vec![2024])));
+        assert_eq!(n("3.x Foo"), (None, "3.x Foo"));
+        assert_eq!(n("Overview"), (None, "Overview"));
+        assert_eq!(n("1..2 Foo"), (None, "1..2 Foo"));
+        assert_eq!(n("7"), (Some(SectionNumber(vec![7])), ""));
+        assert!(SectionNumber(vec![3, 4]) < SectionNumber(vec![3, 5]));
+        assert!(SectionNumber(vec![3, 5]) < SectionNumber(vec![4]));
+        assert!(SectionNumber(vec![3]) < SectionNumber(vec![3, 1]));
+    }
+
+    #[test]
+    fn tree_by_level() {
+        let text = "intro\n# T\nh\n## 1. A\na\n### 1.1 B\nb\n#### x\n## 2. C\n### 2.1 D\n#### e\n### 2.2 F\n";
+        let o = outline(text);
+        assert_eq!(&text[o.preamble.clone()], "intro\n");
+        assert_eq!(o.sections.len(), 1);
+        let t = &o.sections[0];
+        assert_eq!(&text[t.own.clone()], "# T\nh\n");
+        let names: Vec<_> = t.children.iter().map(|s| s.key.as_str()).collect();
+        assert_eq!(names, ["a", "c"]);
+        assert_eq!(&text[t.children[0].own.clone()], "## 1. A\na\n");
+        assert_eq!(t.children[1].children.len(), 2);
+        assert_eq!(o.body_sections().len(), 2);
+        assert_eq!(o.walk().len(), 8);
+        let at = text.find("#### e").unwrap();
+        assert_eq!(o.section_at(at).unwrap().key, "e");
+    }
+
+    #[test]
+    fn skipped_levels() {
+        let o = outline("## A\n#### B\n### C\n## D\n");
+        assert_eq!(o.sections.len(), 2);
+        assert_eq!(o.sections[0].children.len(), 2);
+    }
+
+    #[test]
+    fn placeholder_examples() {
+        let text = "#### {Entity Name}\n#### `{METHOD} {path}`\n### 5.1 {Flow}\n#### User\n";
+        let o = outline(text);
+        let ex: Vec<bool> = o
+            .walk()
+            .iter()
+            .map(|s| s.is_placeholder_example(text))
+            .collect();
+        assert_eq!(ex, [true, true, false, false]);
+    }
+
+    #[test]
+    fn keys() {
+        assert_eq!(
+            heading_key("  **Open  Questions** & Risks "),
+            "open questions & risks"
+        );
+    }
+}

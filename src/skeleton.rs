@@ -1,0 +1,661 @@
+//! `{{#tdd-skeleton}}`: fills the template from the directive's arguments and
+//! merges it with the sections the author has already written.
+//!
+//! The merged tree follows the template's order, level by level. A section the
+//! author wrote replaces the template's heading and own text; template
+//! sections the author has not written keep their guidance (except example
+//! sections whose heading is only placeholders, once their parent is written);
+//! author sections the template lacks stay after the section that preceded
+//! them (numbered ones after the template sections with lower numbers). Every
+//! byte the author wrote (other than blank lines between sections) appears
+//! exactly once in the result.
+
+use crate::config::MarkdownOptions;
+use crate::directive::Arg;
+use crate::header::Header;
+use crate::outline::{Outline, Section};
+use crate::scan;
+use crate::template;
+use std::ops::Range;
+
+/// A problem with one argument of the directive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArgProblem {
+    /// Byte range of the argument in the chapter.
+    pub span: Range<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// What would be right, if known.
+    pub help: Option<String>,
+}
+
+/// Where a piece of the expanded chapter came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The author's text, starting at this byte of the original chapter.
+    Author(usize),
+    /// The template.
+    Template,
+}
+
+/// A contiguous piece of the expanded chapter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    /// Byte range in the expanded text.
+    pub out: Range<usize>,
+    /// Its origin.
+    pub origin: Origin,
+}
+
+/// The expanded chapter, with a map back to the original.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expansion {
+    /// The new chapter text.
+    pub text: String,
+    /// Where each piece came from, in order.
+    pub pieces: Vec<Piece>,
+    /// Byte offset of the directive in the original chapter.
+    pub directive_start: usize,
+}
+
+impl Expansion {
+    /// Maps an offset of the expanded text back to the original chapter:
+    /// author text maps to where it was written, template text to the
+    /// directive.
+    pub fn original_offset(&self, offset: usize) -> usize {
+        let i = self.pieces.partition_point(|p| p.out.end <= offset);
+        match self.pieces.get(i) {
+            Some(Piece {
+                out,
+                origin: Origin::Author(start),
+            }) if out.start <= offset => start + (offset - out.start),
+            _ => self.directive_start,
+        }
+    }
+}
+
+/// The header fields that the named arguments set.
+const FIELD_ARGS: &[(&str, &str)] = &[
+    ("author", "Author"),
+    ("date", "Date"),
+    ("status", "Status"),
+    ("version", "Version"),
+];
+
+/// Fills the template from the directive's arguments (except `template`).
+///
+/// Returns the filled template and the problems of arguments that have no
+/// place in it.
+pub fn fill_template(
+    template_text: &str,
+    args: &[Arg],
+    options: &MarkdownOptions,
+) -> (String, Vec<ArgProblem>) {
+    let tpl = template_text.replace("\r\n", "\n");
+    let tpl_scan = scan::scan(&tpl, options);
+    let header = Header::parse(&tpl, &tpl_scan);
+    let names = template::placeholder_names(&tpl);
+    let has = |n: &str| names.iter().any(|p| p.eq_ignore_ascii_case(n));
+    let mut problems = Vec::new();
+
+    // 1. Header fields set by value, in place.
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    for arg in args {
+        let value = one_line(&arg.value);
+        let field_name = FIELD_ARGS
+            .iter()
+            .find(|(k, _)| *k == arg.key)
+            .map(|(_, f)| *f);
+        match (arg.key.as_str(), field_name) {
+            (_, Some(field)) => {
+                if let Some(f) = header.get(field) {
+                    let mut v = value.clone();
+                    if f.value.is_empty() && !tpl[..f.value_range.start].ends_with([' ', '\t']) {
+                        v.insert(0, ' ');
+                    }
+                    edits.push((f.value_range.clone(), v));
+                } else if !has(&arg.key) {
+                    problems.push(no_place(
+                        arg,
+                        &format!("a `**{field}:**` field or a `{{{}}}` placeholder", arg.key),
+                    ));
+                }
+            }
+            ("prd", _) => {
+                if !has("prd filename") && !has("relative path to prd") && !has("prd") {
+                    match header.get("Source PRD") {
+                        Some(f) => edits.push((f.value_range.clone(), prd_link(&value))),
+                        None => problems.push(no_place(
+                            arg,
+                            "a `**Source PRD:**` field or a `{prd filename}` placeholder",
+                        )),
+                    }
+                }
+            }
+            ("title", _) => {
+                if !has("Product Name") && !has("title") {
+                    problems.push(no_place(arg, "a `{Product Name}` or `{title}` placeholder"));
+                }
+            }
+            ("template", _) => {}
+            (key, None) => {
+                if !has(key) {
+                    let mut valid: Vec<String> = crate::directive::DirectiveKind::TddSkeleton
+                        .params()
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect();
+                    valid.extend(
+                        names
+                            .iter()
+                            .filter(|n| {
+                                n.bytes()
+                                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                            })
+                            .cloned(),
+                    );
+                    valid.dedup();
+                    problems.push(ArgProblem {
+                        span: arg.span.clone(),
+                        message: format!(
+                            "unknown argument `{key}` for `tdd-skeleton`: the template has no `{{{key}}}` placeholder"
+                        ),
+                        help: Some(format!("valid arguments: {}", valid.join(", "))),
+                    });
+                }
+            }
+        }
+    }
+    edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+    let mut text = tpl.clone();
+    for (r, v) in edits {
+        text.replace_range(r, &v);
+    }
+
+    // 2. Placeholders, by name.
+    let value_of = |key: &str| {
+        args.iter()
+            .find(|a| a.key == key)
+            .map(|a| one_line(&a.value))
+    };
+    let prd = value_of("prd");
+    let (text, _) = template::fill(&text, |name| {
+        let lower = name.to_ascii_lowercase();
+        match lower.as_str() {
+            "product name" | "title" => value_of("title"),
+            "prd filename" => prd.as_deref().map(|p| escape_link_text(file_name(p))),
+            "relative path to prd" => prd.as_deref().map(link_destination),
+            "prd" => prd.as_deref().map(prd_link),
+            "template" => None,
+            _ => args
+                .iter()
+                .find(|a| a.key.eq_ignore_ascii_case(name))
+                .map(|a| one_line(&a.value)),
+        }
+    });
+    (
+        template::escape_heading_placeholders(&text, options),
+        problems,
+    )
+}
+
+fn no_place(arg: &Arg, wanted: &str) -> ArgProblem {
+    ArgProblem {
+        span: arg.span.clone(),
+        message: format!(
+            "argument `{}` has no place in the template (it needs {wanted})",
+            arg.key
+        ),
+        help: None,
+    }
+}
+
+/// Collapses white space runs that contain line breaks into one space.
+fn one_line(value: &str) -> String {
+    if !value.contains('\n') {
+        return value.to_string();
+    }
+    value.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// Escapes text for use inside `[...]`.
+pub fn escape_link_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '[' | ']' | '\\' | '*' | '_' | '`' | '<') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A link destination for a path as written: wrapped in `<>` when it holds
+/// white space or parentheses.
+pub fn link_destination(path: &str) -> String {
+    if path.contains(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == '<' || c == '>') {
+        format!("<{}>", path.replace('<', "%3C").replace('>', "%3E"))
+    } else {
+        path.to_string()
+    }
+}
+
+fn prd_link(path: &str) -> String {
+    format!(
+        "[{}]({})",
+        escape_link_text(file_name(path)),
+        link_destination(path)
+    )
+}
+
+/// Expands the skeleton directive at `directive` in `chapter`, merging the
+/// filled template with the rest of the chapter.
+pub fn expand(
+    chapter: &str,
+    directive: Range<usize>,
+    filled_template: &str,
+    options: &MarkdownOptions,
+) -> Expansion {
+    let eol = if chapter.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    // The directive's lines are replaced whole.
+    let line_start = chapter[..directive.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = chapter[directive.end..]
+        .find('\n')
+        .map_or(chapter.len(), |i| directive.end + i + 1);
+    let bom = if chapter.starts_with('\u{feff}') {
+        "\u{feff}"
+    } else {
+        ""
+    };
+    let head_start = if line_start == 0 {
+        bom.len()
+    } else {
+        line_start
+    };
+    let before = &chapter[bom.len().min(head_start)..head_start.max(bom.len())];
+    let after = &chapter[line_end..];
+    let mut author = String::with_capacity(before.len() + after.len());
+    author.push_str(before);
+    author.push_str(after);
+    let before_start = bom.len().min(head_start);
+    let split = before.len();
+    let removed = line_end - before_start - split;
+    let to_original = move |x: usize| {
+        if x < split {
+            before_start + x
+        } else {
+            before_start + x + removed
+        }
+    };
+
+    let tpl = if eol == "\r\n" {
+        filled_template.replace("\r\n", "\n").replace('\n', "\r\n")
+    } else {
+        filled_template.replace("\r\n", "\n")
+    };
+    let tpl_outline = Outline::build(&tpl, &scan::scan(&tpl, options).headings);
+    let author_scan = scan::scan(&author, options);
+    let author_outline = Outline::build(&author, &author_scan.headings);
+    let author_header = Header::parse(&author, &author_scan);
+
+    let mut m = Merger {
+        tpl: &tpl,
+        author: &author,
+        to_original: &to_original,
+        b: Builder {
+            out: String::with_capacity(tpl.len() + author.len() + 64),
+            pieces: Vec::new(),
+            eol,
+        },
+    };
+    m.b.out.push_str(bom);
+    m.template_chunk(tpl_outline.preamble.clone());
+
+    let title_idx = tpl_outline.sections.iter().position(|s| s.level == 1);
+    match title_idx {
+        Some(ti) => {
+            for s in &tpl_outline.sections[..ti] {
+                m.template_chunk(s.range.clone());
+            }
+            let t_title = &tpl_outline.sections[ti];
+            let mut a_title: Option<&Section> = None;
+            let mut a_list: Vec<&Section> = Vec::new();
+            for s in &author_outline.sections {
+                if s.level == 1 && a_title.is_none() {
+                    a_title = Some(s);
+                    a_list.extend(s.children.iter());
+                } else {
+                    a_list.push(s);
+                }
+            }
+            // Title and header.
+            let t_body = t_title.heading.end..t_title.own.end;
+            match a_title {
+                Some(at) => {
+                    m.author_chunk(at.heading.clone());
+                    let a_body = at.heading.end..at.own.end;
+                    let author_has_header = !author_header.fields.is_empty();
+                    if author_has_header {
+                        m.author_raw(a_body);
+                        m.author_chunk(author_outline.preamble.clone());
+                    } else {
+                        m.template_raw(t_body);
+                        m.author_chunk(author_outline.preamble.clone());
+                        m.author_chunk(a_body);
+                    }
+                }
+                None => {
+                    m.template_chunk(t_title.heading.clone());
+                    m.template_raw(t_body);
+                    m.author_chunk(author_outline.preamble.clone());
+                }
+            }
+            m.merge_children(&t_title.children, &a_list, a_title.is_some());
+            for s in &tpl_outline.sections[ti + 1..] {
+                m.template_chunk(s.range.clone());
+            }
+        }
+        None => {
+            m.author_chunk(author_outline.preamble.clone());
+            let a_list: Vec<&Section> = author_outline.sections.iter().collect();
+            m.merge_children(&tpl_outline.sections, &a_list, false);
+        }
+    }
+    if !m.b.out.ends_with('\n') {
+        m.b.out.push_str(eol);
+    }
+    Expansion {
+        text: m.b.out,
+        pieces: m.b.pieces,
+        directive_start: directive.start,
+    }
+}
+
+struct Builder<'e> {
+    out: String,
+    pieces: Vec<Piece>,
+    eol: &'e str,
+}
+
+impl Builder<'_> {
+    /// Ends the output with a blank line, so that the next chunk starts a
+    /// new block.
+    fn separate(&mut self) {
+        if self.out.is_empty() || self.out == "\u{feff}" {
+            return;
+        }
+        if !self.out.ends_with('\n') {
+            self.out.push_str(self.eol);
+        }
+        let blank = self.out.ends_with("\n\n") || self.out.ends_with("\n\r\n");
+        if !blank {
+            self.out.push_str(self.eol);
+        }
+    }
+
+    fn push(&mut self, s: &str, origin: Origin) {
+        if s.is_empty() {
+            return;
+        }
+        let start = self.out.len();
+        self.out.push_str(s);
+        self.pieces.push(Piece {
+            out: start..self.out.len(),
+            origin,
+        });
+    }
+}
+
+struct Merger<'a, F: Fn(usize) -> usize> {
+    tpl: &'a str,
+    author: &'a str,
+    to_original: &'a F,
+    b: Builder<'a>,
+}
+
+enum Slot {
+    Start,
+    After(usize),
+    End,
+}
+
+impl<F: Fn(usize) -> usize> Merger<'_, F> {
+    fn template_chunk(&mut self, r: Range<usize>) {
+        if self.tpl[r.clone()].trim().is_empty() {
+            return;
+        }
+        self.b.separate();
+        self.b.push(&self.tpl[r], Origin::Template);
+    }
+
+    fn template_raw(&mut self, r: Range<usize>) {
+        self.b.push(&self.tpl[r], Origin::Template);
+    }
+
+    fn author_chunk(&mut self, mut r: Range<usize>) {
+        let s = &self.author[r.clone()];
+        if s.trim().is_empty() {
+            return;
+        }
+        // Blank lines before the first text are separators, not content.
+        let first_text = s.len() - s.trim_start().len();
+        r.start += s[..first_text].rfind('\n').map_or(0, |i| i + 1);
+        self.b.separate();
+        self.author_raw(r);
+    }
+
+    fn author_raw(&mut self, r: Range<usize>) {
+        let origin = Origin::Author((self.to_original)(r.start));
+        self.b.push(&self.author[r], origin);
+    }
+
+    fn merge_children(&mut self, tpl: &[Section], auth: &[&Section], parent_written: bool) {
+        let mut matched: Vec<Option<usize>> = vec![None; auth.len()];
+        let mut taken = vec![false; tpl.len()];
+        for (ai, a) in auth.iter().enumerate() {
+            if let Some(ti) = (0..tpl.len()).find(|&ti| !taken[ti] && section_match(&tpl[ti], a)) {
+                taken[ti] = true;
+                matched[ai] = Some(ti);
+            }
+        }
+        let mut slots: Vec<Slot> = Vec::with_capacity(auth.len());
+        for (ai, a) in auth.iter().enumerate() {
+            let slot = if let Some(ti) = matched[ai] {
+                Slot::After(ti)
+            } else if let Some(n) = &a.number {
+                match tpl
+                    .iter()
+                    .rposition(|t| t.number.as_ref().is_some_and(|tn| tn <= n))
+                {
+                    Some(ti) => Slot::After(ti),
+                    None => Slot::Start,
+                }
+            } else if ai > 0 {
+                match &slots[ai - 1] {
+                    Slot::Start => Slot::Start,
+                    Slot::After(ti) => Slot::After(*ti),
+                    Slot::End => Slot::End,
+                }
+            } else {
+                Slot::End
+            };
+            slots.push(slot);
+        }
+        let extras = |want: &dyn Fn(&Slot) -> bool| -> Vec<usize> {
+            (0..auth.len())
+                .filter(|&ai| matched[ai].is_none() && want(&slots[ai]))
+                .collect()
+        };
+        for ai in extras(&|s| matches!(s, Slot::Start)) {
+            self.author_chunk(auth[ai].range.clone());
+        }
+        for (ti, t) in tpl.iter().enumerate() {
+            match matched.iter().position(|m| *m == Some(ti)) {
+                Some(ai) => {
+                    let a = auth[ai];
+                    self.author_chunk(a.own.clone());
+                    let children: Vec<&Section> = a.children.iter().collect();
+                    self.merge_children(&t.children, &children, true);
+                }
+                None => {
+                    if !(parent_written && t.is_placeholder_example(self.tpl)) {
+                        self.template_chunk(t.range.clone());
+                    }
+                }
+            }
+            for ai in extras(&|s| matches!(s, Slot::After(x) if *x == ti)) {
+                self.author_chunk(auth[ai].range.clone());
+            }
+        }
+        for ai in extras(&|s| matches!(s, Slot::End)) {
+            self.author_chunk(auth[ai].range.clone());
+        }
+    }
+}
+
+/// Whether an author section matches a template section: by number when both
+/// have one, else by heading text.
+fn section_match(tpl: &Section, author: &Section) -> bool {
+    match (&tpl.number, &author.number) {
+        (Some(a), Some(b)) => a == b,
+        _ => !tpl.key.is_empty() && tpl.key == author.key,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::directive;
+
+    fn opts() -> MarkdownOptions {
+        MarkdownOptions::default()
+    }
+
+    fn run(chapter: &str, tpl: &str) -> String {
+        let start = chapter.find("{{#tdd-skeleton").unwrap();
+        let raw = directive::parse_at(chapter, start, false).unwrap();
+        let (filled, problems) = fill_template(tpl, &raw.args, &opts());
+        assert!(problems.is_empty(), "{problems:?}");
+        expand(chapter, raw.span, &filled, &opts()).text
+    }
+
+    const TPL: &str = "# {Product Name} — TDD\n\n**Author:** {author}\n**Status:** Draft\n**Source PRD:** [{prd filename}]({relative path to prd})\n\n---\n\n## 1. Overview\n\n### 1.1 Summary\n{summary}\n\n### 1.2 Goals\n{goals}\n\n## 2. Data\n\n### 2.1 Entities\n\n#### {Entity Name}\n{fields}\n\n### 2.2 Access\n{access}\n\n## Appendix\n{more}\n";
+
+    #[test]
+    fn nothing_written() {
+        let out = run(
+            "{{#tdd-skeleton title=Pay author=\"Jo Doe\" status=approved prd=../prd/pay.md}}\n",
+            TPL,
+        );
+        assert!(out.starts_with("# Pay — TDD\n\n**Author:** Jo Doe\n**Status:** approved\n**Source PRD:** [pay.md](../prd/pay.md)\n"), "{out}");
+        assert!(out.contains("#### \\{Entity Name}"), "{out}");
+        assert!(out.ends_with("## Appendix\n{more}\n"), "{out}");
+    }
+
+    #[test]
+    fn sections_merged_in_template_order() {
+        let ch = "{{#tdd-skeleton title=Pay}}\n\nIntro text.\n\n## 2. Data\n\n### 2.1 Entities\n\n#### User\nid\n\n### 2.5 Caching\ncache\n\n## 1. Overview\n\n### 1.2 Goals\nmy goals\n";
+        let out = run(ch, TPL);
+        let order: Vec<usize> = [
+            "# Pay",
+            "**Author:**",
+            "Intro text.",
+            "## 1. Overview",
+            "### 1.1 Summary",
+            "### 1.2 Goals\nmy goals",
+            "## 2. Data",
+            "### 2.1 Entities",
+            "#### User",
+            "### 2.2 Access",
+            "### 2.5 Caching",
+            "## Appendix",
+        ]
+        .iter()
+        .map(|s| {
+            out.find(s)
+                .unwrap_or_else(|| panic!("{s} missing in\n{out}"))
+        })
+        .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}\n{out}");
+        assert!(!out.contains("{Entity Name}"), "{out}");
+        assert!(!out.contains("{goals}"), "{out}");
+        assert!(out.contains("{summary}"));
+    }
+
+    #[test]
+    fn unnumbered_extra_follows_predecessor() {
+        let ch = "{{#tdd-skeleton}}\n## 1. Overview\nmine\n## Risks we see\nrisky\n";
+        let out = run(ch, TPL);
+        let a = out.find("## 1. Overview\nmine").unwrap();
+        let r = out.find("## Risks we see").unwrap();
+        let d = out.find("## 2. Data").unwrap();
+        assert!(a < r && r < d, "{out}");
+    }
+
+    #[test]
+    fn extra_without_predecessor_goes_last() {
+        let ch = "{{#tdd-skeleton}}\n## Notes\nn\n";
+        let out = run(ch, TPL);
+        assert!(out.ends_with("{more}\n\n## Notes\nn\n"), "{out}");
+    }
+
+    #[test]
+    fn template_heading_without_number_matches_by_text() {
+        let ch = "{{#tdd-skeleton}}\n## appendix\nmine\n";
+        let out = run(ch, TPL);
+        assert!(out.ends_with("## appendix\nmine\n"), "{out}");
+        assert!(!out.contains("{more}"));
+    }
+
+    #[test]
+    fn author_title_and_header_win() {
+        let ch = "{{#tdd-skeleton author=X}}\n# My Design\n\n**Author:** Me\n**Status:** Approved\n\n## 1. Overview\nx\n";
+        let out = run(ch, TPL);
+        assert!(
+            out.starts_with(
+                "# My Design\n\n**Author:** Me\n**Status:** Approved\n\n## 1. Overview\nx\n"
+            ),
+            "{out}"
+        );
+        assert!(!out.contains("{Product Name}"));
+    }
+
+    #[test]
+    fn crlf_and_bom_kept() {
+        let ch = "\u{feff}{{#tdd-skeleton title=T}}\r\n\r\n## 1. Overview\r\nmine\r\n";
+        let out = run(ch, TPL);
+        assert!(out.starts_with("\u{feff}# T — TDD\r\n"), "{out:?}");
+        assert!(!out.replace("\r\n", "").contains('\n'), "{out:?}");
+        assert!(out.contains("## 1. Overview\r\nmine\r\n"));
+    }
+
+    #[test]
+    fn unknown_argument() {
+        let raw = directive::parse_at("{{#tdd-skeleton summary=x owner=y}}", 0, false).unwrap();
+        let (filled, problems) = fill_template(TPL, &raw.args, &opts());
+        assert!(filled.contains("\n### 1.1 Summary\nx\n"));
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].message.contains("`owner`"));
+        assert!(problems[0].help.as_deref().unwrap().contains("summary"));
+    }
+
+    #[test]
+    fn origin_map() {
+        let ch = "{{#tdd-skeleton}}\n## 1. Overview\nmine\n";
+        let start = 0;
+        let raw = directive::parse_at(ch, start, false).unwrap();
+        let (filled, _) = fill_template(TPL, &raw.args, &opts());
+        let e = expand(ch, raw.span, &filled, &opts());
+        let at = e.text.find("mine").unwrap();
+        assert_eq!(e.original_offset(at), ch.find("mine").unwrap());
+        assert_eq!(e.original_offset(0), 0);
+    }
+}

@@ -1,0 +1,298 @@
+//! The TDD template: the built-in one, template files inside the book root,
+//! and `{placeholder}` handling.
+
+use std::io;
+use std::ops::Range;
+use std::path::{Component, Path, PathBuf};
+
+/// The built-in template (the team's TDD template, 12 numbered sections).
+pub const BUILTIN: &str = include_str!("../templates/tdd-template.md");
+
+/// Why a template (or another path from the configuration) cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    /// An absolute path was given.
+    #[error("template path `{0}` is absolute; give a path relative to the book root")]
+    Absolute(String),
+    /// The path leaves the book root (`..`, or a symlink pointing out).
+    #[error("template path `{0}` leads outside the book root")]
+    OutsideRoot(String),
+    /// The file cannot be read.
+    #[error("template `{path}` cannot be read: {source}")]
+    Unreadable {
+        /// The path as given.
+        path: String,
+        /// The I/O error.
+        source: io::Error,
+    },
+    /// The file is not UTF-8.
+    #[error("template `{0}` is not valid UTF-8")]
+    NotUtf8(String),
+    /// The file holds nothing but white space.
+    #[error("template `{0}` is empty")]
+    Empty(String),
+}
+
+impl TemplateError {
+    /// Whether the error means the file is not there or not readable (as
+    /// opposed to being unusable).
+    pub fn is_not_found(&self) -> bool {
+        !matches!(self, TemplateError::Empty(_))
+    }
+}
+
+/// Resolves a path given relative to the book root, refusing anything that
+/// leads outside it (absolute paths, `..` past the root, symlinks out).
+pub fn resolve_in_root(root: &Path, rel: &str) -> Result<PathBuf, TemplateError> {
+    let given = Path::new(rel);
+    if given.is_absolute()
+        || rel.starts_with('/')
+        || rel.starts_with('\\')
+        || given
+            .components()
+            .any(|c| matches!(c, Component::Prefix(_) | Component::RootDir))
+    {
+        return Err(TemplateError::Absolute(rel.to_string()));
+    }
+    // Lexically first: `..` may not climb above the root.
+    let mut depth: i64 = 0;
+    for c in given.components() {
+        match c {
+            Component::ParentDir => depth -= 1,
+            Component::Normal(_) => depth += 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return Err(TemplateError::OutsideRoot(rel.to_string()));
+        }
+    }
+    let joined = root.join(given);
+    // Then physically: symlinks may not point out of the root.
+    let unreadable = |source| TemplateError::Unreadable {
+        path: rel.to_string(),
+        source,
+    };
+    let real = joined.canonicalize().map_err(unreadable)?;
+    let real_root = root.canonicalize().map_err(unreadable)?;
+    if !real.starts_with(&real_root) {
+        return Err(TemplateError::OutsideRoot(rel.to_string()));
+    }
+    Ok(real)
+}
+
+/// Reads a template file given relative to the book root.
+pub fn load(root: &Path, rel: &str) -> Result<String, TemplateError> {
+    let path = resolve_in_root(root, rel)?;
+    let bytes = std::fs::read(&path).map_err(|source| TemplateError::Unreadable {
+        path: rel.to_string(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| TemplateError::NotUtf8(rel.to_string()))?;
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(TemplateError::Empty(rel.to_string()));
+    }
+    Ok(text)
+}
+
+/// Byte ranges of every `{placeholder}` in `text`, braces included.
+///
+/// A placeholder is `{` + text without braces or line breaks + `}`, not part
+/// of `{{ }}` or `${ }`, not a heading attribute block (`{#id}`, `{.class}`)
+/// and not empty. A backslash before the brace (`\{name}`, which keeps a
+/// placeholder at the end of a heading visible) does not change that.
+pub fn placeholder_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(i) = memchr::memchr(b'{', &bytes[from..]).map(|i| i + from) {
+            from = i + 1;
+            if i > 0 && matches!(bytes[i - 1], b'{' | b'$') {
+                continue;
+            }
+            let Some(len) = bytes[i + 1..]
+                .iter()
+                .position(|&b| matches!(b, b'{' | b'}' | b'\n'))
+            else {
+                return None;
+            };
+            let close = i + 1 + len;
+            if bytes[close] != b'}' || bytes.get(close + 1) == Some(&b'}') {
+                continue;
+            }
+            let inner = &text[i + 1..close];
+            if inner.trim().is_empty() || inner.starts_with(['#', '.', '%']) {
+                continue;
+            }
+            from = close + 1;
+            return Some(i..close + 1);
+        }
+        None
+    })
+}
+
+/// Puts a backslash before a placeholder that ends a heading, such as
+/// `#### {Entity Name}`: with heading attributes enabled (as in mdBook),
+/// Markdown would read it as an attribute block and show an empty heading.
+pub fn escape_heading_placeholders(text: &str, options: &crate::config::MarkdownOptions) -> String {
+    let scan = crate::scan::scan(text, options);
+    let mut inserts = Vec::new();
+    for h in &scan.headings {
+        let line_end = text[h.text.end..h.range.end]
+            .find('\n')
+            .map_or(h.range.end, |i| h.text.end + i);
+        let tail = &text[h.text.end..line_end];
+        if let Some(open) = tail.find('{') {
+            let at = h.text.end + open;
+            if placeholder_ranges(&text[at..line_end])
+                .next()
+                .is_some_and(|r| r.start == 0)
+                && !text[..at].ends_with('\\')
+            {
+                inserts.push(at);
+            }
+        }
+    }
+    let mut out = String::with_capacity(text.len() + inserts.len());
+    let mut last = 0;
+    for at in inserts {
+        out.push_str(&text[last..at]);
+        out.push('\\');
+        last = at;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// The name inside a placeholder range (`author` for `{author}`).
+pub fn placeholder_name(text: &str, range: &Range<usize>) -> String {
+    text[range.start + 1..range.end - 1].trim().to_string()
+}
+
+/// Replaces every `{name}` placeholder for which `value` returns a value.
+/// Returns the new text and the names that were filled.
+pub fn fill(text: &str, mut value: impl FnMut(&str) -> Option<String>) -> (String, Vec<String>) {
+    let mut out = String::with_capacity(text.len());
+    let mut filled = Vec::new();
+    let mut last = 0;
+    for r in placeholder_ranges(text) {
+        let name = placeholder_name(text, &r);
+        if let Some(v) = value(&name) {
+            out.push_str(&text[last..r.start]);
+            out.push_str(&v);
+            last = r.end;
+            if !filled.contains(&name) {
+                filled.push(name);
+            }
+        }
+    }
+    out.push_str(&text[last..]);
+    (out, filled)
+}
+
+/// The distinct placeholder names of a text, in order of appearance.
+pub fn placeholder_names(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for r in placeholder_ranges(text) {
+        let n = placeholder_name(text, &r);
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<&str> {
+        placeholder_ranges(text).map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn finds_placeholders() {
+        assert_eq!(
+            found("{a} {{#tdd-x}} {b c} \\{d} {#id} {} ${e} {f\n} {g}"),
+            vec!["{a}", "{b c}", "{d}", "{g}"]
+        );
+        assert_eq!(
+            found("{e.g., \"x\"} {[TBD] or y}"),
+            vec!["{e.g., \"x\"}", "{[TBD] or y}"]
+        );
+        assert_eq!(found("{{x}} {y}}"), Vec::<&str>::new());
+        assert_eq!(found("{ {z}"), vec!["{z}"]);
+    }
+
+    #[test]
+    fn heading_placeholders_stay_visible() {
+        let o = crate::config::MarkdownOptions::default();
+        assert_eq!(
+            escape_heading_placeholders("#### {Entity Name}\n## {#id}\n## A {b}\n## C\n{d}\n", &o),
+            "#### \\{Entity Name}\n## {#id}\n## A \\{b}\n## C\n{d}\n"
+        );
+        let done = "#### \\{Entity Name}\n";
+        assert_eq!(escape_heading_placeholders(done, &o), done);
+    }
+
+    #[test]
+    fn fills_known_names() {
+        let (t, filled) = fill("# {Product Name}\n**Author:** {author} {x}", |n| match n {
+            "Product Name" => Some("Pay".into()),
+            "author" => Some("Jo".into()),
+            _ => None,
+        });
+        assert_eq!(t, "# Pay\n**Author:** Jo {x}");
+        assert_eq!(filled, ["Product Name", "author"]);
+    }
+
+    #[test]
+    fn builtin_has_the_sections() {
+        assert!(BUILTIN.starts_with("# {Product Name}"));
+        assert!(BUILTIN.contains("## 12. Open Questions & Risks"));
+        assert!(placeholder_names(BUILTIN).contains(&"relative path to prd".to_string()));
+    }
+
+    #[test]
+    fn paths_stay_in_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("t.md"), "# T\n").unwrap();
+        std::fs::write(root.join("empty.md"), "  \n").unwrap();
+        assert!(load(root, "t.md").is_ok());
+        assert!(matches!(
+            load(root, "/etc/passwd"),
+            Err(TemplateError::Absolute(_))
+        ));
+        assert!(matches!(
+            load(root, "../../etc/passwd"),
+            Err(TemplateError::OutsideRoot(_))
+        ));
+        assert!(matches!(
+            load(root, "a/../../x"),
+            Err(TemplateError::OutsideRoot(_))
+        ));
+        assert!(matches!(
+            load(root, "nope.md"),
+            Err(TemplateError::Unreadable { .. })
+        ));
+        assert!(matches!(
+            load(root, "empty.md"),
+            Err(TemplateError::Empty(_))
+        ));
+        #[cfg(unix)]
+        {
+            let outside = tempfile::tempdir().unwrap();
+            std::fs::write(outside.path().join("secret.md"), "# S\n").unwrap();
+            std::os::unix::fs::symlink(outside.path().join("secret.md"), root.join("link.md"))
+                .unwrap();
+            assert!(matches!(
+                load(root, "link.md"),
+                Err(TemplateError::OutsideRoot(_))
+            ));
+        }
+    }
+}
