@@ -97,6 +97,10 @@ lints! {
     UnknownStatus = "unknown-status", Warning;
     /// Template placeholders or guidance left in a TDD in a final status.
     PlaceholderInFinal = "placeholder-in-final", Warning;
+    /// A TDD whose PRD is Superseded, Rejected or Deprecated.
+    InactivePrd = "inactive-prd", Warning;
+    /// A TDD in a final status while its PRD is not yet approved.
+    PrdNotApproved = "prd-not-approved", Warning;
 }
 
 impl Lint {

@@ -22,3 +22,5 @@ pub mod protocol;
 pub mod scan;
 pub mod skeleton;
 pub mod template;
+pub mod links;
+pub mod model;

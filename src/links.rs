@@ -1,0 +1,173 @@
+//! Paths and links between chapters.
+//!
+//! Links the preprocessor writes are relative to the chapter that holds them,
+//! use `/` separators and end in `.md` (mdBook rewrites them to `.html`).
+//! README chapters, which mdBook serves as `index.html`, are linked by their
+//! `index.md` path. Path segments are percent-encoded, so names with spaces,
+//! parentheses or non-ASCII letters give working links.
+
+use std::path::Path;
+
+/// A path as `/`-separated text.
+pub fn slash_path(path: &Path) -> String {
+    let parts: Vec<String> = path
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            std::path::Component::ParentDir => Some("..".to_string()),
+            _ => None,
+        })
+        .collect();
+    parts.join("/")
+}
+
+/// Resolves `.` and `..` in a `/`-separated relative path. `None` if the path
+/// climbs above its root.
+pub fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split(['/', '\\']) {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The directory part of a `/`-separated path (`""` for top-level files).
+pub fn parent(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..i])
+}
+
+/// Joins a relative target onto a directory and normalizes it.
+pub fn join(dir: &str, target: &str) -> Option<String> {
+    if dir.is_empty() {
+        normalize(target)
+    } else {
+        normalize(&format!("{dir}/{target}"))
+    }
+}
+
+/// Whether a path is a README file, which mdBook's `index` preprocessor turns
+/// into `index.md`.
+pub fn is_readme(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    stem.eq_ignore_ascii_case("readme")
+}
+
+/// The path under which a chapter is served: README chapters become
+/// `index.md` when mdBook's `index` preprocessor is on.
+pub fn served_path(path: &str, index_enabled: bool) -> String {
+    if index_enabled && is_readme(path) {
+        let dir = parent(path);
+        if dir.is_empty() {
+            "index.md".to_string()
+        } else {
+            format!("{dir}/index.md")
+        }
+    } else {
+        path.to_string()
+    }
+}
+
+/// A relative link from the chapter at `from` to the chapter at `to` (both
+/// `/`-separated paths relative to the src dir), percent-encoded.
+pub fn relative(from: &str, to: &str) -> String {
+    let from_dir: Vec<&str> = parent(from).split('/').filter(|s| !s.is_empty()).collect();
+    let to_parts: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
+    let common = from_dir
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to_parts.len().saturating_sub(1));
+    let mut out = String::new();
+    for _ in common..from_dir.len() {
+        out.push_str("../");
+    }
+    let rest: Vec<String> = to_parts[common..].iter().map(|s| encode_segment(s)).collect();
+    out.push_str(&rest.join("/"));
+    out
+}
+
+/// Percent-encodes one path segment for a link destination.
+pub fn encode_segment(seg: &str) -> String {
+    let mut out = String::with_capacity(seg.len());
+    for b in seg.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Decodes `%XX` escapes; invalid escapes and invalid UTF-8 are kept as written.
+pub fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 3 <= bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes() {
+        assert_eq!(normalize("a/./b/../c.md").as_deref(), Some("a/c.md"));
+        assert_eq!(normalize("../x.md"), None);
+        assert_eq!(join("tdd/pay", "../../prd/a.md").as_deref(), Some("prd/a.md"));
+        assert_eq!(join("", "prd/a.md").as_deref(), Some("prd/a.md"));
+        assert_eq!(join("tdd", "../../a.md"), None);
+    }
+
+    #[test]
+    fn relative_links() {
+        assert_eq!(relative("tdd/a.md", "prd/b.md"), "../prd/b.md");
+        assert_eq!(relative("tdd/x/a.md", "prd/b.md"), "../../prd/b.md");
+        assert_eq!(relative("status.md", "tdd/a.md"), "tdd/a.md");
+        assert_eq!(relative("tdd/a.md", "tdd/b.md"), "b.md");
+        assert_eq!(relative("a/b/c.md", "a/b.md"), "../b.md");
+        assert_eq!(relative("tdd/a.md", "index.md"), "../index.md");
+        assert_eq!(relative("a.md", "d/Zahlungsübersicht (neu).md"), "d/Zahlungs%C3%BCbersicht%20%28neu%29.md");
+    }
+
+    #[test]
+    fn readme_is_index() {
+        assert_eq!(served_path("README.md", true), "index.md");
+        assert_eq!(served_path("prd/readme.md", true), "prd/index.md");
+        assert_eq!(served_path("prd/readme.md", false), "prd/readme.md");
+        assert_eq!(served_path("prd/readmes.md", true), "prd/readmes.md");
+    }
+
+    #[test]
+    fn decodes() {
+        assert_eq!(percent_decode("a%20b%C3%BC"), "a bü");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        let enc = relative("x.md", "é ü/ß.md");
+        assert_eq!(percent_decode(&enc), "é ü/ß.md");
+    }
+}

@@ -1,0 +1,1096 @@
+//! The model stage: one model of the whole book, gathered before any
+//! directive that needs it is expanded.
+//!
+//! Every TDD and PRD becomes a [`Document`] with its header fields, its
+//! normalized status, its Source PRD resolved to a chapter (or marked broken),
+//! the tables of its sections, and how complete it is against the template.
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Diagnostics, Lint, Location, closest};
+use crate::header::Header;
+use crate::links;
+use crate::outline::{Outline, Section, SectionNumber, heading_key};
+use crate::scan::ChapterScan;
+use crate::template;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+/// What the model needs to know about a chapter of the book.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ChapterMeta {
+    /// The chapter's name in SUMMARY.md.
+    pub name: String,
+    /// Its path relative to the src dir, `/`-separated.
+    pub path: String,
+    /// The path its page is served under (README chapters as `index.md`).
+    pub served: String,
+    /// Its source path relative to the src dir, `/`-separated.
+    pub source_path: String,
+    /// The file named in diagnostics (`src/tdd/payments.md`).
+    pub file: String,
+}
+
+/// A chapter as the model reads it: its current text (after skeleton
+/// expansion) and the scan of that text.
+#[derive(Debug, Clone, Copy)]
+pub struct ChapterInput<'a> {
+    /// Metadata.
+    pub meta: &'a ChapterMeta,
+    /// The text.
+    pub text: &'a str,
+    /// The scan of `text`; `None` when the chapter was not scanned because it
+    /// cannot be a TDD.
+    pub scan: Option<&'a ChapterScan>,
+    /// Whether the chapter held a `{{#tdd-skeleton}}`.
+    pub skeleton: bool,
+    /// Which template its skeleton used (index into the model's templates).
+    pub template: usize,
+}
+
+/// What a document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocKind {
+    /// A technical design document.
+    Tdd,
+    /// A product requirement document.
+    Prd,
+}
+
+/// How a Source PRD was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PrdForm {
+    /// A Markdown link.
+    Link,
+    /// A bare path.
+    Path,
+    /// A chapter name.
+    Name,
+}
+
+/// Where a Source PRD leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrdTarget {
+    /// A chapter of the book (index into the chapters).
+    Chapter(usize),
+    /// Nowhere in the book.
+    Broken,
+    /// Still a template placeholder, or empty.
+    Unset,
+}
+
+/// A TDD's Source PRD.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrdRef {
+    /// The field value as written.
+    pub written: String,
+    /// The link destination or path that was resolved (or the name).
+    pub target_text: String,
+    /// How it was written.
+    pub form: PrdForm,
+    /// What it resolved to.
+    pub target: PrdTarget,
+    /// Byte range of the value in the chapter text.
+    pub value_range: Range<usize>,
+}
+
+/// A table inside a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocTable {
+    /// Number of the innermost section holding the table.
+    pub section_number: Option<SectionNumber>,
+    /// Normalized heading text of that section.
+    pub section_key: String,
+    /// Heading text of that section, as written.
+    pub section_title: String,
+    /// Header cells, as written (inline Markdown).
+    pub header: Vec<String>,
+    /// Body rows.
+    pub rows: Vec<DocRow>,
+}
+
+/// One row of a document's table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocRow {
+    /// Cells as written (inline Markdown).
+    pub cells: Vec<String>,
+    /// Byte offset of the row in the chapter text.
+    pub offset: usize,
+    /// Whether the row is still template placeholder text.
+    pub placeholder: bool,
+}
+
+impl DocTable {
+    /// Index of the column with this header text (case-insensitive).
+    pub fn column(&self, name: &str) -> Option<usize> {
+        let want = plain(name);
+        self.header
+            .iter()
+            .position(|h| plain(h).eq_ignore_ascii_case(&want))
+    }
+
+    /// Rows that are not template placeholders.
+    pub fn real_rows(&self) -> impl Iterator<Item = &DocRow> {
+        self.rows.iter().filter(|r| !r.placeholder)
+    }
+}
+
+/// Whether a template section is written in a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SectionState {
+    /// Written by the author.
+    Written,
+    /// Present, but still holding template guidance or placeholders.
+    Placeholder,
+    /// Not there.
+    Missing,
+}
+
+/// The completeness of one template section in a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionStatus {
+    /// Index into the template's top-level sections.
+    pub section: usize,
+    /// Its state.
+    pub state: SectionState,
+}
+
+/// A TDD or PRD.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// Index of the chapter.
+    pub chapter: usize,
+    /// TDD or PRD.
+    pub kind: DocKind,
+    /// The text of the document's H1, if it has one.
+    pub title: Option<String>,
+    /// Header fields, in order: (name, value) as written.
+    pub fields: Vec<(String, String)>,
+    /// The status in the vocabulary's spelling.
+    pub status: Option<String>,
+    /// The status as written (also when it is not in the vocabulary).
+    pub status_raw: Option<String>,
+    /// The Source PRD (TDDs).
+    pub prd: Option<PrdRef>,
+    /// Documents derived from this one (PRDs: its TDDs), in book order.
+    pub derived: Vec<usize>,
+    /// Tables, in order.
+    pub tables: Vec<DocTable>,
+    /// Completeness per template section (TDDs).
+    pub completeness: Vec<SectionStatus>,
+    /// Number of template placeholders left (outside code).
+    pub placeholders: usize,
+    /// Template index used to judge completeness.
+    pub template: usize,
+}
+
+impl Document {
+    /// A header field by name (case-insensitive).
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The table of the section with this number or heading text.
+    pub fn section_table(&self, section: &SectionSelector) -> Option<&DocTable> {
+        self.tables.iter().find(|t| section.matches(t))
+    }
+
+    /// Rows of Open Questions & Risks whose Status is Open.
+    pub fn open_items(&self) -> usize {
+        count_rows(self, &SectionSelector::open_items(), |s| {
+            s.eq_ignore_ascii_case("open")
+        })
+    }
+
+    /// Rows of Dependencies & Blockers whose Status is not Ready.
+    pub fn blockers(&self) -> usize {
+        count_rows(self, &SectionSelector::blockers(), |s| {
+            !s.eq_ignore_ascii_case("ready")
+        })
+    }
+
+    /// Share of template sections written, 0 to 100.
+    pub fn completeness_percent(&self) -> u32 {
+        let total = self.completeness.len();
+        if total == 0 {
+            return 0;
+        }
+        let written = self
+            .completeness
+            .iter()
+            .filter(|s| s.state == SectionState::Written)
+            .count();
+        ((written * 100 + total / 2) / total) as u32
+    }
+}
+
+fn count_rows(doc: &Document, sel: &SectionSelector, keep: impl Fn(&str) -> bool) -> usize {
+    let Some(t) = doc.section_table(sel) else {
+        return 0;
+    };
+    let Some(col) = t.column("Status") else {
+        return 0;
+    };
+    t.real_rows()
+        .filter(|r| keep(&plain(r.cells.get(col).map_or("", String::as_str))))
+        .count()
+}
+
+/// Picks a section by number (`10.3`) or heading text (`Dependencies & Blockers`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SectionSelector {
+    /// By number.
+    Number(SectionNumber),
+    /// By normalized heading text.
+    Key(String),
+}
+
+impl SectionSelector {
+    /// Parses what a user wrote: a number if it is one, else heading text
+    /// (a leading number in the text is ignored).
+    pub fn parse(s: &str) -> SectionSelector {
+        let (number, rest) = SectionNumber::split_heading(s);
+        match number {
+            Some(n) if rest.is_empty() => SectionSelector::Number(n),
+            _ => SectionSelector::Key(heading_key(rest)),
+        }
+    }
+
+    /// The Open Questions & Risks section.
+    pub fn open_items() -> Self {
+        SectionSelector::Key("open questions & risks".into())
+    }
+
+    /// The Dependencies & Blockers section.
+    pub fn blockers() -> Self {
+        SectionSelector::Key("dependencies & blockers".into())
+    }
+
+    fn matches(&self, t: &DocTable) -> bool {
+        match self {
+            SectionSelector::Number(n) => t.section_number.as_ref() == Some(n),
+            SectionSelector::Key(k) => &t.section_key == k,
+        }
+    }
+}
+
+/// Cell or field text without emphasis, code markers or surrounding space.
+pub fn plain(s: &str) -> String {
+    let t: String = s.chars().filter(|c| !matches!(c, '*' | '`')).collect();
+    let t = t.trim();
+    let t = t.strip_prefix('_').and_then(|x| x.strip_suffix('_')).unwrap_or(t);
+    t.trim().to_string()
+}
+
+/// What a template teaches the model: its top-level sections and the
+/// guidance text that marks a section as not yet written.
+#[derive(Debug, Clone, Default)]
+pub struct Guidance {
+    /// Top-level body sections: (number, key, heading text).
+    pub sections: Vec<(Option<SectionNumber>, String, String)>,
+    blocks: HashSet<String>,
+    rows: HashSet<String>,
+}
+
+impl Guidance {
+    /// Learns a (filled) template.
+    pub fn from_template(text: &str, options: &crate::config::MarkdownOptions) -> Guidance {
+        let text = text.replace("\r\n", "\n");
+        let scan = crate::scan::scan(&text, options);
+        let outline = Outline::build(&text, &scan.headings);
+        let sections = outline
+            .body_sections()
+            .iter()
+            .map(|s| (s.number.clone(), s.key.clone(), text[s.title.clone()].trim().to_string()))
+            .collect();
+        let mut blocks = HashSet::new();
+        if let Some(h1) = outline.sections.iter().find(|s| s.level == 1) {
+            for s in &h1.children {
+                blocks.extend(guidance_blocks(&text[s.range.clone()]));
+            }
+        }
+        let mut rows = HashSet::new();
+        for t in &scan.tables {
+            for r in &t.rows {
+                rows.insert(row_key(&text, &r.cells));
+            }
+        }
+        Guidance {
+            sections,
+            blocks,
+            rows,
+        }
+    }
+
+    fn is_guidance(&self, block: &str) -> bool {
+        self.blocks.contains(block)
+    }
+}
+
+fn row_key(text: &str, cells: &[Range<usize>]) -> String {
+    cells
+        .iter()
+        .map(|c| text[c.clone()].trim())
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// Blocks of a section text (split at blank lines, headings and thematic
+/// breaks left out), normalized, that hold some letter or digit.
+fn guidance_blocks(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let flush = |cur: &mut String, out: &mut Vec<String>| {
+        if cur.chars().any(char::is_alphanumeric) {
+            out.push(std::mem::take(cur));
+        } else {
+            cur.clear();
+        }
+    };
+    for line in text.lines() {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') || t.chars().all(|c| matches!(c, '-' | '*' | '_' | ' ')) {
+            flush(&mut cur, &mut out);
+            continue;
+        }
+        if !cur.is_empty() {
+            cur.push('\n');
+        }
+        cur.push_str(t);
+    }
+    flush(&mut cur, &mut out);
+    out
+}
+
+/// The model of the whole book.
+#[derive(Debug, Clone, Default)]
+pub struct BookModel {
+    /// Every chapter (not drafts), in book order.
+    pub chapters: Vec<ChapterMeta>,
+    /// TDDs and PRDs, in book order.
+    pub documents: Vec<Document>,
+    /// For each chapter, its document (if it is one).
+    pub doc_of_chapter: Vec<Option<usize>>,
+    /// The templates documents were judged against.
+    pub templates: Vec<Guidance>,
+}
+
+impl BookModel {
+    /// The TDDs, in book order.
+    pub fn tdds(&self) -> impl Iterator<Item = &Document> {
+        self.documents.iter().filter(|d| d.kind == DocKind::Tdd)
+    }
+
+    /// The PRDs, in book order.
+    pub fn prds(&self) -> impl Iterator<Item = &Document> {
+        self.documents.iter().filter(|d| d.kind == DocKind::Prd)
+    }
+
+    /// The document of a chapter.
+    pub fn document_of(&self, chapter: usize) -> Option<&Document> {
+        self.doc_of_chapter
+            .get(chapter)
+            .copied()
+            .flatten()
+            .map(|i| &self.documents[i])
+    }
+
+    /// The chapter of a document.
+    pub fn chapter(&self, doc: &Document) -> &ChapterMeta {
+        &self.chapters[doc.chapter]
+    }
+
+    /// Builds the model. `locate` turns a chapter index and an offset into
+    /// its text into a diagnostic location.
+    pub fn build(
+        inputs: &[ChapterInput<'_>],
+        templates: Vec<Guidance>,
+        config: &Config,
+        locate: &dyn Fn(usize, usize) -> Location,
+        diags: &mut Diagnostics,
+    ) -> BookModel {
+        let chapters: Vec<ChapterMeta> = inputs.iter().map(|c| c.meta.clone()).collect();
+        let index = PathIndex::new(&chapters);
+        let mut model = BookModel {
+            chapters,
+            documents: Vec::new(),
+            doc_of_chapter: vec![None; inputs.len()],
+            templates,
+        };
+
+        // 1. Headers of every scanned chapter; the TDDs.
+        let headers: Vec<Option<Header>> = inputs
+            .iter()
+            .map(|c| c.scan.map(|s| Header::parse(c.text, s)))
+            .collect();
+        let mut is_tdd = vec![false; inputs.len()];
+        let mut is_prd = vec![false; inputs.len()];
+        for (i, c) in inputs.iter().enumerate() {
+            let has_prd_field = headers[i]
+                .as_ref()
+                .is_some_and(|h| h.get("Source PRD").is_some());
+            let prd_glob = config.prd_paths.iter().any(|g| g.matches(&c.meta.path));
+            let tdd_glob = config.tdd_paths.iter().any(|g| g.matches(&c.meta.path));
+            if c.skeleton || has_prd_field {
+                is_tdd[i] = true;
+            } else if prd_glob {
+                is_prd[i] = true;
+            } else if tdd_glob {
+                is_tdd[i] = true;
+            }
+        }
+
+        // 2. Source PRDs.
+        let mut prd_refs: Vec<Option<PrdRef>> = vec![None; inputs.len()];
+        for (i, c) in inputs.iter().enumerate() {
+            if !is_tdd[i] {
+                continue;
+            }
+            let field = headers[i].as_ref().and_then(|h| h.get("Source PRD"));
+            let Some(field) = field else {
+                let at = headers[i]
+                    .as_ref()
+                    .map_or(0, |h| h.range.start.saturating_sub(1));
+                let at = c.text[..at].rfind('\n').map_or(0, |p| p + 1);
+                diags.push(
+                    Diagnostic::new(Lint::MissingPrd, "this TDD names no Source PRD")
+                        .at(locate(i, at))
+                        .help("add a header line `**Source PRD:** [name](path/to/prd.md)`"),
+                );
+                continue;
+            };
+            let r = resolve_prd(&field.value, field.value_range.clone(), &c.meta.path, &model.chapters, &index);
+            match &r.target {
+                PrdTarget::Unset => diags.push(
+                    Diagnostic::new(
+                        Lint::MissingPrd,
+                        if field.value.is_empty() {
+                            "the Source PRD field is empty".to_string()
+                        } else {
+                            format!("the Source PRD is still a template placeholder: {}", field.value)
+                        },
+                    )
+                    .at(locate(i, field.value_range.start)),
+                ),
+                PrdTarget::Broken => diags.push(
+                    Diagnostic::new(
+                        Lint::BrokenPrdLink,
+                        format!(
+                            "Source PRD does not resolve to a chapter of this book: {}",
+                            r.target_text
+                        ),
+                    )
+                    .at(locate(i, field.value_range.start)),
+                ),
+                PrdTarget::Chapter(t) => {
+                    if *t == i {
+                        diags.push(
+                            Diagnostic::new(Lint::BrokenPrdLink, "Source PRD points to this TDD itself")
+                                .at(locate(i, field.value_range.start)),
+                        );
+                    } else if is_tdd[*t] {
+                        diags.push(
+                            Diagnostic::new(
+                                Lint::BrokenPrdLink,
+                                format!(
+                                    "Source PRD points to `{}`, which is a TDD, not a PRD",
+                                    model.chapters[*t].source_path
+                                ),
+                            )
+                            .at(locate(i, field.value_range.start)),
+                        );
+                    } else {
+                        is_prd[*t] = true;
+                    }
+                }
+            }
+            prd_refs[i] = Some(r);
+        }
+
+        // 3. Documents, in book order.
+        for (i, c) in inputs.iter().enumerate() {
+            let kind = if is_tdd[i] {
+                DocKind::Tdd
+            } else if is_prd[i] {
+                DocKind::Prd
+            } else {
+                continue;
+            };
+            let owned_scan;
+            let scan = match c.scan {
+                Some(s) => s,
+                None => {
+                    owned_scan = crate::scan::scan(c.text, &config.markdown);
+                    &owned_scan
+                }
+            };
+            let header = match &headers[i] {
+                Some(h) => h.clone(),
+                None => Header::parse(c.text, scan),
+            };
+            let mut prd = prd_refs[i].take();
+            if let Some(p) = &mut prd {
+                if matches!(p.target, PrdTarget::Chapter(t) if t == i || is_tdd[t]) {
+                    p.target = PrdTarget::Broken;
+                }
+            }
+            let doc = analyze_document(
+                i, kind, c, scan, &header, prd, &model.templates, config, locate, diags,
+            );
+            model.doc_of_chapter[i] = Some(model.documents.len());
+            model.documents.push(doc);
+        }
+
+        // 4. Backlinks and cross-document lints.
+        let links: Vec<(usize, usize)> = model
+            .documents
+            .iter()
+            .enumerate()
+            .filter_map(|(di, d)| match d.prd.as_ref().map(|p| &p.target) {
+                Some(PrdTarget::Chapter(t)) => model.doc_of_chapter[*t].map(|pd| (di, pd)),
+                _ => None,
+            })
+            .collect();
+        for (tdd, prd) in links {
+            model.documents[prd].derived.push(tdd);
+            let (t, p) = (&model.documents[tdd], &model.documents[prd]);
+            let at = t.prd.as_ref().map_or(0, |r| r.value_range.start);
+            if let Some(ps) = &p.status {
+                if ["Superseded", "Rejected", "Deprecated"]
+                    .iter()
+                    .any(|s| s.eq_ignore_ascii_case(ps))
+                {
+                    diags.push(
+                        Diagnostic::new(
+                            Lint::InactivePrd,
+                            format!(
+                                "the Source PRD `{}` is {ps}",
+                                model.chapters[p.chapter].name
+                            ),
+                        )
+                        .at(locate(t.chapter, at)),
+                    );
+                }
+                if let Some(ts) = &t.status {
+                    let first_final = config
+                        .final_statuses
+                        .iter()
+                        .filter_map(|f| config.status_rank(f))
+                        .min();
+                    let prd_rank = config.status_rank(ps);
+                    if config.is_final(ts)
+                        && !config.is_final(ps)
+                        && matches!((prd_rank, first_final), (Some(r), Some(f)) if r < f)
+                    {
+                        diags.push(
+                            Diagnostic::new(
+                                Lint::PrdNotApproved,
+                                format!(
+                                    "this TDD is {ts} while its PRD `{}` is still {ps}",
+                                    model.chapters[p.chapter].name
+                                ),
+                            )
+                            .at(locate(t.chapter, at)),
+                        );
+                    }
+                }
+            }
+        }
+        model
+    }
+}
+
+/// Looks chapters up by path and name.
+struct PathIndex {
+    by_path: HashMap<String, usize>,
+    by_name: HashMap<String, usize>,
+}
+
+impl PathIndex {
+    fn new(chapters: &[ChapterMeta]) -> Self {
+        let mut by_path = HashMap::new();
+        let mut by_name = HashMap::new();
+        for (i, c) in chapters.iter().enumerate() {
+            for p in [&c.source_path, &c.path, &c.served] {
+                by_path.entry(p.clone()).or_insert(i);
+            }
+            by_name.entry(c.name.trim().to_lowercase()).or_insert(i);
+        }
+        PathIndex { by_path, by_name }
+    }
+
+    fn path(&self, p: &str) -> Option<usize> {
+        if let Some(&i) = self.by_path.get(p) {
+            return Some(i);
+        }
+        let md = p.strip_suffix(".html").map(|s| format!("{s}.md"))?;
+        self.by_path.get(&md).copied()
+    }
+}
+
+fn resolve_prd(
+    value: &str,
+    value_range: Range<usize>,
+    chapter_path: &str,
+    chapters: &[ChapterMeta],
+    index: &PathIndex,
+) -> PrdRef {
+    let _ = chapters;
+    let written = value.trim().to_string();
+    let unset = |form| PrdRef {
+        written: written.clone(),
+        target_text: written.clone(),
+        form,
+        target: PrdTarget::Unset,
+        value_range: value_range.clone(),
+    };
+    if written.is_empty() {
+        return unset(PrdForm::Path);
+    }
+    let link_dest = link_destination(&written);
+    let (form, target_text) = match &link_dest {
+        Some(d) => (PrdForm::Link, d.clone()),
+        None if looks_like_path(&written) => (PrdForm::Path, written.clone()),
+        None => (PrdForm::Name, written.clone()),
+    };
+    if template::placeholder_ranges(&target_text).next().is_some() {
+        return unset(form);
+    }
+    let target = match form {
+        PrdForm::Name => index
+            .by_name
+            .get(&target_text.trim().to_lowercase())
+            .copied()
+            .or_else(|| resolve_path(&target_text, chapter_path, index)),
+        _ => resolve_path(&target_text, chapter_path, index),
+    };
+    PrdRef {
+        written,
+        target_text,
+        form,
+        target: target.map_or(PrdTarget::Broken, PrdTarget::Chapter),
+        value_range,
+    }
+}
+
+fn looks_like_path(s: &str) -> bool {
+    let s = s.split('#').next().unwrap_or(s);
+    s.ends_with(".md") || s.ends_with(".markdown") || s.ends_with(".html") || s.contains('/')
+}
+
+fn resolve_path(target: &str, chapter_path: &str, index: &PathIndex) -> Option<usize> {
+    let path = target.split(['#', '?']).next().unwrap_or(target);
+    if path.is_empty() || path.contains("://") {
+        return None;
+    }
+    let path = links::percent_decode(path);
+    let dir = links::parent(chapter_path);
+    if let Some(p) = links::join(dir, &path) {
+        if let Some(i) = index.path(&p) {
+            return Some(i);
+        }
+    }
+    links::normalize(&path).and_then(|p| index.path(&p))
+}
+
+/// The destination of the first link in a field value, if it is a link.
+fn link_destination(value: &str) -> Option<String> {
+    use mdbook_markdown::pulldown_cmark::{Event, Parser, Tag};
+    if !value.starts_with('[') && !value.starts_with('<') {
+        return None;
+    }
+    Parser::new(value).find_map(|e| match e {
+        Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+        _ => None,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn analyze_document(
+    chapter: usize,
+    kind: DocKind,
+    input: &ChapterInput<'_>,
+    scan: &ChapterScan,
+    header: &Header,
+    prd: Option<PrdRef>,
+    templates: &[Guidance],
+    config: &Config,
+    locate: &dyn Fn(usize, usize) -> Location,
+    diags: &mut Diagnostics,
+) -> Document {
+    let text = input.text;
+    let outline = Outline::build(text, &scan.headings);
+    let title = scan
+        .headings
+        .iter()
+        .find(|h| h.level == 1)
+        .map(|h| text[h.text.clone()].trim().to_string());
+
+    // Status.
+    let status_field = header.get("Status");
+    let status_raw = status_field.map(|f| f.value.clone()).filter(|v| !v.is_empty());
+    let status = status_raw
+        .as_deref()
+        .and_then(|s| config.normalize_status(s))
+        .map(str::to_string);
+    if let (Some(raw), None, Some(f)) = (&status_raw, &status, status_field) {
+        let is_placeholder = template::placeholder_ranges(raw).next().is_some();
+        if !is_placeholder {
+            let mut d = Diagnostic::new(Lint::UnknownStatus, format!("unknown status `{raw}`"))
+                .at(locate(chapter, f.value_range.start));
+            if let Some(c) = closest(&plain(raw), config.statuses.iter().map(String::as_str)) {
+                d = d.help(format!("did you mean `{c}`?"));
+            }
+            diags.push(d.note(format!("statuses: {}", config.statuses.join(", "))));
+        }
+    }
+
+    // Tables.
+    let guidance = &templates[input.template.min(templates.len().saturating_sub(1))];
+    let tables = scan
+        .tables
+        .iter()
+        .map(|t| {
+            let section = outline.section_at(t.range.start);
+            DocTable {
+                section_number: section.and_then(|s| s.number.clone()),
+                section_key: section.map(|s| s.key.clone()).unwrap_or_default(),
+                section_title: section
+                    .map(|s| text[s.title.clone()].trim().to_string())
+                    .unwrap_or_default(),
+                header: t.header.iter().map(|c| text[c.clone()].to_string()).collect(),
+                rows: t
+                    .rows
+                    .iter()
+                    .map(|r| DocRow {
+                        cells: r.cells.iter().map(|c| text[c.clone()].to_string()).collect(),
+                        offset: r.start,
+                        placeholder: is_placeholder_row(text, &r.cells, guidance),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+
+    // Placeholders and completeness (TDDs).
+    let mut placeholders = 0;
+    let mut completeness = Vec::new();
+    if kind == DocKind::Tdd {
+        let found = placeholder_offsets(text, scan);
+        placeholders = found.len();
+        let body = outline.body_sections();
+        for (si, (number, key, _)) in guidance.sections.iter().enumerate() {
+            let section = body.iter().find(|s| match (number, &s.number) {
+                (Some(a), Some(b)) => a == b,
+                _ => !key.is_empty() && &s.key == key,
+            });
+            let state = match section {
+                None => SectionState::Missing,
+                Some(s) => section_state(text, s, &found, guidance),
+            };
+            completeness.push(SectionStatus { section: si, state });
+        }
+        let is_final = status.as_deref().is_some_and(|s| config.is_final(s));
+        if is_final {
+            report_leftovers(chapter, text, &outline, &found, guidance, status.as_deref(), locate, diags);
+        }
+    }
+
+    Document {
+        chapter,
+        kind,
+        title,
+        fields: header
+            .fields
+            .iter()
+            .map(|f| (f.name.clone(), f.value.clone()))
+            .collect(),
+        status,
+        status_raw,
+        prd,
+        derived: Vec::new(),
+        tables,
+        completeness,
+        placeholders,
+        template: input.template,
+    }
+}
+
+fn is_placeholder_row(text: &str, cells: &[Range<usize>], guidance: &Guidance) -> bool {
+    if guidance.rows.contains(&row_key(text, cells)) {
+        return true;
+    }
+    let mut any = false;
+    for c in cells {
+        let cell = text[c.clone()].trim();
+        if cell.is_empty() {
+            continue;
+        }
+        let mut ph = template::placeholder_ranges(cell);
+        match ph.next() {
+            Some(r) if r == (0..cell.len()) => any = true,
+            _ => return false,
+        }
+    }
+    any
+}
+
+/// Offsets of the template placeholders of a text: outside code blocks and
+/// HTML; inside a code span only when the span holds nothing else.
+pub fn placeholder_offsets(text: &str, scan: &ChapterScan) -> Vec<Range<usize>> {
+    template::placeholder_ranges(text)
+        .filter(|r| !scan.is_protected(r.start))
+        .filter(|r| {
+            let i = scan.code_spans.partition_point(|s| s.end <= r.start);
+            match scan.code_spans.get(i) {
+                Some(span) if span.start <= r.start => {
+                    let inner = text[span.clone()].trim_matches('`');
+                    let mut rest = inner.to_string();
+                    for p in template::placeholder_ranges(inner).collect::<Vec<_>>().iter().rev() {
+                        rest.replace_range(p.clone(), "");
+                    }
+                    rest.trim().is_empty()
+                }
+                _ => true,
+            }
+        })
+        .collect()
+}
+
+fn section_state(
+    text: &str,
+    s: &Section,
+    placeholders: &[Range<usize>],
+    guidance: &Guidance,
+) -> SectionState {
+    let body = &text[s.heading.end.min(s.range.end)..s.range.end];
+    let has_placeholder = placeholders.iter().any(|p| s.range.contains(&p.start));
+    let has_guidance = guidance_blocks(&text[s.range.clone()])
+        .iter()
+        .any(|b| guidance.is_guidance(b));
+    let has_text = body
+        .lines()
+        .any(|l| !l.trim_start().starts_with('#') && l.chars().any(char::is_alphanumeric));
+    if has_placeholder || has_guidance || !has_text {
+        SectionState::Placeholder
+    } else {
+        SectionState::Written
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn report_leftovers(
+    chapter: usize,
+    text: &str,
+    outline: &Outline,
+    found: &[Range<usize>],
+    guidance: &Guidance,
+    status: Option<&str>,
+    locate: &dyn Fn(usize, usize) -> Location,
+    diags: &mut Diagnostics,
+) {
+    let status = status.unwrap_or_default();
+    let body = outline.body_sections();
+    let body_start = body.first().map_or(text.len(), |s| s.range.start);
+    // The header and anything before the first section.
+    let head: Vec<&Range<usize>> = found.iter().filter(|r| r.start < body_start).collect();
+    if let Some(first) = head.first() {
+        diags.push(
+            Diagnostic::new(
+                Lint::PlaceholderInFinal,
+                format!(
+                    "this TDD is {status} but its header still holds {} template placeholder{}, first `{}`",
+                    head.len(),
+                    if head.len() == 1 { "" } else { "s" },
+                    &text[(*first).clone()]
+                ),
+            )
+            .at(locate(chapter, first.start)),
+        );
+    }
+    for s in body {
+        let title = text[s.title.clone()].trim();
+        let inside: Vec<&Range<usize>> = found.iter().filter(|r| s.range.contains(&r.start)).collect();
+        if let Some(first) = inside.first() {
+            diags.push(
+                Diagnostic::new(
+                    Lint::PlaceholderInFinal,
+                    format!(
+                        "this TDD is {status} but section `{title}` still holds {} template placeholder{}, first `{}`",
+                        inside.len(),
+                        if inside.len() == 1 { "" } else { "s" },
+                        &text[(*first).clone()]
+                    ),
+                )
+                .at(locate(chapter, first.start)),
+            );
+            continue;
+        }
+        let section_text = &text[s.range.clone()];
+        if let Some(block) = guidance_blocks(section_text)
+            .into_iter()
+            .find(|b| guidance.is_guidance(b))
+        {
+            let first_line = block.lines().next().unwrap_or_default();
+            let at = section_text
+                .find(first_line)
+                .map_or(s.range.start, |o| s.range.start + o);
+            diags.push(
+                Diagnostic::new(
+                    Lint::PlaceholderInFinal,
+                    format!(
+                        "this TDD is {status} but section `{title}` still holds the template's guidance text"
+                    ),
+                )
+                .at(locate(chapter, at)),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::MarkdownOptions;
+
+    fn meta(name: &str, path: &str) -> ChapterMeta {
+        ChapterMeta {
+            name: name.into(),
+            path: path.into(),
+            served: links::served_path(path, true),
+            source_path: path.into(),
+            file: format!("src/{path}"),
+        }
+    }
+
+    fn build(chapters: &[(&str, &str, &str)], config: &Config) -> (BookModel, Vec<Diagnostic>) {
+        let metas: Vec<ChapterMeta> = chapters.iter().map(|(n, p, _)| meta(n, p)).collect();
+        let scans: Vec<ChapterScan> = chapters
+            .iter()
+            .map(|(_, _, t)| crate::scan::scan(t, &config.markdown))
+            .collect();
+        let inputs: Vec<ChapterInput<'_>> = chapters
+            .iter()
+            .enumerate()
+            .map(|(i, (_, _, t))| ChapterInput {
+                meta: &metas[i],
+                text: t,
+                scan: Some(&scans[i]),
+                skeleton: false,
+                template: 0,
+            })
+            .collect();
+        let g = Guidance::from_template(template::BUILTIN, &MarkdownOptions::default());
+        let mut d = Diagnostics::new();
+        let locate = |c: usize, o: usize| {
+            let (line, column) = crate::diagnostic::LineIndex::new(chapters[c].2).line_col(o);
+            Location {
+                file: metas[c].file.clone(),
+                line,
+                column,
+            }
+        };
+        let m = BookModel::build(&inputs, vec![g], config, &locate, &mut d);
+        (m, d.into_vec())
+    }
+
+    const PRD: &str = "# Payments PRD\n\n**Status:** Approved\n\n---\n\nText.\n";
+
+    #[test]
+    fn resolves_prd_forms() {
+        let c = Config::default();
+        let (m, d) = build(
+            &[
+                ("Payments PRD", "prd/pay.md", PRD),
+                ("A", "tdd/a.md", "# A\n\n**Status:** draft\n**Source PRD:** [pay](../prd/pay.md)\n"),
+                ("B", "tdd/b.md", "# B\n\n**Source PRD:** ../prd/pay.md\n"),
+                ("C", "tdd/x/c.md", "# C\n\n**Source PRD:** Payments PRD\n"),
+                ("D", "tdd/d.md", "# D\n\n**Source PRD:** prd/pay.md\n"),
+                ("E", "tdd/e.md", "# E\n\n**Source PRD:** [x](../prd/paymnts.md)\n"),
+            ],
+            &c,
+        );
+        let prd = m.document_of(0).unwrap();
+        assert_eq!(prd.kind, DocKind::Prd);
+        assert_eq!(prd.status.as_deref(), Some("Approved"));
+        assert_eq!(prd.derived.len(), 4);
+        let a = m.document_of(1).unwrap();
+        assert_eq!(a.status.as_deref(), Some("Draft"));
+        assert_eq!(a.prd.as_ref().unwrap().form, PrdForm::Link);
+        assert_eq!(m.document_of(2).unwrap().prd.as_ref().unwrap().form, PrdForm::Path);
+        assert_eq!(m.document_of(3).unwrap().prd.as_ref().unwrap().form, PrdForm::Name);
+        assert_eq!(m.document_of(5).unwrap().prd.as_ref().unwrap().target, PrdTarget::Broken);
+        let broken: Vec<_> = d.iter().filter(|d| d.lint == Lint::BrokenPrdLink).collect();
+        assert_eq!(broken.len(), 1);
+        assert_eq!(broken[0].location.as_ref().unwrap().to_string(), "src/tdd/e.md:3:17");
+        assert_eq!(
+            broken[0].message,
+            "Source PRD does not resolve to a chapter of this book: ../prd/paymnts.md"
+        );
+    }
+
+    #[test]
+    fn tables_and_counts() {
+        let tdd = "# T\n\n**Status:** Approved\n**Source PRD:** x.md\n\n---\n\n## 10. Implementation\n\n### 10.3 Dependencies & Blockers\n| Dependency | Owner | Status | Impact if Delayed |\n|---|---|---|---|\n| A | b | Ready | c |\n| B | b | **Blocked** | c |\n| {x} | {y} | {z} | {w} |\n\n## 12. Open Questions & Risks\n| Item | Type | Impact | Owner | Status |\n|---|---|---|---|---|\n| Q | Risk | H | me | Open |\n| R | Risk | H | me | closed |\n";
+        let c = Config::default();
+        let (m, _) = build(&[("X", "x.md", PRD), ("T", "t.md", tdd)], &c);
+        let t = m.document_of(1).unwrap();
+        assert_eq!(t.blockers(), 1);
+        assert_eq!(t.open_items(), 1);
+        assert_eq!(t.tables.len(), 2);
+        assert_eq!(t.tables[0].section_number, Some(SectionNumber(vec![10, 3])));
+        assert!(t.tables[0].rows[2].placeholder);
+        assert!(!t.tables[1].rows[1].placeholder);
+        let states: Vec<SectionState> = t.completeness.iter().map(|s| s.state).collect();
+        assert_eq!(states.len(), 12);
+        assert_eq!(states[9], SectionState::Placeholder);
+        assert_eq!(states[11], SectionState::Written);
+        assert_eq!(states[0], SectionState::Missing);
+    }
+
+    #[test]
+    fn lints_fire() {
+        let c = Config::default();
+        let (_, d) = build(
+            &[
+                ("P", "p.md", "# P\n\n**Status:** Draft\n"),
+                ("R", "r.md", "# R\n\n**Status:** Rejected\n"),
+                ("T1", "t1.md", "# T1\n\n**Status:** Aproved\n**Source PRD:** p.md\n"),
+                ("T2", "t2.md", "# T2\n\n**Status:** Approved\n**Source PRD:** p.md\n\n## 1. Overview\n{summary}\n"),
+                ("T3", "t3.md", "# T3\n\n**Status:** Draft\n**Source PRD:** r.md\n"),
+                ("T4", "t4.md", "# T4\n\n**Status:** Draft\n**Source PRD:** [{prd filename}]({relative path to prd})\n"),
+                ("T5", "t5.md", "# T5\n\n**Source PRD:** t5.md\n"),
+            ],
+            &c,
+        );
+        let lints: Vec<(&str, String)> = d
+            .iter()
+            .map(|d| (d.lint.name(), d.location.as_ref().unwrap().to_string()))
+            .collect();
+        assert!(lints.contains(&("unknown-status", "src/t1.md:3:13".into())), "{lints:?}");
+        assert!(d.iter().any(|d| d.message.contains("did you mean `Approved`")
+            || d.notes.iter().any(|n| n.contains("did you mean `Approved`"))));
+        assert!(lints.contains(&("placeholder-in-final", "src/t2.md:7:1".into())), "{lints:?}");
+        assert!(lints.contains(&("prd-not-approved", "src/t2.md:4:17".into())), "{lints:?}");
+        assert!(lints.contains(&("inactive-prd", "src/t3.md:4:17".into())), "{lints:?}");
+        assert!(lints.contains(&("missing-prd", "src/t4.md:4:17".into())), "{lints:?}");
+        assert!(lints.contains(&("broken-prd-link", "src/t5.md:3:17".into())), "{lints:?}");
+    }
+
+    #[test]
+    fn fresh_skeleton_is_all_placeholders() {
+        let c = Config::default();
+        let (filled, _) = crate::skeleton::fill_template(template::BUILTIN, &[], &c.markdown);
+        let (m, _) = build(&[("S", "s.md", &filled)], &c);
+        let s = m.document_of(0).unwrap();
+        assert!(s.completeness.iter().all(|c| c.state == SectionState::Placeholder), "{:?}", s.completeness);
+        assert_eq!(s.open_items(), 0);
+        assert_eq!(s.blockers(), 0);
+        assert!(s.placeholders > 50);
+    }
+}
