@@ -196,6 +196,35 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// The human form; with `color`, ANSI colours as rustc uses them.
+    pub fn render(&self, color: bool) -> String {
+        if !color {
+            return self.to_string();
+        }
+        let (level_color, bold, blue, reset) = (
+            match self.level {
+                Level::Error => "\x1b[1;31m",
+                _ => "\x1b[1;33m",
+            },
+            "\x1b[1m",
+            "\x1b[1;34m",
+            "\x1b[0m",
+        );
+        let mut out = format!(
+            "{level_color}{}[{}]{reset}{bold}: {}{reset}",
+            self.level, self.lint, self.message
+        );
+        if let Some(loc) = &self.location {
+            out.push_str(&format!("\n  {blue}-->{reset} {loc}"));
+        }
+        for note in &self.notes {
+            out.push_str(&format!("\n   {blue}={reset} {note}"));
+        }
+        out
+    }
+}
+
 impl fmt::Display for Diagnostic {
     /// The human, rustc-like form (without colour).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -412,8 +441,8 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=m {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=n {
         for j in 1..=m {

@@ -124,6 +124,17 @@ pub fn split_list(value: &str) -> Vec<String> {
         .collect()
 }
 
+/// A problem with one argument of the directive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArgProblem {
+    /// Byte range of the argument in the chapter.
+    pub span: Range<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// What would be right, if known.
+    pub help: Option<String>,
+}
+
 /// A directive as written: its name and arguments, not yet checked against
 /// the list of known directives.
 #[derive(Debug, Clone, PartialEq, Eq)]

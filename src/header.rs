@@ -51,10 +51,11 @@ impl Header {
         let mut fields = Vec::new();
         let mut line_start = start;
         for line in text[start..end].split_inclusive('\n') {
-            if !in_ranges(&scan.code_blocks, line_start) && !in_ranges(&scan.html, line_start) {
-                if let Some(f) = parse_field_line(line, line_start) {
-                    fields.push(f);
-                }
+            if !in_ranges(&scan.code_blocks, line_start)
+                && !in_ranges(&scan.html, line_start)
+                && let Some(f) = parse_field_line(line, line_start)
+            {
+                fields.push(f);
             }
             line_start += line.len();
         }

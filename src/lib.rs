@@ -13,14 +13,66 @@
 
 #![deny(missing_docs)]
 
+pub mod book;
 pub mod config;
 pub mod diagnostic;
 pub mod directive;
 pub mod header;
+pub mod links;
+pub mod model;
 pub mod outline;
+pub mod preprocess;
 pub mod protocol;
+pub mod render;
 pub mod scan;
 pub mod skeleton;
 pub mod template;
-pub mod links;
-pub mod model;
+
+use diagnostic::Diagnostics;
+use mdbook_preprocessor::book::Book;
+use preprocess::Settings;
+
+/// What a preprocessor run gives: the edited book, unless an error was found,
+/// and every diagnostic of the run.
+#[derive(Debug)]
+pub struct RunOutput {
+    /// The book, or `None` when the run found errors.
+    pub book: Option<Book>,
+    /// Every diagnostic, with configured levels applied.
+    pub diagnostics: Diagnostics,
+}
+
+/// Runs the preprocessor on a book, as mdBook would.
+pub fn run(context: &protocol::Context, mut book: Book) -> RunOutput {
+    let mut diags = Diagnostics::new();
+    let config = config::Config::from_book_config(&context.config, context.is_legacy(), &mut diags);
+    let settings = Settings {
+        root: context.root.clone(),
+        index_enabled: index_enabled(&context.config),
+        html: context.renderer == "html",
+    };
+    let chapters = book::take_chapters(&mut book, &config.src, settings.index_enabled);
+    let (texts, mut diags) = preprocess::process(chapters, &config, &settings, diags);
+    diags.sort();
+    if diags.has_errors() {
+        return RunOutput {
+            book: None,
+            diagnostics: diags,
+        };
+    }
+    book::put_chapters(&mut book, texts);
+    RunOutput {
+        book: Some(book),
+        diagnostics: diags,
+    }
+}
+
+/// Whether mdBook's `index` preprocessor runs (it does unless the default
+/// preprocessors are turned off).
+pub fn index_enabled(book_config: &serde_json::Value) -> bool {
+    book_config
+        .pointer("/build/use-default-preprocessors")
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(true)
+        || book_config.pointer("/preprocessor/index").is_some()
+}

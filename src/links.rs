@@ -89,7 +89,10 @@ pub fn relative(from: &str, to: &str) -> String {
     for _ in common..from_dir.len() {
         out.push_str("../");
     }
-    let rest: Vec<String> = to_parts[common..].iter().map(|s| encode_segment(s)).collect();
+    let rest: Vec<String> = to_parts[common..]
+        .iter()
+        .map(|s| encode_segment(s))
+        .collect();
     out.push_str(&rest.join("/"));
     out
 }
@@ -138,7 +141,10 @@ mod tests {
     fn normalizes() {
         assert_eq!(normalize("a/./b/../c.md").as_deref(), Some("a/c.md"));
         assert_eq!(normalize("../x.md"), None);
-        assert_eq!(join("tdd/pay", "../../prd/a.md").as_deref(), Some("prd/a.md"));
+        assert_eq!(
+            join("tdd/pay", "../../prd/a.md").as_deref(),
+            Some("prd/a.md")
+        );
         assert_eq!(join("", "prd/a.md").as_deref(), Some("prd/a.md"));
         assert_eq!(join("tdd", "../../a.md"), None);
     }
@@ -151,7 +157,10 @@ mod tests {
         assert_eq!(relative("tdd/a.md", "tdd/b.md"), "b.md");
         assert_eq!(relative("a/b/c.md", "a/b.md"), "../b.md");
         assert_eq!(relative("tdd/a.md", "index.md"), "../index.md");
-        assert_eq!(relative("a.md", "d/Zahlungsübersicht (neu).md"), "d/Zahlungs%C3%BCbersicht%20%28neu%29.md");
+        assert_eq!(
+            relative("a.md", "d/Zahlungsübersicht (neu).md"),
+            "d/Zahlungs%C3%BCbersicht%20%28neu%29.md"
+        );
     }
 
     #[test]

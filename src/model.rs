@@ -283,7 +283,10 @@ impl SectionSelector {
 pub fn plain(s: &str) -> String {
     let t: String = s.chars().filter(|c| !matches!(c, '*' | '`')).collect();
     let t = t.trim();
-    let t = t.strip_prefix('_').and_then(|x| x.strip_suffix('_')).unwrap_or(t);
+    let t = t
+        .strip_prefix('_')
+        .and_then(|x| x.strip_suffix('_'))
+        .unwrap_or(t);
     t.trim().to_string()
 }
 
@@ -306,12 +309,24 @@ impl Guidance {
         let sections = outline
             .body_sections()
             .iter()
-            .map(|s| (s.number.clone(), s.key.clone(), text[s.title.clone()].trim().to_string()))
+            .map(|s| {
+                (
+                    s.number.clone(),
+                    s.key.clone(),
+                    text[s.title.clone()].trim().to_string(),
+                )
+            })
             .collect();
         let mut blocks = HashSet::new();
         if let Some(h1) = outline.sections.iter().find(|s| s.level == 1) {
+            // Only blocks with a placeholder are guidance to replace; fixed
+            // template prose ("This section provides ...") may stay.
             for s in &h1.children {
-                blocks.extend(guidance_blocks(&text[s.range.clone()]));
+                blocks.extend(
+                    guidance_blocks(&text[s.range.clone()])
+                        .into_iter()
+                        .filter(|b| template::placeholder_ranges(b).next().is_some()),
+                );
             }
         }
         let mut rows = HashSet::new();
@@ -354,7 +369,10 @@ fn guidance_blocks(text: &str) -> Vec<String> {
     };
     for line in text.lines() {
         let t = line.trim();
-        if t.is_empty() || t.starts_with('#') || t.chars().all(|c| matches!(c, '-' | '*' | '_' | ' ')) {
+        if t.is_empty()
+            || t.starts_with('#')
+            || t.chars().all(|c| matches!(c, '-' | '*' | '_' | ' '))
+        {
             flush(&mut cur, &mut out);
             continue;
         }
@@ -464,7 +482,13 @@ impl BookModel {
                 );
                 continue;
             };
-            let r = resolve_prd(&field.value, field.value_range.clone(), &c.meta.path, &model.chapters, &index);
+            let r = resolve_prd(
+                &field.value,
+                field.value_range.clone(),
+                &c.meta.path,
+                &model.chapters,
+                &index,
+            );
             match &r.target {
                 PrdTarget::Unset => diags.push(
                     Diagnostic::new(
@@ -472,7 +496,10 @@ impl BookModel {
                         if field.value.is_empty() {
                             "the Source PRD field is empty".to_string()
                         } else {
-                            format!("the Source PRD is still a template placeholder: {}", field.value)
+                            format!(
+                                "the Source PRD is still a template placeholder: {}",
+                                field.value
+                            )
                         },
                     )
                     .at(locate(i, field.value_range.start)),
@@ -490,8 +517,11 @@ impl BookModel {
                 PrdTarget::Chapter(t) => {
                     if *t == i {
                         diags.push(
-                            Diagnostic::new(Lint::BrokenPrdLink, "Source PRD points to this TDD itself")
-                                .at(locate(i, field.value_range.start)),
+                            Diagnostic::new(
+                                Lint::BrokenPrdLink,
+                                "Source PRD points to this TDD itself",
+                            )
+                            .at(locate(i, field.value_range.start)),
                         );
                     } else if is_tdd[*t] {
                         diags.push(
@@ -534,13 +564,22 @@ impl BookModel {
                 None => Header::parse(c.text, scan),
             };
             let mut prd = prd_refs[i].take();
-            if let Some(p) = &mut prd {
-                if matches!(p.target, PrdTarget::Chapter(t) if t == i || is_tdd[t]) {
-                    p.target = PrdTarget::Broken;
-                }
+            if let Some(p) = &mut prd
+                && matches!(p.target, PrdTarget::Chapter(t) if t == i || is_tdd[t])
+            {
+                p.target = PrdTarget::Broken;
             }
             let doc = analyze_document(
-                i, kind, c, scan, &header, prd, &model.templates, config, locate, diags,
+                i,
+                kind,
+                c,
+                scan,
+                &header,
+                prd,
+                &model.templates,
+                config,
+                locate,
+                diags,
             );
             model.doc_of_chapter[i] = Some(model.documents.len());
             model.documents.push(doc);
@@ -690,10 +729,10 @@ fn resolve_path(target: &str, chapter_path: &str, index: &PathIndex) -> Option<u
     }
     let path = links::percent_decode(path);
     let dir = links::parent(chapter_path);
-    if let Some(p) = links::join(dir, &path) {
-        if let Some(i) = index.path(&p) {
-            return Some(i);
-        }
+    if let Some(p) = links::join(dir, &path)
+        && let Some(i) = index.path(&p)
+    {
+        return Some(i);
     }
     links::normalize(&path).and_then(|p| index.path(&p))
 }
@@ -733,7 +772,9 @@ fn analyze_document(
 
     // Status.
     let status_field = header.get("Status");
-    let status_raw = status_field.map(|f| f.value.clone()).filter(|v| !v.is_empty());
+    let status_raw = status_field
+        .map(|f| f.value.clone())
+        .filter(|v| !v.is_empty());
     let status = status_raw
         .as_deref()
         .and_then(|s| config.normalize_status(s))
@@ -763,12 +804,20 @@ fn analyze_document(
                 section_title: section
                     .map(|s| text[s.title.clone()].trim().to_string())
                     .unwrap_or_default(),
-                header: t.header.iter().map(|c| text[c.clone()].to_string()).collect(),
+                header: t
+                    .header
+                    .iter()
+                    .map(|c| text[c.clone()].to_string())
+                    .collect(),
                 rows: t
                     .rows
                     .iter()
                     .map(|r| DocRow {
-                        cells: r.cells.iter().map(|c| text[c.clone()].to_string()).collect(),
+                        cells: r
+                            .cells
+                            .iter()
+                            .map(|c| text[c.clone()].to_string())
+                            .collect(),
                         offset: r.start,
                         placeholder: is_placeholder_row(text, &r.cells, guidance),
                     })
@@ -797,7 +846,16 @@ fn analyze_document(
         }
         let is_final = status.as_deref().is_some_and(|s| config.is_final(s));
         if is_final {
-            report_leftovers(chapter, text, &outline, &found, guidance, status.as_deref(), locate, diags);
+            report_leftovers(
+                chapter,
+                text,
+                &outline,
+                &found,
+                guidance,
+                status.as_deref(),
+                locate,
+                diags,
+            );
         }
     }
 
@@ -851,7 +909,11 @@ pub fn placeholder_offsets(text: &str, scan: &ChapterScan) -> Vec<Range<usize>> 
                 Some(span) if span.start <= r.start => {
                     let inner = text[span.clone()].trim_matches('`');
                     let mut rest = inner.to_string();
-                    for p in template::placeholder_ranges(inner).collect::<Vec<_>>().iter().rev() {
+                    for p in template::placeholder_ranges(inner)
+                        .collect::<Vec<_>>()
+                        .iter()
+                        .rev()
+                    {
                         rest.replace_range(p.clone(), "");
                     }
                     rest.trim().is_empty()
@@ -915,7 +977,10 @@ fn report_leftovers(
     }
     for s in body {
         let title = text[s.title.clone()].trim();
-        let inside: Vec<&Range<usize>> = found.iter().filter(|r| s.range.contains(&r.start)).collect();
+        let inside: Vec<&Range<usize>> = found
+            .iter()
+            .filter(|r| s.range.contains(&r.start))
+            .collect();
         if let Some(first) = inside.first() {
             diags.push(
                 Diagnostic::new(
@@ -1007,11 +1072,19 @@ mod tests {
         let (m, d) = build(
             &[
                 ("Payments PRD", "prd/pay.md", PRD),
-                ("A", "tdd/a.md", "# A\n\n**Status:** draft\n**Source PRD:** [pay](../prd/pay.md)\n"),
+                (
+                    "A",
+                    "tdd/a.md",
+                    "# A\n\n**Status:** draft\n**Source PRD:** [pay](../prd/pay.md)\n",
+                ),
                 ("B", "tdd/b.md", "# B\n\n**Source PRD:** ../prd/pay.md\n"),
                 ("C", "tdd/x/c.md", "# C\n\n**Source PRD:** Payments PRD\n"),
                 ("D", "tdd/d.md", "# D\n\n**Source PRD:** prd/pay.md\n"),
-                ("E", "tdd/e.md", "# E\n\n**Source PRD:** [x](../prd/paymnts.md)\n"),
+                (
+                    "E",
+                    "tdd/e.md",
+                    "# E\n\n**Source PRD:** [x](../prd/paymnts.md)\n",
+                ),
             ],
             &c,
         );
@@ -1022,12 +1095,24 @@ mod tests {
         let a = m.document_of(1).unwrap();
         assert_eq!(a.status.as_deref(), Some("Draft"));
         assert_eq!(a.prd.as_ref().unwrap().form, PrdForm::Link);
-        assert_eq!(m.document_of(2).unwrap().prd.as_ref().unwrap().form, PrdForm::Path);
-        assert_eq!(m.document_of(3).unwrap().prd.as_ref().unwrap().form, PrdForm::Name);
-        assert_eq!(m.document_of(5).unwrap().prd.as_ref().unwrap().target, PrdTarget::Broken);
+        assert_eq!(
+            m.document_of(2).unwrap().prd.as_ref().unwrap().form,
+            PrdForm::Path
+        );
+        assert_eq!(
+            m.document_of(3).unwrap().prd.as_ref().unwrap().form,
+            PrdForm::Name
+        );
+        assert_eq!(
+            m.document_of(5).unwrap().prd.as_ref().unwrap().target,
+            PrdTarget::Broken
+        );
         let broken: Vec<_> = d.iter().filter(|d| d.lint == Lint::BrokenPrdLink).collect();
         assert_eq!(broken.len(), 1);
-        assert_eq!(broken[0].location.as_ref().unwrap().to_string(), "src/tdd/e.md:3:17");
+        assert_eq!(
+            broken[0].location.as_ref().unwrap().to_string(),
+            "src/tdd/e.md:3:17"
+        );
         assert_eq!(
             broken[0].message,
             "Source PRD does not resolve to a chapter of this book: ../prd/paymnts.md"
@@ -1060,10 +1145,26 @@ mod tests {
             &[
                 ("P", "p.md", "# P\n\n**Status:** Draft\n"),
                 ("R", "r.md", "# R\n\n**Status:** Rejected\n"),
-                ("T1", "t1.md", "# T1\n\n**Status:** Aproved\n**Source PRD:** p.md\n"),
-                ("T2", "t2.md", "# T2\n\n**Status:** Approved\n**Source PRD:** p.md\n\n## 1. Overview\n{summary}\n"),
-                ("T3", "t3.md", "# T3\n\n**Status:** Draft\n**Source PRD:** r.md\n"),
-                ("T4", "t4.md", "# T4\n\n**Status:** Draft\n**Source PRD:** [{prd filename}]({relative path to prd})\n"),
+                (
+                    "T1",
+                    "t1.md",
+                    "# T1\n\n**Status:** Aproved\n**Source PRD:** p.md\n",
+                ),
+                (
+                    "T2",
+                    "t2.md",
+                    "# T2\n\n**Status:** Approved\n**Source PRD:** p.md\n\n## 1. Overview\n{summary}\n",
+                ),
+                (
+                    "T3",
+                    "t3.md",
+                    "# T3\n\n**Status:** Draft\n**Source PRD:** r.md\n",
+                ),
+                (
+                    "T4",
+                    "t4.md",
+                    "# T4\n\n**Status:** Draft\n**Source PRD:** [{prd filename}]({relative path to prd})\n",
+                ),
                 ("T5", "t5.md", "# T5\n\n**Source PRD:** t5.md\n"),
             ],
             &c,
@@ -1072,14 +1173,36 @@ mod tests {
             .iter()
             .map(|d| (d.lint.name(), d.location.as_ref().unwrap().to_string()))
             .collect();
-        assert!(lints.contains(&("unknown-status", "src/t1.md:3:13".into())), "{lints:?}");
-        assert!(d.iter().any(|d| d.message.contains("did you mean `Approved`")
-            || d.notes.iter().any(|n| n.contains("did you mean `Approved`"))));
-        assert!(lints.contains(&("placeholder-in-final", "src/t2.md:7:1".into())), "{lints:?}");
-        assert!(lints.contains(&("prd-not-approved", "src/t2.md:4:17".into())), "{lints:?}");
-        assert!(lints.contains(&("inactive-prd", "src/t3.md:4:17".into())), "{lints:?}");
-        assert!(lints.contains(&("missing-prd", "src/t4.md:4:17".into())), "{lints:?}");
-        assert!(lints.contains(&("broken-prd-link", "src/t5.md:3:17".into())), "{lints:?}");
+        assert!(
+            lints.contains(&("unknown-status", "src/t1.md:3:13".into())),
+            "{lints:?}"
+        );
+        assert!(d.iter().any(|d| {
+            d.message.contains("did you mean `Approved`")
+                || d.notes
+                    .iter()
+                    .any(|n| n.contains("did you mean `Approved`"))
+        }));
+        assert!(
+            lints.contains(&("placeholder-in-final", "src/t2.md:7:1".into())),
+            "{lints:?}"
+        );
+        assert!(
+            lints.contains(&("prd-not-approved", "src/t2.md:4:17".into())),
+            "{lints:?}"
+        );
+        assert!(
+            lints.contains(&("inactive-prd", "src/t3.md:4:17".into())),
+            "{lints:?}"
+        );
+        assert!(
+            lints.contains(&("missing-prd", "src/t4.md:4:17".into())),
+            "{lints:?}"
+        );
+        assert!(
+            lints.contains(&("broken-prd-link", "src/t5.md:3:17".into())),
+            "{lints:?}"
+        );
     }
 
     #[test]
@@ -1088,7 +1211,13 @@ mod tests {
         let (filled, _) = crate::skeleton::fill_template(template::BUILTIN, &[], &c.markdown);
         let (m, _) = build(&[("S", "s.md", &filled)], &c);
         let s = m.document_of(0).unwrap();
-        assert!(s.completeness.iter().all(|c| c.state == SectionState::Placeholder), "{:?}", s.completeness);
+        assert!(
+            s.completeness
+                .iter()
+                .all(|c| c.state == SectionState::Placeholder),
+            "{:?}",
+            s.completeness
+        );
         assert_eq!(s.open_items(), 0);
         assert_eq!(s.blockers(), 0);
         assert!(s.placeholders > 50);

@@ -316,12 +316,11 @@ impl<'t> Walker<'t> {
             }
             // A candidate inside the span of the previous directive is part
             // of that directive's arguments.
-            if let Some(prev) = self.out.directives.last() {
-                if let Ok(raw) = &prev.parsed {
-                    if at < raw.span.end {
-                        continue;
-                    }
-                }
+            if let Some(prev) = self.out.directives.last()
+                && let Ok(raw) = &prev.parsed
+                && at < raw.span.end
+            {
+                continue;
             }
             let line_start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
             let prefix = &self.text[line_start..at];

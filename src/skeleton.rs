@@ -11,23 +11,12 @@
 //! exactly once in the result.
 
 use crate::config::MarkdownOptions;
-use crate::directive::Arg;
+use crate::directive::{Arg, ArgProblem};
 use crate::header::Header;
 use crate::outline::{Outline, Section};
 use crate::scan;
 use crate::template;
 use std::ops::Range;
-
-/// A problem with one argument of the directive.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArgProblem {
-    /// Byte range of the argument in the chapter.
-    pub span: Range<usize>,
-    /// What is wrong.
-    pub message: String,
-    /// What would be right, if known.
-    pub help: Option<String>,
-}
 
 /// Where a piece of the expanded chapter came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

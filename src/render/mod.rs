@@ -1,0 +1,827 @@
+//! The render stage: each directive becomes a Markdown fragment computed from
+//! the book model. Links are relative to the chapter holding the directive.
+
+pub mod fragment;
+
+use crate::config::Config;
+use crate::directive::{Arg, ArgProblem, DirectiveKind, split_list};
+use crate::model::{BookModel, DocKind, Document, PrdTarget, SectionSelector, SectionState, plain};
+use crate::{diagnostic::closest, links};
+use fragment::{Cell, Fragment, Table};
+use mdbook_markdown::pulldown_cmark::{CowStr, Event, HeadingLevel};
+use std::cmp::Ordering;
+
+/// The marker that starts an appended backlinks list, so that running the
+/// preprocessor again on its own output does not append a second one.
+pub const BACKLINKS_MARKER: &str = "<!-- tdd-backlinks -->";
+
+/// What rendering needs to know.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderContext<'a> {
+    /// The book model.
+    pub model: &'a BookModel,
+    /// The configuration.
+    pub config: &'a Config,
+    /// The chapter holding the directive.
+    pub chapter: usize,
+    /// Whether the output goes to the HTML renderer (status badges).
+    pub html: bool,
+}
+
+impl RenderContext<'_> {
+    fn here(&self) -> &str {
+        &self.model.chapters[self.chapter].served
+    }
+
+    fn link_to_chapter(&self, chapter: usize) -> Cell {
+        let c = &self.model.chapters[chapter];
+        Cell::link(&c.name, &links::relative(self.here(), &c.served))
+    }
+
+    fn doc_link(&self, doc: &Document) -> Cell {
+        self.link_to_chapter(doc.chapter)
+    }
+
+    /// A status, as a badge in HTML output and as plain text elsewhere.
+    fn status(&self, status: Option<&str>, raw: Option<&str>) -> Cell {
+        let (text, class) = match (status, raw) {
+            (Some(s), _) => (s.to_string(), slug(s)),
+            (None, Some(r)) => (r.to_string(), "unknown".to_string()),
+            (None, None) => return Cell::text("—"),
+        };
+        if !self.html {
+            return Cell::text(&text);
+        }
+        let mut c = Cell(vec![Event::InlineHtml(CowStr::Boxed(
+            format!("<span class=\"tdd-status tdd-status-{class}\">").into(),
+        ))]);
+        c.push_text(&text);
+        c.0.push(Event::InlineHtml(CowStr::Borrowed("</span>")));
+        c
+    }
+
+    fn doc_status(&self, doc: &Document) -> Cell {
+        self.status(doc.status.as_deref(), doc.status_raw.as_deref())
+    }
+
+    fn field(&self, doc: &Document, name: &str) -> Cell {
+        match doc.field(name) {
+            Some(v) if !v.is_empty() => {
+                Cell::markdown(v, &self.model.chapters[doc.chapter].served, self.here())
+            }
+            _ => Cell::default(),
+        }
+    }
+}
+
+/// A lower-case, dash-separated class name for a status.
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// Renders a directive (any but `tdd-skeleton`) to Markdown.
+pub fn render(
+    ctx: &RenderContext<'_>,
+    kind: DirectiveKind,
+    args: &[Arg],
+) -> Result<String, Vec<ArgProblem>> {
+    let mut problems = Vec::new();
+    let out = match kind {
+        DirectiveKind::TddStatus => tdd_status(ctx, args, &mut problems),
+        DirectiveKind::PrdStatus => prd_status(ctx, args, &mut problems),
+        DirectiveKind::TddRollup => rollup(ctx, args, None, &mut problems),
+        DirectiveKind::TddOpenItems => rollup(
+            ctx,
+            args,
+            Some(("Open Questions & Risks", "Status=Open", "No open items.")),
+            &mut problems,
+        ),
+        DirectiveKind::TddBlockers => rollup(
+            ctx,
+            args,
+            Some(("Dependencies & Blockers", "Status!=Ready", "No blockers.")),
+            &mut problems,
+        ),
+        DirectiveKind::TddCompleteness => completeness(ctx, args, &mut problems),
+        DirectiveKind::TddBacklinks => backlinks(ctx, ctx.chapter, None),
+        DirectiveKind::TddSkeleton => String::new(),
+    };
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+fn problem(arg: &Arg, message: String, help: Option<String>) -> ArgProblem {
+    ArgProblem {
+        span: arg.span.clone(),
+        message,
+        help,
+    }
+}
+
+fn arg<'a>(args: &'a [Arg], key: &str) -> Option<&'a Arg> {
+    args.iter().find(|a| a.key == key)
+}
+
+// ---------------------------------------------------------------- filters --
+
+/// The sort orders of the status tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SortKey {
+    Book,
+    Status,
+    Date,
+    Title,
+    Version,
+    Designs,
+}
+
+fn parse_sort(args: &[Arg], valid: &[&str], problems: &mut Vec<ArgProblem>) -> (SortKey, bool) {
+    let Some(a) = arg(args, "sort") else {
+        return (SortKey::Book, false);
+    };
+    let (desc, key) = match a.value.strip_prefix('-') {
+        Some(k) => (true, k),
+        None => (false, a.value.as_str()),
+    };
+    let key = key.trim().to_ascii_lowercase();
+    let parsed = match key.as_str() {
+        "book" => Some(SortKey::Book),
+        "status" => Some(SortKey::Status),
+        "date" => Some(SortKey::Date),
+        "title" => Some(SortKey::Title),
+        "version" => Some(SortKey::Version),
+        "designs" => Some(SortKey::Designs),
+        _ => None,
+    };
+    match parsed {
+        Some(k) if valid.contains(&key.as_str()) => (k, desc),
+        _ => {
+            problems.push(problem(
+                a,
+                format!("unknown sort order `{}`", a.value),
+                Some(format!(
+                    "valid orders: {} (a leading `-` reverses)",
+                    valid.join(", ")
+                )),
+            ));
+            (SortKey::Book, false)
+        }
+    }
+}
+
+fn compare_versions(a: &str, b: &str) -> Ordering {
+    let parts = |s: &str| -> Vec<u64> {
+        s.trim()
+            .trim_start_matches(['v', 'V'])
+            .split(['.', '-'])
+            .map(|p| p.parse().unwrap_or(0))
+            .collect()
+    };
+    parts(a).cmp(&parts(b))
+}
+
+fn sort_docs(ctx: &RenderContext<'_>, docs: &mut [&Document], key: SortKey, desc: bool) {
+    let name = |d: &Document| ctx.model.chapters[d.chapter].name.to_lowercase();
+    // Documents without a value for the key go last, whatever the direction.
+    fn opt_cmp<T: Ord>(a: Option<T>, b: Option<T>, desc: bool) -> Ordering {
+        match (a, b) {
+            (Some(x), Some(y)) => {
+                if desc {
+                    y.cmp(&x)
+                } else {
+                    x.cmp(&y)
+                }
+            }
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        }
+    }
+    match key {
+        SortKey::Book => {
+            if desc {
+                docs.reverse();
+            }
+        }
+        SortKey::Status => docs.sort_by(|a, b| {
+            opt_cmp(
+                a.status.as_deref().and_then(|s| ctx.config.status_rank(s)),
+                b.status.as_deref().and_then(|s| ctx.config.status_rank(s)),
+                desc,
+            )
+        }),
+        SortKey::Date => docs.sort_by(|a, b| {
+            opt_cmp(
+                a.field("Date").map(plain).filter(|s| !s.is_empty()),
+                b.field("Date").map(plain).filter(|s| !s.is_empty()),
+                desc,
+            )
+        }),
+        SortKey::Title => docs.sort_by(|a, b| {
+            let o = name(a).cmp(&name(b));
+            if desc { o.reverse() } else { o }
+        }),
+        SortKey::Version => docs.sort_by(|a, b| match (a.field("Version"), b.field("Version")) {
+            (Some(x), Some(y)) => {
+                let o = compare_versions(&plain(x), &plain(y));
+                if desc { o.reverse() } else { o }
+            }
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        }),
+        SortKey::Designs => docs.sort_by(|a, b| {
+            let o = a.derived.len().cmp(&b.derived.len());
+            if desc { o.reverse() } else { o }
+        }),
+    }
+}
+
+/// Keeps documents whose status is one of `status=...`.
+fn filter_status(
+    ctx: &RenderContext<'_>,
+    args: &[Arg],
+    docs: &mut Vec<&Document>,
+    problems: &mut Vec<ArgProblem>,
+) {
+    let Some(a) = arg(args, "status") else { return };
+    let mut wanted = Vec::new();
+    for s in a.list() {
+        match ctx.config.normalize_status(&s) {
+            Some(n) => wanted.push(n.to_string()),
+            None => problems.push(problem(
+                a,
+                format!("unknown status `{s}` in `status=`"),
+                Some(format!("statuses: {}", ctx.config.statuses.join(", "))),
+            )),
+        }
+    }
+    docs.retain(|d| d.status.as_ref().is_some_and(|s| wanted.contains(s)));
+}
+
+/// Keeps TDDs of the PRD named by `prd=...` (a path relative to the chapter).
+fn filter_prd(
+    ctx: &RenderContext<'_>,
+    args: &[Arg],
+    docs: &mut Vec<&Document>,
+    problems: &mut Vec<ArgProblem>,
+) {
+    let Some(a) = arg(args, "prd") else { return };
+    let here = &ctx.model.chapters[ctx.chapter];
+    let value = a.value.trim();
+    let path = links::percent_decode(value.split('#').next().unwrap_or(value));
+    let found = links::join(links::parent(&here.path), &path)
+        .into_iter()
+        .chain(links::normalize(&path))
+        .find_map(|p| {
+            ctx.model
+                .chapters
+                .iter()
+                .position(|c| c.path == p || c.source_path == p || c.served == p)
+        })
+        .or_else(|| {
+            ctx.model
+                .chapters
+                .iter()
+                .position(|c| c.name.eq_ignore_ascii_case(value))
+        });
+    match found {
+        Some(ch) => docs.retain(|d| matches!(d.prd.as_ref().map(|p| &p.target), Some(PrdTarget::Chapter(t)) if *t == ch)),
+        None => problems.push(problem(
+            a,
+            format!("`prd={value}` does not resolve to a chapter of this book"),
+            Some("give the PRD's path relative to this chapter".into()),
+        )),
+    }
+}
+
+/// Parses `columns=...` against the known columns and the header fields of
+/// the documents.
+fn parse_columns(
+    args: &[Arg],
+    default: &[&str],
+    known: &[&str],
+    docs: &[&Document],
+    problems: &mut Vec<ArgProblem>,
+) -> Vec<String> {
+    let Some(a) = arg(args, "columns") else {
+        return default.iter().map(|s| s.to_string()).collect();
+    };
+    let mut out = Vec::new();
+    for c in a.list() {
+        let lower = c.to_ascii_lowercase();
+        let is_field = docs.iter().any(|d| d.field(&c).is_some());
+        if known.contains(&lower.as_str()) || is_field {
+            out.push(if is_field && !known.contains(&lower.as_str()) {
+                c
+            } else {
+                lower
+            });
+        } else {
+            let help = closest(&c, known.iter().copied())
+                .map(|k| {
+                    format!(
+                        "did you mean `{k}`? columns: {}, or any header field",
+                        known.join(", ")
+                    )
+                })
+                .unwrap_or_else(|| format!("columns: {}, or any header field", known.join(", ")));
+            problems.push(problem(
+                a,
+                format!("unknown column `{c}`: it is neither a known column nor a header field of any document"),
+                Some(help),
+            ));
+        }
+    }
+    if out.is_empty() && problems.is_empty() {
+        problems.push(problem(a, "`columns=` names no column".into(), None));
+    }
+    out
+}
+
+fn column_label(col: &str, docs: &[&Document]) -> String {
+    match col {
+        "document" => "Document".into(),
+        "prd" => "PRD".into(),
+        "status" => "Status".into(),
+        "version" => "Version".into(),
+        "author" => "Author".into(),
+        "date" => "Date".into(),
+        "open-items" => "Open items".into(),
+        "blockers" => "Blockers".into(),
+        "completeness" => "Completeness".into(),
+        "placeholders" => "Placeholders".into(),
+        "designs" => "Designs".into(),
+        "coverage" => "Coverage".into(),
+        field => docs
+            .iter()
+            .find_map(|d| {
+                d.fields
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(field))
+                    .map(|(n, _)| n.clone())
+            })
+            .unwrap_or_else(|| field.to_string()),
+    }
+}
+
+fn empty_note(fragment: &mut Fragment, text: &str) {
+    fragment.paragraph(Cell::emphasis(text));
+}
+
+// ------------------------------------------------------------- tdd-status --
+
+const TDD_COLUMNS: &[&str] = &[
+    "document",
+    "status",
+    "version",
+    "author",
+    "date",
+    "prd",
+    "open-items",
+    "blockers",
+    "completeness",
+    "placeholders",
+];
+const TDD_DEFAULT: &[&str] = &[
+    "document",
+    "status",
+    "version",
+    "author",
+    "date",
+    "prd",
+    "open-items",
+];
+
+fn prd_cell(ctx: &RenderContext<'_>, doc: &Document) -> Cell {
+    match &doc.prd {
+        Some(p) => match p.target {
+            PrdTarget::Chapter(ch) => ctx.link_to_chapter(ch),
+            PrdTarget::Broken => {
+                let mut c = Cell::emphasis("broken:");
+                c.push_text(&format!(" {}", p.target_text));
+                c
+            }
+            PrdTarget::Unset => Cell::text("—"),
+        },
+        None => Cell::text("—"),
+    }
+}
+
+fn tdd_cell(ctx: &RenderContext<'_>, doc: &Document, col: &str) -> Cell {
+    match col {
+        "document" => ctx.doc_link(doc),
+        "status" => ctx.doc_status(doc),
+        "prd" => prd_cell(ctx, doc),
+        "open-items" => Cell::text(&doc.open_items().to_string()),
+        "blockers" => Cell::text(&doc.blockers().to_string()),
+        "completeness" => Cell::text(&format!("{}%", doc.completeness_percent())),
+        "placeholders" => Cell::text(&doc.placeholders.to_string()),
+        field => ctx.field(doc, field),
+    }
+}
+
+fn selected_tdds<'m>(
+    ctx: &RenderContext<'m>,
+    args: &[Arg],
+    problems: &mut Vec<ArgProblem>,
+) -> Vec<&'m Document> {
+    let mut docs: Vec<&Document> = ctx.model.tdds().collect();
+    filter_status(ctx, args, &mut docs, problems);
+    filter_prd(ctx, args, &mut docs, problems);
+    let (key, desc) = parse_sort(
+        args,
+        &["book", "status", "date", "title", "version"],
+        problems,
+    );
+    sort_docs(ctx, &mut docs, key, desc);
+    docs
+}
+
+fn tdd_status(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgProblem>) -> String {
+    let all: Vec<&Document> = ctx.model.tdds().collect();
+    let docs = selected_tdds(ctx, args, problems);
+    let cols = parse_columns(args, TDD_DEFAULT, TDD_COLUMNS, &all, problems);
+    let mut table = Table::new(cols.iter().map(|c| column_label(c, &all)).collect());
+    for d in &docs {
+        table
+            .rows
+            .push(cols.iter().map(|c| tdd_cell(ctx, d, c)).collect());
+    }
+    let mut f = Fragment::new();
+    f.table(&table);
+    if docs.is_empty() {
+        empty_note(
+            &mut f,
+            if all.is_empty() {
+                "No TDDs in this book yet."
+            } else {
+                "No TDDs match."
+            },
+        );
+    }
+    f.to_markdown()
+}
+
+// ------------------------------------------------------------- prd-status --
+
+const PRD_COLUMNS: &[&str] = &[
+    "prd", "status", "designs", "coverage", "version", "author", "date",
+];
+const PRD_DEFAULT: &[&str] = &["prd", "status", "designs", "coverage"];
+
+fn prd_status(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgProblem>) -> String {
+    let all: Vec<&Document> = ctx.model.prds().collect();
+    let mut docs = all.clone();
+    filter_status(ctx, args, &mut docs, problems);
+    if let Some(a) = arg(args, "uncovered") {
+        match a.value.to_ascii_lowercase().as_str() {
+            "true" | "yes" => docs.retain(|d| d.derived.is_empty()),
+            "false" | "no" => {}
+            _ => problems.push(problem(
+                a,
+                format!("`uncovered` takes `true` or `false`, not `{}`", a.value),
+                None,
+            )),
+        }
+    }
+    let (key, desc) = parse_sort(
+        args,
+        &["book", "status", "date", "title", "designs"],
+        problems,
+    );
+    sort_docs(ctx, &mut docs, key, desc);
+    let cols = parse_columns(args, PRD_DEFAULT, PRD_COLUMNS, &all, problems);
+    let mut table = Table::new(cols.iter().map(|c| column_label(c, &all)).collect());
+    for d in &docs {
+        let row = cols
+            .iter()
+            .map(|c| match c.as_str() {
+                "prd" => ctx.doc_link(d),
+                "status" => ctx.doc_status(d),
+                "designs" => {
+                    let mut cell = Cell::default();
+                    for (i, t) in d.derived.iter().enumerate() {
+                        let t = &ctx.model.documents[*t];
+                        if i > 0 {
+                            cell.push_text(", ");
+                        }
+                        cell.push(ctx.doc_link(t));
+                        cell.push_text(" (");
+                        cell.push(ctx.doc_status(t));
+                        cell.push_text(")");
+                    }
+                    if d.derived.is_empty() {
+                        cell = Cell::text("—");
+                    }
+                    cell
+                }
+                "coverage" => match d.derived.len() {
+                    0 => Cell(vec![
+                        Event::Start(mdbook_markdown::pulldown_cmark::Tag::Strong),
+                        Event::Text("✗ No design".into()),
+                        Event::End(mdbook_markdown::pulldown_cmark::TagEnd::Strong),
+                    ]),
+                    1 => Cell::text("✓ 1 design"),
+                    n => Cell::text(&format!("✓ {n} designs")),
+                },
+                field => ctx.field(d, field),
+            })
+            .collect();
+        table.rows.push(row);
+    }
+    let mut f = Fragment::new();
+    f.table(&table);
+    if docs.is_empty() {
+        empty_note(
+            &mut f,
+            if all.is_empty() {
+                "No PRDs in this book yet."
+            } else {
+                "No PRDs match."
+            },
+        );
+    }
+    f.to_markdown()
+}
+
+// ----------------------------------------------------------------- rollup --
+
+/// One `Column=Value,...` or `Column!=Value,...` condition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Condition {
+    column: String,
+    values: Vec<String>,
+    negate: bool,
+}
+
+fn parse_where(text: &str) -> Result<Vec<Condition>, String> {
+    let mut out = Vec::new();
+    for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let (column, values, negate) = if let Some((c, v)) = part.split_once("!=") {
+            (c, v, true)
+        } else if let Some((c, v)) = part.split_once('=') {
+            (c, v, false)
+        } else {
+            return Err(format!(
+                "`{part}` is not a condition: write `Column=Value` or `Column!=Value`"
+            ));
+        };
+        let column = column.trim();
+        if column.is_empty() {
+            return Err(format!("`{part}` names no column"));
+        }
+        out.push(Condition {
+            column: column.to_string(),
+            values: split_list(values).iter().map(|v| plain(v)).collect(),
+            negate,
+        });
+    }
+    Ok(out)
+}
+
+fn rollup(
+    ctx: &RenderContext<'_>,
+    args: &[Arg],
+    preset: Option<(&str, &str, &str)>,
+    problems: &mut Vec<ArgProblem>,
+) -> String {
+    let (section_text, default_where, empty) = match preset {
+        Some((s, w, e)) => (Some(s.to_string()), Some(w), e),
+        None => (
+            arg(args, "section").map(|a| a.value.clone()),
+            None,
+            "No rows match.",
+        ),
+    };
+    let Some(section_text) = section_text else {
+        problems.push(ArgProblem {
+            span: 0..0,
+            message: "`tdd-rollup` needs `section=\"...\"` (a section number or heading)".into(),
+            help: Some("for example {{#tdd-rollup section=\"Dependencies & Blockers\"}}".into()),
+        });
+        return String::new();
+    };
+    let selector = SectionSelector::parse(&section_text);
+    let conditions = match arg(args, "where") {
+        Some(a) => match parse_where(&a.value) {
+            Ok(c) => c,
+            Err(e) => {
+                problems.push(problem(a, e, None));
+                Vec::new()
+            }
+        },
+        None => default_where.map_or_else(Vec::new, |w| parse_where(w).unwrap_or_default()),
+    };
+    let tables: Vec<(&Document, &crate::model::DocTable)> = ctx
+        .model
+        .tdds()
+        .filter_map(|d| d.section_table(&selector).map(|t| (d, t)))
+        .collect();
+    // Columns: as asked, else every header of the gathered tables in order.
+    let columns: Vec<String> = match arg(args, "columns") {
+        Some(a) => {
+            let cols = a.list();
+            if cols.is_empty() {
+                problems.push(problem(a, "`columns=` names no column".into(), None));
+            }
+            cols
+        }
+        None => {
+            let mut cols: Vec<String> = Vec::new();
+            for (_, t) in &tables {
+                for h in &t.header {
+                    let p = plain(h);
+                    if !cols.iter().any(|c| c.eq_ignore_ascii_case(&p)) {
+                        cols.push(p);
+                    }
+                }
+            }
+            cols
+        }
+    };
+    let mut table = Table::new(
+        std::iter::once("Document".to_string())
+            .chain(columns.iter().cloned())
+            .collect(),
+    );
+    for (doc, t) in &tables {
+        let from = &ctx.model.chapters[doc.chapter].served;
+        'rows: for row in t.real_rows() {
+            let cell_of = |name: &str| -> &str {
+                t.column(name)
+                    .and_then(|i| row.cells.get(i))
+                    .map_or("", String::as_str)
+            };
+            for c in &conditions {
+                let v = plain(cell_of(&c.column));
+                let hit = c.values.iter().any(|x| x.eq_ignore_ascii_case(&v));
+                if hit == c.negate {
+                    continue 'rows;
+                }
+            }
+            let mut cells = vec![ctx.doc_link(doc)];
+            for c in &columns {
+                cells.push(Cell::markdown(cell_of(c), from, ctx.here()));
+            }
+            table.rows.push(cells);
+        }
+    }
+    let mut f = Fragment::new();
+    f.table(&table);
+    if table.rows.is_empty() {
+        if tables.is_empty() {
+            empty_note(
+                &mut f,
+                &format!("No TDD has a section “{section_text}” with a table."),
+            );
+        } else {
+            empty_note(&mut f, empty);
+        }
+    }
+    f.to_markdown()
+}
+
+// ----------------------------------------------------------- completeness --
+
+/// Symbols of the completeness matrix.
+pub const WRITTEN: &str = "✔";
+/// A section still holding template text.
+pub const PLACEHOLDER: &str = "◐";
+/// A missing section.
+pub const MISSING: &str = "✗";
+
+fn completeness(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgProblem>) -> String {
+    let docs = selected_tdds(ctx, args, problems);
+    let sections = ctx
+        .model
+        .templates
+        .first()
+        .map(|g| g.sections.clone())
+        .unwrap_or_default();
+    let mut header = vec!["Document".to_string()];
+    for (i, (number, _, title)) in sections.iter().enumerate() {
+        header.push(match number {
+            Some(n) => n.to_string(),
+            None => {
+                let t: String = title.chars().take(12).collect();
+                if t.is_empty() { (i + 1).to_string() } else { t }
+            }
+        });
+    }
+    header.push("Complete".into());
+    let mut table = Table::new(header);
+    for d in &docs {
+        let mut row = vec![ctx.doc_link(d)];
+        for i in 0..sections.len() {
+            let state = d
+                .completeness
+                .iter()
+                .find(|s| s.section == i)
+                .map_or(SectionState::Missing, |s| s.state);
+            row.push(Cell::text(match state {
+                SectionState::Written => WRITTEN,
+                SectionState::Placeholder => PLACEHOLDER,
+                SectionState::Missing => MISSING,
+            }));
+        }
+        row.push(Cell::text(&format!("{}%", d.completeness_percent())));
+        table.rows.push(row);
+    }
+    let mut f = Fragment::new();
+    f.table(&table);
+    if docs.is_empty() {
+        empty_note(&mut f, "No TDDs match.");
+    }
+    f.paragraph(Cell::text(&format!(
+        "{WRITTEN} written · {PLACEHOLDER} still template text or placeholders · {MISSING} missing"
+    )));
+    let names: Vec<String> = sections
+        .iter()
+        .map(|(n, _, t)| match n {
+            Some(n) => {
+                let (_, rest) = crate::outline::SectionNumber::split_heading(t);
+                format!("{n} {rest}")
+            }
+            None => t.clone(),
+        })
+        .collect();
+    if !names.is_empty() {
+        f.paragraph(Cell::text(&format!("Sections: {}", names.join(" · "))));
+    }
+    f.to_markdown()
+}
+
+// -------------------------------------------------------------- backlinks --
+
+/// The backlinks list of a PRD chapter; with `heading`, under that heading
+/// and after the marker (for the list appended to PRD chapters).
+pub fn backlinks(ctx: &RenderContext<'_>, chapter: usize, heading: Option<&str>) -> String {
+    let mut f = Fragment::new();
+    if let Some(h) = heading {
+        f.html_block(&format!("{BACKLINKS_MARKER}\n"));
+        f.heading(HeadingLevel::H2, h);
+    }
+    let tdds: Vec<&Document> = ctx
+        .model
+        .document_of(chapter)
+        .filter(|d| d.kind == DocKind::Prd)
+        .map(|d| d.derived.iter().map(|i| &ctx.model.documents[*i]).collect())
+        .unwrap_or_default();
+    if tdds.is_empty() {
+        empty_note(
+            &mut f,
+            "No technical designs derive from this document yet.",
+        );
+    } else {
+        let items = tdds
+            .iter()
+            .map(|t| {
+                let mut c = ctx.doc_link(t);
+                c.push_text(" — ");
+                c.push(ctx.doc_status(t));
+                c
+            })
+            .collect();
+        f.list(items);
+    }
+    f.to_markdown()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("In Review"), "in-review");
+        assert_eq!(slug(" Über  Done! "), "über-done");
+    }
+
+    #[test]
+    fn where_conditions() {
+        let c = parse_where("Status=Open, In Progress; Impact!=L").unwrap();
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0].values, vec!["Open", "In Progress"]);
+        assert!(c[1].negate);
+        assert!(parse_where("Status").is_err());
+        assert!(parse_where("=x").is_err());
+    }
+
+    #[test]
+    fn versions() {
+        assert_eq!(compare_versions("1.10", "1.9"), Ordering::Greater);
+        assert_eq!(compare_versions("v2.0", "1.9.9"), Ordering::Greater);
+    }
+}

@@ -1,0 +1,123 @@
+//! Test support: building fixture books with the real mdBook engines (0.5 and
+//! 0.4), which call the compiled `mdbook-tdd` binary.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// Which mdBook engine builds the book.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// mdBook 0.5 (`mdbook-driver`).
+    V05,
+    /// mdBook 0.4 (the `mdbook` 0.4 library).
+    V04,
+}
+
+/// A built book.
+pub struct Built {
+    /// The HTML output directory.
+    pub html: PathBuf,
+    /// What the preprocessor wrote to stderr (all its runs).
+    pub stderr: String,
+    /// The engine's result.
+    pub result: Result<(), String>,
+    /// The copy of the book that was built.
+    pub root: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Built {
+    /// Reads a rendered page, e.g. `tdd/payments-service.html`.
+    pub fn page(&self, rel: &str) -> String {
+        let p = self.html.join(rel);
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
+    }
+
+    /// Panics with the preprocessor's stderr if the build failed.
+    pub fn assert_ok(&self) -> &Self {
+        if let Err(e) = &self.result {
+            panic!(
+                "build failed: {e}\n--- preprocessor stderr ---\n{}",
+                self.stderr
+            );
+        }
+        self
+    }
+}
+
+/// The compiled preprocessor.
+pub fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_mdbook-tdd")
+}
+
+/// Copies a directory tree, leaving out `book/` build output.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "book" {
+            continue;
+        }
+        let target = to.join(&name);
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The directory of the repository.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Builds a book directory (copied first) with the given engine. The
+/// preprocessor command is pointed at the compiled binary, its stderr is
+/// captured, and extra TOML lines can be appended to book.toml.
+pub fn build(book: &Path, engine: Engine, extra_toml: &str) -> Built {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("book");
+    copy_tree(book, &root);
+    let stderr_file = dir.path().join("stderr.txt");
+    std::fs::write(&stderr_file, "").unwrap();
+    let command = format!(
+        "sh -c 'exec \"$0\" \"$@\" 2>>\"{}\"' {}",
+        stderr_file.display(),
+        binary()
+    );
+    let toml_path = root.join("book.toml");
+    let mut toml = std::fs::read_to_string(&toml_path).unwrap_or_default();
+    toml.push('\n');
+    toml.push_str(extra_toml);
+    std::fs::write(&toml_path, &toml).unwrap();
+    let out = dir.path().join("out");
+    let result = match engine {
+        Engine::V05 => {
+            let mut cfg: mdbook_driver::config::Config = toml.parse().unwrap();
+            cfg.set("preprocessor.tdd.command", &command).unwrap();
+            cfg.set("build.build-dir", out.to_str().unwrap()).unwrap();
+            mdbook_driver::MDBook::load_with_config(&root, cfg)
+                .and_then(|b| b.build())
+                .map_err(|e| format!("{e:#}"))
+        }
+        Engine::V04 => {
+            let mut cfg: mdbook04::config::Config = toml.parse().unwrap();
+            cfg.set("preprocessor.tdd.command", &command).unwrap();
+            cfg.set("build.build-dir", out.to_str().unwrap()).unwrap();
+            mdbook04::MDBook::load_with_config(&root, cfg)
+                .and_then(|b| b.build())
+                .map_err(|e| format!("{e:#}"))
+        }
+    };
+    let stderr = std::fs::read_to_string(&stderr_file).unwrap_or_default();
+    Built {
+        html: out,
+        stderr,
+        result,
+        root,
+        _dir: dir,
+    }
+}
