@@ -43,7 +43,10 @@ fn first_h1(text: &str) -> Option<String> {
 }
 
 fn collect(dir: &Path, base: &Path, out: &mut Vec<SourceChapter>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {

@@ -18,6 +18,8 @@ pub enum Engine {
 pub struct Built {
     /// The HTML output directory.
     pub html: PathBuf,
+    /// The Markdown renderer's output directory (when the book enables it).
+    pub markdown: PathBuf,
     /// What the preprocessor wrote to stderr (all its runs).
     pub stderr: String,
     /// The engine's result.
@@ -113,11 +115,125 @@ pub fn build(book: &Path, engine: Engine, extra_toml: &str) -> Built {
         }
     };
     let stderr = std::fs::read_to_string(&stderr_file).unwrap_or_default();
+    let (html, markdown) = if out.join("html").is_dir() {
+        (out.join("html"), out.join("markdown"))
+    } else {
+        (out.clone(), out.join("markdown"))
+    };
     Built {
-        html: out,
+        html,
+        markdown,
         stderr,
         result,
         root,
         _dir: dir,
+    }
+}
+
+/// Every `href` of `<a>` elements inside the page's `<main>` element.
+pub fn links_in_main(html: &str) -> Vec<String> {
+    let main = match (html.find("<main"), html.rfind("</main>")) {
+        (Some(a), Some(b)) if a < b => &html[a..b],
+        _ => html,
+    };
+    let mut out = Vec::new();
+    let mut rest = main;
+    while let Some(i) = rest.find("<a ") {
+        rest = &rest[i + 3..];
+        let tag_end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..tag_end];
+        if let Some(h) = tag.find("href=\"") {
+            let v = &tag[h + 6..];
+            if let Some(e) = v.find('"') {
+                out.push(html_unescape(&v[..e]));
+            }
+        }
+    }
+    out
+}
+
+/// Every `id` attribute of a page.
+pub fn ids(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(" id=\"") {
+        rest = &rest[i + 5..];
+        if let Some(e) = rest.find('"') {
+            out.push(html_unescape(&rest[..e]));
+        }
+    }
+    out
+}
+
+fn html_unescape(s: &str) -> String {
+    s.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+}
+
+/// Decodes `%XX` escapes of a URL path.
+pub fn percent_decode(s: &str) -> String {
+    mdbook_tdd::links::percent_decode(s)
+}
+
+/// Checks that every relative link in the `<main>` of every page leads to an
+/// existing page (and anchor, where it has one). Returns the broken ones.
+pub fn broken_links(html_dir: &Path) -> Vec<String> {
+    let mut pages = Vec::new();
+    collect_html(html_dir, &mut pages);
+    let mut broken = Vec::new();
+    for page in &pages {
+        let text = std::fs::read_to_string(page).unwrap();
+        let dir = page.parent().unwrap();
+        for href in links_in_main(&text) {
+            if href.contains("://")
+                || href.starts_with("mailto:")
+                || href.starts_with("javascript:")
+            {
+                continue;
+            }
+            let (path, frag) = match href.split_once('#') {
+                Some((p, f)) => (p.to_string(), Some(f.to_string())),
+                None => (href.clone(), None),
+            };
+            let target = if path.is_empty() {
+                page.clone()
+            } else {
+                dir.join(percent_decode(&path))
+            };
+            let target = if target.is_dir() {
+                target.join("index.html")
+            } else {
+                target
+            };
+            if !target.exists() {
+                broken.push(format!("{}: {href} (no such page)", page.display()));
+                continue;
+            }
+            if let Some(f) = frag {
+                if f.is_empty() {
+                    continue;
+                }
+                let t = std::fs::read_to_string(&target).unwrap_or_default();
+                if !ids(&t).contains(&percent_decode(&f)) {
+                    broken.push(format!("{}: {href} (no such anchor)", page.display()));
+                }
+            }
+        }
+    }
+    broken
+}
+
+fn collect_html(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            collect_html(&p, out);
+        } else if p.extension().is_some_and(|x| x == "html")
+            && !p.ends_with("404.html")
+            && !p.ends_with("toc.html")
+        {
+            out.push(p);
+        }
     }
 }
