@@ -44,7 +44,12 @@ pub fn init_logging(verbose: u8) {
     let env = env_logger::Env::default().default_filter_or(default);
     let _ = env_logger::Builder::from_env(env)
         .target(env_logger::Target::Stderr)
-        .format_timestamp(None)
+        .format(|f, record| {
+            use std::io::Write;
+            let level = record.level().as_str().to_ascii_lowercase();
+            let level = if level == "warn" { "warning".to_string() } else { level };
+            writeln!(f, "{level}: {}", record.args())
+        })
         .try_init();
 }
 
