@@ -536,6 +536,28 @@ impl BookModel {
                         );
                     } else {
                         is_prd[*t] = true;
+                        let target = &model.chapters[*t];
+                        let link_path = r.target_text.split(['#', '?']).next().unwrap_or("");
+                        if r.form == PrdForm::Link
+                            && target.served != target.path
+                            && links::is_readme(&links::percent_decode(link_path))
+                        {
+                            let fixed = link_path
+                                .rsplit_once('/')
+                                .map_or("index.md".to_string(), |(dir, _)| {
+                                    format!("{dir}/index.md")
+                                });
+                            diags.push(
+                                Diagnostic::new(
+                                    Lint::BrokenPrdLink,
+                                    format!(
+                                        "Source PRD links to `{link_path}`, which mdBook serves as `index.html`: the link is broken on the rendered page"
+                                    ),
+                                )
+                                .at(locate(i, field.value_range.start))
+                                .help(format!("link to `{fixed}` instead")),
+                            );
+                        }
                     }
                 }
             }
@@ -1116,6 +1138,30 @@ mod tests {
         assert_eq!(
             broken[0].message,
             "Source PRD does not resolve to a chapter of this book: ../prd/paymnts.md"
+        );
+    }
+
+    #[test]
+    fn readme_links_are_reported() {
+        let c = Config::default();
+        let (m, d) = build(
+            &[
+                ("Intro", "README.md", PRD),
+                (
+                    "A",
+                    "tdd/a.md",
+                    "# A\n\n**Source PRD:** [intro](../README.md)\n",
+                ),
+                ("B", "tdd/b.md", "# B\n\n**Source PRD:** ../README.md\n"),
+            ],
+            &c,
+        );
+        assert_eq!(m.document_of(0).unwrap().derived.len(), 2);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("serves as `index.html`"), "{}", d[0]);
+        assert_eq!(
+            d[0].notes,
+            vec!["help: link to `../index.md` instead".to_string()]
         );
     }
 

@@ -538,6 +538,7 @@ fn edit_chapter(
         config,
         chapter: index,
         html: settings.html,
+        index_enabled: settings.index_enabled,
     };
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let mut has_backlinks_directive = false;

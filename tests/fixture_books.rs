@@ -31,6 +31,114 @@ fn bad_directives_fail_the_build() {
             err.contains("warning[broken-prd-link]: Source PRD does not resolve to a chapter of this book: ../prd.md\n  --> src/tdd/design.md:4:17"),
             "{engine:?}: {err}"
         );
-        assert!(err.contains("mdbook-tdd: 3 errors, 1 warning"), "{engine:?}: {err}");
+        assert!(
+            err.contains("mdbook-tdd: 3 errors, 1 warning"),
+            "{engine:?}: {err}"
+        );
     }
+}
+
+const DOC_MODEL_DIAGNOSTICS: &str = "\
+warning[broken-prd-link]: Source PRD does not resolve to a chapter of this book: ../prd/paymnts.md
+  --> src/tdd/broken.md:4:17
+
+warning[missing-prd]: this TDD names no Source PRD
+  --> src/tdd/noprd.md:1:1
+   = help: add a header line `**Source PRD:** [name](path/to/prd.md)`
+
+warning[unknown-status]: unknown status `Aproved`
+  --> src/tdd/odd.md:3:13
+   = help: did you mean `Approved`?
+   = note: statuses: Draft, In Review, Approved, Implemented, Superseded, Rejected, Deprecated
+
+mdbook-tdd: 3 warnings
+";
+
+#[test]
+fn document_model_book() {
+    for engine in [Engine::V05, Engine::V04] {
+        let b = build(
+            &books().join("doc-model"),
+            engine,
+            "[output.html]\n[output.markdown]\n",
+        );
+        b.assert_ok();
+        // mdBook runs the preprocessor once per renderer; each run reports the same.
+        let runs: Vec<&str> = b.stderr.split_inclusive("warnings\n").collect();
+        assert_eq!(runs.len(), 2, "{engine:?}: {}", b.stderr);
+        assert_eq!(runs[0], DOC_MODEL_DIAGNOSTICS, "{engine:?}");
+        // Only the author's own broken links may be broken; every link the
+        // preprocessor generated works, also on the print page.
+        let broken: Vec<String> = support::broken_links(&b.html)
+            .into_iter()
+            .filter(|l| {
+                let author = (l.contains("tdd/broken.html: ../prd/paymnts.html")
+                    || l.contains("tdd/odd.html: ../README.html")
+                    || (l.contains("print.html: ")
+                        && (l.contains("prd/paymnts.html")
+                            || l.contains("/README.html")
+                            || l.contains(": README.html"))))
+                    && l.ends_with("(no such page)");
+                !author
+            })
+            .collect();
+        assert!(
+            broken.is_empty(),
+            "{engine:?}: broken links:\n{}",
+            broken.join("\n")
+        );
+        // The README chapter is a PRD, linked as index.html.
+        let one = b.page("tdd/one.html");
+        assert!(one.contains(r#"href="../index.html""#), "{one}");
+        let readme = b.page("index.html");
+        assert!(readme.contains(r#"href="tdd/one.html""#), "{readme}");
+        // A Source PRD given by name, from a nested chapter, with non-ASCII and spaces.
+        let two = b.page("tdd/nested/two.html");
+        assert!(
+            two.contains("../../prd/zahlungs%20%C3%BCbersicht.html"),
+            "{two}"
+        );
+        let prd = std::fs::read_to_string(b.html.join("prd/zahlungs übersicht.html")).unwrap();
+        assert!(prd.contains("../tdd/nested/two.html"), "{prd}");
+        // The status page in a sub-folder links back correctly.
+        let status = b.page("status/overview.html");
+        assert!(
+            status.contains(r#"href="../tdd/x/y/z/deep.html""#),
+            "{status}"
+        );
+        assert!(status.contains(r#"href="../index.html""#), "{status}");
+    }
+}
+
+#[test]
+fn lints_obey_configuration() {
+    let b = build(
+        &books().join("doc-model"),
+        Engine::V05,
+        "[preprocessor.tdd.lints]\nmissing-prd = \"allow\"\nbroken-prd-link = \"deny\"\n",
+    );
+    assert!(b.result.is_err());
+    assert!(!b.stderr.contains("missing-prd"), "{}", b.stderr);
+    assert!(b.stderr.contains("error[broken-prd-link]"), "{}", b.stderr);
+    assert!(b.stderr.contains("warning[unknown-status]"), "{}", b.stderr);
+
+    let b = build(&books().join("doc-model"), Engine::V05, "");
+    b.assert_ok();
+    let strict = {
+        let dir = tempfile::tempdir().unwrap();
+        support::copy_tree(&books().join("doc-model"), dir.path());
+        let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+        std::fs::write(
+            dir.path().join("book.toml"),
+            toml.replace("after = [\"links\"]", "after = [\"links\"]\nstrict = true"),
+        )
+        .unwrap();
+        build(dir.path(), Engine::V05, "")
+    };
+    assert!(strict.result.is_err());
+    assert!(
+        strict.stderr.contains("mdbook-tdd: 3 errors"),
+        "{}",
+        strict.stderr
+    );
 }

@@ -47,7 +47,11 @@ pub fn init_logging(verbose: u8) {
         .format(|f, record| {
             use std::io::Write;
             let level = record.level().as_str().to_ascii_lowercase();
-            let level = if level == "warn" { "warning".to_string() } else { level };
+            let level = if level == "warn" {
+                "warning".to_string()
+            } else {
+                level
+            };
             writeln!(f, "{level}: {}", record.args())
         })
         .try_init();

@@ -61,7 +61,9 @@ impl Cell {
     /// Inline Markdown written in a document whose chapter is at `from`,
     /// re-rooted for the chapter at `to`: relative link destinations are
     /// rebased so that they still lead to the same place.
-    pub fn markdown(md: &str, from: &str, to: &str) -> Cell {
+    /// With `index_enabled`, links to README files become links to their
+    /// `index.md`, as mdBook serves them.
+    pub fn markdown(md: &str, from: &str, to: &str, index_enabled: bool) -> Cell {
         let mut events = Vec::new();
         for e in Parser::new_ext(md, Options::ENABLE_STRIKETHROUGH) {
             let e = match e {
@@ -77,7 +79,7 @@ impl Cell {
                     } else {
                         LinkType::Inline
                     },
-                    dest_url: owned(&rebase(&dest_url, from, to)),
+                    dest_url: owned(&rebase(&dest_url, from, to, index_enabled)),
                     title: owned(&title),
                     id: owned(&id),
                 }),
@@ -88,7 +90,7 @@ impl Cell {
                     ..
                 }) => Event::Start(Tag::Image {
                     link_type: LinkType::Inline,
-                    dest_url: owned(&rebase(&dest_url, from, to)),
+                    dest_url: owned(&rebase(&dest_url, from, to, index_enabled)),
                     title: owned(&title),
                     id: owned(&id),
                 }),
@@ -103,8 +105,9 @@ impl Cell {
 }
 
 /// Rebases a relative link written in the chapter at `from` for the chapter
-/// at `to`. Absolute URLs and paths are kept.
-pub fn rebase(dest: &str, from: &str, to: &str) -> String {
+/// at `to`. Absolute URLs and paths are kept; with `index_enabled` a README
+/// target becomes its `index.md`.
+pub fn rebase(dest: &str, from: &str, to: &str, index_enabled: bool) -> String {
     if dest.is_empty()
         || dest.contains("://")
         || dest.starts_with('/')
@@ -112,7 +115,7 @@ pub fn rebase(dest: &str, from: &str, to: &str) -> String {
     {
         return dest.to_string();
     }
-    if from == to {
+    if from == to && !(index_enabled && links::is_readme(dest.split('#').next().unwrap_or(""))) {
         return dest.to_string();
     }
     let (path, fragment) = match dest.find('#') {
@@ -125,7 +128,10 @@ pub fn rebase(dest: &str, from: &str, to: &str) -> String {
         links::join(links::parent(from), &links::percent_decode(path))
     };
     match target {
-        Some(t) => format!("{}{fragment}", links::relative(to, &t)),
+        Some(t) => format!(
+            "{}{fragment}",
+            links::relative(to, &links::served_path(&t, index_enabled))
+        ),
         None => dest.to_string(),
     }
 }
@@ -287,6 +293,7 @@ mod tests {
             "[Ana](../people/ana.md) and **bold**",
             "tdd/a.md",
             "status.md",
+            true,
         );
         let mut t = Table::new(vec!["Owner".into()]);
         t.rows.push(vec![c]);
@@ -298,12 +305,20 @@ mod tests {
     #[test]
     fn rebases() {
         assert_eq!(
-            rebase("../prd/a.md#x", "tdd/t.md", "status/s.md"),
+            rebase("../prd/a.md#x", "tdd/t.md", "status/s.md", true),
             "../prd/a.md#x"
         );
-        assert_eq!(rebase("#risks", "tdd/t.md", "s.md"), "tdd/t.md#risks");
-        assert_eq!(rebase("https://x.y/z", "tdd/t.md", "s.md"), "https://x.y/z");
-        assert_eq!(rebase("b.md", "tdd/t.md", "s.md"), "tdd/b.md");
+        assert_eq!(rebase("#risks", "tdd/t.md", "s.md", true), "tdd/t.md#risks");
+        assert_eq!(
+            rebase("https://x.y/z", "tdd/t.md", "s.md", true),
+            "https://x.y/z"
+        );
+        assert_eq!(rebase("b.md", "tdd/t.md", "s.md", true), "tdd/b.md");
+        assert_eq!(rebase("../README.md", "tdd/t.md", "s.md", true), "index.md");
+        assert_eq!(
+            rebase("../README.md#a", "tdd/t.md", "s.md", false),
+            "README.md#a"
+        );
     }
 
     #[test]

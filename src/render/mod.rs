@@ -26,6 +26,8 @@ pub struct RenderContext<'a> {
     pub chapter: usize,
     /// Whether the output goes to the HTML renderer (status badges).
     pub html: bool,
+    /// Whether README chapters are served as `index.md`.
+    pub index_enabled: bool,
 }
 
 impl RenderContext<'_> {
@@ -66,9 +68,12 @@ impl RenderContext<'_> {
 
     fn field(&self, doc: &Document, name: &str) -> Cell {
         match doc.field(name) {
-            Some(v) if !v.is_empty() => {
-                Cell::markdown(v, &self.model.chapters[doc.chapter].served, self.here())
-            }
+            Some(v) if !v.is_empty() => Cell::markdown(
+                v,
+                &self.model.chapters[doc.chapter].served,
+                self.here(),
+                self.index_enabled,
+            ),
             _ => Cell::default(),
         }
     }
@@ -673,7 +678,12 @@ fn rollup(
             }
             let mut cells = vec![ctx.doc_link(doc)];
             for c in &columns {
-                cells.push(Cell::markdown(cell_of(c), from, ctx.here()));
+                cells.push(Cell::markdown(
+                    cell_of(c),
+                    from,
+                    ctx.here(),
+                    ctx.index_enabled,
+                ));
             }
             table.rows.push(cells);
         }
