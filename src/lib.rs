@@ -18,12 +18,16 @@ pub mod config;
 pub mod diagnostic;
 pub mod directive;
 pub mod header;
+pub mod install;
 pub mod links;
+pub mod load;
 pub mod model;
+pub mod newdoc;
 pub mod outline;
 pub mod preprocess;
 pub mod protocol;
 pub mod render;
+pub mod report;
 pub mod scan;
 pub mod skeleton;
 pub mod template;
@@ -52,18 +56,17 @@ pub fn run(context: &protocol::Context, mut book: Book) -> RunOutput {
         html: context.renderer == "html",
     };
     let chapters = book::take_chapters(&mut book, &config.src, settings.index_enabled);
-    let (texts, mut diags) = preprocess::process(chapters, &config, &settings, diags);
-    diags.sort();
-    if diags.has_errors() {
+    let processed = preprocess::process(chapters, &config, &settings, diags);
+    if processed.diagnostics.has_errors() {
         return RunOutput {
             book: None,
-            diagnostics: diags,
+            diagnostics: processed.diagnostics,
         };
     }
-    book::put_chapters(&mut book, texts);
+    book::put_chapters(&mut book, processed.texts);
     RunOutput {
         book: Some(book),
-        diagnostics: diags,
+        diagnostics: processed.diagnostics,
     }
 }
 
@@ -75,4 +78,20 @@ pub fn index_enabled(book_config: &serde_json::Value) -> bool {
         .and_then(serde_json::Value::as_bool)
         .unwrap_or(true)
         || book_config.pointer("/preprocessor/index").is_some()
+}
+
+/// Runs the whole analysis on a book loaded from disk, without writing
+/// anything: the same analysis, and so the same diagnostics, as a build.
+pub fn process_disk_book(book: load::DiskBook, strict: bool) -> preprocess::Processed {
+    let mut diags = Diagnostics::new();
+    let mut config = config::Config::from_book_config(&book.config, false, &mut diags);
+    if strict {
+        config.lints.set_strict(true);
+    }
+    let settings = Settings {
+        root: book.root.clone(),
+        index_enabled: index_enabled(&book.config),
+        html: true,
+    };
+    preprocess::process(book.chapters, &config, &settings, diags)
 }

@@ -74,9 +74,9 @@ pub fn served_path(path: &str, index_enabled: bool) -> String {
     }
 }
 
-/// A relative link from the chapter at `from` to the chapter at `to` (both
-/// `/`-separated paths relative to the src dir), percent-encoded.
-pub fn relative(from: &str, to: &str) -> String {
+/// A relative path from the chapter at `from` to the file at `to` (both
+/// `/`-separated paths relative to the src dir), not encoded.
+pub fn relative_path(from: &str, to: &str) -> String {
     let from_dir: Vec<&str> = parent(from).split('/').filter(|s| !s.is_empty()).collect();
     let to_parts: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
     let common = from_dir
@@ -85,16 +85,25 @@ pub fn relative(from: &str, to: &str) -> String {
         .take_while(|(a, b)| a == b)
         .count()
         .min(to_parts.len().saturating_sub(1));
-    let mut out = String::new();
-    for _ in common..from_dir.len() {
-        out.push_str("../");
-    }
-    let rest: Vec<String> = to_parts[common..]
-        .iter()
-        .map(|s| encode_segment(s))
-        .collect();
-    out.push_str(&rest.join("/"));
-    out
+    let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
+    parts.extend(&to_parts[common..]);
+    parts.join("/")
+}
+
+/// A relative link from the chapter at `from` to the chapter at `to` (both
+/// `/`-separated paths relative to the src dir), percent-encoded.
+pub fn relative(from: &str, to: &str) -> String {
+    relative_path(from, to)
+        .split('/')
+        .map(|s| {
+            if s == ".." {
+                s.to_string()
+            } else {
+                encode_segment(s)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Percent-encodes one path segment for a link destination.

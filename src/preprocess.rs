@@ -470,6 +470,23 @@ pub fn analyze(chapters: Vec<SourceChapter>, config: &Config, settings: &Setting
     }
 }
 
+/// Expands the skeleton of one chapter, as the preprocessor would, for
+/// `mdbook-tdd expand`. Returns the expanded text (`None` if the chapter has
+/// no skeleton) and the diagnostics about the skeleton and the chapter's
+/// directives, with levels applied.
+pub fn expand_one(
+    chapter: SourceChapter,
+    config: &Config,
+    settings: &Settings,
+) -> (Option<String>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut templates = Templates::new(config, settings, &mut diags);
+    let work = analyze_chapter(chapter, config, settings, &mut templates, &mut diags);
+    diags.apply_levels(&config.lints);
+    diags.sort();
+    (work.expansion.map(|e| e.text), diags)
+}
+
 /// The prefix that continuation lines of a block need to stay in the
 /// container of the directive's first line (`> ` for a block quote, spaces
 /// for a list item).
@@ -616,25 +633,41 @@ fn has_marker(text: &str, scan: Option<&ChapterScan>) -> bool {
     })
 }
 
-/// Runs the whole preprocessor over a list of chapters: returns the final
-/// text of every chapter, in order, and every diagnostic with levels applied.
+/// The result of a whole run.
+#[derive(Debug, Clone)]
+pub struct Processed {
+    /// The final text of every chapter, in order.
+    pub texts: Vec<String>,
+    /// The model of the book.
+    pub model: BookModel,
+    /// Every diagnostic, with configured levels applied, sorted by place.
+    pub diagnostics: Diagnostics,
+}
+
+/// Runs the whole preprocessor over a list of chapters. `diags` holds what
+/// was found before (configuration problems).
 pub fn process(
     chapters: Vec<SourceChapter>,
     config: &Config,
     settings: &Settings,
     mut diags: Diagnostics,
-) -> (Vec<String>, Diagnostics) {
+) -> Processed {
     let analysis = analyze(chapters, config, settings);
     let new = edit(&analysis, config, settings, &mut diags);
     diags.extend(analysis.diagnostics);
     diags.apply_levels(&config.lints);
+    diags.sort();
     let texts = analysis
         .chapters
         .into_iter()
         .zip(new)
         .map(|(w, n)| n.unwrap_or(w.source.text))
         .collect();
-    (texts, diags)
+    Processed {
+        texts,
+        model: analysis.model,
+        diagnostics: diags,
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ mod support;
 
 use support::{Built, Engine, broken_links, build, repo};
 
-const BOTH: &str = "[output.html]\n[output.markdown]\n";
+const BOTH: &str = "[output.markdown]\n";
 
 fn check_example(b: &Built) {
     b.assert_ok();

@@ -111,8 +111,8 @@ fn run_case(dir: &Path) -> (Option<String>, String) {
         index_enabled: true,
         html: case.renderer == "html",
     };
-    let (texts, mut diags) = process(chapters, &config, &settings, diags);
-    diags.sort();
+    let processed = process(chapters, &config, &settings, diags);
+    let (texts, diags) = (processed.texts, processed.diagnostics);
     let stderr: String = diags.iter().map(|d| format!("{d}\n")).collect();
     if diags.has_errors() {
         (None, stderr)

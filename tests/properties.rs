@@ -22,12 +22,13 @@ fn chapter(path: &str, text: String) -> SourceChapter {
 
 fn run(texts: Vec<(&str, String)>) -> (Vec<String>, Diagnostics) {
     let chapters = texts.into_iter().map(|(p, t)| chapter(p, t)).collect();
-    process(
+    let p = process(
         chapters,
         &Config::default(),
         &Settings::default(),
         Diagnostics::new(),
-    )
+    );
+    (p.texts, p.diagnostics)
 }
 
 /// Pieces of Markdown that stress the scanner.

@@ -1,9 +1,12 @@
 //! Command-line parsing and the commands. The library does the work; this
 //! module only reads arguments, does I/O and picks exit codes.
 
+mod authoring;
+mod inspect;
 mod preprocessor;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// An mdBook preprocessor for technical design documents: expands
@@ -23,6 +26,49 @@ pub struct Cli {
     command: Option<Command>,
 }
 
+/// Where the book is: a positional directory or `--book DIR`, else the
+/// current directory.
+#[derive(Debug, clap::Args)]
+struct BookArg {
+    /// The book directory (holding book.toml); default: the current directory.
+    #[arg(value_name = "BOOK")]
+    book: Option<PathBuf>,
+    /// The book directory, as an option.
+    #[arg(long = "book", value_name = "DIR", conflicts_with = "book")]
+    book_opt: Option<PathBuf>,
+}
+
+impl BookArg {
+    fn dir(&self) -> PathBuf {
+        self.book
+            .clone()
+            .or_else(|| self.book_opt.clone())
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    /// rustc-like text (coloured on a terminal).
+    Human,
+    /// A JSON array, one object per diagnostic.
+    Json,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+}
+
+/// Output formats of `status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum StatusFormat {
+    /// Aligned columns for a terminal.
+    Table,
+    /// Markdown tables.
+    Markdown,
+    /// Versioned JSON with every TDD and PRD.
+    Json,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Tell mdBook whether a renderer is supported (always: the output is
@@ -30,6 +76,69 @@ enum Command {
     Supports {
         /// The renderer's name (`html`, `markdown`, `test`, ...).
         renderer: String,
+    },
+    /// Load the book from disk, run the whole analysis without writing
+    /// anything, and print every diagnostic. Exit status: 0 clean (warnings
+    /// allowed), 1 on errors, 2 on usage or I/O errors.
+    Check {
+        #[command(flatten)]
+        book: BookArg,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Print the document model: every TDD and PRD with status, PRD link,
+    /// open items, blockers and completeness.
+    Status {
+        #[command(flatten)]
+        book: BookArg,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
+        format: StatusFormat,
+    },
+    /// Create a TDD file and add it to SUMMARY.md (under its PRD's entry, or
+    /// after the last TDD). Never overwrites a file.
+    New {
+        /// The design's title.
+        title: String,
+        /// The source PRD, as its path in SUMMARY.md (relative to the src dir).
+        #[arg(long)]
+        prd: Option<String>,
+        /// The author.
+        #[arg(long)]
+        author: Option<String>,
+        /// The date (default: today, UTC).
+        #[arg(long)]
+        date: Option<String>,
+        /// Directory for the file, relative to the src dir (default: from
+        /// `tdd-paths`, else `tdd`).
+        #[arg(long)]
+        dir: Option<String>,
+        /// Write the expanded template instead of the skeleton directive.
+        #[arg(long)]
+        expand: bool,
+        /// The book directory (holding book.toml); default: the current directory.
+        #[arg(long = "book", value_name = "DIR")]
+        book: Option<PathBuf>,
+    },
+    /// Replace the skeleton directive of a chapter file by its merged
+    /// expansion, in place (atomically).
+    Expand {
+        /// The chapter file.
+        file: PathBuf,
+        /// The book directory (default: the nearest parent with book.toml).
+        #[arg(long = "book", value_name = "DIR")]
+        book: Option<PathBuf>,
+    },
+    /// Add `[preprocessor.tdd]` (after `links`) and the status badge
+    /// stylesheet to book.toml, keeping its formatting and comments. Running
+    /// it twice changes nothing.
+    Install {
+        #[command(flatten)]
+        book: BookArg,
     },
 }
 
@@ -57,6 +166,16 @@ pub fn init_logging(verbose: u8) {
         .try_init();
 }
 
+/// Exit status for usage and I/O errors.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Prints an error about the command line or the file system and returns
+/// exit status 2.
+fn usage_error(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(EXIT_USAGE)
+}
+
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
@@ -65,5 +184,30 @@ pub fn run(cli: Cli) -> ExitCode {
             log::debug!("supports {renderer}: yes");
             ExitCode::SUCCESS
         }
+        Some(Command::Check {
+            book,
+            format,
+            strict,
+        }) => inspect::check(&book.dir(), format, strict),
+        Some(Command::Status { book, format }) => inspect::status(&book.dir(), format),
+        Some(Command::New {
+            title,
+            prd,
+            author,
+            date,
+            dir,
+            expand,
+            book,
+        }) => authoring::new(authoring::NewArgs {
+            book: book.unwrap_or_else(|| PathBuf::from(".")),
+            title,
+            prd,
+            author,
+            date,
+            dir,
+            expand,
+        }),
+        Some(Command::Expand { file, book }) => authoring::expand(&file, book.as_deref()),
+        Some(Command::Install { book }) => authoring::install(&book.dir()),
     }
 }

@@ -1,0 +1,253 @@
+//! Loading a book from disk, as mdBook would, without running mdBook and
+//! without writing anything: `book.toml`, `SUMMARY.md` (parsed with mdBook's
+//! own `mdbook-summary`), and the chapters in book order.
+
+use crate::links::{self, slash_path};
+use crate::model::ChapterMeta;
+use crate::preprocess::SourceChapter;
+use mdbook_summary::{Link, SummaryItem, parse_summary};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// Why a book cannot be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// There is no `book.toml` in the directory.
+    #[error("no book.toml in `{0}`: is this an mdBook book? (pass the book directory)")]
+    NoBook(PathBuf),
+    /// A file cannot be read.
+    #[error("cannot read `{path}`: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// `book.toml` is not valid TOML.
+    #[error("`{path}` is not valid TOML: {message}")]
+    Toml {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message.
+        message: String,
+    },
+    /// `SUMMARY.md` cannot be parsed.
+    #[error("`{path}` cannot be parsed: {message}")]
+    Summary {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message.
+        message: String,
+    },
+}
+
+/// A book read from disk.
+#[derive(Debug, Clone)]
+pub struct DiskBook {
+    /// The book root (holding `book.toml`).
+    pub root: PathBuf,
+    /// The whole configuration, as JSON.
+    pub config: Value,
+    /// The source directory, relative to the root.
+    pub src: PathBuf,
+    /// The chapters in book order (drafts left out).
+    pub chapters: Vec<SourceChapter>,
+}
+
+fn read(path: &Path) -> Result<String, LoadError> {
+    std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Reads `book.toml` as JSON.
+pub fn read_config(root: &Path) -> Result<Value, LoadError> {
+    let path = root.join("book.toml");
+    if !path.is_file() {
+        return Err(LoadError::NoBook(root.to_path_buf()));
+    }
+    let text = read(&path)?;
+    let value: toml::Value = toml::from_str(&text).map_err(|e| LoadError::Toml {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
+    serde_json::to_value(value).map_err(|e| LoadError::Toml {
+        path,
+        message: e.to_string(),
+    })
+}
+
+/// The source directory named in the configuration (`src` by default).
+pub fn src_dir(config: &Value) -> PathBuf {
+    PathBuf::from(
+        config
+            .pointer("/book/src")
+            .and_then(Value::as_str)
+            .unwrap_or("src"),
+    )
+}
+
+/// Loads a book: its configuration, SUMMARY.md and every chapter.
+pub fn load_book(root: &Path) -> Result<DiskBook, LoadError> {
+    let config = read_config(root)?;
+    let src = src_dir(&config);
+    let src_path = root.join(&src);
+    let summary_path = src_path.join("SUMMARY.md");
+    let summary_text = read(&summary_path)?;
+    let summary = parse_summary(&summary_text).map_err(|e| LoadError::Summary {
+        path: summary_path.clone(),
+        message: format!("{e:#}"),
+    })?;
+    let index_enabled = crate::index_enabled(&config);
+    let src_slash = slash_path(&src);
+    let mut chapters = Vec::new();
+    let mut links: Vec<&Link> = Vec::new();
+    fn walk<'a>(items: &'a [SummaryItem], out: &mut Vec<&'a Link>) {
+        for item in items {
+            if let SummaryItem::Link(link) = item {
+                out.push(link);
+                walk(&link.nested_items, out);
+            }
+        }
+    }
+    walk(&summary.prefix_chapters, &mut links);
+    walk(&summary.numbered_chapters, &mut links);
+    walk(&summary.suffix_chapters, &mut links);
+    for link in links {
+        let Some(location) = &link.location else {
+            continue;
+        };
+        let file = src_path.join(location);
+        let mut text = read(&file)?;
+        if text.starts_with('\u{feff}') {
+            text.drain(..3);
+        }
+        let path = slash_path(location);
+        chapters.push(SourceChapter {
+            meta: ChapterMeta {
+                name: link.name.clone(),
+                served: links::served_path(&path, index_enabled),
+                source_path: path.clone(),
+                file: if src_slash.is_empty() {
+                    path.clone()
+                } else {
+                    format!("{src_slash}/{path}")
+                },
+                path,
+            },
+            text,
+        });
+    }
+    Ok(DiskBook {
+        root: root.to_path_buf(),
+        config,
+        src,
+        chapters,
+    })
+}
+
+/// Finds the book root holding `file`: the nearest ancestor with a
+/// `book.toml`.
+pub fn find_root(file: &Path) -> Option<PathBuf> {
+    let abs = if file.is_absolute() {
+        file.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(file)
+    };
+    abs.ancestors()
+        .skip(1)
+        .find(|d| d.join("book.toml").is_file())
+        .map(Path::to_path_buf)
+}
+
+/// Writes a file atomically: a temporary file in the same directory, then a
+/// rename over the target.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut n = 0u32;
+    let tmp = loop {
+        let candidate = dir.join(format!(".{name}.mdbook-tdd.{}.{n}.tmp", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&candidate)
+        {
+            Ok(mut f) => {
+                use std::io::Write;
+                if let Err(e) = f.write_all(contents).and_then(|()| f.sync_all()) {
+                    let _ = std::fs::remove_file(&candidate);
+                    return Err(e);
+                }
+                break candidate;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => n += 1,
+            Err(e) => return Err(e),
+        }
+    };
+    if let Ok(meta) = std::fs::metadata(path) {
+        let _ = std::fs::set_permissions(&tmp, meta.permissions());
+    }
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loads_a_book() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join("book.toml"),
+            "[book]\ntitle = \"x\"\nmultilingual = false\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(root.join("src/a")).unwrap();
+        std::fs::write(
+            root.join("src/SUMMARY.md"),
+            "# Summary\n\n[Intro](README.md)\n\n# Part\n\n- [A](a/one.md)\n    - [B](<a/t w o.md>)\n- [Draft]()\n\n---\n\n- [C](c.md)\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("src/README.md"), "\u{feff}# Intro\n").unwrap();
+        std::fs::write(root.join("src/a/one.md"), "one").unwrap();
+        std::fs::write(root.join("src/a/t w o.md"), "two").unwrap();
+        std::fs::write(root.join("src/c.md"), "c").unwrap();
+        let b = load_book(root).unwrap();
+        let paths: Vec<&str> = b.chapters.iter().map(|c| c.meta.path.as_str()).collect();
+        assert_eq!(paths, ["README.md", "a/one.md", "a/t w o.md", "c.md"]);
+        assert_eq!(b.chapters[0].text, "# Intro\n");
+        assert_eq!(b.chapters[0].meta.served, "index.md");
+        assert_eq!(b.chapters[2].meta.file, "src/a/t w o.md");
+    }
+
+    #[test]
+    fn errors_name_the_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(load_book(dir.path()), Err(LoadError::NoBook(_))));
+        std::fs::write(dir.path().join("book.toml"), "[book\n").unwrap();
+        assert!(matches!(load_book(dir.path()), Err(LoadError::Toml { .. })));
+        std::fs::write(dir.path().join("book.toml"), "").unwrap();
+        assert!(matches!(load_book(dir.path()), Err(LoadError::Read { .. })));
+    }
+
+    #[test]
+    fn atomic_write_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f.md");
+        std::fs::write(&p, "old").unwrap();
+        write_atomic(&p, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

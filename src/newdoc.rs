@@ -1,0 +1,337 @@
+//! `mdbook-tdd new`: file names from titles, and adding an entry to
+//! SUMMARY.md while keeping every other byte of it.
+
+use crate::links;
+
+/// A file-name slug for a title: lower case, ASCII where a Latin letter has an
+/// obvious ASCII spelling, other letters and digits kept, everything else a
+/// single `-`.
+pub fn slug(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars() {
+        let mapped: Option<&str> = match c {
+            'à' | 'á' | 'â' | 'ã' | 'å' | 'ā' | 'ă' | 'ą' | 'À' | 'Á' | 'Â' | 'Ã' | 'Å' => {
+                Some("a")
+            }
+            'ä' | 'Ä' | 'æ' | 'Æ' => Some("ae"),
+            'ç' | 'ć' | 'č' | 'Ç' | 'Ć' | 'Č' => Some("c"),
+            'ď' | 'đ' | 'ð' | 'Ď' | 'Đ' => Some("d"),
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' | 'È' | 'É' | 'Ê' | 'Ë' | 'Ę' | 'Ě' => {
+                Some("e")
+            }
+            'ì' | 'í' | 'î' | 'ï' | 'ī' | 'Ì' | 'Í' | 'Î' | 'Ï' => Some("i"),
+            'ł' | 'Ł' | 'ľ' | 'Ľ' => Some("l"),
+            'ñ' | 'ń' | 'ň' | 'Ñ' | 'Ń' | 'Ň' => Some("n"),
+            'ò' | 'ó' | 'ô' | 'õ' | 'ő' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ő' => Some("o"),
+            'ö' | 'Ö' | 'ø' | 'Ø' | 'œ' | 'Œ' => Some("oe"),
+            'ř' | 'Ř' => Some("r"),
+            'ś' | 'š' | 'ş' | 'Ś' | 'Š' | 'Ş' => Some("s"),
+            'ß' => Some("ss"),
+            'ť' | 'ţ' | 'Ť' | 'Ţ' => Some("t"),
+            'þ' | 'Þ' => Some("th"),
+            'ù' | 'ú' | 'û' | 'ů' | 'ű' | 'Ù' | 'Ú' | 'Û' | 'Ů' | 'Ű' => Some("u"),
+            'ü' | 'Ü' => Some("ue"),
+            'ý' | 'ÿ' | 'Ý' => Some("y"),
+            'ź' | 'ż' | 'ž' | 'Ź' | 'Ż' | 'Ž' => Some("z"),
+            _ => None,
+        };
+        match mapped {
+            Some(m) => out.push_str(m),
+            None if c.is_alphanumeric() => out.extend(c.to_lowercase()),
+            None => {
+                if !out.is_empty() && !out.ends_with('-') {
+                    out.push('-');
+                }
+            }
+        }
+    }
+    let s = out.trim_end_matches('-').to_string();
+    if s.is_empty() {
+        "design".to_string()
+    } else {
+        s
+    }
+}
+
+/// The literal directory before the first wildcard of a glob (`tdd/**/*.md` →
+/// `tdd`).
+pub fn glob_dir(glob: &str) -> Option<String> {
+    let literal: Vec<&str> = glob
+        .split('/')
+        .take_while(|seg| !seg.contains(['*', '?', '[', '{']))
+        .collect();
+    let dir = literal.join("/");
+    // A pattern without wildcards names a file: its directory.
+    let dir = if literal.len() == glob.split('/').count() {
+        links::parent(&dir).to_string()
+    } else {
+        dir
+    };
+    (!dir.is_empty()).then_some(dir)
+}
+
+/// One list entry of SUMMARY.md.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Entry {
+    /// Line index.
+    line: usize,
+    /// Indentation width.
+    indent: usize,
+    /// The link destination, decoded.
+    dest: String,
+}
+
+fn entries(lines: &[&str]) -> Vec<Entry> {
+    let mut out = Vec::new();
+    let mut in_code = false;
+    for (i, l) in lines.iter().enumerate() {
+        let t = l.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            continue;
+        }
+        let indent = l.len() - t.len();
+        let Some(rest) = t
+            .strip_prefix("- ")
+            .or_else(|| t.strip_prefix("* "))
+            .or_else(|| t.strip_prefix("+ "))
+        else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        if !rest.starts_with('[') {
+            continue;
+        }
+        let Some(close) = rest.find("](") else {
+            continue;
+        };
+        let after = &rest[close + 2..];
+        let dest = if let Some(a) = after.strip_prefix('<') {
+            a.split('>').next().unwrap_or("").to_string()
+        } else {
+            after.split(')').next().unwrap_or("").trim().to_string()
+        };
+        out.push(Entry {
+            line: i,
+            indent,
+            dest: links::percent_decode(&dest),
+        });
+    }
+    out
+}
+
+/// Where and how a new entry goes in SUMMARY.md.
+pub enum Placement<'a> {
+    /// As the last child of the entry of this chapter path.
+    Under(&'a str),
+    /// After the subtree of the last of these chapter paths, at its level.
+    After(&'a [String]),
+}
+
+/// Inserts `- [title](path)` into SUMMARY.md text. Returns `None` when the
+/// anchor entry is not found (the caller then falls back).
+pub fn insert_entry(
+    summary: &str,
+    title: &str,
+    path: &str,
+    placement: Placement<'_>,
+) -> Option<String> {
+    let eol = if summary.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let lines: Vec<&str> = summary.split_inclusive('\n').collect();
+    let bare: Vec<&str> = lines
+        .iter()
+        .map(|l| l.trim_end_matches(['\n', '\r']))
+        .collect();
+    let all = entries(&bare);
+    let unit = all
+        .iter()
+        .map(|e| e.indent)
+        .filter(|&i| i > 0)
+        .min()
+        .unwrap_or(4);
+    let subtree_end = |e: &Entry| -> usize {
+        // The line after the last line that belongs to this entry: deeper
+        // entries and their continuation lines, up to the next entry at the
+        // same or a lower level or a non-list block.
+        let mut end = e.line + 1;
+        for (i, l) in bare.iter().enumerate().skip(e.line + 1) {
+            let t = l.trim_start();
+            let indent = l.len() - t.len();
+            if t.is_empty() {
+                continue;
+            }
+            if indent > e.indent {
+                end = i + 1;
+            } else {
+                break;
+            }
+        }
+        end
+    };
+    let (at, indent) = match placement {
+        Placement::Under(prd) => {
+            let e = all.iter().find(|e| e.dest == prd)?;
+            let child = all
+                .iter()
+                .find(|c| c.line > e.line && c.indent > e.indent && c.line < subtree_end(e));
+            (subtree_end(e), child.map_or(e.indent + unit, |c| c.indent))
+        }
+        Placement::After(paths) => {
+            let e = all.iter().rev().find(|e| paths.contains(&e.dest))?;
+            (subtree_end(e), e.indent)
+        }
+    };
+    let dest = if path.contains([' ', '(', ')', '<', '>']) {
+        format!("<{path}>")
+    } else {
+        path.to_string()
+    };
+    let entry = format!(
+        "{}- [{}]({dest}){eol}",
+        " ".repeat(indent),
+        crate::skeleton::escape_link_text(title)
+    );
+    let mut out = String::with_capacity(summary.len() + entry.len() + 2);
+    for (i, l) in lines.iter().enumerate() {
+        if i == at {
+            out.push_str(&entry);
+        }
+        out.push_str(l);
+        if i + 1 == lines.len() && at == lines.len() {
+            if !l.ends_with('\n') {
+                out.push_str(eol);
+            }
+            out.push_str(&entry);
+        }
+    }
+    if lines.is_empty() {
+        out.push_str(&entry);
+    }
+    Some(out)
+}
+
+/// Appends `- [title](path)` at the end of SUMMARY.md.
+pub fn append_entry(summary: &str, title: &str, path: &str) -> String {
+    let eol = if summary.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let mut out = summary.to_string();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push_str(eol);
+    }
+    let dest = if path.contains([' ', '(', ')', '<', '>']) {
+        format!("<{path}>")
+    } else {
+        path.to_string()
+    };
+    out.push_str(&format!(
+        "- [{}]({dest}){eol}",
+        crate::skeleton::escape_link_text(title)
+    ));
+    out
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`.
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil_date(secs / 86_400)
+}
+
+/// The civil date of a day count since 1970-01-01.
+fn civil_date(days: u64) -> String {
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Payments Service v2"), "payments-service-v2");
+        assert_eq!(
+            slug("Zahlungsübersicht für Händler"),
+            "zahlungsuebersicht-fuer-haendler"
+        );
+        assert_eq!(slug("  Crème brûlée!! "), "creme-brulee");
+        assert_eq!(slug("支付 服务"), "支付-服务");
+        assert_eq!(slug("???"), "design");
+    }
+
+    #[test]
+    fn glob_dirs() {
+        assert_eq!(glob_dir("tdd/**/*.md").as_deref(), Some("tdd"));
+        assert_eq!(glob_dir("docs/tdd/*.md").as_deref(), Some("docs/tdd"));
+        assert_eq!(glob_dir("*.md"), None);
+        assert_eq!(glob_dir("tdd/a.md").as_deref(), Some("tdd"));
+    }
+
+    const SUMMARY: &str = "# Summary\n\n- [PRD A](prd/a.md)\n    - [T1](tdd/t1.md)\n- [PRD B](<prd/b c.md>)\n\n# Designs\n\n- [T2](tdd/t2.md)\n  continuation\n- [Other](o.md)\n";
+
+    #[test]
+    fn inserts_under_prd() {
+        let out = insert_entry(SUMMARY, "New", "tdd/new.md", Placement::Under("prd/a.md")).unwrap();
+        assert_eq!(
+            out,
+            SUMMARY.replace(
+                "    - [T1](tdd/t1.md)\n",
+                "    - [T1](tdd/t1.md)\n    - [New](tdd/new.md)\n"
+            )
+        );
+        let out =
+            insert_entry(SUMMARY, "New", "tdd/x y.md", Placement::Under("prd/b c.md")).unwrap();
+        assert!(
+            out.contains("- [PRD B](<prd/b c.md>)\n    - [New](<tdd/x y.md>)\n\n# Designs"),
+            "{out}"
+        );
+        assert!(insert_entry(SUMMARY, "New", "n.md", Placement::Under("prd/zz.md")).is_none());
+    }
+
+    #[test]
+    fn inserts_after_last_tdd() {
+        let tdds = vec!["tdd/t1.md".to_string(), "tdd/t2.md".to_string()];
+        let out = insert_entry(SUMMARY, "New", "tdd/new.md", Placement::After(&tdds)).unwrap();
+        assert!(
+            out.contains(
+                "- [T2](tdd/t2.md)\n  continuation\n- [New](tdd/new.md)\n- [Other](o.md)\n"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn appends_with_crlf() {
+        assert_eq!(
+            append_entry("# S\r\n- [a](a.md)", "B", "b.md"),
+            "# S\r\n- [a](a.md)\r\n- [B](b.md)\r\n"
+        );
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(20_782), "2026-11-25");
+        assert_eq!(civil_date(11_016), "2000-02-29");
+    }
+}

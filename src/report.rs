@@ -1,0 +1,294 @@
+//! Machine-readable views of a run: the document model as versioned JSON
+//! (`mdbook-tdd status --format json`) and diagnostics as JSON objects or
+//! GitHub Actions annotations (`mdbook-tdd check`).
+
+use crate::diagnostic::{Diagnostic, Level};
+use crate::model::{BookModel, DocKind, Document, PrdForm, PrdTarget, SectionState};
+use serde::Serialize;
+
+/// The version of the status JSON schema. It changes when a key is removed
+/// or changes meaning; new keys may be added within a version.
+pub const STATUS_SCHEMA: u32 = 1;
+
+/// `mdbook-tdd status --format json`.
+#[derive(Debug, Serialize)]
+pub struct StatusReport {
+    /// Always [`STATUS_SCHEMA`].
+    pub schema: u32,
+    /// Every TDD, in book order.
+    pub tdds: Vec<TddEntry>,
+    /// Every PRD, in book order.
+    pub prds: Vec<PrdEntry>,
+}
+
+/// A header field.
+#[derive(Debug, Serialize)]
+pub struct FieldEntry {
+    /// Name as written.
+    pub name: String,
+    /// Value as written.
+    pub value: String,
+}
+
+/// A TDD in the status report.
+#[derive(Debug, Serialize)]
+pub struct TddEntry {
+    /// Source path relative to the src dir.
+    pub path: String,
+    /// Name in SUMMARY.md.
+    pub name: String,
+    /// Always `"tdd"`.
+    pub kind: DocKind,
+    /// Text of the H1.
+    pub title: Option<String>,
+    /// Header fields in order.
+    pub fields: Vec<FieldEntry>,
+    /// Status in the vocabulary's spelling (`null` if absent or unknown).
+    pub status: Option<String>,
+    /// Status as written.
+    pub status_raw: Option<String>,
+    /// The Source PRD (`null` if the TDD names none).
+    pub prd: Option<PrdLinkEntry>,
+    /// Rows of Open Questions & Risks whose Status is Open.
+    pub open_items: usize,
+    /// Rows of Dependencies & Blockers whose Status is not Ready.
+    pub blockers: usize,
+    /// Template placeholders left outside code.
+    pub placeholders: usize,
+    /// Completeness against the template.
+    pub completeness: CompletenessEntry,
+}
+
+/// A Source PRD in the status report.
+#[derive(Debug, Serialize)]
+pub struct PrdLinkEntry {
+    /// The field value as written.
+    pub written: String,
+    /// How it was written: `link`, `path` or `name`.
+    pub form: PrdForm,
+    /// `resolved`, `broken` or `unset`.
+    pub resolution: &'static str,
+    /// Source path of the PRD chapter when resolved.
+    pub path: Option<String>,
+}
+
+/// Completeness in the status report.
+#[derive(Debug, Serialize)]
+pub struct CompletenessEntry {
+    /// Share of sections written, 0–100.
+    pub percent: u32,
+    /// Each top-level template section.
+    pub sections: Vec<SectionEntry>,
+}
+
+/// One template section.
+#[derive(Debug, Serialize)]
+pub struct SectionEntry {
+    /// Its number (`"3"`), if numbered.
+    pub number: Option<String>,
+    /// Its heading text in the template.
+    pub title: String,
+    /// `written`, `placeholder` or `missing`.
+    pub state: SectionState,
+}
+
+/// A PRD in the status report.
+#[derive(Debug, Serialize)]
+pub struct PrdEntry {
+    /// Source path relative to the src dir.
+    pub path: String,
+    /// Name in SUMMARY.md.
+    pub name: String,
+    /// Always `"prd"`.
+    pub kind: DocKind,
+    /// Text of the H1.
+    pub title: Option<String>,
+    /// Header fields in order.
+    pub fields: Vec<FieldEntry>,
+    /// Status in the vocabulary's spelling.
+    pub status: Option<String>,
+    /// Status as written.
+    pub status_raw: Option<String>,
+    /// Source paths of the TDDs derived from it (its backlinks).
+    pub tdds: Vec<String>,
+    /// Whether at least one TDD derives from it.
+    pub covered: bool,
+}
+
+fn fields(d: &Document) -> Vec<FieldEntry> {
+    d.fields
+        .iter()
+        .map(|(name, value)| FieldEntry {
+            name: name.clone(),
+            value: value.clone(),
+        })
+        .collect()
+}
+
+impl StatusReport {
+    /// Builds the report from a model.
+    pub fn new(model: &BookModel) -> StatusReport {
+        let sections = model.templates.first().map(|g| &g.sections);
+        let tdds = model
+            .tdds()
+            .map(|d| TddEntry {
+                path: model.chapter(d).source_path.clone(),
+                name: model.chapter(d).name.clone(),
+                kind: DocKind::Tdd,
+                title: d.title.clone(),
+                fields: fields(d),
+                status: d.status.clone(),
+                status_raw: d.status_raw.clone(),
+                prd: d.prd.as_ref().map(|p| PrdLinkEntry {
+                    written: p.written.clone(),
+                    form: p.form,
+                    resolution: match p.target {
+                        PrdTarget::Chapter(_) => "resolved",
+                        PrdTarget::Broken => "broken",
+                        PrdTarget::Unset => "unset",
+                    },
+                    path: match p.target {
+                        PrdTarget::Chapter(c) => Some(model.chapters[c].source_path.clone()),
+                        _ => None,
+                    },
+                }),
+                open_items: d.open_items(),
+                blockers: d.blockers(),
+                placeholders: d.placeholders,
+                completeness: CompletenessEntry {
+                    percent: d.completeness_percent(),
+                    sections: d
+                        .completeness
+                        .iter()
+                        .map(|s| {
+                            let t = model
+                                .templates
+                                .get(d.template)
+                                .and_then(|g| g.sections.get(s.section))
+                                .or_else(|| sections.and_then(|x| x.get(s.section)));
+                            SectionEntry {
+                                number: t.and_then(|t| t.0.as_ref()).map(|n| n.to_string()),
+                                title: t.map(|t| t.2.clone()).unwrap_or_default(),
+                                state: s.state,
+                            }
+                        })
+                        .collect(),
+                },
+            })
+            .collect();
+        let prds = model
+            .prds()
+            .map(|d| PrdEntry {
+                path: model.chapter(d).source_path.clone(),
+                name: model.chapter(d).name.clone(),
+                kind: DocKind::Prd,
+                title: d.title.clone(),
+                fields: fields(d),
+                status: d.status.clone(),
+                status_raw: d.status_raw.clone(),
+                tdds: d
+                    .derived
+                    .iter()
+                    .map(|t| model.chapter(&model.documents[*t]).source_path.clone())
+                    .collect(),
+                covered: !d.derived.is_empty(),
+            })
+            .collect();
+        StatusReport {
+            schema: STATUS_SCHEMA,
+            tdds,
+            prds,
+        }
+    }
+}
+
+/// A diagnostic as `mdbook-tdd check --format json` prints it.
+#[derive(Debug, Serialize)]
+pub struct DiagnosticEntry<'a> {
+    /// The lint's stable name.
+    pub lint: &'static str,
+    /// `warning` or `error`.
+    pub level: Level,
+    /// File relative to the book root (`null` when the problem has no place).
+    pub file: Option<&'a str>,
+    /// 1-based line (0 when unknown).
+    pub line: usize,
+    /// 1-based column in characters (0 when unknown).
+    pub column: usize,
+    /// What is wrong.
+    pub message: &'a str,
+    /// `help:` and `note:` lines.
+    pub notes: &'a [String],
+}
+
+impl<'a> From<&'a Diagnostic> for DiagnosticEntry<'a> {
+    fn from(d: &'a Diagnostic) -> Self {
+        DiagnosticEntry {
+            lint: d.lint.name(),
+            level: d.level,
+            file: d.location.as_ref().map(|l| l.file.as_str()),
+            line: d.location.as_ref().map_or(0, |l| l.line),
+            column: d.location.as_ref().map_or(0, |l| l.column),
+            message: &d.message,
+            notes: &d.notes,
+        }
+    }
+}
+
+/// A GitHub Actions workflow command for a diagnostic
+/// (`::warning file=...,line=...,col=...,title=...::message`).
+pub fn github_annotation(d: &Diagnostic) -> String {
+    fn data(s: &str) -> String {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    }
+    fn property(s: &str) -> String {
+        data(s).replace(':', "%3A").replace(',', "%2C")
+    }
+    let command = match d.level {
+        Level::Error => "error",
+        _ => "warning",
+    };
+    let mut props = Vec::new();
+    if let Some(l) = &d.location {
+        props.push(format!("file={}", property(&l.file)));
+        if l.line > 0 {
+            props.push(format!("line={}", l.line));
+        }
+        if l.column > 0 {
+            props.push(format!("col={}", l.column));
+        }
+    }
+    props.push(format!(
+        "title={}",
+        property(&format!("mdbook-tdd {}", d.lint))
+    ));
+    let mut message = d.message.clone();
+    for n in &d.notes {
+        message.push('\n');
+        message.push_str(n);
+    }
+    format!("::{command} {}::{}", props.join(","), data(&message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Lint, Location};
+
+    #[test]
+    fn github_escaping() {
+        let d = Diagnostic::new(Lint::BrokenPrdLink, "100% broken: a, b")
+            .at(Location {
+                file: "src/a,b:c.md".into(),
+                line: 6,
+                column: 17,
+            })
+            .help("fix it");
+        assert_eq!(
+            github_annotation(&d),
+            "::warning file=src/a%2Cb%3Ac.md,line=6,col=17,title=mdbook-tdd broken-prd-link::100%25 broken: a, b%0Ahelp: fix it"
+        );
+    }
+}
