@@ -36,7 +36,10 @@ fn chapter(name: &str, path: &str, content: &str) -> String {
 #[test]
 fn supports_every_renderer() {
     for r in ["html", "markdown", "test", "epub", "anything"] {
-        let out = Command::new(support::binary()).args(["supports", r]).output().unwrap();
+        let out = Command::new(support::binary())
+            .args(["supports", r])
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{r}");
         assert!(out.stdout.is_empty());
     }
@@ -51,8 +54,16 @@ fn mdbook_05_shape_round_trip() {
         chapter("Plain", "plain.md", text)
     );
     let out = run_with_stdin(&[], input.as_bytes());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["items"][0]["Chapter"]["content"], text);
     assert_eq!(v["items"][1], "Separator");
@@ -67,9 +78,18 @@ fn mdbook_04_shape_round_trip() {
         chapter("S", "s.md", "{{#tdd-status}}\n")
     );
     let out = run_with_stdin(&[], input.as_bytes());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(v["sections"][0]["Chapter"]["content"].as_str().unwrap().contains("|Document|"));
+    assert!(
+        v["sections"][0]["Chapter"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("|Document|")
+    );
     assert!(v["__non_exhaustive"].is_null());
     assert!(v.as_object().unwrap().contains_key("__non_exhaustive"));
 }
@@ -81,7 +101,10 @@ fn malformed_input_fails_with_empty_stdout() {
         assert_eq!(out.status.code(), Some(1));
         assert!(out.stdout.is_empty());
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.starts_with("error[bad-input]: malformed input JSON"), "{err}");
+        assert!(
+            err.starts_with("error[bad-input]: malformed input JSON"),
+            "{err}"
+        );
     }
 }
 
