@@ -93,6 +93,17 @@ pub fn plan(book_toml: &str, stylesheet_exists: bool) -> Result<InstallPlan, Ins
             pre.insert("tdd", Item::Table(Table::new()));
             changes.push("added [preprocessor.tdd]".to_string());
         }
+        if !had_table
+            && let Some(inline) = root
+                .get_mut("preprocessor")
+                .and_then(Item::as_inline_table_mut)
+        {
+            inline.fmt();
+        }
+        let pre = root
+            .get_mut("preprocessor")
+            .and_then(Item::as_table_like_mut)
+            .ok_or_else(|| InstallError::NotATable("preprocessor".into()))?;
         let tdd = pre
             .get_mut("tdd")
             .and_then(Item::as_table_like_mut)

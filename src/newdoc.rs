@@ -184,7 +184,17 @@ pub fn insert_entry(
             (subtree_end(e), child.map_or(e.indent + unit, |c| c.indent))
         }
         Placement::After(paths) => {
-            let e = all.iter().rev().find(|e| paths.contains(&e.dest))?;
+            let mut e = all.iter().rev().find(|e| paths.contains(&e.dest))?;
+            // Not inside another design: climb to the outermost enclosing
+            // entry that is a TDD too.
+            while let Some(parent) = all
+                .iter()
+                .rev()
+                .find(|p| p.line < e.line && p.indent < e.indent)
+                .filter(|p| paths.contains(&p.dest))
+            {
+                e = parent;
+            }
             (subtree_end(e), e.indent)
         }
     };
@@ -287,7 +297,7 @@ mod tests {
         assert_eq!(glob_dir("tdd/a.md").as_deref(), Some("tdd"));
     }
 
-    const SUMMARY: &str = "# Summary\n\n- [PRD A](prd/a.md)\n    - [T1](tdd/t1.md)\n- [PRD B](<prd/b c.md>)\n\n# Designs\n\n- [T2](tdd/t2.md)\n  continuation\n- [Other](o.md)\n";
+    const SUMMARY: &str = "# Summary\n\n- [PRD A](prd/a.md)\n    - [T1](tdd/t1.md)\n- [PRD B](<prd/b c.md>)\n\n# Designs\n\n- [T2](tdd/t2.md)\n  continuation\n    - [T3](tdd/t3.md)\n- [Other](o.md)\n";
 
     #[test]
     fn inserts_under_prd() {
@@ -310,12 +320,12 @@ mod tests {
 
     #[test]
     fn inserts_after_last_tdd() {
-        let tdds = vec!["tdd/t1.md".to_string(), "tdd/t2.md".to_string()];
+        let tdds: Vec<String> = ["tdd/t1.md", "tdd/t2.md", "tdd/t3.md"]
+            .map(String::from)
+            .to_vec();
         let out = insert_entry(SUMMARY, "New", "tdd/new.md", Placement::After(&tdds)).unwrap();
         assert!(
-            out.contains(
-                "- [T2](tdd/t2.md)\n  continuation\n- [New](tdd/new.md)\n- [Other](o.md)\n"
-            ),
+            out.contains("    - [T3](tdd/t3.md)\n- [New](tdd/new.md)\n- [Other](o.md)\n"),
             "{out}"
         );
     }

@@ -1,0 +1,319 @@
+//! The command line, run as a real binary on fixture books: `check`, `status`,
+//! `new`, `expand`, `install`; golden outputs and exit codes.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use support::{Engine, build, copy_tree, repo};
+
+fn mdbook_tdd(args: &[&str], cwd: &Path) -> Output {
+    Command::new(support::binary())
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("RUST_LOG")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn books() -> PathBuf {
+    repo().join("tests/fixtures/books")
+}
+
+fn golden(name: &str) -> PathBuf {
+    repo().join("tests/fixtures/cli").join(name)
+}
+
+/// Compares with a golden file; `BLESS=1` rewrites it.
+fn assert_golden(name: &str, actual: &str) {
+    let path = golden(name);
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (run with BLESS=1)", path.display()));
+    assert_eq!(actual, want, "{name} differs from its golden file");
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn temp_book(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&books().join(name), dir.path());
+    dir
+}
+
+#[test]
+fn check_json_golden_and_exit_codes() {
+    let book = books().join("doc-model");
+    let o = mdbook_tdd(&["check", "--format", "json"], &book);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_golden("doc-model.check.json", &stdout(&o));
+
+    let o = mdbook_tdd(&["check", "--format", "json", "--strict", "."], &book);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("\"level\": \"error\""));
+
+    let o = mdbook_tdd(&["check", "--book", "."], &books().join("bad-directive"));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("error[unknown-directive]"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = mdbook_tdd(&["check"], &repo().join("book-example"));
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("no problems"), "{}", stderr(&o));
+
+    let empty = tempfile::tempdir().unwrap();
+    let o = mdbook_tdd(&["check"], empty.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no book.toml"), "{}", stderr(&o));
+
+    let o = mdbook_tdd(&["check", "--format", "xml"], &book);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn check_github_annotations() {
+    let o = mdbook_tdd(&["check", "--format", "github"], &books().join("doc-model"));
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.starts_with(
+        "::warning file=src/tdd/broken.md,line=4,col=17,title=mdbook-tdd broken-prd-link::Source PRD does not resolve"
+    ), "{out}");
+    assert_eq!(out.lines().count(), 3);
+}
+
+#[test]
+fn status_formats() {
+    let book = repo().join("book-example");
+    let o = mdbook_tdd(&["status", "--format", "json"], &book);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_golden("book-example.status.json", &stdout(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["schema"], 1);
+    assert_eq!(v["tdds"].as_array().unwrap().len(), 5);
+    assert_eq!(v["prds"][2]["covered"], false);
+
+    let o = mdbook_tdd(&["status"], &book);
+    assert_golden("book-example.status.txt", &stdout(&o));
+    let o = mdbook_tdd(&["status", "--format", "markdown"], &book);
+    assert_golden("book-example.status.md", &stdout(&o));
+}
+
+/// `check` reports exactly what the preprocessor reports during a build.
+#[test]
+fn check_matches_the_build() {
+    for name in ["doc-model", "bad-directive"] {
+        let b = build(&books().join(name), Engine::V05, "");
+        let build_report = b.stderr.clone();
+        let o = mdbook_tdd(&["check"], &books().join(name));
+        assert_eq!(stderr(&o), build_report, "{name}");
+    }
+    let b = build(&repo().join("book-example"), Engine::V05, "");
+    let o = mdbook_tdd(&["check", "--format", "json"], &repo().join("book-example"));
+    assert_eq!(b.stderr, "");
+    assert_eq!(stdout(&o), "[]\n");
+}
+
+#[test]
+fn new_then_build() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("book-example"), dir.path());
+    let root = dir.path();
+    let summary_before = std::fs::read_to_string(root.join("src/SUMMARY.md")).unwrap();
+
+    let o = mdbook_tdd(
+        &[
+            "new",
+            "Refund Händling",
+            "--prd",
+            "prd/invoice-payments.md",
+            "--author",
+            "Jo \"JJ\" Park",
+            "--date",
+            "2026-11-01",
+        ],
+        root,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let file = root.join("src/tdd/refund-haendling.md");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "{{#tdd-skeleton title=\"Refund Händling\" author=\"Jo \\\"JJ\\\" Park\" date=\"2026-11-01\" prd=\"../prd/invoice-payments.md\"}}\n"
+    );
+    let summary = std::fs::read_to_string(root.join("src/SUMMARY.md")).unwrap();
+    // Under the PRD's entry; every other byte kept.
+    assert_eq!(
+        summary,
+        summary_before.replace(
+            "- [Invoice Payments](prd/invoice-payments.md)\n",
+            "- [Invoice Payments](prd/invoice-payments.md)\n    - [Refund Händling](tdd/refund-haendling.md)\n"
+        )
+    );
+
+    // Without a PRD, expanded, after the last TDD.
+    let o = mdbook_tdd(
+        &["new", "Ledger Export", "--expand", "--date", "2026-11-02"],
+        root,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(root.join("src/tdd/ledger-export.md")).unwrap();
+    assert!(text.starts_with("# Ledger Export — Technical Design Document\n\n**Author:** {author}\n**Date:** 2026-11-02\n"), "{text}");
+    let summary = std::fs::read_to_string(root.join("src/SUMMARY.md")).unwrap();
+    assert!(summary.contains("    - [Currency Display](tdd/currency-display.md)\n- [Ledger Export](tdd/ledger-export.md)\n"), "{summary}");
+
+    // Never overwrites.
+    let before = std::fs::read_to_string(root.join("src/SUMMARY.md")).unwrap();
+    let o = mdbook_tdd(&["new", "Ledger Export"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("already exists"));
+    assert_eq!(
+        std::fs::read_to_string(root.join("src/SUMMARY.md")).unwrap(),
+        before
+    );
+    // A PRD that is not in the book: nothing written.
+    let o = mdbook_tdd(&["new", "Other", "--prd", "prd/nope.md"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!root.join("src/tdd/other.md").exists());
+
+    let b = build(root, Engine::V05, "");
+    b.assert_ok();
+    let page = b.page("tdd/refund-haendling.html");
+    assert!(page.contains("Refund Händling — Technical Design Document"));
+    assert!(page.contains(r#"href="../prd/invoice-payments.html""#));
+    let prd = b.page("prd/invoice-payments.html");
+    assert!(prd.contains("tdd/refund-haendling.html"), "{prd}");
+}
+
+/// `expand` writes the skeleton's expansion; the book renders the same.
+#[test]
+fn expand_keeps_the_rendering() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("book-example"), dir.path());
+    let root = dir.path();
+    let before = build(root, Engine::V05, "");
+    before.assert_ok();
+    let page_before = before.page("tdd/invoice-reminders.html");
+
+    let rel = "src/tdd/invoice-reminders.md";
+    let original = std::fs::read_to_string(root.join(rel)).unwrap();
+    let o = mdbook_tdd(&["expand", rel], root);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let expanded = std::fs::read_to_string(root.join(rel)).unwrap();
+    assert!(!expanded.contains("{{#tdd-skeleton"));
+    for line in original.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        assert_eq!(expanded.lines().filter(|l| *l == line).count(), 1, "{line}");
+    }
+    let after = build(root, Engine::V05, "");
+    after.assert_ok();
+    assert_eq!(after.page("tdd/invoice-reminders.html"), page_before);
+
+    // A second expand finds nothing to do and changes nothing.
+    let o = mdbook_tdd(&["expand", rel], root);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("holds no {{#tdd-skeleton}}"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(root.join(rel)).unwrap(), expanded);
+
+    // A broken skeleton: an error, and the file is not touched.
+    let bad = root.join("src/tdd/bad.md");
+    std::fs::write(&bad, "{{#tdd-skeleton colour=red}}\n").unwrap();
+    let o = mdbook_tdd(&["expand", "src/tdd/bad.md"], root);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("error[bad-argument]"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--> src/tdd/bad.md:1:17"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&bad).unwrap(),
+        "{{#tdd-skeleton colour=red}}\n"
+    );
+}
+
+#[test]
+fn install_styles() {
+    let cases = std::fs::read_dir(repo().join("tests/fixtures/install")).unwrap();
+    let mut n = 0;
+    for case in cases {
+        let case = case.unwrap().path();
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(case.join("book.toml"), dir.path().join("book.toml")).unwrap();
+        let o = mdbook_tdd(&["install"], dir.path());
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        let got = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+        let want = std::fs::read_to_string(case.join("expected.toml")).unwrap();
+        assert_eq!(got, want, "{name}");
+        // Twice changes nothing.
+        let o = mdbook_tdd(&["install", "."], dir.path());
+        assert!(
+            stdout(&o).contains("already set up"),
+            "{name}: {}",
+            stdout(&o)
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("book.toml")).unwrap(),
+            want
+        );
+        n += 1;
+    }
+    assert!(n >= 4);
+
+    // Bad TOML: an error, nothing written.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("book.toml"), "[book\n").unwrap();
+    let o = mdbook_tdd(&["install"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("book.toml")).unwrap(),
+        "[book\n"
+    );
+    assert!(!dir.path().join("mdbook-tdd.css").exists());
+}
+
+/// A book set up by `install` builds with the stylesheet and badges.
+#[test]
+fn install_then_build() {
+    let dir = temp_book("doc-model");
+    let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("book.toml"),
+        toml.replace(
+            "[preprocessor.tdd]\nafter = [\"links\"]\n",
+            "[preprocessor.tdd]\n",
+        ),
+    )
+    .unwrap();
+    let o = mdbook_tdd(&["install"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(dir.path().join("mdbook-tdd.css").exists());
+    let b = build(dir.path(), Engine::V05, "");
+    b.assert_ok();
+    // mdBook 0.5 names the copy with a content hash: mdbook-tdd-<hash>.css.
+    let page = b.page("status/overview.html");
+    assert!(
+        page.contains("mdbook-tdd-") && page.contains("tdd-status-draft"),
+        "{page}"
+    );
+    assert!(std::fs::read_dir(&b.html).unwrap().any(|e| {
+        let n = e.unwrap().file_name().to_string_lossy().to_string();
+        n.starts_with("mdbook-tdd") && n.ends_with(".css")
+    }));
+}
