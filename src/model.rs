@@ -12,6 +12,7 @@ use crate::links;
 use crate::outline::{Outline, Section, SectionNumber, heading_key};
 use crate::scan::ChapterScan;
 use crate::template;
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -106,6 +107,8 @@ pub struct DocTable {
     pub section_title: String,
     /// Header cells, as written (inline Markdown).
     pub header: Vec<String>,
+    /// Header cells as plain text, for matching.
+    pub header_plain: Vec<String>,
     /// Body rows.
     pub rows: Vec<DocRow>,
 }
@@ -125,9 +128,9 @@ impl DocTable {
     /// Index of the column with this header text (case-insensitive).
     pub fn column(&self, name: &str) -> Option<usize> {
         let want = plain(name);
-        self.header
+        self.header_plain
             .iter()
-            .position(|h| plain(h).eq_ignore_ascii_case(&want))
+            .position(|h| h.eq_ignore_ascii_case(&want))
     }
 
     /// Rows that are not template placeholders.
@@ -184,6 +187,10 @@ pub struct Document {
     pub placeholders: usize,
     /// Template index used to judge completeness.
     pub template: usize,
+    /// Rows of Open Questions & Risks whose Status is Open.
+    pub open_items: usize,
+    /// Rows of Dependencies & Blockers whose Status is not Ready.
+    pub blockers: usize,
 }
 
 impl Document {
@@ -202,13 +209,21 @@ impl Document {
 
     /// Rows of Open Questions & Risks whose Status is Open.
     pub fn open_items(&self) -> usize {
+        self.open_items
+    }
+
+    /// Rows of Dependencies & Blockers whose Status is not Ready.
+    pub fn blockers(&self) -> usize {
+        self.blockers
+    }
+
+    fn count_open_items(&self) -> usize {
         count_rows(self, &SectionSelector::open_items(), |s| {
             s.eq_ignore_ascii_case("open")
         })
     }
 
-    /// Rows of Dependencies & Blockers whose Status is not Ready.
-    pub fn blockers(&self) -> usize {
+    fn count_blockers(&self) -> usize {
         count_rows(self, &SectionSelector::blockers(), |s| {
             !s.eq_ignore_ascii_case("ready")
         })
@@ -280,14 +295,18 @@ impl SectionSelector {
 }
 
 /// Cell or field text without emphasis, code markers or surrounding space.
-pub fn plain(s: &str) -> String {
-    let t: String = s.chars().filter(|c| !matches!(c, '*' | '`')).collect();
+pub fn plain(s: &str) -> std::borrow::Cow<'_, str> {
+    let t = s.trim();
+    if !t.contains(['*', '`']) && !(t.starts_with('_') && t.ends_with('_')) {
+        return std::borrow::Cow::Borrowed(t);
+    }
+    let t: String = t.chars().filter(|c| !matches!(c, '*' | '`')).collect();
     let t = t.trim();
     let t = t
         .strip_prefix('_')
         .and_then(|x| x.strip_suffix('_'))
         .unwrap_or(t);
-    t.trim().to_string()
+    std::borrow::Cow::Owned(t.trim().to_string())
 }
 
 /// What a template teaches the model: its top-level sections and the
@@ -323,8 +342,9 @@ impl Guidance {
             // template prose ("This section provides ...") may stay.
             for s in &h1.children {
                 blocks.extend(
-                    guidance_blocks(&text[s.range.clone()])
+                    candidate_blocks(&text[s.range.clone()])
                         .into_iter()
+                        .map(|(_, b)| b)
                         .filter(|b| template::placeholder_ranges(b).next().is_some()),
                 );
             }
@@ -355,33 +375,43 @@ fn row_key(text: &str, cells: &[Range<usize>]) -> String {
         .join("|")
 }
 
-/// Blocks of a section text (split at blank lines, headings and thematic
-/// breaks left out), normalized, that hold some letter or digit.
-fn guidance_blocks(text: &str) -> Vec<String> {
+/// The blocks of a section text (split at blank lines; headings and
+/// thematic breaks left out) that hold a `{` and some letter or digit, each
+/// normalized (lines trimmed) with the offset of its first line. Guidance
+/// blocks always hold a placeholder, so no other block can be guidance.
+fn candidate_blocks(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
-    let mut cur = String::new();
-    let flush = |cur: &mut String, out: &mut Vec<String>| {
-        if cur.chars().any(char::is_alphanumeric) {
-            out.push(std::mem::take(cur));
-        } else {
-            cur.clear();
+    if memchr::memchr(b'{', text.as_bytes()).is_none() {
+        return out;
+    }
+    let mut block: Option<(usize, usize)> = None;
+    let flush = |block: &mut Option<(usize, usize)>, out: &mut Vec<(usize, String)>| {
+        if let Some((start, end)) = block.take() {
+            let raw = &text[start..end];
+            if raw.contains('{') && raw.chars().any(char::is_alphanumeric) {
+                let norm: Vec<&str> = raw.lines().map(str::trim).collect();
+                out.push((start, norm.join("\n")));
+            }
         }
     };
-    for line in text.lines() {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
         let t = line.trim();
+        let start = offset;
+        offset += line.len();
         if t.is_empty()
             || t.starts_with('#')
             || t.chars().all(|c| matches!(c, '-' | '*' | '_' | ' '))
         {
-            flush(&mut cur, &mut out);
+            flush(&mut block, &mut out);
             continue;
         }
-        if !cur.is_empty() {
-            cur.push('\n');
-        }
-        cur.push_str(t);
+        block = Some((
+            block.map_or(start, |(s, _)| s),
+            start + line.trim_end().len(),
+        ));
     }
-    flush(&mut cur, &mut out);
+    flush(&mut block, &mut out);
     out
 }
 
@@ -429,7 +459,7 @@ impl BookModel {
         inputs: &[ChapterInput<'_>],
         templates: Vec<Guidance>,
         config: &Config,
-        locate: &dyn Fn(usize, usize) -> Location,
+        locate: &(dyn Fn(usize, usize) -> Location + Sync),
         diags: &mut Diagnostics,
     ) -> BookModel {
         let chapters: Vec<ChapterMeta> = inputs.iter().map(|c| c.meta.clone()).collect();
@@ -441,9 +471,10 @@ impl BookModel {
             templates,
         };
 
+        let t0 = std::time::Instant::now();
         // 1. Headers of every scanned chapter; the TDDs.
         let headers: Vec<Option<Header>> = inputs
-            .iter()
+            .par_iter()
             .map(|c| c.scan.map(|s| Header::parse(c.text, s)))
             .collect();
         let mut is_tdd = vec![false; inputs.len()];
@@ -463,6 +494,7 @@ impl BookModel {
             }
         }
 
+        log::debug!("model: headers {:?}", t0.elapsed());
         // 2. Source PRDs.
         let mut prd_refs: Vec<Option<PrdRef>> = vec![None; inputs.len()];
         for (i, c) in inputs.iter().enumerate() {
@@ -564,49 +596,56 @@ impl BookModel {
             prd_refs[i] = Some(r);
         }
 
-        // 3. Documents, in book order.
-        for (i, c) in inputs.iter().enumerate() {
-            let kind = if is_tdd[i] {
-                DocKind::Tdd
-            } else if is_prd[i] {
-                DocKind::Prd
-            } else {
-                continue;
-            };
-            let owned_scan;
-            let scan = match c.scan {
-                Some(s) => s,
-                None => {
-                    owned_scan = crate::scan::scan(c.text, &config.markdown);
-                    &owned_scan
+        log::debug!("model: prd links {:?}", t0.elapsed());
+        // 3. Documents, in book order (analyzed in parallel).
+        let templates = &model.templates;
+        let analyzed: Vec<(usize, Document, Diagnostics)> = (0..inputs.len())
+            .into_par_iter()
+            .filter_map(|i| {
+                let c = &inputs[i];
+                let kind = if is_tdd[i] {
+                    DocKind::Tdd
+                } else if is_prd[i] {
+                    DocKind::Prd
+                } else {
+                    return None;
+                };
+                let owned_scan;
+                let scan = match c.scan {
+                    Some(s) => s,
+                    None => {
+                        owned_scan = crate::scan::scan(c.text, &config.markdown);
+                        &owned_scan
+                    }
+                };
+                let owned_header;
+                let header = match &headers[i] {
+                    Some(h) => h,
+                    None => {
+                        owned_header = Header::parse(c.text, scan);
+                        &owned_header
+                    }
+                };
+                let mut prd = prd_refs[i].clone();
+                if let Some(p) = &mut prd
+                    && matches!(p.target, PrdTarget::Chapter(t) if t == i || is_tdd[t])
+                {
+                    p.target = PrdTarget::Broken;
                 }
-            };
-            let header = match &headers[i] {
-                Some(h) => h.clone(),
-                None => Header::parse(c.text, scan),
-            };
-            let mut prd = prd_refs[i].take();
-            if let Some(p) = &mut prd
-                && matches!(p.target, PrdTarget::Chapter(t) if t == i || is_tdd[t])
-            {
-                p.target = PrdTarget::Broken;
-            }
-            let doc = analyze_document(
-                i,
-                kind,
-                c,
-                scan,
-                &header,
-                prd,
-                &model.templates,
-                config,
-                locate,
-                diags,
-            );
+                let mut d = Diagnostics::new();
+                let doc = analyze_document(
+                    i, kind, c, scan, header, prd, templates, config, locate, &mut d,
+                );
+                Some((i, doc, d))
+            })
+            .collect();
+        for (i, doc, d) in analyzed {
+            diags.extend(d);
             model.doc_of_chapter[i] = Some(model.documents.len());
             model.documents.push(doc);
         }
 
+        log::debug!("model: documents {:?}", t0.elapsed());
         // 4. Backlinks and cross-document lints.
         let links: Vec<(usize, usize)> = model
             .documents
@@ -781,7 +820,7 @@ fn analyze_document(
     prd: Option<PrdRef>,
     templates: &[Guidance],
     config: &Config,
-    locate: &dyn Fn(usize, usize) -> Location,
+    locate: &(dyn Fn(usize, usize) -> Location + Sync),
     diags: &mut Diagnostics,
 ) -> Document {
     let text = input.text;
@@ -830,6 +869,11 @@ fn analyze_document(
                     .header
                     .iter()
                     .map(|c| text[c.clone()].to_string())
+                    .collect(),
+                header_plain: t
+                    .header
+                    .iter()
+                    .map(|c| plain(&text[c.clone()]).into_owned())
                     .collect(),
                 rows: t
                     .rows
@@ -881,7 +925,7 @@ fn analyze_document(
         }
     }
 
-    Document {
+    let mut doc = Document {
         chapter,
         kind,
         title,
@@ -898,7 +942,14 @@ fn analyze_document(
         completeness,
         placeholders,
         template: input.template,
+        open_items: 0,
+        blockers: 0,
+    };
+    if kind == DocKind::Tdd {
+        doc.open_items = doc.count_open_items();
+        doc.blockers = doc.count_blockers();
     }
+    doc
 }
 
 fn is_placeholder_row(text: &str, cells: &[Range<usize>], guidance: &Guidance) -> bool {
@@ -954,9 +1005,9 @@ fn section_state(
 ) -> SectionState {
     let body = &text[s.heading.end.min(s.range.end)..s.range.end];
     let has_placeholder = placeholders.iter().any(|p| s.range.contains(&p.start));
-    let has_guidance = guidance_blocks(&text[s.range.clone()])
+    let has_guidance = candidate_blocks(&text[s.range.clone()])
         .iter()
-        .any(|b| guidance.is_guidance(b));
+        .any(|(_, b)| guidance.is_guidance(b));
     let has_text = body
         .lines()
         .any(|l| !l.trim_start().starts_with('#') && l.chars().any(char::is_alphanumeric));
@@ -975,7 +1026,7 @@ fn report_leftovers(
     found: &[Range<usize>],
     guidance: &Guidance,
     status: Option<&str>,
-    locate: &dyn Fn(usize, usize) -> Location,
+    locate: &(dyn Fn(usize, usize) -> Location + Sync),
     diags: &mut Diagnostics,
 ) {
     let status = status.unwrap_or_default();
@@ -1019,14 +1070,12 @@ fn report_leftovers(
             continue;
         }
         let section_text = &text[s.range.clone()];
-        if let Some(block) = guidance_blocks(section_text)
+        if let Some((offset, _)) = candidate_blocks(section_text)
             .into_iter()
-            .find(|b| guidance.is_guidance(b))
+            .find(|(_, b)| guidance.is_guidance(b))
         {
-            let first_line = block.lines().next().unwrap_or_default();
-            let at = section_text
-                .find(first_line)
-                .map_or(s.range.start, |o| s.range.start + o);
+            let line = &section_text[offset..];
+            let at = s.range.start + offset + (line.len() - line.trim_start().len());
             diags.push(
                 Diagnostic::new(
                     Lint::PlaceholderInFinal,

@@ -135,22 +135,28 @@ impl Section {
     }
 }
 
-/// Normalizes heading text for matching.
+/// Normalizes heading text for matching: lower case, emphasis markers
+/// removed, white space collapsed.
 pub fn heading_key(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        let word: String = word
-            .chars()
-            .filter(|c| !matches!(c, '*' | '_'))
-            .flat_map(char::to_lowercase)
-            .collect();
-        if word.is_empty() {
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = !out.is_empty();
             continue;
         }
-        if !out.is_empty() {
-            out.push(' ');
+        if matches!(c, '*' | '_') {
+            continue;
         }
-        out.push_str(&word);
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
     }
     out
 }

@@ -9,16 +9,20 @@
 //! The same analysis serves the preprocessor and the command line.
 
 use crate::config::Config;
+use crate::config::MarkdownOptions;
 use crate::diagnostic::{Diagnostic, Diagnostics, Lint, Location, closest};
 use crate::directive::{Arg, ArgProblem, DirectiveKind};
 use crate::model::{BookModel, ChapterInput, ChapterMeta, DocKind, Guidance, PrdForm, PrdTarget};
 use crate::render::{self, BACKLINKS_MARKER, RenderContext};
 use crate::scan::{self, ChapterScan, Leaf};
+use crate::skeleton::PreparedTemplate;
 use crate::skeleton::{self, Expansion};
 use crate::template;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 /// A chapter as it comes from the book.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -156,65 +160,96 @@ fn has_source_prd(bytes: &[u8]) -> bool {
         })
 }
 
-/// Loads templates once each: index 0 is the book's default template.
+/// Loads templates once each (index 0 is the book's default template) and
+/// prepares each once; shared by the threads that analyze chapters.
 struct Templates {
+    store: Mutex<TemplateStore>,
+}
+
+#[derive(Default)]
+struct TemplateStore {
     texts: Vec<String>,
-    by_path: HashMap<String, Result<usize, String>>,
+    prepared: Vec<Option<Arc<PreparedTemplate>>>,
+    by_path: HashMap<String, Result<usize, (Lint, String)>>,
+}
+
+fn template_lint(e: &template::TemplateError) -> Lint {
+    if e.is_not_found() {
+        Lint::TemplateNotFound
+    } else {
+        Lint::BadTemplate
+    }
 }
 
 impl Templates {
     fn new(config: &Config, settings: &Settings, diags: &mut Diagnostics) -> Templates {
-        let mut t = Templates {
+        let mut store = TemplateStore {
             texts: vec![template::BUILTIN.to_string()],
+            prepared: vec![None],
             by_path: HashMap::new(),
         };
         if let Some(path) = &config.template {
             match template::load(&settings.root, path) {
-                Ok(text) => t.texts[0] = text,
-                Err(e) => {
-                    let lint = if e.is_not_found() {
-                        Lint::TemplateNotFound
-                    } else {
-                        Lint::BadTemplate
-                    };
-                    diags.push(
-                        Diagnostic::new(lint, format!("`[preprocessor.tdd] template`: {e}")).at(
-                            Location {
-                                file: "book.toml".into(),
-                                line: 0,
-                                column: 0,
-                            },
-                        ),
-                    );
-                }
+                Ok(text) => store.texts[0] = text,
+                Err(e) => diags.push(
+                    Diagnostic::new(
+                        template_lint(&e),
+                        format!("`[preprocessor.tdd] template`: {e}"),
+                    )
+                    .at(Location {
+                        file: "book.toml".into(),
+                        line: 0,
+                        column: 0,
+                    }),
+                ),
             }
         }
-        t
+        Templates {
+            store: Mutex::new(store),
+        }
     }
 
-    /// The template for a `template=` argument; `Err` holds the diagnostic text
-    /// and lint, reported once per directive.
-    fn get(&mut self, path: &str, settings: &Settings) -> Result<usize, (Lint, String)> {
-        if let Some(r) = self.by_path.get(path) {
-            return r.clone().map_err(|m| (Lint::TemplateNotFound, m));
+    fn lock(&self) -> std::sync::MutexGuard<'_, TemplateStore> {
+        // A panic elsewhere cannot leave the store half-written: every
+        // update is a single push or insert.
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The template for a `template=` argument.
+    fn get(&self, path: &str, settings: &Settings) -> Result<usize, (Lint, String)> {
+        let mut store = self.lock();
+        if let Some(r) = store.by_path.get(path) {
+            return r.clone();
         }
         let r = match template::load(&settings.root, path) {
             Ok(text) => {
-                self.texts.push(text);
-                Ok(self.texts.len() - 1)
+                store.texts.push(text);
+                store.prepared.push(None);
+                Ok(store.texts.len() - 1)
             }
-            Err(e) => {
-                let lint = if e.is_not_found() {
-                    Lint::TemplateNotFound
-                } else {
-                    Lint::BadTemplate
-                };
-                self.by_path.insert(path.to_string(), Err(e.to_string()));
-                return Err((lint, e.to_string()));
-            }
+            Err(e) => Err((template_lint(&e), e.to_string())),
         };
-        self.by_path.insert(path.to_string(), r.clone());
-        r.map_err(|m| (Lint::TemplateNotFound, m))
+        store.by_path.insert(path.to_string(), r.clone());
+        r
+    }
+
+    /// The parsed template.
+    fn prepared(&self, index: usize, options: &MarkdownOptions) -> Arc<PreparedTemplate> {
+        let mut store = self.lock();
+        if let Some(Some(p)) = store.prepared.get(index) {
+            return Arc::clone(p);
+        }
+        let index = index.min(store.texts.len() - 1);
+        let p = Arc::new(PreparedTemplate::new(&store.texts[index], options));
+        store.prepared[index] = Some(Arc::clone(&p));
+        p
+    }
+
+    fn into_texts(self) -> Vec<String> {
+        self.store
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner())
+            .texts
     }
 }
 
@@ -356,7 +391,7 @@ fn analyze_chapter(
     source: SourceChapter,
     config: &Config,
     settings: &Settings,
-    templates: &mut Templates,
+    templates: &Templates,
     diags: &mut Diagnostics,
 ) -> ChapterWork {
     let mut work = ChapterWork {
@@ -396,8 +431,8 @@ fn analyze_chapter(
             }
         }
     }
-    let (filled, problems) =
-        skeleton::fill_template(&templates.texts[template_idx], &sk.args, &config.markdown);
+    let tpl = templates.prepared(template_idx, &config.markdown);
+    let (filling, problems) = skeleton::Filling::new(&tpl, &sk.args);
     for p in problems {
         let w = &work;
         diags.push(arg_problem(
@@ -410,7 +445,8 @@ fn analyze_chapter(
     let expansion = skeleton::expand(
         &work.source.text,
         sk.span.clone(),
-        &filled,
+        &tpl,
+        &filling,
         &config.markdown,
     );
     let second = scan::scan(&expansion.text, &config.markdown);
@@ -441,13 +477,24 @@ fn analyze_chapter(
 /// Analyzes the whole book: chapters, then the model.
 pub fn analyze(chapters: Vec<SourceChapter>, config: &Config, settings: &Settings) -> Analysis {
     let mut diags = Diagnostics::new();
-    let mut templates = Templates::new(config, settings, &mut diags);
-    let works: Vec<ChapterWork> = chapters
-        .into_iter()
-        .map(|c| analyze_chapter(c, config, settings, &mut templates, &mut diags))
+    let templates = Templates::new(config, settings, &mut diags);
+    let t = std::time::Instant::now();
+    let analyzed: Vec<(ChapterWork, Diagnostics)> = chapters
+        .into_par_iter()
+        .map(|c| {
+            let mut d = Diagnostics::new();
+            let w = analyze_chapter(c, config, settings, &templates, &mut d);
+            (w, d)
+        })
         .collect();
+    let mut works = Vec::with_capacity(analyzed.len());
+    for (w, d) in analyzed {
+        works.push(w);
+        diags.extend(d);
+    }
+    log::debug!("chapters: {:?}", t.elapsed());
     let guidance: Vec<Guidance> = templates
-        .texts
+        .into_texts()
         .iter()
         .map(|t| Guidance::from_template(t, &config.markdown))
         .collect();
@@ -462,7 +509,9 @@ pub fn analyze(chapters: Vec<SourceChapter>, config: &Config, settings: &Setting
         })
         .collect();
     let locate = |c: usize, o: usize| works[c].locate(o);
+    let t = std::time::Instant::now();
     let model = BookModel::build(&inputs, guidance, config, &locate, &mut diags);
+    log::debug!("model: {:?}", t.elapsed());
     Analysis {
         chapters: works,
         model,
@@ -480,8 +529,8 @@ pub fn expand_one(
     settings: &Settings,
 ) -> (Option<String>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let mut templates = Templates::new(config, settings, &mut diags);
-    let work = analyze_chapter(chapter, config, settings, &mut templates, &mut diags);
+    let templates = Templates::new(config, settings, &mut diags);
+    let work = analyze_chapter(chapter, config, settings, &templates, &mut diags);
     diags.apply_levels(&config.lints);
     diags.sort();
     (work.expansion.map(|e| e.text), diags)
@@ -532,11 +581,22 @@ pub fn edit(
     settings: &Settings,
     diags: &mut Diagnostics,
 ) -> Vec<Option<String>> {
-    analysis
+    let edited: Vec<(Option<String>, Diagnostics)> = analysis
         .chapters
-        .iter()
+        .par_iter()
         .enumerate()
-        .map(|(i, w)| edit_chapter(i, w, analysis, config, settings, diags))
+        .map(|(i, w)| {
+            let mut d = Diagnostics::new();
+            let text = edit_chapter(i, w, analysis, config, settings, &mut d);
+            (text, d)
+        })
+        .collect();
+    edited
+        .into_iter()
+        .map(|(text, d)| {
+            diags.extend(d);
+            text
+        })
         .collect()
 }
 
@@ -559,11 +619,22 @@ fn edit_chapter(
     };
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let mut has_backlinks_directive = false;
-    for d in &work.directives {
+    // Directives are independent of each other: render them in parallel.
+    let rendered: Vec<_> = work
+        .directives
+        .par_iter()
+        .map(|d| {
+            let t = std::time::Instant::now();
+            let r = render::render(&ctx, d.kind, &d.args);
+            log::debug!("{}: {} in {:?}", work.source.meta.path, d.kind, t.elapsed());
+            r
+        })
+        .collect();
+    for (d, rendered) in work.directives.iter().zip(rendered) {
         if d.kind == DirectiveKind::TddBacklinks {
             has_backlinks_directive = true;
         }
-        match render::render(&ctx, d.kind, &d.args) {
+        match rendered {
             Ok(md) => edits.push((d.span.clone(), place_block(text, &d.span, &md, eol))),
             Err(problems) => {
                 for p in problems {
@@ -652,8 +723,12 @@ pub fn process(
     settings: &Settings,
     mut diags: Diagnostics,
 ) -> Processed {
+    let t = std::time::Instant::now();
     let analysis = analyze(chapters, config, settings);
+    log::debug!("analysis and model: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
     let new = edit(&analysis, config, settings, &mut diags);
+    log::debug!("edit: {:?}", t.elapsed());
     diags.extend(analysis.diagnostics);
     diags.apply_levels(&config.lints);
     diags.sort();

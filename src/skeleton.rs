@@ -71,121 +71,189 @@ const FIELD_ARGS: &[(&str, &str)] = &[
     ("version", "Version"),
 ];
 
-/// Fills the template from the directive's arguments (except `template`).
-///
-/// Returns the filled template and the problems of arguments that have no
-/// place in it.
+/// A template, parsed once and used for every skeleton that names it.
+#[derive(Debug, Clone)]
+pub struct PreparedTemplate {
+    /// The template text: LF line endings, placeholders that end a heading
+    /// escaped so that they stay visible.
+    pub text: String,
+    outline: Outline,
+    header: Header,
+    names: Vec<String>,
+}
+
+impl PreparedTemplate {
+    /// Parses a template.
+    pub fn new(template_text: &str, options: &MarkdownOptions) -> Self {
+        let lf = template_text.replace("\r\n", "\n");
+        let text = template::escape_heading_placeholders(&lf, options);
+        let scan = scan::scan(&text, options);
+        let outline = Outline::build(&text, &scan.headings);
+        let header = Header::parse(&text, &scan);
+        let names = template::placeholder_names(&text);
+        PreparedTemplate {
+            text,
+            outline,
+            header,
+            names,
+        }
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.names.iter().any(|p| p.eq_ignore_ascii_case(name))
+    }
+}
+
+/// How the arguments of one directive fill a template: header values set in
+/// place, and values for placeholders.
+#[derive(Debug, Clone, Default)]
+pub struct Filling {
+    edits: Vec<(Range<usize>, String)>,
+    values: Vec<(String, String)>,
+}
+
+impl Filling {
+    /// Plans the filling of `tpl` from the directive's arguments (except
+    /// `template`); also returns the problems of arguments that have no place
+    /// in the template.
+    pub fn new(tpl: &PreparedTemplate, args: &[Arg]) -> (Filling, Vec<ArgProblem>) {
+        let mut problems = Vec::new();
+        let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+        let mut values: Vec<(String, String)> = Vec::new();
+        let value_of = |key: &str| {
+            args.iter()
+                .find(|a| a.key == key)
+                .map(|a| one_line(&a.value))
+        };
+        for arg in args {
+            let value = one_line(&arg.value);
+            let field_name = FIELD_ARGS
+                .iter()
+                .find(|(k, _)| *k == arg.key)
+                .map(|(_, f)| *f);
+            match (arg.key.as_str(), field_name) {
+                (_, Some(field)) => {
+                    if let Some(f) = tpl.header.get(field) {
+                        let mut v = value.clone();
+                        if f.value.is_empty()
+                            && !tpl.text[..f.value_range.start].ends_with([' ', '\t'])
+                        {
+                            v.insert(0, ' ');
+                        }
+                        edits.push((f.value_range.clone(), v));
+                    } else if !tpl.has(&arg.key) {
+                        problems.push(no_place(
+                            arg,
+                            &format!("a `**{field}:**` field or a `{{{}}}` placeholder", arg.key),
+                        ));
+                    }
+                }
+                ("prd", _) => {
+                    if !tpl.has("prd filename")
+                        && !tpl.has("relative path to prd")
+                        && !tpl.has("prd")
+                    {
+                        match tpl.header.get("Source PRD") {
+                            Some(f) => edits.push((f.value_range.clone(), prd_link(&value))),
+                            None => problems.push(no_place(
+                                arg,
+                                "a `**Source PRD:**` field or a `{prd filename}` placeholder",
+                            )),
+                        }
+                    }
+                }
+                ("title", _) => {
+                    if !tpl.has("Product Name") && !tpl.has("title") {
+                        problems.push(no_place(arg, "a `{Product Name}` or `{title}` placeholder"));
+                    }
+                }
+                ("template", _) => {}
+                (key, None) => {
+                    if !tpl.has(key) {
+                        let mut valid: Vec<String> = crate::directive::DirectiveKind::TddSkeleton
+                            .params()
+                            .iter()
+                            .map(|s| s.to_string())
+                            .collect();
+                        valid.extend(
+                            tpl.names
+                                .iter()
+                                .filter(|n| {
+                                    n.bytes().all(|b| {
+                                        b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+                                    })
+                                })
+                                .cloned(),
+                        );
+                        valid.dedup();
+                        problems.push(ArgProblem {
+                            span: arg.span.clone(),
+                            message: format!(
+                                "unknown argument `{key}` for `tdd-skeleton`: the template has no `{{{key}}}` placeholder"
+                            ),
+                            help: Some(format!("valid arguments: {}", valid.join(", "))),
+                        });
+                    }
+                }
+            }
+        }
+        // Placeholder values, by lower-case name.
+        if let Some(t) = value_of("title") {
+            values.push(("product name".into(), t.clone()));
+            values.push(("title".into(), t));
+        }
+        if let Some(p) = value_of("prd") {
+            values.push(("prd filename".into(), escape_link_text(file_name(&p))));
+            values.push(("relative path to prd".into(), link_destination(&p)));
+            values.push(("prd".into(), prd_link(&p)));
+        }
+        for a in args {
+            if !matches!(a.key.as_str(), "title" | "prd" | "template") {
+                values.push((a.key.to_ascii_lowercase(), one_line(&a.value)));
+            }
+        }
+        edits.sort_by_key(|(r, _)| r.start);
+        (Filling { edits, values }, problems)
+    }
+
+    /// The filled text of a range of the template.
+    fn fill(&self, tpl: &PreparedTemplate, r: Range<usize>) -> String {
+        let mut text = String::with_capacity(r.len());
+        let mut last = r.start;
+        for (e, v) in &self.edits {
+            if e.start >= r.start && e.end <= r.end && e.start >= last {
+                text.push_str(&tpl.text[last..e.start]);
+                text.push_str(v);
+                last = e.end;
+            }
+        }
+        text.push_str(&tpl.text[last..r.end]);
+        if self.values.is_empty() {
+            return text;
+        }
+        let (filled, _) = template::fill(&text, |name| {
+            let lower = name.to_ascii_lowercase();
+            self.values
+                .iter()
+                .find(|(k, _)| *k == lower)
+                .map(|(_, v)| v.clone())
+        });
+        // A filled placeholder that ended a heading no longer needs its escape.
+        filled
+    }
+}
+
+/// Fills a whole template from the directive's arguments (except
+/// `template`). Returns the filled template and the problems of arguments
+/// that have no place in it.
 pub fn fill_template(
     template_text: &str,
     args: &[Arg],
     options: &MarkdownOptions,
 ) -> (String, Vec<ArgProblem>) {
-    let tpl = template_text.replace("\r\n", "\n");
-    let tpl_scan = scan::scan(&tpl, options);
-    let header = Header::parse(&tpl, &tpl_scan);
-    let names = template::placeholder_names(&tpl);
-    let has = |n: &str| names.iter().any(|p| p.eq_ignore_ascii_case(n));
-    let mut problems = Vec::new();
-
-    // 1. Header fields set by value, in place.
-    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
-    for arg in args {
-        let value = one_line(&arg.value);
-        let field_name = FIELD_ARGS
-            .iter()
-            .find(|(k, _)| *k == arg.key)
-            .map(|(_, f)| *f);
-        match (arg.key.as_str(), field_name) {
-            (_, Some(field)) => {
-                if let Some(f) = header.get(field) {
-                    let mut v = value.clone();
-                    if f.value.is_empty() && !tpl[..f.value_range.start].ends_with([' ', '\t']) {
-                        v.insert(0, ' ');
-                    }
-                    edits.push((f.value_range.clone(), v));
-                } else if !has(&arg.key) {
-                    problems.push(no_place(
-                        arg,
-                        &format!("a `**{field}:**` field or a `{{{}}}` placeholder", arg.key),
-                    ));
-                }
-            }
-            ("prd", _) => {
-                if !has("prd filename") && !has("relative path to prd") && !has("prd") {
-                    match header.get("Source PRD") {
-                        Some(f) => edits.push((f.value_range.clone(), prd_link(&value))),
-                        None => problems.push(no_place(
-                            arg,
-                            "a `**Source PRD:**` field or a `{prd filename}` placeholder",
-                        )),
-                    }
-                }
-            }
-            ("title", _) => {
-                if !has("Product Name") && !has("title") {
-                    problems.push(no_place(arg, "a `{Product Name}` or `{title}` placeholder"));
-                }
-            }
-            ("template", _) => {}
-            (key, None) => {
-                if !has(key) {
-                    let mut valid: Vec<String> = crate::directive::DirectiveKind::TddSkeleton
-                        .params()
-                        .iter()
-                        .map(|s| s.to_string())
-                        .collect();
-                    valid.extend(
-                        names
-                            .iter()
-                            .filter(|n| {
-                                n.bytes()
-                                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-                            })
-                            .cloned(),
-                    );
-                    valid.dedup();
-                    problems.push(ArgProblem {
-                        span: arg.span.clone(),
-                        message: format!(
-                            "unknown argument `{key}` for `tdd-skeleton`: the template has no `{{{key}}}` placeholder"
-                        ),
-                        help: Some(format!("valid arguments: {}", valid.join(", "))),
-                    });
-                }
-            }
-        }
-    }
-    edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
-    let mut text = tpl.clone();
-    for (r, v) in edits {
-        text.replace_range(r, &v);
-    }
-
-    // 2. Placeholders, by name.
-    let value_of = |key: &str| {
-        args.iter()
-            .find(|a| a.key == key)
-            .map(|a| one_line(&a.value))
-    };
-    let prd = value_of("prd");
-    let (text, _) = template::fill(&text, |name| {
-        let lower = name.to_ascii_lowercase();
-        match lower.as_str() {
-            "product name" | "title" => value_of("title"),
-            "prd filename" => prd.as_deref().map(|p| escape_link_text(file_name(p))),
-            "relative path to prd" => prd.as_deref().map(link_destination),
-            "prd" => prd.as_deref().map(prd_link),
-            "template" => None,
-            _ => args
-                .iter()
-                .find(|a| a.key.eq_ignore_ascii_case(name))
-                .map(|a| one_line(&a.value)),
-        }
-    });
-    (
-        template::escape_heading_placeholders(&text, options),
-        problems,
-    )
+    let tpl = PreparedTemplate::new(template_text, options);
+    let (filling, problems) = Filling::new(&tpl, args);
+    (filling.fill(&tpl, 0..tpl.text.len()), problems)
 }
 
 fn no_place(arg: &Arg, wanted: &str) -> ArgProblem {
@@ -242,11 +310,12 @@ fn prd_link(path: &str) -> String {
 }
 
 /// Expands the skeleton directive at `directive` in `chapter`, merging the
-/// filled template with the rest of the chapter.
+/// template, filled as `filling` says, with the rest of the chapter.
 pub fn expand(
     chapter: &str,
     directive: Range<usize>,
-    filled_template: &str,
+    tpl: &PreparedTemplate,
+    filling: &Filling,
     options: &MarkdownOptions,
 ) -> Expansion {
     let eol = if chapter.contains("\r\n") {
@@ -285,22 +354,18 @@ pub fn expand(
         }
     };
 
-    let tpl = if eol == "\r\n" {
-        filled_template.replace("\r\n", "\n").replace('\n', "\r\n")
-    } else {
-        filled_template.replace("\r\n", "\n")
-    };
-    let tpl_outline = Outline::build(&tpl, &scan::scan(&tpl, options).headings);
+    let tpl_outline = &tpl.outline;
     let author_scan = scan::scan(&author, options);
     let author_outline = Outline::build(&author, &author_scan.headings);
     let author_header = Header::parse(&author, &author_scan);
 
     let mut m = Merger {
-        tpl: &tpl,
+        tpl,
+        filling,
         author: &author,
         to_original: &to_original,
         b: Builder {
-            out: String::with_capacity(tpl.len() + author.len() + 64),
+            out: String::with_capacity(tpl.text.len() + author.len() + 64),
             pieces: Vec::new(),
             eol,
         },
@@ -404,7 +469,8 @@ impl Builder<'_> {
 }
 
 struct Merger<'a, F: Fn(usize) -> usize> {
-    tpl: &'a str,
+    tpl: &'a PreparedTemplate,
+    filling: &'a Filling,
     author: &'a str,
     to_original: &'a F,
     b: Builder<'a>,
@@ -417,16 +483,28 @@ enum Slot {
 }
 
 impl<F: Fn(usize) -> usize> Merger<'_, F> {
+    /// The filled template text of a range, with the chapter's line endings.
+    fn filled(&self, r: Range<usize>) -> String {
+        let s = self.filling.fill(self.tpl, r);
+        if self.b.eol == "\r\n" {
+            s.replace('\n', "\r\n")
+        } else {
+            s
+        }
+    }
+
     fn template_chunk(&mut self, r: Range<usize>) {
-        if self.tpl[r.clone()].trim().is_empty() {
+        if self.tpl.text[r.clone()].trim().is_empty() {
             return;
         }
+        let s = self.filled(r);
         self.b.separate();
-        self.b.push(&self.tpl[r], Origin::Template);
+        self.b.push(&s, Origin::Template);
     }
 
     fn template_raw(&mut self, r: Range<usize>) {
-        self.b.push(&self.tpl[r], Origin::Template);
+        let s = self.filled(r);
+        self.b.push(&s, Origin::Template);
     }
 
     fn author_chunk(&mut self, mut r: Range<usize>) {
@@ -495,7 +573,7 @@ impl<F: Fn(usize) -> usize> Merger<'_, F> {
                     self.merge_children(&t.children, &children, true);
                 }
                 None => {
-                    if !(parent_written && t.is_placeholder_example(self.tpl)) {
+                    if !(parent_written && t.is_placeholder_example(&self.tpl.text)) {
                         self.template_chunk(t.range.clone());
                     }
                 }
@@ -531,9 +609,10 @@ mod tests {
     fn run(chapter: &str, tpl: &str) -> String {
         let start = chapter.find("{{#tdd-skeleton").unwrap();
         let raw = directive::parse_at(chapter, start, false).unwrap();
-        let (filled, problems) = fill_template(tpl, &raw.args, &opts());
+        let tpl = PreparedTemplate::new(tpl, &opts());
+        let (filling, problems) = Filling::new(&tpl, &raw.args);
         assert!(problems.is_empty(), "{problems:?}");
-        expand(chapter, raw.span, &filled, &opts()).text
+        expand(chapter, raw.span, &tpl, &filling, &opts()).text
     }
 
     const TPL: &str = "# {Product Name} — TDD\n\n**Author:** {author}\n**Status:** Draft\n**Source PRD:** [{prd filename}]({relative path to prd})\n\n---\n\n## 1. Overview\n\n### 1.1 Summary\n{summary}\n\n### 1.2 Goals\n{goals}\n\n## 2. Data\n\n### 2.1 Entities\n\n#### {Entity Name}\n{fields}\n\n### 2.2 Access\n{access}\n\n## Appendix\n{more}\n";
@@ -641,8 +720,9 @@ mod tests {
         let ch = "{{#tdd-skeleton}}\n## 1. Overview\nmine\n";
         let start = 0;
         let raw = directive::parse_at(ch, start, false).unwrap();
-        let (filled, _) = fill_template(TPL, &raw.args, &opts());
-        let e = expand(ch, raw.span, &filled, &opts());
+        let tpl = PreparedTemplate::new(TPL, &opts());
+        let (filling, _) = Filling::new(&tpl, &raw.args);
+        let e = expand(ch, raw.span, &tpl, &filling, &opts());
         let at = e.text.find("mine").unwrap();
         assert_eq!(e.original_offset(at), ch.find("mine").unwrap());
         assert_eq!(e.original_offset(0), 0);

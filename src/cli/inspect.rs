@@ -192,15 +192,9 @@ fn markdown(model: &BookModel) -> String {
         t
     };
     let mut f = Fragment::new();
-    f.heading(
-        mdbook_markdown::pulldown_cmark::HeadingLevel::H2,
-        "Technical designs",
-    )
-    .table(&mk(&TDD_HEADER, tdd_rows(model)))
-    .heading(
-        mdbook_markdown::pulldown_cmark::HeadingLevel::H2,
-        "Product requirements",
-    )
-    .table(&mk(&PRD_HEADER, prd_rows(model)));
+    f.heading(2, "Technical designs")
+        .table(&mk(&TDD_HEADER, tdd_rows(model)))
+        .heading(2, "Product requirements")
+        .table(&mk(&PRD_HEADER, prd_rows(model)));
     f.to_markdown() + "\n"
 }

@@ -27,16 +27,23 @@ pub fn run() -> ExitCode {
             format!("cannot read stdin: {e}"),
         ));
     }
+    let t = std::time::Instant::now();
     let parsed = match protocol::parse_input(&input) {
         Ok(p) => p,
         Err(e) => return fail(Diagnostic::new(Lint::BadInput, e.to_string())),
     };
     drop(input);
+    log::debug!("parse input: {:?}", t.elapsed());
     if let Some(w) = parsed.context.version_warning() {
         log::warn!("{w}");
     }
+    let t = std::time::Instant::now();
     let out = mdbook_tdd::run(&parsed.context, parsed.book);
+    log::debug!("run: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
     report(&out.diagnostics);
+    log::debug!("report: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
     let Some(book) = out.book else {
         return ExitCode::FAILURE;
     };
@@ -54,6 +61,7 @@ pub fn run() -> ExitCode {
         eprintln!("error: cannot write to stdout: {e}");
         return ExitCode::FAILURE;
     }
+    log::debug!("write output: {:?}", t.elapsed());
     ExitCode::SUCCESS
 }
 

@@ -8,7 +8,6 @@ use crate::directive::{Arg, ArgProblem, DirectiveKind, split_list};
 use crate::model::{BookModel, DocKind, Document, PrdTarget, SectionSelector, SectionState, plain};
 use crate::{diagnostic::closest, links};
 use fragment::{Cell, Fragment, Table};
-use mdbook_markdown::pulldown_cmark::{CowStr, Event, HeadingLevel};
 use std::cmp::Ordering;
 
 /// The marker that starts an appended backlinks list, so that running the
@@ -54,11 +53,9 @@ impl RenderContext<'_> {
         if !self.html {
             return Cell::text(&text);
         }
-        let mut c = Cell(vec![Event::InlineHtml(CowStr::Boxed(
-            format!("<span class=\"tdd-status tdd-status-{class}\">").into(),
-        ))]);
+        let mut c = Cell::html(&format!("<span class=\"tdd-status tdd-status-{class}\">"));
         c.push_text(&text);
-        c.0.push(Event::InlineHtml(CowStr::Borrowed("</span>")));
+        c.push(Cell::html("</span>"));
         c
     }
 
@@ -533,11 +530,7 @@ fn prd_status(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgProbl
                     cell
                 }
                 "coverage" => match d.derived.len() {
-                    0 => Cell(vec![
-                        Event::Start(mdbook_markdown::pulldown_cmark::Tag::Strong),
-                        Event::Text("✗ No design".into()),
-                        Event::End(mdbook_markdown::pulldown_cmark::TagEnd::Strong),
-                    ]),
+                    0 => Cell::strong("✗ No design"),
                     1 => Cell::text("✓ 1 design"),
                     n => Cell::text(&format!("✓ {n} designs")),
                 },
@@ -589,7 +582,10 @@ fn parse_where(text: &str) -> Result<Vec<Condition>, String> {
         }
         out.push(Condition {
             column: column.to_string(),
-            values: split_list(values).iter().map(|v| plain(v)).collect(),
+            values: split_list(values)
+                .iter()
+                .map(|v| plain(v).into_owned())
+                .collect(),
             negate,
         });
     }
@@ -649,7 +645,7 @@ fn rollup(
                 for h in &t.header {
                     let p = plain(h);
                     if !cols.iter().any(|c| c.eq_ignore_ascii_case(&p)) {
-                        cols.push(p);
+                        cols.push(p.into_owned());
                     }
                 }
             }
@@ -663,23 +659,26 @@ fn rollup(
     );
     for (doc, t) in &tables {
         let from = &ctx.model.chapters[doc.chapter].served;
+        // Column positions of this document's table, found once.
+        let condition_cols: Vec<Option<usize>> =
+            conditions.iter().map(|c| t.column(&c.column)).collect();
+        let shown_cols: Vec<Option<usize>> = columns.iter().map(|c| t.column(c)).collect();
+        let link = ctx.doc_link(doc);
         'rows: for row in t.real_rows() {
-            let cell_of = |name: &str| -> &str {
-                t.column(name)
-                    .and_then(|i| row.cells.get(i))
-                    .map_or("", String::as_str)
-            };
-            for c in &conditions {
-                let v = plain(cell_of(&c.column));
+            let cell =
+                |i: Option<usize>| i.and_then(|i| row.cells.get(i)).map_or("", String::as_str);
+            for (c, col) in conditions.iter().zip(&condition_cols) {
+                let v = plain(cell(*col));
                 let hit = c.values.iter().any(|x| x.eq_ignore_ascii_case(&v));
                 if hit == c.negate {
                     continue 'rows;
                 }
             }
-            let mut cells = vec![ctx.doc_link(doc)];
-            for c in &columns {
+            let mut cells = Vec::with_capacity(columns.len() + 1);
+            cells.push(link.clone());
+            for col in &shown_cols {
                 cells.push(Cell::markdown(
-                    cell_of(c),
+                    cell(*col),
                     from,
                     ctx.here(),
                     ctx.index_enabled,
@@ -781,7 +780,7 @@ pub fn backlinks(ctx: &RenderContext<'_>, chapter: usize, heading: Option<&str>)
     let mut f = Fragment::new();
     if let Some(h) = heading {
         f.html_block(&format!("{BACKLINKS_MARKER}\n"));
-        f.heading(HeadingLevel::H2, h);
+        f.heading(2, h);
     }
     let tdds: Vec<&Document> = ctx
         .model

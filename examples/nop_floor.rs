@@ -1,0 +1,25 @@
+//! The benchmark's floor: the fastest no-op preprocessor built on
+//! `mdbook-preprocessor`'s types. It reads stdin whole, parses the book from
+//! the slice, and writes it back through a buffered stdout: the cost of the
+//! JSON round trip alone.
+
+use mdbook_preprocessor::PreprocessorContext;
+use mdbook_preprocessor::book::Book;
+use std::io::{Read, Write};
+
+fn main() {
+    if std::env::args().nth(1).as_deref() == Some("supports") {
+        return;
+    }
+    let mut input = Vec::new();
+    if std::io::stdin().read_to_end(&mut input).is_err() {
+        std::process::exit(1);
+    }
+    let Ok((_ctx, book)) = serde_json::from_slice::<(PreprocessorContext, Book)>(&input) else {
+        std::process::exit(1);
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if serde_json::to_writer(&mut out, &book).is_err() || out.flush().is_err() {
+        std::process::exit(1);
+    }
+}
