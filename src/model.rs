@@ -297,7 +297,8 @@ impl SectionSelector {
 /// Cell or field text without emphasis, code markers or surrounding space.
 pub fn plain(s: &str) -> std::borrow::Cow<'_, str> {
     let t = s.trim();
-    if !t.contains(['*', '`']) && !(t.starts_with('_') && t.ends_with('_')) {
+    let decorated = t.contains(['*', '`']) || (t.starts_with('_') && t.ends_with('_'));
+    if !decorated {
         return std::borrow::Cow::Borrowed(t);
     }
     let t: String = t.chars().filter(|c| !matches!(c, '*' | '`')).collect();
