@@ -4,6 +4,8 @@
 use crate::links::{self, slash_path};
 use crate::model::ChapterMeta;
 use crate::preprocess::SourceChapter;
+use crate::protocol::RawBook;
+use crate::text::ChapterText;
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use std::path::Path;
 
@@ -18,6 +20,49 @@ fn walk_mut(items: &mut [BookItem], f: &mut impl FnMut(&mut Chapter)) {
     }
 }
 
+/// The names and paths of a chapter as the model sees them.
+pub fn chapter_meta(
+    name: &str,
+    path: Option<&Path>,
+    source_path: Option<&Path>,
+    src: &str,
+    index_enabled: bool,
+) -> ChapterMeta {
+    let path = path.map(slash_path).unwrap_or_default();
+    let source_path = source_path.map(slash_path).unwrap_or_else(|| path.clone());
+    let file = if src.is_empty() {
+        source_path.clone()
+    } else {
+        format!("{src}/{source_path}")
+    };
+    ChapterMeta {
+        name: name.to_string(),
+        served: links::served_path(&path, index_enabled),
+        path,
+        source_path,
+        file,
+    }
+}
+
+/// The chapters of a book read on the fast path, with their contents still
+/// JSON literals.
+pub fn raw_chapters(book: &RawBook, src: &Path, index_enabled: bool) -> Vec<SourceChapter> {
+    let src = slash_path(src);
+    book.chapters()
+        .into_iter()
+        .map(|c| SourceChapter {
+            meta: chapter_meta(
+                &c.name,
+                c.path.as_deref().map(Path::new),
+                c.source_path.as_deref().map(Path::new),
+                &src,
+                index_enabled,
+            ),
+            text: ChapterText::Json(c.content.clone()),
+        })
+        .collect()
+}
+
 /// Moves the text of every chapter (drafts, part titles and separators are
 /// skipped) out of the book. `src` is the book's source directory, used to
 /// name files in diagnostics.
@@ -25,26 +70,15 @@ pub fn take_chapters(book: &mut Book, src: &Path, index_enabled: bool) -> Vec<So
     let src = slash_path(src);
     let mut out = Vec::new();
     walk_mut(&mut book.items, &mut |ch| {
-        let path = ch.path.as_deref().map(slash_path).unwrap_or_default();
-        let source_path = ch
-            .source_path
-            .as_deref()
-            .map(slash_path)
-            .unwrap_or_else(|| path.clone());
-        let file = if src.is_empty() {
-            source_path.clone()
-        } else {
-            format!("{src}/{source_path}")
-        };
         out.push(SourceChapter {
-            meta: ChapterMeta {
-                name: ch.name.clone(),
-                served: links::served_path(&path, index_enabled),
-                path,
-                source_path,
-                file,
-            },
-            text: std::mem::take(&mut ch.content),
+            meta: chapter_meta(
+                &ch.name,
+                ch.path.as_deref(),
+                ch.source_path.as_deref(),
+                &src,
+                index_enabled,
+            ),
+            text: std::mem::take(&mut ch.content).into(),
         });
     });
     out

@@ -130,7 +130,7 @@ impl fmt::Display for Lint {
 /// Where a diagnostic points: a file, and a 1-based line and column.
 ///
 /// The column counts characters, not bytes, as rustc does.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Location {
     /// The file, relative to the book root (`src/tdd/payments.md`).
     pub file: String,

@@ -13,10 +13,12 @@
 
 #![deny(missing_docs)]
 
+pub mod analyze;
 pub mod book;
 pub mod config;
 pub mod diagnostic;
 pub mod directive;
+pub mod edit;
 pub mod header;
 pub mod install;
 pub mod links;
@@ -31,6 +33,7 @@ pub mod report;
 pub mod scan;
 pub mod skeleton;
 pub mod template;
+pub mod text;
 
 use diagnostic::Diagnostics;
 use mdbook_preprocessor::book::Book;
@@ -56,16 +59,52 @@ pub fn run(context: &protocol::Context, mut book: Book) -> RunOutput {
         html: context.renderer == "html",
     };
     let chapters = book::take_chapters(&mut book, &config.src, settings.index_enabled);
-    let processed = preprocess::process(chapters, &config, &settings, diags);
+    let mut processed = preprocess::process(chapters, &config, &settings, diags);
     if processed.diagnostics.has_errors() {
         return RunOutput {
             book: None,
             diagnostics: processed.diagnostics,
         };
     }
-    book::put_chapters(&mut book, processed.texts);
+    book::put_chapters(&mut book, processed.texts());
     RunOutput {
         book: Some(book),
+        diagnostics: processed.diagnostics,
+    }
+}
+
+/// What the fast path of the preprocessor gives: the content of every
+/// chapter (in [`protocol::RawBook::chapters`] order), unless an error was
+/// found, and every diagnostic.
+#[derive(Debug)]
+pub struct RawRunOutput {
+    /// The chapters' contents, or `None` when the run found errors.
+    pub contents: Option<Vec<preprocess::ChapterOutput>>,
+    /// Every diagnostic, with configured levels applied.
+    pub diagnostics: Diagnostics,
+}
+
+/// Runs the preprocessor on a book whose chapter contents are still JSON
+/// literals of the input: chapters are decoded only where needed, and
+/// chapters without changes go out as they came.
+pub fn run_raw(context: &protocol::Context, book: &protocol::RawBook) -> RawRunOutput {
+    let mut diags = Diagnostics::new();
+    let config = config::Config::from_book_config(&context.config, context.is_legacy(), &mut diags);
+    let settings = Settings {
+        root: context.root.clone(),
+        index_enabled: index_enabled(&context.config),
+        html: context.renderer == "html",
+    };
+    let chapters = book::raw_chapters(book, &config.src, settings.index_enabled);
+    let mut processed = preprocess::process(chapters, &config, &settings, diags);
+    if processed.diagnostics.has_errors() {
+        return RawRunOutput {
+            contents: None,
+            diagnostics: processed.diagnostics,
+        };
+    }
+    RawRunOutput {
+        contents: Some(processed.outputs()),
         diagnostics: processed.diagnostics,
     }
 }

@@ -136,7 +136,7 @@ pub fn load_book(root: &Path) -> Result<DiskBook, LoadError> {
                 },
                 path,
             },
-            text,
+            text: text.into(),
         });
     }
     Ok(DiskBook {
@@ -226,7 +226,7 @@ mod tests {
         let b = load_book(root).unwrap();
         let paths: Vec<&str> = b.chapters.iter().map(|c| c.meta.path.as_str()).collect();
         assert_eq!(paths, ["README.md", "a/one.md", "a/t w o.md", "c.md"]);
-        assert_eq!(b.chapters[0].text, "# Intro\n");
+        assert_eq!(b.chapters[0].text, "# Intro\n".into());
         assert_eq!(b.chapters[0].meta.served, "index.md");
         assert_eq!(b.chapters[2].meta.file, "src/a/t w o.md");
     }

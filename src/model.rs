@@ -31,20 +31,15 @@ pub struct ChapterMeta {
     pub file: String,
 }
 
-/// A chapter as the model reads it: its current text (after skeleton
-/// expansion) and the scan of that text.
+/// A chapter as the model sees it; what the chapter says is in its
+/// [`ChapterFacts`].
 #[derive(Debug, Clone, Copy)]
 pub struct ChapterInput<'a> {
     /// Metadata.
     pub meta: &'a ChapterMeta,
-    /// The text.
-    pub text: &'a str,
-    /// The scan of `text`; `None` when the chapter was not scanned because it
-    /// cannot be a TDD.
-    pub scan: Option<&'a ChapterScan>,
     /// Whether the chapter held a `{{#tdd-skeleton}}`.
     pub skeleton: bool,
-    /// Which template its skeleton used (index into the model's templates).
+    /// Which template judged it.
     pub template: usize,
 }
 
@@ -94,6 +89,8 @@ pub struct PrdRef {
     pub target: PrdTarget,
     /// Byte range of the value in the chapter text.
     pub value_range: Range<usize>,
+    /// Where the value is, for diagnostics.
+    pub at: Location,
 }
 
 /// A table inside a document.
@@ -454,36 +451,35 @@ impl BookModel {
         &self.chapters[doc.chapter]
     }
 
-    /// Builds the model. `locate` turns a chapter index and an offset into
-    /// its text into a diagnostic location.
+    /// Builds the model from every chapter and what the analysis pass
+    /// gathered about it (`facts`, `None` for chapters it did not need to
+    /// scan). `late_facts` gathers the facts of such a chapter if it turns
+    /// out to be a PRD.
     pub fn build(
         inputs: &[ChapterInput<'_>],
+        mut facts: Vec<Option<ChapterFacts>>,
+        late_facts: &(dyn Fn(usize) -> Option<ChapterFacts> + Sync),
         templates: Vec<Guidance>,
         config: &Config,
-        locate: &(dyn Fn(usize, usize) -> Location + Sync),
         diags: &mut Diagnostics,
     ) -> BookModel {
         let chapters: Vec<ChapterMeta> = inputs.iter().map(|c| c.meta.clone()).collect();
         let index = PathIndex::new(&chapters);
+        let n = inputs.len();
         let mut model = BookModel {
             chapters,
             documents: Vec::new(),
-            doc_of_chapter: vec![None; inputs.len()],
+            doc_of_chapter: vec![None; n],
             templates,
         };
 
-        let t0 = std::time::Instant::now();
-        // 1. Headers of every scanned chapter; the TDDs.
-        let headers: Vec<Option<Header>> = inputs
-            .par_iter()
-            .map(|c| c.scan.map(|s| Header::parse(c.text, s)))
-            .collect();
-        let mut is_tdd = vec![false; inputs.len()];
-        let mut is_prd = vec![false; inputs.len()];
+        // 1. The TDDs.
+        let mut is_tdd = vec![false; n];
+        let mut is_prd = vec![false; n];
         for (i, c) in inputs.iter().enumerate() {
-            let has_prd_field = headers[i]
+            let has_prd_field = facts[i]
                 .as_ref()
-                .is_some_and(|h| h.get("Source PRD").is_some());
+                .is_some_and(|f| f.header.get("Source PRD").is_some());
             let prd_glob = config.prd_paths.iter().any(|g| g.matches(&c.meta.path));
             let tdd_glob = config.tdd_paths.iter().any(|g| g.matches(&c.meta.path));
             if c.skeleton || has_prd_field {
@@ -495,137 +491,103 @@ impl BookModel {
             }
         }
 
-        log::debug!("model: headers {:?}", t0.elapsed());
         // 2. Source PRDs.
-        let mut prd_refs: Vec<Option<PrdRef>> = vec![None; inputs.len()];
-        for (i, c) in inputs.iter().enumerate() {
+        let mut prd_refs: Vec<Option<PrdRef>> = vec![None; n];
+        for i in 0..n {
             if !is_tdd[i] {
                 continue;
             }
-            let field = headers[i].as_ref().and_then(|h| h.get("Source PRD"));
-            let Some(field) = field else {
-                let at = headers[i]
-                    .as_ref()
-                    .map_or(0, |h| h.range.start.saturating_sub(1));
-                let at = c.text[..at].rfind('\n').map_or(0, |p| p + 1);
+            let Some(f) = &facts[i] else { continue };
+            let Some(field) = f.header.get("Source PRD") else {
                 diags.push(
                     Diagnostic::new(Lint::MissingPrd, "this TDD names no Source PRD")
-                        .at(locate(i, at))
+                        .at(f.header_at.clone())
                         .help("add a header line `**Source PRD:** [name](path/to/prd.md)`"),
                 );
                 continue;
             };
+            let at = f.prd_at.clone().unwrap_or_else(|| f.header_at.clone());
             let r = resolve_prd(
                 &field.value,
                 field.value_range.clone(),
-                &c.meta.path,
-                &model.chapters,
+                at.clone(),
+                &model.chapters[i].path,
                 &index,
             );
+            let problem = |lint, message: String| Diagnostic::new(lint, message).at(at.clone());
             match &r.target {
-                PrdTarget::Unset => diags.push(
-                    Diagnostic::new(
-                        Lint::MissingPrd,
-                        if field.value.is_empty() {
-                            "the Source PRD field is empty".to_string()
-                        } else {
-                            format!(
-                                "the Source PRD is still a template placeholder: {}",
-                                field.value
-                            )
-                        },
-                    )
-                    .at(locate(i, field.value_range.start)),
-                ),
-                PrdTarget::Broken => diags.push(
-                    Diagnostic::new(
-                        Lint::BrokenPrdLink,
+                PrdTarget::Unset => diags.push(problem(
+                    Lint::MissingPrd,
+                    if field.value.is_empty() {
+                        "the Source PRD field is empty".to_string()
+                    } else {
                         format!(
-                            "Source PRD does not resolve to a chapter of this book: {}",
-                            r.target_text
-                        ),
-                    )
-                    .at(locate(i, field.value_range.start)),
-                ),
+                            "the Source PRD is still a template placeholder: {}",
+                            field.value
+                        )
+                    },
+                )),
+                PrdTarget::Broken => diags.push(problem(
+                    Lint::BrokenPrdLink,
+                    format!(
+                        "Source PRD does not resolve to a chapter of this book: {}",
+                        r.target_text
+                    ),
+                )),
+                PrdTarget::Chapter(t) if *t == i => diags.push(problem(
+                    Lint::BrokenPrdLink,
+                    "Source PRD points to this TDD itself".to_string(),
+                )),
+                PrdTarget::Chapter(t) if is_tdd[*t] => diags.push(problem(
+                    Lint::BrokenPrdLink,
+                    format!(
+                        "Source PRD points to `{}`, which is a TDD, not a PRD",
+                        model.chapters[*t].source_path
+                    ),
+                )),
                 PrdTarget::Chapter(t) => {
-                    if *t == i {
+                    is_prd[*t] = true;
+                    let target = &model.chapters[*t];
+                    let link_path = r.target_text.split(['#', '?']).next().unwrap_or("");
+                    if r.form == PrdForm::Link
+                        && target.served != target.path
+                        && links::is_readme(&links::percent_decode(link_path))
+                    {
+                        let fixed = link_path
+                            .rsplit_once('/')
+                            .map_or("index.md".to_string(), |(dir, _)| format!("{dir}/index.md"));
                         diags.push(
-                            Diagnostic::new(
-                                Lint::BrokenPrdLink,
-                                "Source PRD points to this TDD itself",
-                            )
-                            .at(locate(i, field.value_range.start)),
-                        );
-                    } else if is_tdd[*t] {
-                        diags.push(
-                            Diagnostic::new(
+                            problem(
                                 Lint::BrokenPrdLink,
                                 format!(
-                                    "Source PRD points to `{}`, which is a TDD, not a PRD",
-                                    model.chapters[*t].source_path
+                                    "Source PRD links to `{link_path}`, which mdBook serves as `index.html`: the link is broken on the rendered page"
                                 ),
                             )
-                            .at(locate(i, field.value_range.start)),
+                            .help(format!("link to `{fixed}` instead")),
                         );
-                    } else {
-                        is_prd[*t] = true;
-                        let target = &model.chapters[*t];
-                        let link_path = r.target_text.split(['#', '?']).next().unwrap_or("");
-                        if r.form == PrdForm::Link
-                            && target.served != target.path
-                            && links::is_readme(&links::percent_decode(link_path))
-                        {
-                            let fixed = link_path
-                                .rsplit_once('/')
-                                .map_or("index.md".to_string(), |(dir, _)| {
-                                    format!("{dir}/index.md")
-                                });
-                            diags.push(
-                                Diagnostic::new(
-                                    Lint::BrokenPrdLink,
-                                    format!(
-                                        "Source PRD links to `{link_path}`, which mdBook serves as `index.html`: the link is broken on the rendered page"
-                                    ),
-                                )
-                                .at(locate(i, field.value_range.start))
-                                .help(format!("link to `{fixed}` instead")),
-                            );
-                        }
                     }
                 }
             }
             prd_refs[i] = Some(r);
         }
 
-        log::debug!("model: prd links {:?}", t0.elapsed());
-        // 3. Documents, in book order (analyzed in parallel).
-        let templates = &model.templates;
-        let analyzed: Vec<(usize, Document, Diagnostics)> = (0..inputs.len())
+        // 3. Documents, in book order (analyzed in parallel). A PRD that
+        // nothing made the analysis scan is scanned now.
+        for (i, f) in facts.iter_mut().enumerate() {
+            if f.is_none() && (is_tdd[i] || is_prd[i]) {
+                *f = late_facts(i);
+            }
+        }
+        let analyzed: Vec<(usize, Document, Diagnostics)> = facts
             .into_par_iter()
-            .filter_map(|i| {
-                let c = &inputs[i];
+            .enumerate()
+            .filter_map(|(i, f)| {
                 let kind = if is_tdd[i] {
                     DocKind::Tdd
                 } else if is_prd[i] {
                     DocKind::Prd
                 } else {
                     return None;
-                };
-                let owned_scan;
-                let scan = match c.scan {
-                    Some(s) => s,
-                    None => {
-                        owned_scan = crate::scan::scan(c.text, &config.markdown);
-                        &owned_scan
-                    }
-                };
-                let owned_header;
-                let header = match &headers[i] {
-                    Some(h) => h,
-                    None => {
-                        owned_header = Header::parse(c.text, scan);
-                        &owned_header
-                    }
                 };
                 let mut prd = prd_refs[i].clone();
                 if let Some(p) = &mut prd
@@ -634,9 +596,7 @@ impl BookModel {
                     p.target = PrdTarget::Broken;
                 }
                 let mut d = Diagnostics::new();
-                let doc = analyze_document(
-                    i, kind, c, scan, header, prd, templates, config, locate, &mut d,
-                );
+                let doc = analyze_document(i, kind, f?, prd, &mut d);
                 Some((i, doc, d))
             })
             .collect();
@@ -646,7 +606,6 @@ impl BookModel {
             model.documents.push(doc);
         }
 
-        log::debug!("model: documents {:?}", t0.elapsed());
         // 4. Backlinks and cross-document lints.
         let links: Vec<(usize, usize)> = model
             .documents
@@ -657,49 +616,43 @@ impl BookModel {
                 _ => None,
             })
             .collect();
+        let first_final = config
+            .final_statuses
+            .iter()
+            .filter_map(|f| config.status_rank(f))
+            .min();
         for (tdd, prd) in links {
             model.documents[prd].derived.push(tdd);
             let (t, p) = (&model.documents[tdd], &model.documents[prd]);
-            let at = t.prd.as_ref().map_or(0, |r| r.value_range.start);
-            if let Some(ps) = &p.status {
-                if ["Superseded", "Rejected", "Deprecated"]
-                    .iter()
-                    .any(|s| s.eq_ignore_ascii_case(ps))
-                {
-                    diags.push(
-                        Diagnostic::new(
-                            Lint::InactivePrd,
-                            format!(
-                                "the Source PRD `{}` is {ps}",
-                                model.chapters[p.chapter].name
-                            ),
-                        )
-                        .at(locate(t.chapter, at)),
-                    );
-                }
-                if let Some(ts) = &t.status {
-                    let first_final = config
-                        .final_statuses
-                        .iter()
-                        .filter_map(|f| config.status_rank(f))
-                        .min();
-                    let prd_rank = config.status_rank(ps);
-                    if config.is_final(ts)
-                        && !config.is_final(ps)
-                        && matches!((prd_rank, first_final), (Some(r), Some(f)) if r < f)
-                    {
-                        diags.push(
-                            Diagnostic::new(
-                                Lint::PrdNotApproved,
-                                format!(
-                                    "this TDD is {ts} while its PRD `{}` is still {ps}",
-                                    model.chapters[p.chapter].name
-                                ),
-                            )
-                            .at(locate(t.chapter, at)),
-                        );
-                    }
-                }
+            let Some(at) = t.prd.as_ref().map(|r| r.at.clone()) else {
+                continue;
+            };
+            let Some(ps) = &p.status else { continue };
+            let prd_name = &model.chapters[p.chapter].name;
+            if ["Superseded", "Rejected", "Deprecated"]
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(ps))
+            {
+                diags.push(
+                    Diagnostic::new(
+                        Lint::InactivePrd,
+                        format!("the Source PRD `{prd_name}` is {ps}"),
+                    )
+                    .at(at.clone()),
+                );
+            }
+            if let Some(ts) = &t.status
+                && config.is_final(ts)
+                && !config.is_final(ps)
+                && matches!((config.status_rank(ps), first_final), (Some(r), Some(f)) if r < f)
+            {
+                diags.push(
+                    Diagnostic::new(
+                        Lint::PrdNotApproved,
+                        format!("this TDD is {ts} while its PRD `{prd_name}` is still {ps}"),
+                    )
+                    .at(at),
+                );
             }
         }
         model
@@ -737,11 +690,10 @@ impl PathIndex {
 fn resolve_prd(
     value: &str,
     value_range: Range<usize>,
+    at: Location,
     chapter_path: &str,
-    chapters: &[ChapterMeta],
     index: &PathIndex,
 ) -> PrdRef {
-    let _ = chapters;
     let written = value.trim().to_string();
     let unset = |form| PrdRef {
         written: written.clone(),
@@ -749,6 +701,7 @@ fn resolve_prd(
         form,
         target: PrdTarget::Unset,
         value_range: value_range.clone(),
+        at: at.clone(),
     };
     if written.is_empty() {
         return unset(PrdForm::Path);
@@ -776,6 +729,7 @@ fn resolve_prd(
         form,
         target: target.map_or(PrdTarget::Broken, PrdTarget::Chapter),
         value_range,
+        at,
     }
 }
 
@@ -811,142 +765,195 @@ fn link_destination(value: &str) -> Option<String> {
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn analyze_document(
-    chapter: usize,
-    kind: DocKind,
-    input: &ChapterInput<'_>,
-    scan: &ChapterScan,
-    header: &Header,
-    prd: Option<PrdRef>,
-    templates: &[Guidance],
-    config: &Config,
-    locate: &(dyn Fn(usize, usize) -> Location + Sync),
-    diags: &mut Diagnostics,
-) -> Document {
-    let text = input.text;
-    let outline = Outline::build(text, &scan.headings);
-    let title = scan
-        .headings
-        .iter()
-        .find(|h| h.level == 1)
-        .map(|h| text[h.text.clone()].trim().to_string());
+/// Facts about one chapter that do not depend on the rest of the book:
+/// computed for every scanned chapter in the parallel analysis pass, while
+/// its text is at hand.
+#[derive(Debug, Clone, Default)]
+pub struct ChapterFacts {
+    /// The header and its fields.
+    pub header: Header,
+    /// The text of the first H1.
+    pub title: Option<String>,
+    /// Tables, with the section holding each.
+    pub tables: Vec<DocTable>,
+    /// Template placeholders outside code.
+    pub placeholders: Vec<Range<usize>>,
+    /// Completeness against the template.
+    pub completeness: Vec<SectionStatus>,
+    /// Which template judged the chapter.
+    pub template: usize,
+    /// The status in the vocabulary's spelling.
+    pub status: Option<String>,
+    /// The status as written.
+    pub status_raw: Option<String>,
+    /// `unknown-status`, reported if the chapter is a document.
+    pub status_problem: Option<Diagnostic>,
+    /// `placeholder-in-final`, reported if the chapter is a TDD.
+    pub leftovers: Vec<Diagnostic>,
+    /// Where the Source PRD value is.
+    pub prd_at: Option<Location>,
+    /// Where a missing Source PRD is reported (the H1, or the start).
+    pub header_at: Location,
+}
 
-    // Status.
-    let status_field = header.get("Status");
-    let status_raw = status_field
-        .map(|f| f.value.clone())
-        .filter(|v| !v.is_empty());
-    let status = status_raw
-        .as_deref()
-        .and_then(|s| config.normalize_status(s))
-        .map(str::to_string);
-    if let (Some(raw), None, Some(f)) = (&status_raw, &status, status_field) {
-        let is_placeholder = template::placeholder_ranges(raw).next().is_some();
-        if !is_placeholder {
+impl ChapterFacts {
+    /// Gathers the facts of a scanned chapter, judged against a template;
+    /// `locate` turns offsets of `text` into locations.
+    pub fn new(
+        text: &str,
+        scan: &ChapterScan,
+        guidance: &Guidance,
+        template: usize,
+        config: &Config,
+        locate: &dyn Fn(usize) -> Location,
+    ) -> Self {
+        let outline = Outline::build(text, &scan.headings);
+        let header = Header::parse(text, scan);
+        let title = scan
+            .headings
+            .iter()
+            .find(|h| h.level == 1)
+            .map(|h| text[h.text.clone()].trim().to_string());
+        let tables = scan
+            .tables
+            .iter()
+            .map(|t| {
+                let section = outline.section_at(t.range.start);
+                let cells = |cells: &[Range<usize>]| -> Vec<String> {
+                    cells.iter().map(|c| text[c.clone()].to_string()).collect()
+                };
+                DocTable {
+                    section_number: section.and_then(|s| s.number.clone()),
+                    section_key: section.map(|s| s.key.clone()).unwrap_or_default(),
+                    section_title: section
+                        .map(|s| text[s.title.clone()].trim().to_string())
+                        .unwrap_or_default(),
+                    header: cells(&t.header),
+                    header_plain: t
+                        .header
+                        .iter()
+                        .map(|c| plain(&text[c.clone()]).into_owned())
+                        .collect(),
+                    rows: t
+                        .rows
+                        .iter()
+                        .map(|r| DocRow {
+                            cells: cells(&r.cells),
+                            offset: r.start,
+                            placeholder: is_placeholder_row(text, &r.cells, guidance),
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let placeholders = placeholder_offsets(text, scan);
+        let body = outline.body_sections();
+        let completeness = guidance
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(si, (number, key, _))| {
+                let section = body.iter().find(|s| match (number, &s.number) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => !key.is_empty() && &s.key == key,
+                });
+                let state = match section {
+                    None => SectionState::Missing,
+                    Some(s) => section_state(text, s, &placeholders, guidance),
+                };
+                SectionStatus { section: si, state }
+            })
+            .collect();
+        // Status.
+        let status_field = header.get("Status");
+        let status_raw = status_field
+            .map(|f| f.value.clone())
+            .filter(|v| !v.is_empty());
+        let status = status_raw
+            .as_deref()
+            .and_then(|s| config.normalize_status(s))
+            .map(str::to_string);
+        let mut status_problem = None;
+        if let (Some(raw), None, Some(f)) = (&status_raw, &status, status_field)
+            && template::placeholder_ranges(raw).next().is_none()
+        {
             let mut d = Diagnostic::new(Lint::UnknownStatus, format!("unknown status `{raw}`"))
-                .at(locate(chapter, f.value_range.start));
+                .at(locate(f.value_range.start));
             if let Some(c) = closest(&plain(raw), config.statuses.iter().map(String::as_str)) {
                 d = d.help(format!("did you mean `{c}`?"));
             }
-            diags.push(d.note(format!("statuses: {}", config.statuses.join(", "))));
+            status_problem = Some(d.note(format!("statuses: {}", config.statuses.join(", "))));
         }
-    }
-
-    // Tables.
-    let guidance = &templates[input.template.min(templates.len().saturating_sub(1))];
-    let tables = scan
-        .tables
-        .iter()
-        .map(|t| {
-            let section = outline.section_at(t.range.start);
-            DocTable {
-                section_number: section.and_then(|s| s.number.clone()),
-                section_key: section.map(|s| s.key.clone()).unwrap_or_default(),
-                section_title: section
-                    .map(|s| text[s.title.clone()].trim().to_string())
-                    .unwrap_or_default(),
-                header: t
-                    .header
-                    .iter()
-                    .map(|c| text[c.clone()].to_string())
-                    .collect(),
-                header_plain: t
-                    .header
-                    .iter()
-                    .map(|c| plain(&text[c.clone()]).into_owned())
-                    .collect(),
-                rows: t
-                    .rows
-                    .iter()
-                    .map(|r| DocRow {
-                        cells: r
-                            .cells
-                            .iter()
-                            .map(|c| text[c.clone()].to_string())
-                            .collect(),
-                        offset: r.start,
-                        placeholder: is_placeholder_row(text, &r.cells, guidance),
-                    })
-                    .collect(),
+        let leftovers = match status.as_deref() {
+            Some(s) if config.is_final(s) => {
+                leftover_diagnostics(text, &outline, &placeholders, guidance, s, locate)
             }
-        })
-        .collect();
-
-    // Placeholders and completeness (TDDs).
-    let mut placeholders = 0;
-    let mut completeness = Vec::new();
-    if kind == DocKind::Tdd {
-        let found = placeholder_offsets(text, scan);
-        placeholders = found.len();
-        let body = outline.body_sections();
-        for (si, (number, key, _)) in guidance.sections.iter().enumerate() {
-            let section = body.iter().find(|s| match (number, &s.number) {
-                (Some(a), Some(b)) => a == b,
-                _ => !key.is_empty() && &s.key == key,
-            });
-            let state = match section {
-                None => SectionState::Missing,
-                Some(s) => section_state(text, s, &found, guidance),
-            };
-            completeness.push(SectionStatus { section: si, state });
-        }
-        let is_final = status.as_deref().is_some_and(|s| config.is_final(s));
-        if is_final {
-            report_leftovers(
-                chapter,
-                text,
-                &outline,
-                &found,
-                guidance,
-                status.as_deref(),
-                locate,
-                diags,
-            );
+            _ => Vec::new(),
+        };
+        let prd_at = header
+            .get("Source PRD")
+            .map(|f| locate(f.value_range.start));
+        let h1 = header.range.start.saturating_sub(1);
+        let header_at = locate(text[..h1.min(text.len())].rfind('\n').map_or(0, |p| p + 1));
+        ChapterFacts {
+            header,
+            title,
+            tables,
+            placeholders,
+            completeness,
+            template,
+            status,
+            status_raw,
+            status_problem,
+            leftovers,
+            prd_at,
+            header_at,
         }
     }
+}
 
+fn analyze_document(
+    chapter: usize,
+    kind: DocKind,
+    facts: ChapterFacts,
+    prd: Option<PrdRef>,
+    diags: &mut Diagnostics,
+) -> Document {
+    let is_tdd = kind == DocKind::Tdd;
+    if let Some(d) = facts.status_problem {
+        diags.push(d);
+    }
+    if is_tdd {
+        for d in facts.leftovers {
+            diags.push(d);
+        }
+    }
     let mut doc = Document {
         chapter,
         kind,
-        title,
-        fields: header
+        title: facts.title,
+        fields: facts
+            .header
             .fields
-            .iter()
-            .map(|f| (f.name.clone(), f.value.clone()))
+            .into_iter()
+            .map(|f| (f.name, f.value))
             .collect(),
-        status,
-        status_raw,
+        status: facts.status,
+        status_raw: facts.status_raw,
         prd,
         derived: Vec::new(),
-        tables,
-        completeness,
-        placeholders,
-        template: input.template,
+        tables: facts.tables,
+        completeness: if is_tdd {
+            facts.completeness
+        } else {
+            Vec::new()
+        },
+        placeholders: if is_tdd { facts.placeholders.len() } else { 0 },
+        template: facts.template,
         open_items: 0,
         blockers: 0,
     };
-    if kind == DocKind::Tdd {
+    if is_tdd {
         doc.open_items = doc.count_open_items();
         doc.blockers = doc.count_blockers();
     }
@@ -1019,18 +1026,15 @@ fn section_state(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn report_leftovers(
-    chapter: usize,
+fn leftover_diagnostics(
     text: &str,
     outline: &Outline,
     found: &[Range<usize>],
     guidance: &Guidance,
-    status: Option<&str>,
-    locate: &(dyn Fn(usize, usize) -> Location + Sync),
-    diags: &mut Diagnostics,
-) {
-    let status = status.unwrap_or_default();
+    status: &str,
+    locate: &dyn Fn(usize) -> Location,
+) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
     let body = outline.body_sections();
     let body_start = body.first().map_or(text.len(), |s| s.range.start);
     // The header and anything before the first section.
@@ -1046,7 +1050,7 @@ fn report_leftovers(
                     &text[(*first).clone()]
                 ),
             )
-            .at(locate(chapter, first.start)),
+            .at(locate(first.start)),
         );
     }
     for s in body {
@@ -1066,7 +1070,7 @@ fn report_leftovers(
                         &text[(*first).clone()]
                     ),
                 )
-                .at(locate(chapter, first.start)),
+                .at(locate(first.start)),
             );
             continue;
         }
@@ -1084,10 +1088,11 @@ fn report_leftovers(
                         "this TDD is {status} but section `{title}` still holds the template's guidance text"
                     ),
                 )
-                .at(locate(chapter, at)),
+                .at(locate(at)),
             );
         }
     }
+    diags
 }
 
 #[cfg(test)]
@@ -1107,32 +1112,33 @@ mod tests {
 
     fn build(chapters: &[(&str, &str, &str)], config: &Config) -> (BookModel, Vec<Diagnostic>) {
         let metas: Vec<ChapterMeta> = chapters.iter().map(|(n, p, _)| meta(n, p)).collect();
-        let scans: Vec<ChapterScan> = chapters
-            .iter()
-            .map(|(_, _, t)| crate::scan::scan(t, &config.markdown))
-            .collect();
-        let inputs: Vec<ChapterInput<'_>> = chapters
+        let g = Guidance::from_template(template::BUILTIN, &MarkdownOptions::default());
+        let facts: Vec<Option<ChapterFacts>> = chapters
             .iter()
             .enumerate()
-            .map(|(i, (_, _, t))| ChapterInput {
-                meta: &metas[i],
-                text: t,
-                scan: Some(&scans[i]),
+            .map(|(i, (_, _, t))| {
+                let scan = crate::scan::scan(t, &config.markdown);
+                let locate = |o: usize| {
+                    let (line, column) = crate::diagnostic::LineIndex::new(t).line_col(o);
+                    Location {
+                        file: metas[i].file.clone(),
+                        line,
+                        column,
+                    }
+                };
+                Some(ChapterFacts::new(t, &scan, &g, 0, config, &locate))
+            })
+            .collect();
+        let inputs: Vec<ChapterInput<'_>> = metas
+            .iter()
+            .map(|m| ChapterInput {
+                meta: m,
                 skeleton: false,
                 template: 0,
             })
             .collect();
-        let g = Guidance::from_template(template::BUILTIN, &MarkdownOptions::default());
         let mut d = Diagnostics::new();
-        let locate = |c: usize, o: usize| {
-            let (line, column) = crate::diagnostic::LineIndex::new(chapters[c].2).line_col(o);
-            Location {
-                file: metas[c].file.clone(),
-                line,
-                column,
-            }
-        };
-        let m = BookModel::build(&inputs, vec![g], config, &locate, &mut d);
+        let m = BookModel::build(&inputs, facts, &|_| None, vec![g], config, &mut d);
         (m, d.into_vec())
     }
 

@@ -7,10 +7,15 @@
 //! as a JSON value, so keys of other tools or future mdBook versions never
 //! make the preprocessor fail.
 
+use crate::preprocess::ChapterOutput;
+use crate::text::JsonText;
 use mdbook_preprocessor::book::{Book, BookItem};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
+use std::io::{self, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// The range of mdBook versions this preprocessor is tested with.
 pub const SUPPORTED_MDBOOK: &str = ">=0.4.21, <0.6.0";
@@ -139,6 +144,222 @@ pub fn write_book(book: &Book, shape: BookShape) -> serde_json::Result<Vec<u8>> 
             __non_exhaustive: (),
         }),
     }
+}
+
+/// A book as the preprocessor reads it on its fast path: the structure of
+/// the book, with every chapter's content left as the JSON literal it came
+/// in (see [`crate::text`]).
+#[derive(Debug, Clone)]
+pub struct RawBook {
+    /// The items, in order.
+    pub items: Vec<RawItem>,
+    /// The JSON shape the book came in.
+    pub shape: BookShape,
+}
+
+/// An item of a [`RawBook`].
+#[derive(Debug, Clone)]
+pub enum RawItem {
+    /// A chapter.
+    Chapter(RawChapter),
+    /// A separator.
+    Separator,
+    /// A part title.
+    PartTitle(String),
+}
+
+/// A chapter of a [`RawBook`].
+#[derive(Debug, Clone)]
+pub struct RawChapter {
+    /// Its name.
+    pub name: String,
+    /// Its content, as a JSON literal.
+    pub content: JsonText,
+    /// Its section number.
+    pub number: Option<Vec<u32>>,
+    /// Nested items.
+    pub sub_items: Vec<RawItem>,
+    /// Its path (`None` for draft chapters).
+    pub path: Option<String>,
+    /// Its source path.
+    pub source_path: Option<String>,
+    /// The names of its parents.
+    pub parent_names: Vec<String>,
+}
+
+#[derive(Deserialize)]
+enum WireItem<'a> {
+    Chapter(#[serde(borrow)] WireChapter<'a>),
+    Separator,
+    PartTitle(String),
+}
+
+#[derive(Deserialize)]
+struct WireChapter<'a> {
+    name: String,
+    #[serde(borrow)]
+    content: &'a RawValue,
+    #[serde(default)]
+    number: Option<Vec<u32>>,
+    #[serde(default, borrow)]
+    sub_items: Vec<WireItem<'a>>,
+    #[serde(default)]
+    path: Option<String>,
+    #[serde(default)]
+    source_path: Option<String>,
+    #[serde(default)]
+    parent_names: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct WireRawBook<'a> {
+    #[serde(borrow)]
+    items: Option<Vec<WireItem<'a>>>,
+    #[serde(borrow)]
+    sections: Option<Vec<WireItem<'a>>>,
+}
+
+fn raw_items(items: Vec<WireItem<'_>>, input: &Arc<Vec<u8>>) -> Vec<RawItem> {
+    let base = input.as_ptr() as usize;
+    items
+        .into_iter()
+        .map(|item| match item {
+            WireItem::Separator => RawItem::Separator,
+            WireItem::PartTitle(t) => RawItem::PartTitle(t),
+            WireItem::Chapter(c) => {
+                let raw = c.content.get();
+                let start = (raw.as_ptr() as usize).saturating_sub(base);
+                RawItem::Chapter(RawChapter {
+                    name: c.name,
+                    content: JsonText::new(Arc::clone(input), start..start + raw.len()),
+                    number: c.number,
+                    sub_items: raw_items(c.sub_items, input),
+                    path: c.path,
+                    source_path: c.source_path,
+                    parent_names: c.parent_names,
+                })
+            }
+        })
+        .collect()
+}
+
+/// Parses the `[context, book]` array, leaving chapter contents as JSON
+/// literals of `input`.
+pub fn parse_input_raw(input: &Arc<Vec<u8>>) -> Result<(Context, RawBook), InputError> {
+    let (ctx, book): (WireContext, WireRawBook<'_>) = serde_json::from_slice(input)?;
+    let (items, shape) = match (book.items, book.sections) {
+        (Some(items), _) => (items, BookShape::Items),
+        (None, Some(sections)) => (sections, BookShape::Sections),
+        (None, None) => return Err(InputError::NoItems),
+    };
+    let items = raw_items(items, input);
+    Ok((
+        Context {
+            root: ctx.root,
+            config: ctx.config,
+            renderer: ctx.renderer,
+            mdbook_version: ctx.mdbook_version,
+        },
+        RawBook { items, shape },
+    ))
+}
+
+impl RawBook {
+    /// Every chapter with a path, in book order (depth first).
+    pub fn chapters(&self) -> Vec<&RawChapter> {
+        fn walk<'a>(items: &'a [RawItem], out: &mut Vec<&'a RawChapter>) {
+            for item in items {
+                if let RawItem::Chapter(c) = item {
+                    if c.path.is_some() {
+                        out.push(c);
+                    }
+                    walk(&c.sub_items, out);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.items, &mut out);
+        out
+    }
+
+    /// Writes the book in its shape, taking the content of the chapters with
+    /// a path from `contents` (in the order of [`RawBook::chapters`]) and
+    /// keeping every other content as it came.
+    pub fn write(&self, contents: &[ChapterOutput], out: &mut impl Write) -> io::Result<()> {
+        let mut next = 0;
+        match self.shape {
+            BookShape::Items => out.write_all(b"{\"items\":")?,
+            BookShape::Sections => out.write_all(b"{\"sections\":")?,
+        }
+        write_items(&self.items, contents, &mut next, out)?;
+        match self.shape {
+            BookShape::Items => out.write_all(b"}"),
+            BookShape::Sections => out.write_all(b",\"__non_exhaustive\":null}"),
+        }
+    }
+}
+
+fn json_str(s: &str, out: &mut impl Write) -> io::Result<()> {
+    serde_json::to_writer(out, s).map_err(io::Error::other)
+}
+
+fn write_items(
+    items: &[RawItem],
+    contents: &[ChapterOutput],
+    next: &mut usize,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    out.write_all(b"[")?;
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        match item {
+            RawItem::Separator => out.write_all(b"\"Separator\"")?,
+            RawItem::PartTitle(t) => {
+                out.write_all(b"{\"PartTitle\":")?;
+                json_str(t, out)?;
+                out.write_all(b"}")?;
+            }
+            RawItem::Chapter(c) => {
+                out.write_all(b"{\"Chapter\":{\"name\":")?;
+                json_str(&c.name, out)?;
+                out.write_all(b",\"content\":")?;
+                let content = if c.path.is_some() {
+                    let o = contents.get(*next);
+                    *next += 1;
+                    o
+                } else {
+                    None
+                };
+                match content {
+                    None => out.write_all(c.content.raw())?,
+                    Some(ChapterOutput::Literal(j)) => out.write_all(j.raw())?,
+                    Some(ChapterOutput::Text(t)) => json_str(t, out)?,
+                    Some(ChapterOutput::LiteralAppend(j, extra)) => {
+                        // The literal without its closing quote, then the
+                        // escaped addition without its opening quote.
+                        let raw = j.raw();
+                        out.write_all(&raw[..raw.len().saturating_sub(1)])?;
+                        let escaped = serde_json::to_vec(extra).map_err(io::Error::other)?;
+                        out.write_all(&escaped[1..])?;
+                    }
+                }
+                out.write_all(b",\"number\":")?;
+                serde_json::to_writer(&mut *out, &c.number).map_err(io::Error::other)?;
+                out.write_all(b",\"sub_items\":")?;
+                write_items(&c.sub_items, contents, next, out)?;
+                out.write_all(b",\"path\":")?;
+                serde_json::to_writer(&mut *out, &c.path).map_err(io::Error::other)?;
+                out.write_all(b",\"source_path\":")?;
+                serde_json::to_writer(&mut *out, &c.source_path).map_err(io::Error::other)?;
+                out.write_all(b",\"parent_names\":")?;
+                serde_json::to_writer(&mut *out, &c.parent_names).map_err(io::Error::other)?;
+                out.write_all(b"}}")?;
+            }
+        }
+    }
+    out.write_all(b"]")
 }
 
 #[cfg(test)]

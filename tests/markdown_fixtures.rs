@@ -32,7 +32,7 @@ fn chapter(path: &str, name: &str, text: String) -> SourceChapter {
             source_path: path.to_string(),
             file: format!("src/{path}"),
         },
-        text,
+        text: text.into(),
     }
 }
 
@@ -111,8 +111,8 @@ fn run_case(dir: &Path) -> (Option<String>, String) {
         index_enabled: true,
         html: case.renderer == "html",
     };
-    let processed = process(chapters, &config, &settings, diags);
-    let (texts, diags) = (processed.texts, processed.diagnostics);
+    let mut processed = process(chapters, &config, &settings, diags);
+    let (texts, diags) = (processed.texts(), processed.diagnostics);
     let stderr: String = diags.iter().map(|d| format!("{d}\n")).collect();
     if diags.has_errors() {
         (None, stderr)

@@ -16,19 +16,19 @@ fn chapter(path: &str, text: String) -> SourceChapter {
             source_path: path.to_string(),
             file: format!("src/{path}"),
         },
-        text,
+        text: text.into(),
     }
 }
 
 fn run(texts: Vec<(&str, String)>) -> (Vec<String>, Diagnostics) {
     let chapters = texts.into_iter().map(|(p, t)| chapter(p, t)).collect();
-    let p = process(
+    let mut p = process(
         chapters,
         &Config::default(),
         &Settings::default(),
         Diagnostics::new(),
     );
-    (p.texts, p.diagnostics)
+    (p.texts(), p.diagnostics)
 }
 
 /// Pieces of Markdown that stress the scanner.

@@ -123,7 +123,7 @@ pub fn new(a: NewArgs) -> ExitCode {
                 source_path: rel.clone(),
                 file: links::slash_path(&book.src.join(&rel)),
             },
-            text: directive.clone(),
+            text: directive.clone().into(),
         };
         let (expanded, diags) = expand_one(chapter, &config, &settings);
         if diags.has_errors() {
@@ -231,7 +231,7 @@ pub fn expand(file: &Path, book: Option<&Path>) -> ExitCode {
             source_path: chapter_path,
             file: label,
         },
-        text,
+        text: text.into(),
     };
     let (expanded, diags) = expand_one(chapter, &config, &settings_for(&root, &config_json));
     preprocessor::report(&diags);

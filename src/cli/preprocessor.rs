@@ -1,9 +1,10 @@
 //! The preprocessor mode: book JSON on stdin, book JSON on stdout.
 
 use mdbook_tdd::diagnostic::{Diagnostic, Diagnostics, Lint};
-use mdbook_tdd::protocol;
+use mdbook_tdd::{preprocess, protocol};
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Prints diagnostics to stderr in the human format, with a summary line.
 pub fn report(diags: &Diagnostics) {
@@ -18,50 +19,52 @@ pub fn report(diags: &Diagnostics) {
     }
 }
 
+/// Address space reserved for the input (128 MiB).
+const INPUT_RESERVE: usize = 1 << 27;
+
 /// Reads the whole of stdin, processes the book, writes it to stdout.
+///
+/// Chapter contents stay JSON literals of the input until a chapter must be
+/// read; chapters without changes are written back as they came.
 pub fn run() -> ExitCode {
-    let mut input = Vec::new();
+    // Reserving address space up front costs no memory until it is written
+    // to, and spares the copies (and the freed halves) of a growing buffer.
+    let mut input = Vec::with_capacity(INPUT_RESERVE);
     if let Err(e) = std::io::stdin().read_to_end(&mut input) {
         return fail(Diagnostic::new(
             Lint::BadInput,
             format!("cannot read stdin: {e}"),
         ));
     }
+    let input = Arc::new(input);
     let t = std::time::Instant::now();
-    let parsed = match protocol::parse_input(&input) {
+    let (context, book) = match protocol::parse_input_raw(&input) {
         Ok(p) => p,
         Err(e) => return fail(Diagnostic::new(Lint::BadInput, e.to_string())),
     };
-    drop(input);
-    log::debug!("parse input: {:?}", t.elapsed());
-    if let Some(w) = parsed.context.version_warning() {
+    log::debug!("parse input: {:?} (rss {})", t.elapsed(), preprocess::rss());
+    if let Some(w) = context.version_warning() {
         log::warn!("{w}");
     }
     let t = std::time::Instant::now();
-    let out = mdbook_tdd::run(&parsed.context, parsed.book);
-    log::debug!("run: {:?}", t.elapsed());
-    let t = std::time::Instant::now();
+    let out = mdbook_tdd::run_raw(&context, &book);
+    log::debug!("run: {:?} (rss {})", t.elapsed(), preprocess::rss());
     report(&out.diagnostics);
-    log::debug!("report: {:?}", t.elapsed());
-    let t = std::time::Instant::now();
-    let Some(book) = out.book else {
+    let Some(contents) = out.contents else {
         return ExitCode::FAILURE;
     };
-    let json = match protocol::write_book(&book, parsed.shape) {
-        Ok(j) => j,
-        Err(e) => {
-            return fail(Diagnostic::new(
-                Lint::BadInput,
-                format!("cannot write the book: {e}"),
-            ));
-        }
-    };
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout.write_all(&json).and_then(|()| stdout.flush()) {
+    let t = std::time::Instant::now();
+    let stdout = std::io::stdout().lock();
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, stdout);
+    if let Err(e) = book.write(&contents, &mut w).and_then(|()| w.flush()) {
         eprintln!("error: cannot write to stdout: {e}");
         return ExitCode::FAILURE;
     }
-    log::debug!("write output: {:?}", t.elapsed());
+    log::debug!(
+        "write output: {:?} (rss {})",
+        t.elapsed(),
+        preprocess::rss()
+    );
     ExitCode::SUCCESS
 }
 

@@ -1,0 +1,237 @@
+//! The edit stage: each chapter's directives are rendered against the
+//! model and spliced into their byte ranges; bare Source PRDs become links;
+//! PRDs get their backlinks list. Every other byte of the chapter is kept.
+
+use crate::analyze::{Analysis, ChapterWork, arg_problem};
+use crate::config::Config;
+use crate::diagnostic::Diagnostics;
+use crate::directive::DirectiveKind;
+use crate::model::{DocKind, PrdForm, PrdTarget};
+use crate::preprocess::Settings;
+use crate::render::{self, BACKLINKS_MARKER, RenderContext};
+use crate::scan::ChapterScan;
+use crate::skeleton;
+use rayon::prelude::*;
+use std::ops::Range;
+
+/// What the edit stage does to a chapter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChapterEdit {
+    /// Nothing: the chapter goes out as it came.
+    Unchanged,
+    /// The chapter's new text.
+    Replace(String),
+    /// Text appended to the chapter as it came (the backlinks list).
+    Append(String),
+    /// The skeleton expansion, unchanged.
+    Expanded,
+}
+
+/// The prefix that continuation lines of a block need to stay in the
+/// container of the directive's first line (`> ` for a block quote, spaces
+/// for a list item).
+fn continuation_prefix(first_line_prefix: &str) -> String {
+    first_line_prefix
+        .chars()
+        .map(|c| if c == '>' || c == '\t' { c } else { ' ' })
+        .collect()
+}
+
+/// Re-indents a generated block for the directive's place.
+fn place_block(text: &str, span: &Range<usize>, block: &str, eol: &str) -> String {
+    let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let cont = continuation_prefix(&text[line_start..span.start]);
+    let mut out = String::with_capacity(block.len() + 16);
+    for (i, line) in block.split('\n').enumerate() {
+        if i > 0 {
+            out.push_str(eol);
+            if line.is_empty() {
+                out.push_str(cont.trim_end());
+            } else {
+                out.push_str(&cont);
+            }
+        }
+        out.push_str(line);
+    }
+    // A following line that is not blank must not continue the block.
+    let rest = &text[span.end..];
+    let line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    let next_line = rest[line_end..].split('\n').next().unwrap_or("");
+    let next_content = next_line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+    if line_end < rest.len() && !next_content.is_empty() {
+        out.push_str(eol);
+        out.push_str(cont.trim_end());
+    }
+    out
+}
+
+/// Computes the edit of every chapter.
+pub fn edit(
+    analysis: &Analysis,
+    config: &Config,
+    settings: &Settings,
+    diags: &mut Diagnostics,
+) -> Vec<ChapterEdit> {
+    let edited: Vec<(ChapterEdit, Diagnostics)> = analysis
+        .chapters
+        .par_iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let mut d = Diagnostics::new();
+            let e = edit_chapter(i, w, analysis, config, settings, &mut d);
+            (e, d)
+        })
+        .collect();
+    edited
+        .into_iter()
+        .map(|(e, d)| {
+            diags.extend(d);
+            e
+        })
+        .collect()
+}
+
+fn edit_chapter(
+    index: usize,
+    work: &ChapterWork,
+    analysis: &Analysis,
+    config: &Config,
+    settings: &Settings,
+    diags: &mut Diagnostics,
+) -> ChapterEdit {
+    let text = work.text();
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let ctx = RenderContext {
+        model: &analysis.model,
+        config,
+        chapter: index,
+        html: settings.html,
+        index_enabled: settings.index_enabled,
+    };
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    let mut has_backlinks_directive = false;
+    // Directives are independent of each other: render them in parallel.
+    let rendered: Vec<_> = work
+        .directives
+        .par_iter()
+        .map(|d| {
+            let t = std::time::Instant::now();
+            let r = render::render(&ctx, d.kind, &d.args);
+            log::debug!("{}: {} in {:?}", work.meta.path, d.kind, t.elapsed());
+            r
+        })
+        .collect();
+    for (d, rendered) in work.directives.iter().zip(rendered) {
+        if d.kind == DirectiveKind::TddBacklinks {
+            has_backlinks_directive = true;
+        }
+        match rendered {
+            Ok(md) => edits.push((d.span.clone(), place_block(text, &d.span, &md, eol))),
+            Err(problems) => {
+                for p in problems {
+                    diags.push(arg_problem(p, d.kind, d.span.start, &|o| work.locate(o)));
+                }
+            }
+        }
+    }
+    if let Some(doc) = analysis.model.document_of(index) {
+        // A Source PRD given as a path or a name becomes a link.
+        if let Some(p) = &doc.prd
+            && let (PrdForm::Path | PrdForm::Name, PrdTarget::Chapter(t)) = (p.form, &p.target)
+        {
+            let target = &analysis.model.chapters[*t];
+            let dest =
+                crate::links::relative(&analysis.model.chapters[index].served, &target.served);
+            edits.push((
+                p.value_range.clone(),
+                format!("[{}]({dest})", skeleton::escape_link_text(&p.written)),
+            ));
+        }
+        // The backlinks list at the end of PRD chapters.
+        if doc.kind == DocKind::Prd
+            && config.backlinks
+            && !doc.derived.is_empty()
+            && !has_backlinks_directive
+        {
+            // A chapter whose text was not kept is read again for its end.
+            let original = work.original();
+            let current: &str = if work.text.is_some() || work.expansion.is_some() {
+                text
+            } else {
+                &original
+            };
+            if !has_marker(current, work.scan.as_ref()) {
+                let eol = if current.contains("\r\n") {
+                    "\r\n"
+                } else {
+                    "\n"
+                };
+                let md = render::backlinks(&ctx, index, Some(&config.backlinks_heading));
+                let mut block = String::new();
+                if !current.is_empty() && !current.ends_with('\n') {
+                    block.push_str(eol);
+                }
+                if !current.is_empty() {
+                    block.push_str(eol);
+                }
+                block.push_str(&md.replace('\n', eol));
+                block.push_str(eol);
+                if edits.is_empty() && work.expansion.is_none() {
+                    return ChapterEdit::Append(block);
+                }
+                edits.push((text.len()..text.len(), block));
+            }
+        }
+    }
+    if edits.is_empty() {
+        return match &work.expansion {
+            Some(_) => ChapterEdit::Expanded,
+            None => ChapterEdit::Unchanged,
+        };
+    }
+    edits.sort_by_key(|(r, _)| (r.start, r.end));
+    let mut out =
+        String::with_capacity(text.len() + edits.iter().map(|(_, s)| s.len()).sum::<usize>());
+    let mut last = 0;
+    for (r, s) in edits {
+        if r.start < last {
+            continue;
+        }
+        out.push_str(&text[last..r.start]);
+        out.push_str(&s);
+        last = r.end;
+    }
+    out.push_str(&text[last..]);
+    ChapterEdit::Replace(out)
+}
+
+/// Whether an appended backlinks list is already there (the preprocessor's
+/// own output being processed again).
+fn has_marker(text: &str, scan: Option<&ChapterScan>) -> bool {
+    memchr::memmem::find_iter(text.as_bytes(), BACKLINKS_MARKER.as_bytes()).any(|at| match scan {
+        Some(s) => !s.in_code_block(at),
+        None => true,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_keep_their_container() {
+        let text = "> {{#x}}\n> more\n";
+        let span = 2..8;
+        assert_eq!(
+            place_block(text, &span, "| a |\n|---|\n\n*n*", "\n"),
+            "| a |\n> |---|\n>\n> *n*\n>"
+        );
+        let text = "- {{#x}}\n";
+        assert_eq!(
+            place_block(text, &(2..8), "| a |\n|---|", "\n"),
+            "| a |\n  |---|"
+        );
+        let text = "1. > {{#x}}\n";
+        assert_eq!(place_block(text, &(5..11), "a\nb", "\n"), "a\n   > b");
+    }
+}

@@ -1,0 +1,121 @@
+//! A chapter's text as it came: decoded Markdown, or still the JSON string
+//! literal of the preprocessor input.
+//!
+//! Keeping the literal lets the preprocessor decode only the chapters it must
+//! read, drop their text once it has what it needs, and write chapters it
+//! did not change back byte for byte without encoding them again.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+/// A JSON string literal (quotes included) inside a shared input buffer.
+#[derive(Debug, Clone)]
+pub struct JsonText {
+    input: Arc<Vec<u8>>,
+    range: Range<usize>,
+}
+
+impl JsonText {
+    /// A literal at `range` of `input`. The range must hold a JSON string
+    /// literal that the parser has already accepted.
+    pub fn new(input: Arc<Vec<u8>>, range: Range<usize>) -> Self {
+        JsonText { input, range }
+    }
+
+    /// The literal as it is in the input, quotes included.
+    pub fn raw(&self) -> &[u8] {
+        self.input.get(self.range.clone()).unwrap_or(b"\"\"")
+    }
+
+    /// The decoded text.
+    pub fn decode(&self) -> Result<String, serde_json::Error> {
+        serde_json::from_slice(self.raw())
+    }
+}
+
+/// A chapter's text.
+#[derive(Debug, Clone)]
+pub enum ChapterText {
+    /// Decoded Markdown.
+    Text(String),
+    /// The JSON string literal it came in.
+    Json(JsonText),
+}
+
+impl Default for ChapterText {
+    fn default() -> Self {
+        ChapterText::Text(String::new())
+    }
+}
+
+impl From<String> for ChapterText {
+    fn from(s: String) -> Self {
+        ChapterText::Text(s)
+    }
+}
+
+impl From<&str> for ChapterText {
+    fn from(s: &str) -> Self {
+        ChapterText::Text(s.to_string())
+    }
+}
+
+impl PartialEq for ChapterText {
+    fn eq(&self, other: &Self) -> bool {
+        self.decode().ok() == other.decode().ok()
+    }
+}
+
+impl ChapterText {
+    /// The decoded text.
+    pub fn decode(&self) -> Result<String, serde_json::Error> {
+        match self {
+            ChapterText::Text(s) => Ok(s.clone()),
+            ChapterText::Json(j) => j.decode(),
+        }
+    }
+
+    /// The decoded text, consuming `self`.
+    pub fn into_string(self) -> Result<String, serde_json::Error> {
+        match self {
+            ChapterText::Text(s) => Ok(s),
+            ChapterText::Json(j) => j.decode(),
+        }
+    }
+
+    /// Bytes to search for ASCII markers without decoding: the text, or the
+    /// JSON literal (whose escapes never touch the printable ASCII of our
+    /// markers).
+    pub fn searchable(&self) -> &[u8] {
+        match self {
+            ChapterText::Text(s) => s.as_bytes(),
+            ChapterText::Json(j) => j.raw(),
+        }
+    }
+
+    /// Whether the literal holds `\u` escapes, which could hide a marker
+    /// from [`ChapterText::searchable`].
+    pub fn has_unicode_escapes(&self) -> bool {
+        match self {
+            ChapterText::Text(_) => false,
+            ChapterText::Json(j) => memchr::memmem::find(j.raw(), b"\\u").is_some(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_literals() {
+        let input = Arc::new(br#"{"content":"a\nb \"c\" \u00e9"}"#.to_vec());
+        let start = 11;
+        let j = JsonText::new(input.clone(), start..input.len() - 1);
+        assert_eq!(j.raw(), br#""a\nb \"c\" \u00e9""#);
+        assert_eq!(j.decode().unwrap(), "a\nb \"c\" é");
+        let t = ChapterText::Json(j);
+        assert!(t.has_unicode_escapes());
+        assert_eq!(t, ChapterText::from("a\nb \"c\" é"));
+    }
+}
