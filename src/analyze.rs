@@ -314,11 +314,13 @@ fn check_directives(
             diags.push(d.note(format!("known directives: {}", names.join(", "))));
             continue;
         };
-        if !found.alone {
+        let in_block = matches!(found.leaf, Leaf::Paragraph | Leaf::ListItem);
+        if !found.alone || !in_block {
             let place = match found.leaf {
                 Leaf::Heading => "a heading",
                 Leaf::TableCell => "a table cell",
-                _ => "a paragraph with other text",
+                Leaf::Paragraph | Leaf::ListItem => "a paragraph with other text",
+                Leaf::Other => "this place",
             };
             diags.push(
                 Diagnostic::new(

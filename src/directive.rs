@@ -256,9 +256,13 @@ impl Parser<'_> {
             match self.peek() {
                 Some(b' ' | b'\t' | b'\r') => self.pos += 1,
                 Some(b'>') if self.quoted => self.pos += 1,
-                Some(b'\n') | None => {
+                None => {
+                    return Err(self.error(self.start, "the directive has no closing `}}`"));
+                }
+                Some(b'\n') => {
+                    let _ = line_start;
                     return Err(self.error(
-                        line_start,
+                        self.start,
                         "the directive has no closing `}}` before the end of its paragraph",
                     ));
                 }

@@ -53,16 +53,63 @@ fn place_block(text: &str, span: &Range<usize>, block: &str, eol: &str) -> Strin
         }
         out.push_str(line);
     }
-    // A following line that is not blank must not continue the block.
+    // A following line that is not blank must not continue the block: a
+    // blank line goes between them, unless the block ends with a table and
+    // the next line opens a list item or a heading, which end a table on
+    // their own (and a blank line would make a tight list loose).
     let rest = &text[span.end..];
     let line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
     let next_line = rest[line_end..].split('\n').next().unwrap_or("");
     let next_content = next_line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
-    if line_end < rest.len() && !next_content.is_empty() {
+    let ends_with_table = block
+        .rsplit('\n')
+        .next()
+        .is_some_and(|l| l.starts_with('|'));
+    if line_end < rest.len()
+        && !next_content.is_empty()
+        && !(ends_with_table && opens_item_or_heading(next_content))
+    {
         out.push_str(eol);
         out.push_str(cont.trim_end());
     }
     out
+}
+
+/// Whether a line (its container prefix removed) opens a list item or an
+/// ATX heading.
+fn opens_item_or_heading(line: &str) -> bool {
+    let line = line.trim_end_matches('\r');
+    if line.starts_with('#') {
+        return true;
+    }
+    if let Some(rest) = line.strip_prefix(['-', '*', '+']) {
+        return rest.is_empty() || rest.starts_with([' ', '\t']);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=9).contains(&digits)
+        && line[digits..].starts_with(['.', ')'])
+        && (line.len() == digits + 1 || line[digits + 1..].starts_with([' ', '\t']))
+}
+
+/// The closing fence a chapter needs when it ends inside a fenced code block
+/// (so that text appended to it is not swallowed by the block).
+fn unclosed_fence(text: &str, scan: &ChapterScan) -> Option<String> {
+    let last = scan.code_blocks.last()?;
+    if last.end < text.trim_end().len() {
+        return None;
+    }
+    let block = &text[last.clone()];
+    let first = block.lines().next()?.trim_start();
+    let ch = first.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let fence_len = first.chars().take_while(|c| *c == ch).count();
+    if fence_len < 3 {
+        return None;
+    }
+    let closed = block.lines().skip(1).last().is_some_and(|l| {
+        let l = l.trim();
+        l.chars().take_while(|c| *c == ch).count() >= fence_len && l.chars().all(|c| c == ch)
+    });
+    (!closed).then(|| ch.to_string().repeat(fence_len))
 }
 
 /// Computes the edit of every chapter.
@@ -160,7 +207,15 @@ fn edit_chapter(
             } else {
                 &original
             };
-            if !has_marker(current, work.scan.as_ref()) {
+            let owned_scan;
+            let scan = match &work.scan {
+                Some(s) if work.text.is_some() || work.expansion.is_some() => s,
+                _ => {
+                    owned_scan = crate::scan::scan(current, &config.markdown);
+                    &owned_scan
+                }
+            };
+            if !has_marker(current, Some(scan)) {
                 let eol = if current.contains("\r\n") {
                     "\r\n"
                 } else {
@@ -169,6 +224,10 @@ fn edit_chapter(
                 let md = render::backlinks(&ctx, index, Some(&config.backlinks_heading));
                 let mut block = String::new();
                 if !current.is_empty() && !current.ends_with('\n') {
+                    block.push_str(eol);
+                }
+                if let Some(fence) = unclosed_fence(current, scan) {
+                    block.push_str(&fence);
                     block.push_str(eol);
                 }
                 if !current.is_empty() {

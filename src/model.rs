@@ -807,7 +807,7 @@ impl ChapterFacts {
         config: &Config,
         locate: &dyn Fn(usize) -> Location,
     ) -> Self {
-        let outline = Outline::build(text, &scan.headings);
+        let outline = Outline::build_document(text, &scan.headings);
         let header = Header::parse(text, scan);
         let title = scan
             .headings
@@ -824,7 +824,9 @@ impl ChapterFacts {
                 };
                 DocTable {
                     section_number: section.and_then(|s| s.number.clone()),
-                    section_key: section.map(|s| s.key.clone()).unwrap_or_default(),
+                    section_key: section
+                        .map(|s| s.key_in(text).into_owned())
+                        .unwrap_or_default(),
                     section_title: section
                         .map(|s| text[s.title.clone()].trim().to_string())
                         .unwrap_or_default(),
@@ -855,7 +857,7 @@ impl ChapterFacts {
             .map(|(si, (number, key, _))| {
                 let section = body.iter().find(|s| match (number, &s.number) {
                     (Some(a), Some(b)) => a == b,
-                    _ => !key.is_empty() && &s.key == key,
+                    _ => !key.is_empty() && s.key_in(text) == key.as_str(),
                 });
                 let state = match section {
                     None => SectionState::Missing,
@@ -1230,7 +1232,10 @@ mod tests {
         assert_eq!(t.blockers(), 1);
         assert_eq!(t.open_items(), 1);
         assert_eq!(t.tables.len(), 2);
-        assert_eq!(t.tables[0].section_number, Some(SectionNumber(vec![10, 3])));
+        assert_eq!(
+            t.tables[0].section_number,
+            Some(SectionNumber::new(&[10, 3]).unwrap())
+        );
         assert!(t.tables[0].rows[2].placeholder);
         assert!(!t.tables[1].rows[1].placeholder);
         let states: Vec<SectionState> = t.completeness.iter().map(|s| s.state).collect();

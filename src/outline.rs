@@ -10,27 +10,50 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::ops::Range;
 
-/// A section number such as `3` or `3.4`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SectionNumber(pub Vec<u32>);
+/// A section number such as `3` or `3.4` (at most eight levels).
+#[derive(Clone, Copy)]
+pub struct SectionNumber {
+    parts: [u32; SectionNumber::MAX_DEPTH],
+    len: u8,
+}
 
 impl SectionNumber {
+    const MAX_DEPTH: usize = 8;
+
+    /// A number from its parts; `None` if there are none or too many.
+    pub fn new(parts: &[u32]) -> Option<SectionNumber> {
+        if parts.is_empty() || parts.len() > Self::MAX_DEPTH {
+            return None;
+        }
+        let mut n = SectionNumber {
+            parts: [0; Self::MAX_DEPTH],
+            len: parts.len() as u8,
+        };
+        n.parts[..parts.len()].copy_from_slice(parts);
+        Some(n)
+    }
+
+    /// The parts (`[3, 4]` for `3.4`).
+    pub fn parts(&self) -> &[u32] {
+        &self.parts[..usize::from(self.len)]
+    }
+
     /// Parses `"3.4"`, `"3."` or `"12"`.
     pub fn parse(s: &str) -> Option<SectionNumber> {
         let s = s.strip_suffix('.').unwrap_or(s);
-        if s.is_empty() {
-            return None;
+        let mut n = SectionNumber {
+            parts: [0; Self::MAX_DEPTH],
+            len: 0,
+        };
+        for p in s.split('.') {
+            if p.is_empty() || p.len() > 6 || !p.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let slot = n.parts.get_mut(usize::from(n.len))?;
+            *slot = p.parse().ok()?;
+            n.len += 1;
         }
-        s.split('.')
-            .map(|p| {
-                if p.is_empty() || p.len() > 6 || !p.bytes().all(|b| b.is_ascii_digit()) {
-                    None
-                } else {
-                    p.parse().ok()
-                }
-            })
-            .collect::<Option<Vec<u32>>>()
-            .map(SectionNumber)
+        (n.len > 0).then_some(n)
     }
 
     /// Splits a heading text into its number and the rest:
@@ -41,7 +64,11 @@ impl SectionNumber {
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
             .unwrap_or(trimmed.len());
         let (num, rest) = trimmed.split_at(end);
-        if num.is_empty() || !(rest.is_empty() || rest.starts_with(char::is_whitespace)) {
+        // `3.4 Title`, `3. Title`, and `3.Title` (a dot ends the number).
+        let separated = rest.is_empty()
+            || rest.starts_with(char::is_whitespace)
+            || (num.ends_with('.') && rest.starts_with(char::is_uppercase));
+        if num.is_empty() || !separated {
             return (None, text.trim());
         }
         match SectionNumber::parse(num) {
@@ -52,13 +79,45 @@ impl SectionNumber {
 
     /// The top-level part (`3` of `3.4`).
     pub fn top(&self) -> u32 {
-        self.0.first().copied().unwrap_or(0)
+        self.parts().first().copied().unwrap_or(0)
+    }
+}
+
+impl PartialEq for SectionNumber {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for SectionNumber {}
+
+impl std::hash::Hash for SectionNumber {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.parts().hash(state);
+    }
+}
+
+impl PartialOrd for SectionNumber {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SectionNumber {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.parts().cmp(other.parts())
+    }
+}
+
+impl fmt::Debug for SectionNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SectionNumber({self})")
     }
 }
 
 impl fmt::Display for SectionNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, n) in self.0.iter().enumerate() {
+        for (i, n) in self.parts().iter().enumerate() {
             if i > 0 {
                 f.write_str(".")?;
             }
@@ -126,6 +185,17 @@ impl Section {
         self.children.iter().find_map(|c| c.find_number(number))
     }
 
+    /// The matching key, computed from the heading when the outline was
+    /// built without it.
+    pub fn key_in<'s>(&'s self, text: &str) -> std::borrow::Cow<'s, str> {
+        if self.key.is_empty() && self.number.is_some() {
+            let (_, rest) = SectionNumber::split_heading(&text[self.title.clone()]);
+            std::borrow::Cow::Owned(heading_key(rest))
+        } else {
+            std::borrow::Cow::Borrowed(&self.key)
+        }
+    }
+
     /// Whether this section (by number, else by heading key) is `other`'s match.
     pub fn matches(&self, other: &Section) -> bool {
         match (&self.number, &other.number) {
@@ -174,9 +244,20 @@ pub struct Outline {
 impl Outline {
     /// Builds the tree from the top-level headings of `text`.
     pub fn build(text: &str, headings: &[Heading]) -> Outline {
+        Self::build_with(text, headings, true)
+    }
+
+    /// Builds the tree of a document: the matching key is computed only for
+    /// unnumbered sections (numbered ones match by number; see
+    /// [`Section::key_in`]).
+    pub fn build_document(text: &str, headings: &[Heading]) -> Outline {
+        Self::build_with(text, headings, false)
+    }
+
+    fn build_with(text: &str, headings: &[Heading], all_keys: bool) -> Outline {
         let preamble_end = headings.first().map_or(text.len(), |h| h.range.start);
         let mut i = 0;
-        let sections = build_level(text, headings, &mut i, 0);
+        let sections = build_level(text, headings, &mut i, 0, all_keys);
         Outline {
             preamble: 0..preamble_end,
             sections,
@@ -225,14 +306,20 @@ impl Outline {
     }
 }
 
-fn build_level(text: &str, headings: &[Heading], i: &mut usize, parent: u8) -> Vec<Section> {
+fn build_level(
+    text: &str,
+    headings: &[Heading],
+    i: &mut usize,
+    parent: u8,
+    all_keys: bool,
+) -> Vec<Section> {
     let mut out = Vec::new();
     while let Some(h) = headings.get(*i) {
         if h.level <= parent {
             break;
         }
         *i += 1;
-        let children = build_level(text, headings, i, h.level);
+        let children = build_level(text, headings, i, h.level, all_keys);
         let end = headings.get(*i).map_or(text.len(), |n| n.range.start);
         let own_end = children.first().map_or(end, |c| c.heading.start);
         let (number, rest) = SectionNumber::split_heading(&text[h.text.clone()]);
@@ -240,8 +327,12 @@ fn build_level(text: &str, headings: &[Heading], i: &mut usize, parent: u8) -> V
             level: h.level,
             heading: h.range.clone(),
             title: h.text.clone(),
+            key: if all_keys || number.is_none() {
+                heading_key(rest)
+            } else {
+                String::new()
+            },
             number,
-            key: heading_key(rest),
             own: h.range.start..own_end,
             range: h.range.start..end,
             children,
@@ -252,7 +343,7 @@ fn build_level(text: &str, headings: &[Heading], i: &mut usize, parent: u8) -> V
 
 /// Orders section numbers component by component (`3.4` < `3.5` < `4`).
 pub fn compare_numbers(a: &SectionNumber, b: &SectionNumber) -> Ordering {
-    a.0.cmp(&b.0)
+    a.cmp(b)
 }
 
 #[cfg(test)]
@@ -274,21 +365,27 @@ mod tests {
         }
         assert_eq!(
             n("3. Data Model"),
-            (Some(SectionNumber(vec![3])), "Data Model")
+            (Some(SectionNumber::new(&[3]).unwrap()), "Data Model")
         );
         assert_eq!(
             n("3.4 Data Access"),
-            (Some(SectionNumber(vec![3, 4])), "Data Access")
+            (Some(SectionNumber::new(&[3, 4]).unwrap()), "Data Access")
         );
-        assert_eq!(n("10.3 Deps"), (Some(SectionNumber(vec![10, 3])), "Deps"));
-        assert_eq!(n("2024 plans").0, Some(SectionNumber(vec![2024])));
+        assert_eq!(
+            n("10.3 Deps"),
+            (Some(SectionNumber::new(&[10, 3]).unwrap()), "Deps")
+        );
+        assert_eq!(
+            n("2024 plans").0,
+            Some(SectionNumber::new(&[2024]).unwrap())
+        );
         assert_eq!(n("3.x Foo"), (None, "3.x Foo"));
         assert_eq!(n("Overview"), (None, "Overview"));
         assert_eq!(n("1..2 Foo"), (None, "1..2 Foo"));
-        assert_eq!(n("7"), (Some(SectionNumber(vec![7])), ""));
-        assert!(SectionNumber(vec![3, 4]) < SectionNumber(vec![3, 5]));
-        assert!(SectionNumber(vec![3, 5]) < SectionNumber(vec![4]));
-        assert!(SectionNumber(vec![3]) < SectionNumber(vec![3, 1]));
+        assert_eq!(n("7"), (Some(SectionNumber::new(&[7]).unwrap()), ""));
+        assert!(SectionNumber::new(&[3, 4]).unwrap() < SectionNumber::new(&[3, 5]).unwrap());
+        assert!(SectionNumber::new(&[3, 5]).unwrap() < SectionNumber::new(&[4]).unwrap());
+        assert!(SectionNumber::new(&[3]).unwrap() < SectionNumber::new(&[3, 1]).unwrap());
     }
 
     #[test]

@@ -124,9 +124,18 @@ pub fn parser<'t>(
     mdbook_markdown::new_cmark_parser(text, &opts)
 }
 
-/// Scans a chapter.
+/// Scans a chapter. A leading byte-order mark is not part of the Markdown
+/// (mdBook strips it when it loads a chapter); offsets still count it.
 pub fn scan(text: &str, options: &MarkdownOptions) -> ChapterScan {
-    Walker::new(text).run(parser(text, options).into_offset_iter())
+    let bom = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let events = parser(&text[bom..], options)
+        .into_offset_iter()
+        .map(|(e, r)| (e, r.start + bom..r.end + bom));
+    Walker::new(text).run(events)
 }
 
 struct OpenLeaf {
@@ -279,7 +288,13 @@ impl<'t> Walker<'t> {
     }
 
     fn close_leaf(&mut self) {
-        let Some(leaf) = self.leaf.take() else { return };
+        let Some(mut leaf) = self.leaf.take() else {
+            return;
+        };
+        // A byte-order mark is not text that shares the paragraph.
+        if leaf.start == 0 && self.text.starts_with('\u{feff}') {
+            leaf.start = '\u{feff}'.len_utf8();
+        }
         for i in leaf.pending {
             let d = &mut self.out.directives[i];
             d.leaf = leaf.kind;

@@ -185,7 +185,8 @@ impl Filling {
                                 })
                                 .cloned(),
                         );
-                        valid.dedup();
+                        let mut seen = std::collections::HashSet::new();
+                        valid.retain(|v| seen.insert(v.clone()));
                         problems.push(ArgProblem {
                             span: arg.span.clone(),
                             message: format!(

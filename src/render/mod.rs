@@ -8,6 +8,7 @@ use crate::directive::{Arg, ArgProblem, DirectiveKind, split_list};
 use crate::model::{BookModel, DocKind, Document, PrdTarget, SectionSelector, SectionState, plain};
 use crate::{diagnostic::closest, links};
 use fragment::{Cell, Fragment, Table};
+use rayon::prelude::*;
 use std::cmp::Ordering;
 
 /// The marker that starts an appended backlinks list, so that running the
@@ -456,11 +457,10 @@ fn tdd_status(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgProbl
     let docs = selected_tdds(ctx, args, problems);
     let cols = parse_columns(args, TDD_DEFAULT, TDD_COLUMNS, &all, problems);
     let mut table = Table::new(cols.iter().map(|c| column_label(c, &all)).collect());
-    for d in &docs {
-        table
-            .rows
-            .push(cols.iter().map(|c| tdd_cell(ctx, d, c)).collect());
-    }
+    table.rows = docs
+        .par_iter()
+        .map(|d| cols.iter().map(|c| tdd_cell(ctx, d, c)).collect())
+        .collect();
     let mut f = Fragment::new();
     f.table(&table);
     if docs.is_empty() {
@@ -506,39 +506,40 @@ fn prd_status(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgProbl
     sort_docs(ctx, &mut docs, key, desc);
     let cols = parse_columns(args, PRD_DEFAULT, PRD_COLUMNS, &all, problems);
     let mut table = Table::new(cols.iter().map(|c| column_label(c, &all)).collect());
-    for d in &docs {
-        let row = cols
-            .iter()
-            .map(|c| match c.as_str() {
-                "prd" => ctx.doc_link(d),
-                "status" => ctx.doc_status(d),
-                "designs" => {
-                    let mut cell = Cell::default();
-                    for (i, t) in d.derived.iter().enumerate() {
-                        let t = &ctx.model.documents[*t];
-                        if i > 0 {
-                            cell.push_text(", ");
+    table.rows = docs
+        .par_iter()
+        .map(|d| {
+            cols.iter()
+                .map(|c| match c.as_str() {
+                    "prd" => ctx.doc_link(d),
+                    "status" => ctx.doc_status(d),
+                    "designs" => {
+                        let mut cell = Cell::default();
+                        for (i, t) in d.derived.iter().enumerate() {
+                            let t = &ctx.model.documents[*t];
+                            if i > 0 {
+                                cell.push_text(", ");
+                            }
+                            cell.push(ctx.doc_link(t));
+                            cell.push_text(" (");
+                            cell.push(ctx.doc_status(t));
+                            cell.push_text(")");
                         }
-                        cell.push(ctx.doc_link(t));
-                        cell.push_text(" (");
-                        cell.push(ctx.doc_status(t));
-                        cell.push_text(")");
+                        if d.derived.is_empty() {
+                            cell = Cell::text("—");
+                        }
+                        cell
                     }
-                    if d.derived.is_empty() {
-                        cell = Cell::text("—");
-                    }
-                    cell
-                }
-                "coverage" => match d.derived.len() {
-                    0 => Cell::strong("✗ No design"),
-                    1 => Cell::text("✓ 1 design"),
-                    n => Cell::text(&format!("✓ {n} designs")),
-                },
-                field => ctx.field(d, field),
-            })
-            .collect();
-        table.rows.push(row);
-    }
+                    "coverage" => match d.derived.len() {
+                        0 => Cell::strong("✗ No design"),
+                        1 => Cell::text("✓ 1 design"),
+                        n => Cell::text(&format!("✓ {n} designs")),
+                    },
+                    field => ctx.field(d, field),
+                })
+                .collect()
+        })
+        .collect();
     let mut f = Fragment::new();
     f.table(&table);
     if docs.is_empty() {
@@ -652,41 +653,54 @@ fn rollup(
             cols
         }
     };
+    // Header labels as the documents spell them.
+    let labels = columns.iter().map(|c| {
+        tables
+            .iter()
+            .find_map(|(_, t)| t.column(c).map(|i| t.header_plain[i].clone()))
+            .unwrap_or_else(|| c.clone())
+    });
     let mut table = Table::new(
         std::iter::once("Document".to_string())
-            .chain(columns.iter().cloned())
+            .chain(labels)
             .collect(),
     );
-    for (doc, t) in &tables {
-        let from = &ctx.model.chapters[doc.chapter].served;
-        // Column positions of this document's table, found once.
-        let condition_cols: Vec<Option<usize>> =
-            conditions.iter().map(|c| t.column(&c.column)).collect();
-        let shown_cols: Vec<Option<usize>> = columns.iter().map(|c| t.column(c)).collect();
-        let link = ctx.doc_link(doc);
-        'rows: for row in t.real_rows() {
-            let cell =
-                |i: Option<usize>| i.and_then(|i| row.cells.get(i)).map_or("", String::as_str);
-            for (c, col) in conditions.iter().zip(&condition_cols) {
-                let v = plain(cell(*col));
-                let hit = c.values.iter().any(|x| x.eq_ignore_ascii_case(&v));
-                if hit == c.negate {
-                    continue 'rows;
+    let rows: Vec<Vec<Vec<Cell>>> = tables
+        .par_iter()
+        .map(|(doc, t)| {
+            let from = &ctx.model.chapters[doc.chapter].served;
+            // Column positions of this document's table, found once.
+            let condition_cols: Vec<Option<usize>> =
+                conditions.iter().map(|c| t.column(&c.column)).collect();
+            let shown_cols: Vec<Option<usize>> = columns.iter().map(|c| t.column(c)).collect();
+            let link = ctx.doc_link(doc);
+            let mut rows = Vec::new();
+            'rows: for row in t.real_rows() {
+                let cell =
+                    |i: Option<usize>| i.and_then(|i| row.cells.get(i)).map_or("", String::as_str);
+                for (c, col) in conditions.iter().zip(&condition_cols) {
+                    let v = plain(cell(*col));
+                    let hit = c.values.iter().any(|x| x.eq_ignore_ascii_case(&v));
+                    if hit == c.negate {
+                        continue 'rows;
+                    }
                 }
+                let mut cells = Vec::with_capacity(columns.len() + 1);
+                cells.push(link.clone());
+                for col in &shown_cols {
+                    cells.push(Cell::markdown(
+                        cell(*col),
+                        from,
+                        ctx.here(),
+                        ctx.index_enabled,
+                    ));
+                }
+                rows.push(cells);
             }
-            let mut cells = Vec::with_capacity(columns.len() + 1);
-            cells.push(link.clone());
-            for col in &shown_cols {
-                cells.push(Cell::markdown(
-                    cell(*col),
-                    from,
-                    ctx.here(),
-                    ctx.index_enabled,
-                ));
-            }
-            table.rows.push(cells);
-        }
-    }
+            rows
+        })
+        .collect();
+    table.rows = rows.into_iter().flatten().collect();
     let mut f = Fragment::new();
     f.table(&table);
     if table.rows.is_empty() {
@@ -731,23 +745,26 @@ fn completeness(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgPro
     }
     header.push("Complete".into());
     let mut table = Table::new(header);
-    for d in &docs {
-        let mut row = vec![ctx.doc_link(d)];
-        for i in 0..sections.len() {
-            let state = d
-                .completeness
-                .iter()
-                .find(|s| s.section == i)
-                .map_or(SectionState::Missing, |s| s.state);
-            row.push(Cell::text(match state {
-                SectionState::Written => WRITTEN,
-                SectionState::Placeholder => PLACEHOLDER,
-                SectionState::Missing => MISSING,
-            }));
-        }
-        row.push(Cell::text(&format!("{}%", d.completeness_percent())));
-        table.rows.push(row);
-    }
+    table.rows = docs
+        .par_iter()
+        .map(|d| {
+            let mut row = vec![ctx.doc_link(d)];
+            for i in 0..sections.len() {
+                let state = d
+                    .completeness
+                    .iter()
+                    .find(|s| s.section == i)
+                    .map_or(SectionState::Missing, |s| s.state);
+                row.push(Cell::text(match state {
+                    SectionState::Written => WRITTEN,
+                    SectionState::Placeholder => PLACEHOLDER,
+                    SectionState::Missing => MISSING,
+                }));
+            }
+            row.push(Cell::text(&format!("{}%", d.completeness_percent())));
+            row
+        })
+        .collect();
     let mut f = Fragment::new();
     f.table(&table);
     if docs.is_empty() {
@@ -777,9 +794,11 @@ fn completeness(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgPro
 /// The backlinks list of a PRD chapter; with `heading`, under that heading
 /// and after the marker (for the list appended to PRD chapters).
 pub fn backlinks(ctx: &RenderContext<'_>, chapter: usize, heading: Option<&str>) -> String {
+    // The marker makes the list recognizable when the preprocessor runs
+    // again on its own output.
     let mut f = Fragment::new();
+    f.html_block(&format!("{BACKLINKS_MARKER}\n"));
     if let Some(h) = heading {
-        f.html_block(&format!("{BACKLINKS_MARKER}\n"));
         f.heading(2, h);
     }
     let tdds: Vec<&Document> = ctx

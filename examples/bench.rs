@@ -1,0 +1,178 @@
+//! The end-to-end benchmark: `mdbook-tdd` against the floor (the fastest
+//! no-op preprocessor on `mdbook-preprocessor`'s types) and a no-op written
+//! like mdBook's own example, side by side, on the same synthetic books.
+//!
+//! ```sh
+//! cargo build --release --bins --examples && target/release/examples/bench
+//! target/release/examples/bench --sizes 1000,10000 --runs 9
+//! ```
+//!
+//! Every run pipes the same input file into the command's stdin and reads
+//! its stdout to the end, as mdBook does. Runs are interleaved (floor,
+//! reader, mdbook-tdd, floor, ...) so that the machine's state affects all
+//! three alike; the table shows medians. Peak memory is the maximum resident
+//! set size as `/usr/bin/time` reports it.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Measure {
+    times: Vec<Duration>,
+    peak_kb: Vec<u64>,
+}
+
+impl Measure {
+    fn median(&self) -> Duration {
+        let mut t = self.times.clone();
+        t.sort();
+        t[t.len() / 2]
+    }
+
+    fn peak_mb(&self) -> Option<f64> {
+        self.peak_kb.iter().max().map(|kb| *kb as f64 / 1024.0)
+    }
+}
+
+fn release_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap_or_default();
+    // target/release/examples/bench -> target/release
+    exe.parent()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("target/release"))
+}
+
+/// Runs `program` with `input` on stdin; returns the wall time and, when
+/// `/usr/bin/time` is there, the peak RSS in KiB.
+fn run_once(program: &Path, input: &Path, time_tool: bool) -> (Duration, Option<u64>) {
+    let stdin = std::fs::File::open(input).expect("open the input");
+    let mut cmd = if time_tool {
+        let mut c = Command::new("/usr/bin/time");
+        c.arg("-f").arg("%M").arg(program);
+        c
+    } else {
+        Command::new(program)
+    };
+    let start = Instant::now();
+    let mut child = cmd
+        .stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the command");
+    let mut out = Vec::new();
+    if let Some(mut o) = child.stdout.take() {
+        let _ = o.read_to_end(&mut out);
+    }
+    let mut err = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut err);
+    }
+    let status = child.wait().expect("wait for the command");
+    let elapsed = start.elapsed();
+    assert!(status.success(), "{} failed: {err}", program.display());
+    assert!(!out.is_empty(), "{} wrote nothing", program.display());
+    let peak = if time_tool {
+        err.lines().last().and_then(|l| l.trim().parse().ok())
+    } else {
+        None
+    };
+    (elapsed, peak)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let opt = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let sizes: Vec<usize> = opt("--sizes")
+        .unwrap_or_else(|| "1000,10000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let runs: usize = opt("--runs")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(7)
+        .max(1);
+    let dir = release_dir();
+    let programs = [
+        ("floor (no-op, read whole)", dir.join("examples/nop_floor")),
+        (
+            "mdBook-style no-op (from_reader)",
+            dir.join("examples/nop_reader"),
+        ),
+        ("mdbook-tdd", dir.join("mdbook-tdd")),
+    ];
+    for (_, p) in &programs {
+        assert!(
+            p.exists(),
+            "{} is missing: run `cargo build --release --bins --examples` first",
+            p.display()
+        );
+    }
+    let time_tool = Path::new("/usr/bin/time").exists();
+    let work = std::env::temp_dir().join(format!("mdbook-tdd-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&work).expect("create a work directory");
+
+    println!(
+        "machine: {} cores; {runs} runs per command and size, medians\n",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    println!("| TDDs | input | command | median time | × floor | peak RSS | × input |");
+    println!("|---:|---:|---|---:|---:|---:|---:|");
+    let mut tdd_times = Vec::new();
+    for &n in &sizes {
+        let input = work.join(format!("book-{n}.json"));
+        let json = Command::new(dir.join("examples/gen_book"))
+            .arg(n.to_string())
+            .output()
+            .expect("run gen_book");
+        assert!(json.status.success(), "gen_book failed");
+        std::fs::write(&input, &json.stdout).expect("write the input");
+        let input_mb = json.stdout.len() as f64 / (1024.0 * 1024.0);
+        // One warm-up run each, then interleaved measured runs.
+        for (_, p) in &programs {
+            run_once(p, &input, false);
+        }
+        let mut measures: Vec<Measure> = programs
+            .iter()
+            .map(|_| Measure {
+                times: Vec::new(),
+                peak_kb: Vec::new(),
+            })
+            .collect();
+        for _ in 0..runs {
+            for (i, (_, p)) in programs.iter().enumerate() {
+                let (t, peak) = run_once(p, &input, time_tool);
+                measures[i].times.push(t);
+                measures[i].peak_kb.extend(peak);
+            }
+        }
+        let floor = measures[0].median().as_secs_f64();
+        for ((name, _), m) in programs.iter().zip(&measures) {
+            let t = m.median().as_secs_f64();
+            let peak = m.peak_mb();
+            println!(
+                "| {n} | {input_mb:.1} MiB | {name} | {:.3} s | {:.2} | {} | {} |",
+                t,
+                t / floor,
+                peak.map_or("n/a".into(), |p| format!("{p:.0} MiB")),
+                peak.map_or("n/a".into(), |p| format!("{:.2}", p / input_mb)),
+            );
+        }
+        tdd_times.push((n, measures[2].median().as_secs_f64()));
+    }
+    if let [(n1, t1), .., (n2, t2)] = tdd_times.as_slice() {
+        println!(
+            "\nmdbook-tdd from {n1} to {n2} TDDs: time × {:.1} for size × {:.1}",
+            t2 / t1,
+            *n2 as f64 / *n1 as f64
+        );
+    }
+    let _ = std::fs::remove_dir_all(&work);
+}
