@@ -328,7 +328,7 @@ impl Guidance {
             .iter()
             .map(|s| {
                 (
-                    s.number.clone(),
+                    s.number,
                     s.key.clone(),
                     text[s.title.clone()].trim().to_string(),
                 )
@@ -823,7 +823,7 @@ impl ChapterFacts {
                     cells.iter().map(|c| text[c.clone()].to_string()).collect()
                 };
                 DocTable {
-                    section_number: section.and_then(|s| s.number.clone()),
+                    section_number: section.and_then(|s| s.number),
                     section_key: section
                         .map(|s| s.key_in(text).into_owned())
                         .unwrap_or_default(),
