@@ -9,7 +9,9 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, Lint, Location, closest};
 use crate::header::Header;
 use crate::links;
-use crate::outline::{Outline, Section, SectionNumber, heading_key};
+use crate::outline::{
+    FlatSection, Outline, SectionNumber, body_sections_flat, heading_key, section_at_flat,
+};
 use crate::scan::ChapterScan;
 use crate::template;
 use rayon::prelude::*;
@@ -807,7 +809,6 @@ impl ChapterFacts {
         config: &Config,
         locate: &dyn Fn(usize) -> Location,
     ) -> Self {
-        let outline = Outline::build_document(text, &scan.headings);
         let header = Header::parse(text, scan);
         let title = scan
             .headings
@@ -818,16 +819,15 @@ impl ChapterFacts {
             .tables
             .iter()
             .map(|t| {
-                let section = outline.section_at(t.range.start);
+                let section = section_at_flat(text, &scan.headings, t.range.start);
                 let cells = |cells: &[Range<usize>]| -> Vec<String> {
                     cells.iter().map(|c| text[c.clone()].to_string()).collect()
                 };
                 DocTable {
-                    section_number: section.and_then(|s| s.number),
-                    section_key: section
-                        .map(|s| s.key_in(text).into_owned())
-                        .unwrap_or_default(),
+                    section_number: section.as_ref().and_then(|s| s.number),
+                    section_key: section.as_ref().map(|s| s.key_in(text)).unwrap_or_default(),
                     section_title: section
+                        .as_ref()
                         .map(|s| text[s.title.clone()].trim().to_string())
                         .unwrap_or_default(),
                     header: cells(&t.header),
@@ -849,7 +849,7 @@ impl ChapterFacts {
             })
             .collect();
         let placeholders = placeholder_offsets(text, scan);
-        let body = outline.body_sections();
+        let body = body_sections_flat(text, &scan.headings);
         let completeness = guidance
             .sections
             .iter()
@@ -857,7 +857,7 @@ impl ChapterFacts {
             .map(|(si, (number, key, _))| {
                 let section = body.iter().find(|s| match (number, &s.number) {
                     (Some(a), Some(b)) => a == b,
-                    _ => !key.is_empty() && s.key_in(text) == key.as_str(),
+                    _ => !key.is_empty() && s.key_in(text) == *key,
                 });
                 let state = match section {
                     None => SectionState::Missing,
@@ -888,7 +888,7 @@ impl ChapterFacts {
         }
         let leftovers = match status.as_deref() {
             Some(s) if config.is_final(s) => {
-                leftover_diagnostics(text, &outline, &placeholders, guidance, s, locate)
+                leftover_diagnostics(text, &body, &placeholders, guidance, s, locate)
             }
             _ => Vec::new(),
         };
@@ -1009,7 +1009,7 @@ pub fn placeholder_offsets(text: &str, scan: &ChapterScan) -> Vec<Range<usize>> 
 
 fn section_state(
     text: &str,
-    s: &Section,
+    s: &FlatSection,
     placeholders: &[Range<usize>],
     guidance: &Guidance,
 ) -> SectionState {
@@ -1030,14 +1030,13 @@ fn section_state(
 
 fn leftover_diagnostics(
     text: &str,
-    outline: &Outline,
+    body: &[FlatSection],
     found: &[Range<usize>],
     guidance: &Guidance,
     status: &str,
     locate: &dyn Fn(usize) -> Location,
 ) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let body = outline.body_sections();
     let body_start = body.first().map_or(text.len(), |s| s.range.start);
     // The header and anything before the first section.
     let head: Vec<&Range<usize>> = found.iter().filter(|r| r.start < body_start).collect();

@@ -341,6 +341,89 @@ fn build_level(
     out
 }
 
+/// A section of a document seen flat, without building the tree: what the
+/// model needs of every TDD.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlatSection {
+    /// Heading level.
+    pub level: u8,
+    /// The heading block.
+    pub heading: Range<usize>,
+    /// The heading's text.
+    pub title: Range<usize>,
+    /// The number at the start of the heading text.
+    pub number: Option<SectionNumber>,
+    /// From the heading's start to the end of its last sub-section.
+    pub range: Range<usize>,
+}
+
+impl FlatSection {
+    fn new(text: &str, headings: &[Heading], i: usize) -> Self {
+        let h = &headings[i];
+        let end = headings[i + 1..]
+            .iter()
+            .find(|n| n.level <= h.level)
+            .map_or(text.len(), |n| n.range.start);
+        let (number, _) = SectionNumber::split_heading(&text[h.text.clone()]);
+        FlatSection {
+            level: h.level,
+            heading: h.range.clone(),
+            title: h.text.clone(),
+            number,
+            range: h.range.start..end,
+        }
+    }
+
+    /// The matching key of the heading (see [`heading_key`]).
+    pub fn key_in(&self, text: &str) -> String {
+        let (_, rest) = SectionNumber::split_heading(&text[self.title.clone()]);
+        heading_key(rest)
+    }
+}
+
+/// Indices of the direct children of heading `parent` (or of the top level).
+fn direct_children(headings: &[Heading], parent: Option<usize>) -> Vec<usize> {
+    let start = parent.map_or(0, |p| p + 1);
+    let parent_level = parent.map_or(0, |p| headings[p].level);
+    let mut min = u8::MAX;
+    let mut out = Vec::new();
+    for (j, h) in headings.iter().enumerate().skip(start) {
+        if h.level <= parent_level {
+            break;
+        }
+        if h.level <= min {
+            out.push(j);
+            min = h.level;
+        }
+    }
+    out
+}
+
+/// The sections one level below the document title, as
+/// [`Outline::body_sections`] finds them, without building the tree.
+pub fn body_sections_flat(text: &str, headings: &[Heading]) -> Vec<FlatSection> {
+    let top = direct_children(headings, None);
+    let body = match top.as_slice() {
+        [only] if headings[*only].level == 1 => direct_children(headings, Some(*only)),
+        list => list
+            .iter()
+            .find_map(|&i| {
+                let c = direct_children(headings, Some(i));
+                (headings[i].level == 1 && !c.is_empty()).then_some(c)
+            })
+            .unwrap_or_else(|| list.to_vec()),
+    };
+    body.into_iter()
+        .map(|i| FlatSection::new(text, headings, i))
+        .collect()
+}
+
+/// The innermost section holding `offset`: the last heading before it.
+pub fn section_at_flat(text: &str, headings: &[Heading], offset: usize) -> Option<FlatSection> {
+    let i = headings.partition_point(|h| h.range.start <= offset);
+    (i > 0).then(|| FlatSection::new(text, headings, i - 1))
+}
+
 /// Orders section numbers component by component (`3.4` < `3.5` < `4`).
 pub fn compare_numbers(a: &SectionNumber, b: &SectionNumber) -> Ordering {
     a.cmp(b)
@@ -404,6 +487,35 @@ mod tests {
         assert_eq!(o.walk().len(), 8);
         let at = text.find("#### e").unwrap();
         assert_eq!(o.section_at(at).unwrap().key, "e");
+    }
+
+    #[test]
+    fn flat_view_agrees_with_the_tree() {
+        for text in [
+            "intro\n# T\nh\n## 1. A\na\n### 1.1 B\nb\n#### x\n## 2. C\n### 2.1 D\n#### e\n### 2.2 F\n",
+            "## A\n#### B\n### C\n## D\n",
+            "# T\n### x\n## y\n# U\n## z\n",
+            "no headings",
+        ] {
+            let scan = crate::scan::scan(text, &MarkdownOptions::default());
+            let o = Outline::build(text, &scan.headings);
+            let flat = body_sections_flat(text, &scan.headings);
+            let tree: Vec<_> = o
+                .body_sections()
+                .iter()
+                .map(|s| (s.heading.clone(), s.range.clone()))
+                .collect();
+            let flat: Vec<_> = flat
+                .iter()
+                .map(|s| (s.heading.clone(), s.range.clone()))
+                .collect();
+            assert_eq!(tree, flat, "{text}");
+            for at in 0..text.len() {
+                let a = o.section_at(at).map(|s| s.heading.clone());
+                let b = section_at_flat(text, &scan.headings, at).map(|s| s.heading);
+                assert_eq!(a, b, "{text} at {at}");
+            }
+        }
     }
 
     #[test]
