@@ -45,40 +45,42 @@ fn release_dir() -> PathBuf {
 }
 
 /// Runs `program` with `input` on stdin; returns the wall time and, when
-/// `/usr/bin/time` is there, the peak RSS in KiB.
-fn run_once(program: &Path, input: &Path, time_tool: bool) -> (Duration, Option<u64>) {
+/// `/usr/bin/time` is there, the peak RSS in KiB. The program's stderr (its
+/// diagnostics) is discarded, so that a full pipe can never stall it.
+fn run_once(program: &Path, input: &Path, time_file: Option<&Path>) -> (Duration, Option<u64>) {
     let stdin = std::fs::File::open(input).expect("open the input");
-    let mut cmd = if time_tool {
-        let mut c = Command::new("/usr/bin/time");
-        c.arg("-f").arg("%M").arg(program);
-        c
-    } else {
-        Command::new(program)
+    let mut cmd = match time_file {
+        Some(f) => {
+            let mut c = Command::new("/usr/bin/time");
+            c.arg("-f").arg("%M").arg("-o").arg(f).arg(program);
+            c
+        }
+        None => Command::new(program),
     };
     let start = Instant::now();
     let mut child = cmd
         .stdin(stdin)
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .expect("start the command");
     let mut out = Vec::new();
     if let Some(mut o) = child.stdout.take() {
         let _ = o.read_to_end(&mut out);
     }
-    let mut err = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        let _ = e.read_to_string(&mut err);
-    }
     let status = child.wait().expect("wait for the command");
     let elapsed = start.elapsed();
-    assert!(status.success(), "{} failed: {err}", program.display());
+    assert!(status.success(), "{} failed", program.display());
     assert!(!out.is_empty(), "{} wrote nothing", program.display());
-    let peak = if time_tool {
-        err.lines().last().and_then(|l| l.trim().parse().ok())
-    } else {
-        None
-    };
+    let peak = time_file.and_then(|f| {
+        std::fs::read_to_string(f)
+            .ok()?
+            .lines()
+            .last()?
+            .trim()
+            .parse()
+            .ok()
+    });
     (elapsed, peak)
 }
 
@@ -115,9 +117,12 @@ fn main() {
             p.display()
         );
     }
-    let time_tool = Path::new("/usr/bin/time").exists();
     let work = std::env::temp_dir().join(format!("mdbook-tdd-bench-{}", std::process::id()));
     std::fs::create_dir_all(&work).expect("create a work directory");
+    let time_file = work.join("time.txt");
+    let time_file = Path::new("/usr/bin/time")
+        .exists()
+        .then_some(time_file.as_path());
 
     println!(
         "machine: {} cores; {runs} runs per command and size, medians\n",
@@ -137,7 +142,7 @@ fn main() {
         let input_mb = json.stdout.len() as f64 / (1024.0 * 1024.0);
         // One warm-up run each, then interleaved measured runs.
         for (_, p) in &programs {
-            run_once(p, &input, false);
+            run_once(p, &input, None);
         }
         let mut measures: Vec<Measure> = programs
             .iter()
@@ -148,7 +153,7 @@ fn main() {
             .collect();
         for _ in 0..runs {
             for (i, (_, p)) in programs.iter().enumerate() {
-                let (t, peak) = run_once(p, &input, time_tool);
+                let (t, peak) = run_once(p, &input, time_file);
                 measures[i].times.push(t);
                 measures[i].peak_kb.extend(peak);
             }

@@ -523,6 +523,42 @@ fn scan_chapter(
         &filling,
         &config.markdown,
     );
+    if expansion.header_replaced {
+        for a in sk.args.iter().filter(|a| {
+            matches!(
+                a.key.as_str(),
+                "author" | "date" | "status" | "version" | "prd"
+            )
+        }) {
+            diags.push(
+                Diagnostic::new(
+                    Lint::UnusedArgument,
+                    format!(
+                        "argument `{}` is not used: the chapter writes its own header",
+                        a.key
+                    ),
+                )
+                .at(work.locate(a.span.start))
+                .help("add the field to the chapter's header, or drop the argument"),
+            );
+        }
+    }
+    for (at, title) in &expansion.duplicates {
+        let (line, column) = line_col(work.text.as_deref().unwrap_or_default(), *at);
+        diags.push(
+            Diagnostic::new(
+                Lint::DuplicateSection,
+                format!(
+                    "section `{title}` is written twice; the second one is kept as an extra section"
+                ),
+            )
+            .at(Location {
+                file: work.meta.file.clone(),
+                line,
+                column,
+            }),
+        );
+    }
     let second = scan::scan(&expansion.text, &config.markdown);
     work.expansion = Some(expansion);
     work.template = template_idx;

@@ -101,6 +101,10 @@ lints! {
     InactivePrd = "inactive-prd", Warning;
     /// A TDD in a final status while its PRD is not yet approved.
     PrdNotApproved = "prd-not-approved", Warning;
+    /// A skeleton argument that had no effect (the author wrote the header).
+    UnusedArgument = "unused-argument", Warning;
+    /// Two author sections with the same number in a skeleton chapter.
+    DuplicateSection = "duplicate-section", Warning;
 }
 
 impl Lint {

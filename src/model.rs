@@ -190,6 +190,9 @@ pub struct Document {
     pub open_items: usize,
     /// Rows of Dependencies & Blockers whose Status is not Ready.
     pub blockers: usize,
+    /// The document's link reference definitions, for its cells shown
+    /// elsewhere.
+    pub refdefs: Vec<crate::scan::RefDef>,
 }
 
 impl Document {
@@ -796,6 +799,8 @@ pub struct ChapterFacts {
     pub prd_at: Option<Location>,
     /// Where a missing Source PRD is reported (the H1, or the start).
     pub header_at: Location,
+    /// Link reference definitions.
+    pub refdefs: Vec<crate::scan::RefDef>,
 }
 
 impl ChapterFacts {
@@ -910,6 +915,7 @@ impl ChapterFacts {
             leftovers,
             prd_at,
             header_at,
+            refdefs: scan.refdefs.clone(),
         }
     }
 }
@@ -954,6 +960,7 @@ fn analyze_document(
         template: facts.template,
         open_items: 0,
         blockers: 0,
+        refdefs: facts.refdefs,
     };
     if is_tdd {
         doc.open_items = doc.count_open_items();

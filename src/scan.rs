@@ -92,6 +92,19 @@ pub struct ChapterScan {
     pub tables: Vec<Table>,
     /// Our directives that start in prose, in order.
     pub directives: Vec<FoundDirective>,
+    /// Link reference definitions (`[label]: dest "title"`).
+    pub refdefs: Vec<RefDef>,
+}
+
+/// A link reference definition.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RefDef {
+    /// The label, lower case.
+    pub label: String,
+    /// The destination.
+    pub dest: String,
+    /// The title (empty if none).
+    pub title: String,
 }
 
 impl ChapterScan {
@@ -132,10 +145,20 @@ pub fn scan(text: &str, options: &MarkdownOptions) -> ChapterScan {
     } else {
         0
     };
-    let events = parser(&text[bom..], options)
-        .into_offset_iter()
-        .map(|(e, r)| (e, r.start + bom..r.end + bom));
-    Walker::new(text).run(events)
+    let mut events = parser(&text[bom..], options).into_offset_iter();
+    let mut out =
+        Walker::new(text).run((&mut events).map(|(e, r)| (e, r.start + bom..r.end + bom)));
+    out.refdefs = events
+        .reference_definitions()
+        .iter()
+        .map(|(label, def)| RefDef {
+            label: label.to_lowercase(),
+            dest: def.dest.to_string(),
+            title: def.title.as_deref().unwrap_or_default().to_string(),
+        })
+        .collect();
+    out.refdefs.sort_by(|a, b| a.label.cmp(&b.label));
+    out
 }
 
 struct OpenLeaf {

@@ -45,6 +45,12 @@ pub struct Expansion {
     pub pieces: Vec<Piece>,
     /// Byte offset of the directive in the original chapter.
     pub directive_start: usize,
+    /// Whether the author's own header replaced the template's (so the
+    /// header arguments of the directive were not used).
+    pub header_replaced: bool,
+    /// Author sections whose number another author section already has:
+    /// (offset in the original chapter, heading text).
+    pub duplicates: Vec<(usize, String)>,
 }
 
 impl Expansion {
@@ -360,9 +366,18 @@ pub fn expand(
     let author_outline = Outline::build(&author, &author_scan.headings);
     let author_header = Header::parse(&author, &author_scan);
 
+    // Does the template separate its top-level sections with thematic
+    // breaks? Then the breaks are placed between sections, wherever the
+    // author's sections go.
+    let rules = tpl_outline
+        .body_sections()
+        .iter()
+        .any(|s| ends_with_rule(&tpl.text[s.range.clone()]));
     let mut m = Merger {
         tpl,
         filling,
+        rules,
+        duplicates: Vec::new(),
         author: &author,
         to_original: &to_original,
         b: Builder {
@@ -374,6 +389,7 @@ pub fn expand(
     m.b.out.push_str(bom);
     m.template_chunk(tpl_outline.preamble.clone());
 
+    let mut header_replaced = false;
     let title_idx = tpl_outline.sections.iter().position(|s| s.level == 1);
     match title_idx {
         Some(ti) => {
@@ -399,6 +415,7 @@ pub fn expand(
                     let a_body = at.heading.end..at.own.end;
                     let author_has_header = !author_header.fields.is_empty();
                     if author_has_header {
+                        header_replaced = true;
                         m.author_raw(a_body);
                         m.author_chunk(author_outline.preamble.clone());
                     } else {
@@ -413,7 +430,7 @@ pub fn expand(
                     m.author_chunk(author_outline.preamble.clone());
                 }
             }
-            m.merge_children(&t_title.children, &a_list, a_title.is_some());
+            m.merge_children(&t_title.children, &a_list, a_title.is_some(), true);
             for s in &tpl_outline.sections[ti + 1..] {
                 m.template_chunk(s.range.clone());
             }
@@ -421,7 +438,7 @@ pub fn expand(
         None => {
             m.author_chunk(author_outline.preamble.clone());
             let a_list: Vec<&Section> = author_outline.sections.iter().collect();
-            m.merge_children(&tpl_outline.sections, &a_list, false);
+            m.merge_children(&tpl_outline.sections, &a_list, false, true);
         }
     }
     if !m.b.out.ends_with('\n') {
@@ -431,6 +448,8 @@ pub fn expand(
         text: m.b.out,
         pieces: m.b.pieces,
         directive_start: directive.start,
+        header_replaced,
+        duplicates: m.duplicates,
     }
 }
 
@@ -472,6 +491,8 @@ impl Builder<'_> {
 struct Merger<'a, F: Fn(usize) -> usize> {
     tpl: &'a PreparedTemplate,
     filling: &'a Filling,
+    rules: bool,
+    duplicates: Vec<(usize, String)>,
     author: &'a str,
     to_original: &'a F,
     b: Builder<'a>,
@@ -503,6 +524,20 @@ impl<F: Fn(usize) -> usize> Merger<'_, F> {
         self.b.push(&s, Origin::Template);
     }
 
+    /// A template section inside the merged tree: without its closing
+    /// thematic break, which [`Merger::next_item`] places between sections.
+    fn template_section(&mut self, r: Range<usize>) {
+        if self.tpl.text[r.clone()].trim().is_empty() {
+            return;
+        }
+        let mut s = self.filled(r);
+        if self.rules {
+            strip_trailing_rule(&mut s);
+        }
+        self.b.separate();
+        self.b.push(&s, Origin::Template);
+    }
+
     fn template_raw(&mut self, r: Range<usize>) {
         let s = self.filled(r);
         self.b.push(&s, Origin::Template);
@@ -525,15 +560,38 @@ impl<F: Fn(usize) -> usize> Merger<'_, F> {
         self.b.push(&self.author[r], origin);
     }
 
-    fn merge_children(&mut self, tpl: &[Section], auth: &[&Section], parent_written: bool) {
+    /// Before a top-level section other than the first: a thematic break,
+    /// when the template separates its sections so and the output does not
+    /// already end with one.
+    fn next_item(&mut self, body: bool, first: &mut bool) {
+        if body && self.rules && !*first && !ends_with_rule(&self.b.out) {
+            self.b.separate();
+            let rule = format!("---{}", self.b.eol);
+            self.b.push(&rule, Origin::Template);
+        }
+        *first = false;
+    }
+
+    fn merge_children(
+        &mut self,
+        tpl: &[Section],
+        auth: &[&Section],
+        parent_written: bool,
+        body: bool,
+    ) {
         let mut matched: Vec<Option<usize>> = vec![None; auth.len()];
         let mut taken = vec![false; tpl.len()];
         for (ai, a) in auth.iter().enumerate() {
             if let Some(ti) = (0..tpl.len()).find(|&ti| !taken[ti] && section_match(&tpl[ti], a)) {
                 taken[ti] = true;
                 matched[ai] = Some(ti);
+            } else if a.number.is_some() && tpl.iter().any(|t| section_match(t, a)) {
+                let title = self.author[a.title.clone()].trim().to_string();
+                self.duplicates
+                    .push(((self.to_original)(a.heading.start), title));
             }
         }
+        let mut first = true;
         let mut slots: Vec<Slot> = Vec::with_capacity(auth.len());
         for (ai, a) in auth.iter().enumerate() {
             let slot = if let Some(ti) = matched[ai] {
@@ -563,30 +621,66 @@ impl<F: Fn(usize) -> usize> Merger<'_, F> {
                 .collect()
         };
         for ai in extras(&|s| matches!(s, Slot::Start)) {
+            self.next_item(body, &mut first);
             self.author_chunk(auth[ai].range.clone());
         }
         for (ti, t) in tpl.iter().enumerate() {
             match matched.iter().position(|m| *m == Some(ti)) {
                 Some(ai) => {
+                    self.next_item(body, &mut first);
                     let a = auth[ai];
                     self.author_chunk(a.own.clone());
                     let children: Vec<&Section> = a.children.iter().collect();
-                    self.merge_children(&t.children, &children, true);
+                    self.merge_children(&t.children, &children, true, false);
                 }
                 None => {
                     if !(parent_written && t.is_placeholder_example(&self.tpl.text)) {
-                        self.template_chunk(t.range.clone());
+                        self.next_item(body, &mut first);
+                        self.template_section(t.range.clone());
                     }
                 }
             }
             for ai in extras(&|s| matches!(s, Slot::After(x) if *x == ti)) {
+                self.next_item(body, &mut first);
                 self.author_chunk(auth[ai].range.clone());
             }
         }
         for ai in extras(&|s| matches!(s, Slot::End)) {
+            self.next_item(body, &mut first);
             self.author_chunk(auth[ai].range.clone());
         }
     }
+}
+
+/// Whether a line is a thematic break (`---`, `***`, `___`).
+fn is_rule(line: &str) -> bool {
+    let t = line.trim();
+    let Some(c) = t.chars().next().filter(|c| matches!(c, '-' | '*' | '_')) else {
+        return false;
+    };
+    t.chars().filter(|x| !x.is_whitespace()).all(|x| x == c)
+        && t.chars().filter(|x| *x == c).count() >= 3
+}
+
+/// Whether a text ends with a thematic break (blank lines aside).
+fn ends_with_rule(text: &str) -> bool {
+    text.trim_end().lines().last().is_some_and(is_rule)
+}
+
+/// Removes a final thematic break and the blank lines around it.
+fn strip_trailing_rule(s: &mut String) {
+    if !ends_with_rule(s) {
+        return;
+    }
+    let trimmed = s.trim_end().len();
+    let line_start = s[..trimmed].rfind('\n').map_or(0, |i| i + 1);
+    let keep = s[..line_start].trim_end().len();
+    if keep == 0 {
+        return;
+    }
+    let eol = if s.contains("\r\n") { "\r\n" } else { "\n" };
+    s.truncate(keep);
+    s.push_str(eol);
 }
 
 /// Whether an author section matches a template section: by number when both

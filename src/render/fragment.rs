@@ -13,7 +13,10 @@
 //! escaping against pulldown-cmark itself.
 
 use crate::links;
-use mdbook_markdown::pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use crate::scan::RefDef;
+use mdbook_markdown::pulldown_cmark::{
+    BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
+};
 use std::fmt::Write as _;
 
 /// One piece of inline content.
@@ -88,33 +91,52 @@ impl Cell {
     /// the chapter at `to`: relative link and image destinations are rebased
     /// so that they lead to the same place (with `index_enabled`, README
     /// targets become their `index.md`); everything else is kept as written.
-    pub fn markdown(md: &str, from: &str, to: &str, index_enabled: bool) -> Cell {
+    ///
+    /// Reference links (`[text][label]`) are resolved with the document's
+    /// `defs` and written as inline links, since the definitions stay behind
+    /// in the document.
+    pub fn markdown(md: &str, from: &str, to: &str, index_enabled: bool, defs: &[RefDef]) -> Cell {
         if md.is_empty() {
             return Cell::default();
         }
         let md = one_line(md);
-        if !md.contains("](") {
+        if !md.contains("](") && (defs.is_empty() || !md.contains('[')) {
             return Cell(vec![Inline::Markdown(md)]);
         }
+        let mut resolve = |link: BrokenLink<'_>| {
+            let label = link.reference.to_lowercase();
+            defs.binary_search_by(|d| d.label.as_str().cmp(&label))
+                .ok()
+                .map(|i| {
+                    (
+                        CowStr::from(defs[i].dest.clone()),
+                        CowStr::from(defs[i].title.clone()),
+                    )
+                })
+        };
         // Splice rebased destinations into the source of each inline link.
         let mut out = String::with_capacity(md.len() + 16);
         let mut last = 0;
         let mut stack: Vec<(usize, Option<usize>, String, String)> = Vec::new();
-        for (event, range) in Parser::new_ext(&md, Options::ENABLE_STRIKETHROUGH).into_offset_iter()
-        {
+        let parser = Parser::new_with_broken_link_callback(
+            &md,
+            Options::ENABLE_STRIKETHROUGH,
+            Some(&mut resolve),
+        );
+        for (event, range) in parser.into_offset_iter() {
             match event {
                 Event::Start(Tag::Link {
-                    link_type: LinkType::Inline,
+                    link_type,
                     dest_url,
                     title,
                     ..
                 })
                 | Event::Start(Tag::Image {
-                    link_type: LinkType::Inline,
+                    link_type,
                     dest_url,
                     title,
                     ..
-                }) => {
+                }) if !matches!(link_type, LinkType::Autolink | LinkType::Email) => {
                     if stack.is_empty() {
                         stack.push((range.start, None, dest_url.to_string(), title.to_string()));
                     } else {
@@ -505,6 +527,7 @@ mod tests {
             "tdd/a.md",
             "status.md",
             true,
+            &[],
         );
         let mut t = Table::new(vec!["Owner".into()]);
         t.rows.push(vec![c]);
@@ -515,8 +538,30 @@ mod tests {
         assert!(md.contains("[abs](https://x.y/z)"), "{md}");
         assert_eq!(parse_table(&md)[1].len(), 1);
         // Nothing to rebase: kept byte for byte.
-        let c = Cell::markdown("`a|b` *x*", "tdd/a.md", "s.md", true);
+        let c = Cell::markdown("`a|b` *x*", "tdd/a.md", "s.md", true, &[]);
         assert_eq!(c, Cell(vec![Inline::Markdown("`a|b` *x*".into())]));
+    }
+
+    #[test]
+    fn reference_links_become_inline() {
+        let defs = vec![RefDef {
+            label: "ana".into(),
+            dest: "../people/ana.md".into(),
+            title: String::new(),
+        }];
+        let c = Cell::markdown(
+            "Ask [Ana][ana] or [ana] or [Bob][bob]",
+            "tdd/a.md",
+            "s.md",
+            true,
+            &defs,
+        );
+        let mut out = String::new();
+        c.write(&mut out, true);
+        assert_eq!(
+            out,
+            "Ask [Ana](people/ana.md) or [ana](people/ana.md) or [Bob][bob]"
+        );
     }
 
     #[test]

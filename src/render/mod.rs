@@ -71,6 +71,7 @@ impl RenderContext<'_> {
                 &self.model.chapters[doc.chapter].served,
                 self.here(),
                 self.index_enabled,
+                &doc.refdefs,
             ),
             _ => Cell::default(),
         }
@@ -693,6 +694,7 @@ fn rollup(
                         from,
                         ctx.here(),
                         ctx.index_enabled,
+                        &doc.refdefs,
                     ));
                 }
                 rows.push(cells);
