@@ -278,6 +278,10 @@ impl Templates {
     }
 }
 
+/// At most this many unknown arguments of one directive are reported one by
+/// one.
+const MAX_ARG_REPORTS: usize = 10;
+
 /// Checks the directives a scan found; reports problems and returns the
 /// usable ones.
 fn check_directives(
@@ -359,24 +363,47 @@ fn check_directives(
         } else {
             let params = kind.params();
             let mut ok = true;
-            for a in &raw.args {
-                if !params.contains(&a.key.as_str()) {
-                    ok = false;
-                    let mut d = Diagnostic::new(
-                        Lint::BadArgument,
-                        format!("unknown argument `{}` for `{{{{#{kind}}}}}`", a.key),
-                    )
-                    .at(locate(a.span.start));
-                    if let Some(c) = closest(&a.key, params.iter().copied()) {
-                        d = d.help(format!("did you mean `{c}`?"));
-                    }
-                    let valid = if params.is_empty() {
-                        "it takes no arguments".to_string()
-                    } else {
-                        format!("valid arguments: {}", params.join(", "))
-                    };
-                    diags.push(d.note(valid));
+            let unknown = raw
+                .args
+                .iter()
+                .filter(|a| !params.contains(&a.key.as_str()))
+                .count();
+            for (n, a) in raw
+                .args
+                .iter()
+                .filter(|a| !params.contains(&a.key.as_str()))
+                .enumerate()
+            {
+                ok = false;
+                // A directive with thousands of bad arguments gets a few
+                // reports and a count, not thousands of lines.
+                if n == MAX_ARG_REPORTS {
+                    diags.push(
+                        Diagnostic::new(
+                            Lint::BadArgument,
+                            format!(
+                                "{} more unknown arguments for `{{{{#{kind}}}}}`",
+                                unknown - MAX_ARG_REPORTS
+                            ),
+                        )
+                        .at(locate(a.span.start)),
+                    );
+                    break;
                 }
+                let mut d = Diagnostic::new(
+                    Lint::BadArgument,
+                    format!("unknown argument `{}` for `{{{{#{kind}}}}}`", a.key),
+                )
+                .at(locate(a.span.start));
+                if let Some(c) = closest(&a.key, params.iter().copied()) {
+                    d = d.help(format!("did you mean `{c}`?"));
+                }
+                let valid = if params.is_empty() {
+                    "it takes no arguments".to_string()
+                } else {
+                    format!("valid arguments: {}", params.join(", "))
+                };
+                diags.push(d.note(valid));
             }
             if !ok {
                 continue;

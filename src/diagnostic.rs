@@ -105,6 +105,8 @@ lints! {
     UnusedArgument = "unused-argument", Warning;
     /// Two author sections with the same number in a skeleton chapter.
     DuplicateSection = "duplicate-section", Warning;
+    /// A Source PRD given by a name that several chapters have.
+    AmbiguousPrd = "ambiguous-prd", Warning;
 }
 
 impl Lint {

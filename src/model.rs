@@ -520,6 +520,24 @@ impl BookModel {
                 &index,
             );
             let problem = |lint, message: String| Diagnostic::new(lint, message).at(at.clone());
+            if r.form == PrdForm::Name
+                && let PrdTarget::Chapter(t) = r.target
+                && index
+                    .ambiguous
+                    .contains(&r.target_text.trim().to_lowercase())
+            {
+                diags.push(
+                    problem(
+                        Lint::AmbiguousPrd,
+                        format!(
+                            "more than one chapter is named `{}`; the Source PRD resolves to the first, `{}`",
+                            r.target_text.trim(),
+                            model.chapters[t].source_path
+                        ),
+                    )
+                    .help("give the PRD's path or a link instead of its name"),
+                );
+            }
             match &r.target {
                 PrdTarget::Unset => diags.push(problem(
                     Lint::MissingPrd,
@@ -668,19 +686,31 @@ impl BookModel {
 struct PathIndex {
     by_path: HashMap<String, usize>,
     by_name: HashMap<String, usize>,
+    /// Names that more than one chapter has.
+    ambiguous: HashSet<String>,
 }
 
 impl PathIndex {
     fn new(chapters: &[ChapterMeta]) -> Self {
         let mut by_path = HashMap::new();
         let mut by_name = HashMap::new();
+        let mut ambiguous = HashSet::new();
         for (i, c) in chapters.iter().enumerate() {
             for p in [&c.source_path, &c.path, &c.served] {
                 by_path.entry(p.clone()).or_insert(i);
             }
-            by_name.entry(c.name.trim().to_lowercase()).or_insert(i);
+            let key = c.name.trim().to_lowercase();
+            if by_name.contains_key(&key) {
+                ambiguous.insert(key);
+            } else {
+                by_name.insert(key, i);
+            }
         }
-        PathIndex { by_path, by_name }
+        PathIndex {
+            by_path,
+            by_name,
+            ambiguous,
+        }
     }
 
     fn path(&self, p: &str) -> Option<usize> {

@@ -123,7 +123,7 @@ impl Filling {
     /// `template`); also returns the problems of arguments that have no place
     /// in the template.
     pub fn new(tpl: &PreparedTemplate, args: &[Arg]) -> (Filling, Vec<ArgProblem>) {
-        let mut problems = Vec::new();
+        let mut problems: Vec<ArgProblem> = Vec::new();
         let mut edits: Vec<(Range<usize>, String)> = Vec::new();
         let mut values: Vec<(String, String)> = Vec::new();
         let value_of = |key: &str| {
@@ -220,6 +220,18 @@ impl Filling {
             }
         }
         edits.sort_by_key(|(r, _)| r.start);
+        // A directive with thousands of bad arguments gets a few reports and
+        // a count, not thousands of lines.
+        if problems.len() > 10 {
+            let more = problems.len() - 10;
+            let at = problems[10].span.clone();
+            problems.truncate(10);
+            problems.push(ArgProblem {
+                span: at,
+                message: format!("{more} more arguments with no place in the template"),
+                help: None,
+            });
+        }
         (Filling { edits, values }, problems)
     }
 

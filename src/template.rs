@@ -178,7 +178,10 @@ pub fn fill(text: &str, mut value: impl FnMut(&str) -> Option<String>) -> (Strin
     for r in placeholder_ranges(text) {
         let name = placeholder_name(text, &r);
         if let Some(v) = value(&name) {
-            out.push_str(&text[last..r.start]);
+            // The backslash that kept a placeholder at the end of a heading
+            // visible is not needed once it is filled.
+            let before = &text[last..r.start];
+            out.push_str(before.strip_suffix('\\').unwrap_or(before));
             out.push_str(&v);
             last = r.end;
             if !filled.contains(&name) {

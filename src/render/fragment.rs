@@ -99,7 +99,7 @@ impl Cell {
         if md.is_empty() {
             return Cell::default();
         }
-        let md = one_line(md);
+        let md = escape_pipes(&one_line(md));
         if !md.contains("](") && (defs.is_empty() || !md.contains('[')) {
             return Cell(vec![Inline::Markdown(md)]);
         }
@@ -216,6 +216,24 @@ impl Cell {
             }
         }
     }
+}
+
+/// Inline Markdown with every pipe escaped, so that a value written outside
+/// a table (a header field) cannot split a cell.
+fn escape_pipes(md: &str) -> String {
+    if !md.contains('|') {
+        return md.to_string();
+    }
+    let mut out = String::with_capacity(md.len() + 4);
+    let mut backslashes = 0;
+    for c in md.chars() {
+        if c == '|' && backslashes % 2 == 0 {
+            out.push('\\');
+        }
+        backslashes = if c == '\\' { backslashes + 1 } else { 0 };
+        out.push(c);
+    }
+    out
 }
 
 /// Text with line breaks turned into spaces.
@@ -537,9 +555,9 @@ mod tests {
         assert!(md.contains("![x](img/a.png \"T\")"), "{md}");
         assert!(md.contains("[abs](https://x.y/z)"), "{md}");
         assert_eq!(parse_table(&md)[1].len(), 1);
-        // Nothing to rebase: kept byte for byte.
-        let c = Cell::markdown("`a|b` *x*", "tdd/a.md", "s.md", true, &[]);
-        assert_eq!(c, Cell(vec![Inline::Markdown("`a|b` *x*".into())]));
+        // Nothing to rebase: kept as written, with its pipes escaped.
+        let c = Cell::markdown("`a|b` *x* \\| c", "tdd/a.md", "s.md", true, &[]);
+        assert_eq!(c, Cell(vec![Inline::Markdown("`a\\|b` *x* \\| c".into())]));
     }
 
     #[test]
