@@ -700,10 +700,13 @@ impl PathIndex {
                 by_path.entry(p.clone()).or_insert(i);
             }
             let key = c.name.trim().to_lowercase();
-            if by_name.contains_key(&key) {
-                ambiguous.insert(key);
-            } else {
-                by_name.insert(key, i);
+            match by_name.entry(key) {
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    ambiguous.insert(e.key().clone());
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(i);
+                }
             }
         }
         PathIndex {
