@@ -49,8 +49,9 @@ pub struct RunOutput {
     pub diagnostics: Diagnostics,
 }
 
-/// Runs the preprocessor on a book, as mdBook would.
-pub fn run(context: &protocol::Context, mut book: Book) -> RunOutput {
+/// The configuration and settings of a run, and what reading the
+/// configuration found.
+fn setup(context: &protocol::Context) -> (config::Config, Settings, Diagnostics) {
     let mut diags = Diagnostics::new();
     let config = config::Config::from_book_config(&context.config, context.is_legacy(), &mut diags);
     let settings = Settings {
@@ -58,6 +59,12 @@ pub fn run(context: &protocol::Context, mut book: Book) -> RunOutput {
         index_enabled: index_enabled(&context.config),
         html: context.renderer == "html",
     };
+    (config, settings, diags)
+}
+
+/// Runs the preprocessor on a book, as mdBook would.
+pub fn run(context: &protocol::Context, mut book: Book) -> RunOutput {
+    let (config, settings, diags) = setup(context);
     let chapters = book::take_chapters(&mut book, &config.src, settings.index_enabled);
     let mut processed = preprocess::process(chapters, &config, &settings, diags);
     if processed.diagnostics.has_errors() {
@@ -88,13 +95,7 @@ pub struct RawRunOutput {
 /// literals of the input: chapters are decoded only where needed, and
 /// chapters without changes go out as they came.
 pub fn run_raw(context: &protocol::Context, book: &protocol::RawBook) -> RawRunOutput {
-    let mut diags = Diagnostics::new();
-    let config = config::Config::from_book_config(&context.config, context.is_legacy(), &mut diags);
-    let settings = Settings {
-        root: context.root.clone(),
-        index_enabled: index_enabled(&context.config),
-        html: context.renderer == "html",
-    };
+    let (config, settings, diags) = setup(context);
     let chapters = book::raw_chapters(book, &config.src, settings.index_enabled);
     let mut processed = preprocess::process(chapters, &config, &settings, diags);
     if processed.diagnostics.has_errors() {

@@ -317,3 +317,11 @@ fn install_then_build() {
         n.starts_with("mdbook-tdd") && n.ends_with(".css")
     }));
 }
+
+/// The stylesheet `install` writes is the one the example book uses.
+#[test]
+fn example_stylesheet_is_the_installed_one() {
+    let installed = std::fs::read_to_string(repo().join("assets/mdbook-tdd.css")).unwrap();
+    let example = std::fs::read_to_string(repo().join("book-example/mdbook-tdd.css")).unwrap();
+    assert_eq!(installed, example);
+}

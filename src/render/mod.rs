@@ -384,6 +384,18 @@ fn empty_note(fragment: &mut Fragment, text: &str) {
     fragment.paragraph(Cell::emphasis(text));
 }
 
+/// The note under a table of documents that shows none.
+fn note_if_empty(fragment: &mut Fragment, shown_none: bool, book_has_none: bool, what: &str) {
+    if shown_none {
+        let text = if book_has_none {
+            format!("No {what} in this book yet.")
+        } else {
+            format!("No {what} match.")
+        };
+        empty_note(fragment, &text);
+    }
+}
+
 // ------------------------------------------------------------- tdd-status --
 
 const TDD_COLUMNS: &[&str] = &[
@@ -464,16 +476,7 @@ fn tdd_status(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgProbl
         .collect();
     let mut f = Fragment::new();
     f.table(&table);
-    if docs.is_empty() {
-        empty_note(
-            &mut f,
-            if all.is_empty() {
-                "No TDDs in this book yet."
-            } else {
-                "No TDDs match."
-            },
-        );
-    }
+    note_if_empty(&mut f, docs.is_empty(), all.is_empty(), "TDDs");
     f.to_markdown()
 }
 
@@ -543,16 +546,7 @@ fn prd_status(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgProbl
         .collect();
     let mut f = Fragment::new();
     f.table(&table);
-    if docs.is_empty() {
-        empty_note(
-            &mut f,
-            if all.is_empty() {
-                "No PRDs in this book yet."
-            } else {
-                "No PRDs match."
-            },
-        );
-    }
+    note_if_empty(&mut f, docs.is_empty(), all.is_empty(), "PRDs");
     f.to_markdown()
 }
 
