@@ -73,3 +73,18 @@ fn example_builds_with_mdbook_04() {
     let b = build(&repo().join("book-example"), Engine::V04, BOTH);
     check_example(&b);
 }
+
+/// Building twice gives the same bytes.
+#[test]
+fn example_output_is_deterministic() {
+    let a = build(&repo().join("book-example"), Engine::V05, BOTH);
+    let b = build(&repo().join("book-example"), Engine::V05, BOTH);
+    a.assert_ok();
+    b.assert_ok();
+    for page in ["status.md", "tdd/invoice-reminders.md", "prd/invoice-payments.md"] {
+        let x = std::fs::read(a.markdown.join(page)).unwrap();
+        let y = std::fs::read(b.markdown.join(page)).unwrap();
+        assert_eq!(x, y, "{page}");
+    }
+    assert_eq!(a.page("status.html"), b.page("status.html"));
+}
