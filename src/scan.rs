@@ -145,6 +145,16 @@ pub fn scan(text: &str, options: &MarkdownOptions) -> ChapterScan {
     } else {
         0
     };
+    scan_from(text, bom, options)
+}
+
+/// Scans a piece of a chapter that does not start the file: a leading
+/// byte-order mark is text like any other.
+pub fn scan_fragment(text: &str, options: &MarkdownOptions) -> ChapterScan {
+    scan_from(text, 0, options)
+}
+
+fn scan_from(text: &str, bom: usize, options: &MarkdownOptions) -> ChapterScan {
     let mut events = parser(&text[bom..], options).into_offset_iter();
     let mut out =
         Walker::new(text).run((&mut events).map(|(e, r)| (e, r.start + bom..r.end + bom)));

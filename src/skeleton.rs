@@ -374,7 +374,9 @@ pub fn expand(
     };
 
     let tpl_outline = &tpl.outline;
-    let author_scan = scan::scan(&author, options);
+    // The author's text starts where the chapter's did only if nothing came
+    // before the directive; a byte-order mark inside it is text.
+    let author_scan = scan::scan_fragment(&author, options);
     let author_outline = Outline::build(&author, &author_scan.headings);
     let author_header = Header::parse(&author, &author_scan);
 

@@ -81,7 +81,11 @@ fn example_output_is_deterministic() {
     let b = build(&repo().join("book-example"), Engine::V05, BOTH);
     a.assert_ok();
     b.assert_ok();
-    for page in ["status.md", "tdd/invoice-reminders.md", "prd/invoice-payments.md"] {
+    for page in [
+        "status.md",
+        "tdd/invoice-reminders.md",
+        "prd/invoice-payments.md",
+    ] {
         let x = std::fs::read(a.markdown.join(page)).unwrap();
         let y = std::fs::read(b.markdown.join(page)).unwrap();
         assert_eq!(x, y, "{page}");

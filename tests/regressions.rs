@@ -25,3 +25,15 @@ fn skeleton_with_lone_carriage_return() {
     assert!(out.starts_with('#'), "{out:?}");
     assert!(out.contains("## 12. Open Questions & Risks"));
 }
+
+/// fuzz/skeleton, crash-3004879d: a byte-order mark after the directive line
+/// is text, not the start of a file; the line it starts is not a heading.
+#[test]
+fn skeleton_with_byte_order_mark_inside() {
+    let out = expand_after_directive("\u{feff}# 11.05.  ");
+    assert!(out.contains("\u{feff}# 11.05."), "{out:?}");
+    assert!(
+        out.starts_with("# {Product Name} — Technical Design Document"),
+        "{out:?}"
+    );
+}
