@@ -185,10 +185,9 @@ fn table(model: &BookModel) -> String {
 fn markdown(model: &BookModel) -> String {
     let mk = |header: &[&str], rows: Vec<Vec<String>>| {
         let mut t = Table::new(header.iter().map(|s| s.to_string()).collect());
-        t.rows = rows
-            .into_iter()
-            .map(|r| r.iter().map(|c| Cell::text(c)).collect())
-            .collect();
+        for r in rows {
+            t.push(r.iter().map(|c| Cell::text(c)).collect());
+        }
         t
     };
     let mut f = Fragment::new();

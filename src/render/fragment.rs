@@ -336,8 +336,8 @@ pub fn rebase(dest: &str, from: &str, to: &str, index_enabled: bool) -> String {
 pub struct Table {
     /// Header labels.
     pub header: Vec<String>,
-    /// Rows of cells.
-    pub rows: Vec<Vec<Cell>>,
+    /// Body rows, each already written as Markdown (see [`Table::row`]).
+    pub rows: Vec<String>,
 }
 
 impl Table {
@@ -347,6 +347,33 @@ impl Table {
             header,
             rows: Vec::new(),
         }
+    }
+
+    /// The number of columns.
+    pub fn width(&self) -> usize {
+        self.header.len().max(1)
+    }
+
+    /// Writes one body row of `width` cells. Rows are written as soon as
+    /// they are made (in parallel, for large tables), so that a table of
+    /// tens of thousands of rows never holds all its cells at once.
+    pub fn row(width: usize, cells: &[Cell]) -> String {
+        let mut out = String::with_capacity(16 * width);
+        out.push('|');
+        for i in 0..width {
+            out.push(' ');
+            if let Some(c) = cells.get(i) {
+                c.write(&mut out, true);
+            }
+            out.push_str(" |");
+        }
+        out
+    }
+
+    /// Adds a row.
+    pub fn push(&mut self, cells: Vec<Cell>) {
+        let row = Self::row(self.width(), &cells);
+        self.rows.push(row);
     }
 
     fn write(&self, out: &mut String) {
@@ -366,14 +393,8 @@ impl Table {
             out.push_str("---|");
         }
         for row in &self.rows {
-            out.push_str("\n|");
-            for i in 0..width {
-                out.push(' ');
-                if let Some(c) = row.get(i) {
-                    c.write(out, true);
-                }
-                out.push_str(" |");
-            }
+            out.push('\n');
+            out.push_str(row);
         }
     }
 }
@@ -399,7 +420,8 @@ impl Fragment {
     /// Adds a table.
     pub fn table(&mut self, t: &Table) -> &mut Self {
         self.block();
-        self.out.reserve(t.rows.len() * 64);
+        self.out
+            .reserve(t.rows.iter().map(|r| r.len() + 1).sum::<usize>() + 64);
         t.write(&mut self.out);
         self
     }
@@ -494,7 +516,7 @@ mod tests {
     fn hostile_values_stay_in_their_cell() {
         let hostile = "x | y\nz [w](u) `c` <script>alert(1)</script> *e* _f_ ~~g~~ &amp; \\| \\";
         let mut t = Table::new(vec!["A|B".into(), "C".into()]);
-        t.rows.push(vec![
+        t.push(vec![
             Cell::text(hostile),
             Cell::link("]) | evil", "a b/(c).md"),
         ]);
@@ -548,7 +570,7 @@ mod tests {
             &[],
         );
         let mut t = Table::new(vec!["Owner".into()]);
-        t.rows.push(vec![c]);
+        t.push(vec![c]);
         let md = Fragment::new().table(&t).to_markdown();
         assert!(md.contains("[Ana](people/ana.md)"), "{md}");
         assert!(md.contains("**bold** \\|"), "{md}");

@@ -470,9 +470,13 @@ fn tdd_status(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgProbl
     let docs = selected_tdds(ctx, args, problems);
     let cols = parse_columns(args, TDD_DEFAULT, TDD_COLUMNS, &all, problems);
     let mut table = Table::new(cols.iter().map(|c| column_label(c, &all)).collect());
+    let width = table.width();
     table.rows = docs
         .par_iter()
-        .map(|d| cols.iter().map(|c| tdd_cell(ctx, d, c)).collect())
+        .map(|d| {
+            let cells: Vec<Cell> = cols.iter().map(|c| tdd_cell(ctx, d, c)).collect();
+            Table::row(width, &cells)
+        })
         .collect();
     let mut f = Fragment::new();
     f.table(&table);
@@ -510,10 +514,12 @@ fn prd_status(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgProbl
     sort_docs(ctx, &mut docs, key, desc);
     let cols = parse_columns(args, PRD_DEFAULT, PRD_COLUMNS, &all, problems);
     let mut table = Table::new(cols.iter().map(|c| column_label(c, &all)).collect());
+    let width = table.width();
     table.rows = docs
         .par_iter()
         .map(|d| {
-            cols.iter()
+            let cells: Vec<Cell> = cols
+                .iter()
                 .map(|c| match c.as_str() {
                     "prd" => ctx.doc_link(d),
                     "status" => ctx.doc_status(d),
@@ -541,7 +547,8 @@ fn prd_status(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgProbl
                     },
                     field => ctx.field(d, field),
                 })
-                .collect()
+                .collect();
+            Table::row(width, &cells)
         })
         .collect();
     let mut f = Fragment::new();
@@ -660,7 +667,8 @@ fn rollup(
             .chain(labels)
             .collect(),
     );
-    let rows: Vec<Vec<Vec<Cell>>> = tables
+    let width = table.width();
+    let rows: Vec<Vec<String>> = tables
         .par_iter()
         .map(|(doc, t)| {
             let from = &ctx.model.chapters[doc.chapter].served;
@@ -691,7 +699,7 @@ fn rollup(
                         &doc.refdefs,
                     ));
                 }
-                rows.push(cells);
+                rows.push(Table::row(width, &cells));
             }
             rows
         })
@@ -741,6 +749,7 @@ fn completeness(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgPro
     }
     header.push("Complete".into());
     let mut table = Table::new(header);
+    let width = table.width();
     table.rows = docs
         .par_iter()
         .map(|d| {
@@ -758,7 +767,7 @@ fn completeness(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgPro
                 }));
             }
             row.push(Cell::text(&format!("{}%", d.completeness_percent())));
-            row
+            Table::row(width, &row)
         })
         .collect();
     let mut f = Fragment::new();
