@@ -933,8 +933,12 @@ impl ChapterFacts {
         let prd_at = header
             .get("Source PRD")
             .map(|f| locate(f.value_range.start));
-        let h1 = header.range.start.saturating_sub(1);
-        let header_at = locate(text[..h1.min(text.len())].rfind('\n').map_or(0, |p| p + 1));
+        let header_at = locate(
+            scan.headings
+                .iter()
+                .find(|h| h.level == 1)
+                .map_or(0, |h| h.range.start),
+        );
         ChapterFacts {
             header,
             title,

@@ -1,7 +1,10 @@
 //! Inputs that once broke a fuzz target, kept so that they never break the
 //! run again.
 
-use mdbook_tdd::config::MarkdownOptions;
+use mdbook_tdd::config::{Config, MarkdownOptions};
+use mdbook_tdd::diagnostic::Diagnostics;
+use mdbook_tdd::model::ChapterMeta;
+use mdbook_tdd::preprocess::{Settings, SourceChapter, process};
 use mdbook_tdd::skeleton::{Filling, PreparedTemplate, expand};
 use mdbook_tdd::template::BUILTIN;
 
@@ -35,5 +38,42 @@ fn skeleton_with_byte_order_mark_inside() {
     assert!(
         out.starts_with("# {Product Name} — Technical Design Document"),
         "{out:?}"
+    );
+}
+
+/// Review of the model: a chapter whose H1 is its last line, ending in a
+/// multi-byte character, panicked when the place of a missing Source PRD was
+/// computed one byte before the heading's end.
+#[test]
+fn h1_at_the_end_with_a_multibyte_character() {
+    let chapter = || SourceChapter {
+        meta: ChapterMeta {
+            name: "a".into(),
+            path: "a.md".into(),
+            served: "a.md".into(),
+            source_path: "a.md".into(),
+            file: "src/a.md".into(),
+        },
+        text: "**Source PRD:** x\n\n# Té".into(),
+    };
+    let mut p = process(
+        vec![chapter()],
+        &Config::default(),
+        &Settings::default(),
+        Diagnostics::new(),
+    );
+    assert_eq!(p.texts(), vec!["**Source PRD:** x\n\n# Té".to_string()]);
+    assert!(p.diagnostics.is_empty());
+    // As a TDD (by path), the missing Source PRD points at the H1.
+    let mut d = Diagnostics::new();
+    let book = serde_json::json!({"preprocessor": {"tdd": {"tdd-paths": ["*.md"]}}});
+    let config = Config::from_book_config(&book, false, &mut d);
+    let p = process(vec![chapter()], &config, &Settings::default(), d);
+    let d: Vec<String> = p.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        d,
+        vec![
+            "warning[missing-prd]: this TDD names no Source PRD\n  --> src/a.md:3:1\n   = help: add a header line `**Source PRD:** [name](path/to/prd.md)`"
+        ]
     );
 }
