@@ -7,10 +7,10 @@
 //! only its facts, not its text.
 
 use crate::config::{Config, MarkdownOptions};
-use crate::diagnostic::{Diagnostic, Diagnostics, Lint, Location, closest};
+use crate::diagnostic::{Diagnostic, Diagnostics, Lint, Location, closest, line_col};
 use crate::directive::{Arg, ArgProblem, DirectiveKind};
 use crate::model::{BookModel, ChapterFacts, ChapterInput, ChapterMeta, Guidance};
-use crate::preprocess::{Settings, SourceChapter, line_col};
+use crate::preprocess::{Settings, SourceChapter};
 use crate::scan::{self, ChapterScan, Leaf};
 use crate::skeleton::{self, Expansion, PreparedTemplate};
 use crate::template;

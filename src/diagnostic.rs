@@ -390,40 +390,23 @@ impl<'a> IntoIterator for &'a Diagnostics {
     }
 }
 
-/// Maps byte offsets of a text to 1-based lines and character columns.
-#[derive(Debug, Clone)]
-pub struct LineIndex<'a> {
-    text: &'a str,
-    line_starts: Vec<usize>,
-}
-
-impl<'a> LineIndex<'a> {
-    /// Indexes `text`.
-    pub fn new(text: &'a str) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { text, line_starts }
+/// The 1-based line and character column of a byte offset of a text (as
+/// rustc counts them; a leading byte-order mark is not a column).
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
     }
-
-    /// The 1-based line and column of byte `offset` (clamped to the text).
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let start = self.line_starts[line];
-        let mut end = offset;
-        while !self.text.is_char_boundary(end) {
-            end -= 1;
-        }
-        let mut col = self.text[start..end].chars().count() + 1;
-        // A byte-order mark is not a column.
-        if line == 0 && self.text.starts_with('\u{feff}') && end > 0 {
-            col -= 1;
-        }
-        (line + 1, col)
-    }
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = memchr::memchr_iter(b'\n', before.as_bytes()).count() + 1;
+    let col_text = &before[line_start..];
+    let col_text = if line == 1 {
+        col_text.strip_prefix('\u{feff}').unwrap_or(col_text)
+    } else {
+        col_text
+    };
+    (line, col_text.chars().count() + 1)
 }
 
 /// The closest candidate to `word` by edit distance, if it is close enough to
@@ -499,11 +482,13 @@ mod tests {
     #[test]
     fn line_index_counts_characters() {
         let text = "ab\nçé{x}\n";
-        let idx = LineIndex::new(text);
-        assert_eq!(idx.line_col(0), (1, 1));
-        assert_eq!(idx.line_col(3), (2, 1));
-        assert_eq!(idx.line_col(text.find('{').unwrap()), (2, 3));
-        assert_eq!(idx.line_col(text.len()), (3, 1));
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 3), (2, 1));
+        assert_eq!(line_col(text, text.find('{').unwrap()), (2, 3));
+        assert_eq!(line_col(text, text.len()), (3, 1));
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+        assert_eq!(line_col("\u{feff}ab", 4), (1, 2));
+        assert_eq!(line_col("é{", 2), (1, 2));
     }
 
     #[test]

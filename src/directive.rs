@@ -251,7 +251,6 @@ impl Parser<'_> {
     /// At the start of a continuation line: skips the block-quote markers of
     /// the container and fails on a blank line.
     fn after_newline(&mut self) -> Result<(), SyntaxError> {
-        let line_start = self.pos;
         loop {
             match self.peek() {
                 Some(b' ' | b'\t' | b'\r') => self.pos += 1,
@@ -260,7 +259,6 @@ impl Parser<'_> {
                     return Err(self.error(self.start, "the directive has no closing `}}`"));
                 }
                 Some(b'\n') => {
-                    let _ = line_start;
                     return Err(self.error(
                         self.start,
                         "the directive has no closing `}}` before the end of its paragraph",

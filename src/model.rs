@@ -1164,7 +1164,7 @@ mod tests {
             .map(|(i, (_, _, t))| {
                 let scan = crate::scan::scan(t, &config.markdown);
                 let locate = |o: usize| {
-                    let (line, column) = crate::diagnostic::LineIndex::new(t).line_col(o);
+                    let (line, column) = crate::diagnostic::line_col(t, o);
                     Location {
                         file: metas[i].file.clone(),
                         line,

@@ -76,11 +76,6 @@ impl SectionNumber {
             None => (None, text.trim()),
         }
     }
-
-    /// The top-level part (`3` of `3.4`).
-    pub fn top(&self) -> u32 {
-        self.parts().first().copied().unwrap_or(0)
-    }
 }
 
 impl PartialEq for SectionNumber {
@@ -177,25 +172,6 @@ impl Section {
                 .all(|c| c.is_whitespace() || c == '`' || c == '\\')
     }
 
-    /// Finds the section with this number in the subtree, depth first.
-    pub fn find_number(&self, number: &SectionNumber) -> Option<&Section> {
-        if self.number.as_ref() == Some(number) {
-            return Some(self);
-        }
-        self.children.iter().find_map(|c| c.find_number(number))
-    }
-
-    /// The matching key, computed from the heading when the outline was
-    /// built without it.
-    pub fn key_in<'s>(&'s self, text: &str) -> std::borrow::Cow<'s, str> {
-        if self.key.is_empty() && self.number.is_some() {
-            let (_, rest) = SectionNumber::split_heading(&text[self.title.clone()]);
-            std::borrow::Cow::Owned(heading_key(rest))
-        } else {
-            std::borrow::Cow::Borrowed(&self.key)
-        }
-    }
-
     /// Whether this section (by number, else by heading key) is `other`'s match.
     pub fn matches(&self, other: &Section) -> bool {
         match (&self.number, &other.number) {
@@ -244,20 +220,9 @@ pub struct Outline {
 impl Outline {
     /// Builds the tree from the top-level headings of `text`.
     pub fn build(text: &str, headings: &[Heading]) -> Outline {
-        Self::build_with(text, headings, true)
-    }
-
-    /// Builds the tree of a document: the matching key is computed only for
-    /// unnumbered sections (numbered ones match by number; see
-    /// [`Section::key_in`]).
-    pub fn build_document(text: &str, headings: &[Heading]) -> Outline {
-        Self::build_with(text, headings, false)
-    }
-
-    fn build_with(text: &str, headings: &[Heading], all_keys: bool) -> Outline {
         let preamble_end = headings.first().map_or(text.len(), |h| h.range.start);
         let mut i = 0;
-        let sections = build_level(text, headings, &mut i, 0, all_keys);
+        let sections = build_level(text, headings, &mut i, 0);
         Outline {
             preamble: 0..preamble_end,
             sections,
@@ -306,20 +271,14 @@ impl Outline {
     }
 }
 
-fn build_level(
-    text: &str,
-    headings: &[Heading],
-    i: &mut usize,
-    parent: u8,
-    all_keys: bool,
-) -> Vec<Section> {
+fn build_level(text: &str, headings: &[Heading], i: &mut usize, parent: u8) -> Vec<Section> {
     let mut out = Vec::new();
     while let Some(h) = headings.get(*i) {
         if h.level <= parent {
             break;
         }
         *i += 1;
-        let children = build_level(text, headings, i, h.level, all_keys);
+        let children = build_level(text, headings, i, h.level);
         let end = headings.get(*i).map_or(text.len(), |n| n.range.start);
         let own_end = children.first().map_or(end, |c| c.heading.start);
         let (number, rest) = SectionNumber::split_heading(&text[h.text.clone()]);
@@ -327,11 +286,7 @@ fn build_level(
             level: h.level,
             heading: h.range.clone(),
             title: h.text.clone(),
-            key: if all_keys || number.is_none() {
-                heading_key(rest)
-            } else {
-                String::new()
-            },
+            key: heading_key(rest),
             number,
             own: h.range.start..own_end,
             range: h.range.start..end,
@@ -422,11 +377,6 @@ pub fn body_sections_flat(text: &str, headings: &[Heading]) -> Vec<FlatSection> 
 pub fn section_at_flat(text: &str, headings: &[Heading], offset: usize) -> Option<FlatSection> {
     let i = headings.partition_point(|h| h.range.start <= offset);
     (i > 0).then(|| FlatSection::new(text, headings, i - 1))
-}
-
-/// Orders section numbers component by component (`3.4` < `3.5` < `4`).
-pub fn compare_numbers(a: &SectionNumber, b: &SectionNumber) -> Ordering {
-    a.cmp(b)
 }
 
 #[cfg(test)]

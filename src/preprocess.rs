@@ -149,33 +149,3 @@ pub fn process(
         diagnostics: diags,
     }
 }
-
-/// 1-based line and character column of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line = memchr::memchr_iter(b'\n', before.as_bytes()).count() + 1;
-    let col_text = &before[line_start..];
-    let col_text = if line == 1 {
-        col_text.strip_prefix('\u{feff}').unwrap_or(col_text)
-    } else {
-        col_text
-    };
-    (line, col_text.chars().count() + 1)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn line_cols() {
-        assert_eq!(line_col("ab\ncd", 4), (2, 2));
-        assert_eq!(line_col("\u{feff}ab", 4), (1, 2));
-        assert_eq!(line_col("é{", 2), (1, 2));
-    }
-}

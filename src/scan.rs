@@ -321,13 +321,9 @@ impl<'t> Walker<'t> {
     }
 
     fn close_leaf(&mut self) {
-        let Some(mut leaf) = self.leaf.take() else {
+        let Some(leaf) = self.leaf.take() else {
             return;
         };
-        // A byte-order mark is not text that shares the paragraph.
-        if leaf.start == 0 && self.text.starts_with('\u{feff}') {
-            leaf.start = '\u{feff}'.len_utf8();
-        }
         for i in leaf.pending {
             let d = &mut self.out.directives[i];
             d.leaf = leaf.kind;

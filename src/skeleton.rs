@@ -596,10 +596,10 @@ impl<F: Fn(usize) -> usize> Merger<'_, F> {
         let mut matched: Vec<Option<usize>> = vec![None; auth.len()];
         let mut taken = vec![false; tpl.len()];
         for (ai, a) in auth.iter().enumerate() {
-            if let Some(ti) = (0..tpl.len()).find(|&ti| !taken[ti] && section_match(&tpl[ti], a)) {
+            if let Some(ti) = (0..tpl.len()).find(|&ti| !taken[ti] && tpl[ti].matches(a)) {
                 taken[ti] = true;
                 matched[ai] = Some(ti);
-            } else if a.number.is_some() && tpl.iter().any(|t| section_match(t, a)) {
+            } else if a.number.is_some() && tpl.iter().any(|t| t.matches(a)) {
                 let title = self.author[a.title.clone()].trim().to_string();
                 self.duplicates
                     .push(((self.to_original)(a.heading.start), title));
@@ -695,15 +695,6 @@ fn strip_trailing_rule(s: &mut String) {
     let eol = if s.contains("\r\n") { "\r\n" } else { "\n" };
     s.truncate(keep);
     s.push_str(eol);
-}
-
-/// Whether an author section matches a template section: by number when both
-/// have one, else by heading text.
-fn section_match(tpl: &Section, author: &Section) -> bool {
-    match (&tpl.number, &author.number) {
-        (Some(a), Some(b)) => a == b,
-        _ => !tpl.key.is_empty() && tpl.key == author.key,
-    }
 }
 
 #[cfg(test)]

@@ -74,33 +74,6 @@ impl ChapterText {
             ChapterText::Json(j) => j.decode(),
         }
     }
-
-    /// The decoded text, consuming `self`.
-    pub fn into_string(self) -> Result<String, serde_json::Error> {
-        match self {
-            ChapterText::Text(s) => Ok(s),
-            ChapterText::Json(j) => j.decode(),
-        }
-    }
-
-    /// Bytes to search for ASCII markers without decoding: the text, or the
-    /// JSON literal (whose escapes never touch the printable ASCII of our
-    /// markers).
-    pub fn searchable(&self) -> &[u8] {
-        match self {
-            ChapterText::Text(s) => s.as_bytes(),
-            ChapterText::Json(j) => j.raw(),
-        }
-    }
-
-    /// Whether the literal holds `\u` escapes, which could hide a marker
-    /// from [`ChapterText::searchable`].
-    pub fn has_unicode_escapes(&self) -> bool {
-        match self {
-            ChapterText::Text(_) => false,
-            ChapterText::Json(j) => memchr::memmem::find(j.raw(), b"\\u").is_some(),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -115,7 +88,6 @@ mod tests {
         assert_eq!(j.raw(), br#""a\nb \"c\" \u00e9""#);
         assert_eq!(j.decode().unwrap(), "a\nb \"c\" é");
         let t = ChapterText::Json(j);
-        assert!(t.has_unicode_escapes());
         assert_eq!(t, ChapterText::from("a\nb \"c\" é"));
     }
 }
