@@ -8,8 +8,7 @@ use crate::diagnostic::Diagnostics;
 use crate::directive::DirectiveKind;
 use crate::model::{DocKind, PrdForm, PrdTarget};
 use crate::preprocess::Settings;
-use crate::render::{self, BACKLINKS_MARKER, RenderContext};
-use crate::scan::ChapterScan;
+use crate::render::{self, RenderContext};
 use crate::skeleton;
 use rayon::prelude::*;
 use std::ops::Range;
@@ -89,27 +88,6 @@ fn opens_item_or_heading(line: &str) -> bool {
     (1..=9).contains(&digits)
         && line[digits..].starts_with(['.', ')'])
         && (line.len() == digits + 1 || line[digits + 1..].starts_with([' ', '\t']))
-}
-
-/// The closing fence a chapter needs when it ends inside a fenced code block
-/// (so that text appended to it is not swallowed by the block).
-fn unclosed_fence(text: &str, scan: &ChapterScan) -> Option<String> {
-    let last = scan.code_blocks.last()?;
-    if last.end < text.trim_end().len() {
-        return None;
-    }
-    let block = &text[last.clone()];
-    let first = block.lines().next()?.trim_start();
-    let ch = first.chars().next().filter(|c| *c == '`' || *c == '~')?;
-    let fence_len = first.chars().take_while(|c| *c == ch).count();
-    if fence_len < 3 {
-        return None;
-    }
-    let closed = block.lines().skip(1).last().is_some_and(|l| {
-        let l = l.trim();
-        l.chars().take_while(|c| *c == ch).count() >= fence_len && l.chars().all(|c| c == ch)
-    });
-    (!closed).then(|| ch.to_string().repeat(fence_len))
 }
 
 /// Computes the edit of every chapter.
@@ -200,37 +178,20 @@ fn edit_chapter(
             && !doc.derived.is_empty()
             && !has_backlinks_directive
         {
-            // A chapter whose text was not kept is read again for its end.
-            let original = work.original();
-            let current: &str = if work.text.is_some() || work.expansion.is_some() {
-                text
-            } else {
-                &original
-            };
-            let owned_scan;
-            let scan = match &work.scan {
-                Some(s) if work.text.is_some() || work.expansion.is_some() => s,
-                _ => {
-                    owned_scan = crate::scan::scan(current, &config.markdown);
-                    &owned_scan
-                }
-            };
-            if !has_marker(current, Some(scan)) {
-                let eol = if current.contains("\r\n") {
-                    "\r\n"
-                } else {
-                    "\n"
-                };
+            // How the chapter ends was read in the analysis pass.
+            let e = &doc.end;
+            if !e.has_backlinks {
+                let eol = if e.crlf { "\r\n" } else { "\n" };
                 let md = render::backlinks(&ctx, index, Some(&config.backlinks_heading));
                 let mut block = String::new();
-                if !current.is_empty() && !current.ends_with('\n') {
+                if !e.empty && !e.newline {
                     block.push_str(eol);
                 }
-                if let Some(fence) = unclosed_fence(current, scan) {
-                    block.push_str(&fence);
+                if let Some(fence) = &e.open_fence {
+                    block.push_str(fence);
                     block.push_str(eol);
                 }
-                if !current.is_empty() {
+                if !e.empty {
                     block.push_str(eol);
                 }
                 block.push_str(&md.replace('\n', eol));
@@ -262,15 +223,6 @@ fn edit_chapter(
     }
     out.push_str(&text[last..]);
     ChapterEdit::Replace(out)
-}
-
-/// Whether an appended backlinks list is already there (the preprocessor's
-/// own output being processed again).
-fn has_marker(text: &str, scan: Option<&ChapterScan>) -> bool {
-    memchr::memmem::find_iter(text.as_bytes(), BACKLINKS_MARKER.as_bytes()).any(|at| match scan {
-        Some(s) => !s.in_code_block(at),
-        None => true,
-    })
 }
 
 #[cfg(test)]

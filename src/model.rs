@@ -33,6 +33,39 @@ pub struct ChapterMeta {
     pub file: String,
 }
 
+/// The marker that starts an appended backlinks list, so that running the
+/// preprocessor again on its own output does not append a second one.
+pub const BACKLINKS_MARKER: &str = "<!-- tdd-backlinks -->";
+
+/// How a chapter ends: what text appended to it (the backlinks list) must
+/// take into account.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChapterEnd {
+    /// The chapter uses CRLF line endings.
+    pub crlf: bool,
+    /// The chapter is empty.
+    pub empty: bool,
+    /// The chapter ends with a line break.
+    pub newline: bool,
+    /// The chapter already holds a backlinks list (outside code).
+    pub has_backlinks: bool,
+    /// The fence that closes a code block the chapter ends inside.
+    pub open_fence: Option<String>,
+}
+
+impl ChapterEnd {
+    /// Reads the end of a scanned text.
+    pub fn new(text: &str, scan: &ChapterScan) -> Self {
+        ChapterEnd {
+            crlf: text.contains("\r\n"),
+            empty: text.is_empty(),
+            newline: text.ends_with('\n'),
+            has_backlinks: scan.contains_outside_code(text, BACKLINKS_MARKER),
+            open_fence: scan.open_fence(text),
+        }
+    }
+}
+
 /// A chapter as the model sees it; what the chapter says is in its
 /// [`ChapterFacts`].
 #[derive(Debug, Clone, Copy)]
@@ -193,6 +226,8 @@ pub struct Document {
     /// The document's link reference definitions, for its cells shown
     /// elsewhere.
     pub refdefs: Vec<crate::scan::RefDef>,
+    /// How the chapter ends (for the backlinks list).
+    pub end: ChapterEnd,
 }
 
 impl Document {
@@ -834,6 +869,8 @@ pub struct ChapterFacts {
     pub header_at: Location,
     /// Link reference definitions.
     pub refdefs: Vec<crate::scan::RefDef>,
+    /// How the chapter ends.
+    pub end: ChapterEnd,
 }
 
 impl ChapterFacts {
@@ -953,6 +990,7 @@ impl ChapterFacts {
             prd_at,
             header_at,
             refdefs: scan.refdefs.clone(),
+            end: ChapterEnd::new(text, scan),
         }
     }
 }
@@ -998,6 +1036,7 @@ fn analyze_document(
         open_items: 0,
         blockers: 0,
         refdefs: facts.refdefs,
+        end: facts.end,
     };
     if is_tdd {
         doc.open_items = doc.count_open_items();

@@ -117,6 +117,33 @@ impl ChapterScan {
     pub fn in_code_block(&self, offset: usize) -> bool {
         in_ranges(&self.code_blocks, offset)
     }
+
+    /// Whether `needle` occurs in `text` outside code blocks.
+    pub fn contains_outside_code(&self, text: &str, needle: &str) -> bool {
+        memchr::memmem::find_iter(text.as_bytes(), needle.as_bytes())
+            .any(|at| !self.in_code_block(at))
+    }
+
+    /// The closing fence `text` needs when it ends inside an unclosed fenced
+    /// code block (so that text appended to it is not swallowed by the block).
+    pub fn open_fence(&self, text: &str) -> Option<String> {
+        let last = self.code_blocks.last()?;
+        if last.end < text.trim_end().len() {
+            return None;
+        }
+        let block = text.get(last.clone())?;
+        let first = block.lines().next()?.trim_start();
+        let ch = first.chars().next().filter(|c| *c == '`' || *c == '~')?;
+        let fence_len = first.chars().take_while(|c| *c == ch).count();
+        if fence_len < 3 {
+            return None;
+        }
+        let closed = block.lines().skip(1).last().is_some_and(|l| {
+            let l = l.trim();
+            l.chars().take_while(|c| *c == ch).count() >= fence_len && l.chars().all(|c| c == ch)
+        });
+        (!closed).then(|| ch.to_string().repeat(fence_len))
+    }
 }
 
 /// Whether `offset` lies in one of the sorted, non-overlapping `ranges`.

@@ -11,9 +11,7 @@ use fragment::{Cell, Fragment, Table};
 use rayon::prelude::*;
 use std::cmp::Ordering;
 
-/// The marker that starts an appended backlinks list, so that running the
-/// preprocessor again on its own output does not append a second one.
-pub const BACKLINKS_MARKER: &str = "<!-- tdd-backlinks -->";
+pub use crate::model::BACKLINKS_MARKER;
 
 /// What rendering needs to know.
 #[derive(Debug, Clone, Copy)]
