@@ -182,71 +182,59 @@ fn parse_sort(args: &[Arg], valid: &[&str], problems: &mut Vec<ArgProblem>) -> (
     }
 }
 
-fn compare_versions(a: &str, b: &str) -> Ordering {
-    let parts = |s: &str| -> Vec<u64> {
-        s.trim()
-            .trim_start_matches(['v', 'V'])
-            .split(['.', '-'])
-            .map(|p| p.parse().unwrap_or(0))
-            .collect()
-    };
-    parts(a).cmp(&parts(b))
+/// The numeric parts of a version (`v1.10` → `[1, 10]`).
+fn version_parts(s: &str) -> Vec<u64> {
+    s.trim()
+        .trim_start_matches(['v', 'V'])
+        .split(['.', '-'])
+        .map(|p| p.parse().unwrap_or(0))
+        .collect()
 }
 
-fn sort_docs(ctx: &RenderContext<'_>, docs: &mut [&Document], key: SortKey, desc: bool) {
-    let name = |d: &Document| ctx.model.chapters[d.chapter].name.to_lowercase();
-    // Documents without a value for the key go last, whatever the direction.
-    fn opt_cmp<T: Ord>(a: Option<T>, b: Option<T>, desc: bool) -> Ordering {
-        match (a, b) {
-            (Some(x), Some(y)) => {
-                if desc {
-                    y.cmp(&x)
-                } else {
-                    x.cmp(&y)
-                }
-            }
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        }
-    }
+/// What a document is sorted by.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum SortValue {
+    Number(usize),
+    Text(String),
+    Parts(Vec<u64>),
+}
+
+fn sort_value(ctx: &RenderContext<'_>, d: &Document, key: SortKey) -> Option<SortValue> {
+    let field = |name: &str| {
+        d.field(name)
+            .map(|v| plain(v).into_owned())
+            .filter(|v| !v.is_empty())
+    };
     match key {
-        SortKey::Book => {
-            if desc {
-                docs.reverse();
-            }
-        }
-        SortKey::Status => docs.sort_by(|a, b| {
-            opt_cmp(
-                a.status.as_deref().and_then(|s| ctx.config.status_rank(s)),
-                b.status.as_deref().and_then(|s| ctx.config.status_rank(s)),
-                desc,
-            )
-        }),
-        SortKey::Date => docs.sort_by(|a, b| {
-            opt_cmp(
-                a.field("Date").map(plain).filter(|s| !s.is_empty()),
-                b.field("Date").map(plain).filter(|s| !s.is_empty()),
-                desc,
-            )
-        }),
-        SortKey::Title => docs.sort_by(|a, b| {
-            let o = name(a).cmp(&name(b));
-            if desc { o.reverse() } else { o }
-        }),
-        SortKey::Version => docs.sort_by(|a, b| match (a.field("Version"), b.field("Version")) {
-            (Some(x), Some(y)) => {
-                let o = compare_versions(&plain(x), &plain(y));
-                if desc { o.reverse() } else { o }
-            }
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        }),
-        SortKey::Designs => docs.sort_by(|a, b| {
-            let o = a.derived.len().cmp(&b.derived.len());
-            if desc { o.reverse() } else { o }
-        }),
+        SortKey::Book => Some(SortValue::Number(d.chapter)),
+        SortKey::Status => d
+            .status
+            .as_deref()
+            .and_then(|s| ctx.config.status_rank(s))
+            .map(SortValue::Number),
+        SortKey::Date => field("Date").map(SortValue::Text),
+        SortKey::Title => Some(SortValue::Text(
+            ctx.model.chapters[d.chapter].name.to_lowercase(),
+        )),
+        SortKey::Version => field("Version").map(|v| SortValue::Parts(version_parts(&v))),
+        SortKey::Designs => Some(SortValue::Number(d.derived.len())),
+    }
+}
+
+/// Sorts documents (stably) by a key, each key computed once; documents
+/// without a value for the key go last, whatever the direction.
+fn sort_docs(ctx: &RenderContext<'_>, docs: &mut [&Document], key: SortKey, desc: bool) {
+    let mut keyed: Vec<(Option<SortValue>, &Document)> =
+        docs.iter().map(|d| (sort_value(ctx, d, key), *d)).collect();
+    keyed.sort_by(|(a, _), (b, _)| match (a, b) {
+        (Some(x), Some(y)) if desc => y.cmp(x),
+        (Some(x), Some(y)) => x.cmp(y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    });
+    for (slot, (_, d)) in docs.iter_mut().zip(keyed) {
+        *slot = d;
     }
 }
 
@@ -852,7 +840,7 @@ mod tests {
 
     #[test]
     fn versions() {
-        assert_eq!(compare_versions("1.10", "1.9"), Ordering::Greater);
-        assert_eq!(compare_versions("v2.0", "1.9.9"), Ordering::Greater);
+        assert!(version_parts("1.10") > version_parts("1.9"));
+        assert!(version_parts("v2.0") > version_parts("1.9.9"));
     }
 }
