@@ -128,41 +128,107 @@ pub struct PrdRef {
     pub at: Location,
 }
 
-/// A table inside a document.
+/// A table inside a document. Its texts (the section's key and title, the
+/// header cells as written and as plain text, the body cells) are kept in
+/// one buffer, so a table costs a few allocations however many cells it has.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocTable {
     /// Number of the innermost section holding the table.
     pub section_number: Option<SectionNumber>,
-    /// Normalized heading text of that section.
-    pub section_key: String,
-    /// Heading text of that section, as written.
-    pub section_title: String,
-    /// Header cells, as written (inline Markdown).
-    pub header: Vec<String>,
-    /// Header cells as plain text, for matching.
-    pub header_plain: Vec<String>,
     /// Body rows.
     pub rows: Vec<DocRow>,
+    /// Every text of the table, one after the other.
+    text: String,
+    /// Spans of `text`: the section key, the section title, the header
+    /// cells, the plain header cells, then the body cells row by row.
+    spans: Vec<(u32, u32)>,
+    /// Number of header cells.
+    width: usize,
 }
 
 /// One row of a document's table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocRow {
-    /// Cells as written (inline Markdown).
-    pub cells: Vec<String>,
+    /// Indices of the row's cells in the table's spans.
+    cells: (u32, u32),
     /// Byte offset of the row in the chapter text.
     pub offset: usize,
     /// Whether the row is still template placeholder text.
     pub placeholder: bool,
 }
 
+/// Builds a [`DocTable`] text by text.
+struct TableBuilder {
+    text: String,
+    spans: Vec<(u32, u32)>,
+}
+
+impl TableBuilder {
+    fn with_capacity(bytes: usize, spans: usize) -> Self {
+        TableBuilder {
+            text: String::with_capacity(bytes),
+            spans: Vec::with_capacity(spans),
+        }
+    }
+
+    /// Adds a text; returns the index of its span.
+    fn push(&mut self, s: &str) -> u32 {
+        let start = self.text.len();
+        self.text.push_str(s);
+        self.spans
+            .push((offset32(start), offset32(self.text.len())));
+        offset32(self.spans.len() - 1)
+    }
+}
+
+/// An offset of a table's buffer, which cannot outgrow a chapter.
+fn offset32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 impl DocTable {
+    fn span(&self, i: usize) -> &str {
+        self.spans
+            .get(i)
+            .and_then(|&(a, b)| self.text.get(a as usize..b as usize))
+            .unwrap_or("")
+    }
+
+    /// Normalized heading text of the section holding the table.
+    pub fn section_key(&self) -> &str {
+        self.span(0)
+    }
+
+    /// Heading text of that section, as written.
+    pub fn section_title(&self) -> &str {
+        self.span(1)
+    }
+
+    /// Header cells, as written (inline Markdown).
+    pub fn header(&self) -> impl Iterator<Item = &str> {
+        (0..self.width).map(|i| self.span(2 + i))
+    }
+
+    /// A header cell as plain text.
+    pub fn header_plain(&self, column: usize) -> &str {
+        if column < self.width {
+            self.span(2 + self.width + column)
+        } else {
+            ""
+        }
+    }
+
     /// Index of the column with this header text (case-insensitive).
     pub fn column(&self, name: &str) -> Option<usize> {
         let want = plain(name);
-        self.header_plain
-            .iter()
-            .position(|h| h.eq_ignore_ascii_case(&want))
+        (0..self.width).find(|&i| self.header_plain(i).eq_ignore_ascii_case(&want))
+    }
+
+    /// A cell of a row (empty if the row has no such cell).
+    pub fn cell(&self, row: &DocRow, column: usize) -> &str {
+        let (a, b) = row.cells;
+        let i = a as usize + column;
+        if i < b as usize { self.span(i) } else { "" }
     }
 
     /// Rows that are not template placeholders.
@@ -289,7 +355,7 @@ fn count_rows(doc: &Document, sel: &SectionSelector, keep: impl Fn(&str) -> bool
         return 0;
     };
     t.real_rows()
-        .filter(|r| keep(&plain(r.cells.get(col).map_or("", String::as_str))))
+        .filter(|r| keep(&plain(t.cell(r, col))))
         .count()
 }
 
@@ -326,7 +392,7 @@ impl SectionSelector {
     fn matches(&self, t: &DocTable) -> bool {
         match self {
             SectionSelector::Number(n) => t.section_number.as_ref() == Some(n),
-            SectionSelector::Key(k) => &t.section_key == k,
+            SectionSelector::Key(k) => t.section_key() == k,
         }
     }
 }
@@ -406,11 +472,20 @@ impl Guidance {
 }
 
 fn row_key(text: &str, cells: &[Range<usize>]) -> String {
-    cells
-        .iter()
-        .map(|c| text[c.clone()].trim())
-        .collect::<Vec<_>>()
-        .join("|")
+    let mut key = String::new();
+    row_key_into(text, cells, &mut key);
+    key
+}
+
+/// The cells of a row, trimmed and joined with `|`, written into `key`.
+fn row_key_into(text: &str, cells: &[Range<usize>], key: &mut String) {
+    key.clear();
+    for (i, c) in cells.iter().enumerate() {
+        if i > 0 {
+            key.push('|');
+        }
+        key.push_str(text[c.clone()].trim());
+    }
 }
 
 /// The blocks of a section text (split at blank lines; headings and
@@ -631,11 +706,11 @@ impl BookModel {
 
         // 3. Documents, in book order (analyzed in parallel). A PRD that
         // nothing made the analysis scan is scanned now.
-        for (i, f) in facts.iter_mut().enumerate() {
-            if f.is_none() && (is_tdd[i] || is_prd[i]) {
-                *f = late_facts(i);
-            }
-        }
+        facts
+            .par_iter_mut()
+            .enumerate()
+            .filter(|(i, f)| f.is_none() && (is_tdd[*i] || is_prd[*i]))
+            .for_each(|(i, f)| *f = late_facts(i));
         let analyzed: Vec<(usize, Document, Diagnostics)> = facts
             .into_par_iter()
             .enumerate()
@@ -890,36 +965,48 @@ impl ChapterFacts {
             .iter()
             .find(|h| h.level == 1)
             .map(|h| text[h.text.clone()].trim().to_string());
+        let mut key = String::new();
         let tables = scan
             .tables
             .iter()
             .map(|t| {
                 let section = section_at_flat(text, &scan.headings, t.range.start);
-                let cells = |cells: &[Range<usize>]| -> Vec<String> {
-                    cells.iter().map(|c| text[c.clone()].to_string()).collect()
-                };
+                let cells =
+                    t.header.len() * 2 + t.rows.iter().map(|r| r.cells.len()).sum::<usize>();
+                let mut b = TableBuilder::with_capacity(t.range.len(), cells + 2);
+                b.push(&section.as_ref().map(|s| s.key_in(text)).unwrap_or_default());
+                b.push(
+                    section
+                        .as_ref()
+                        .map_or("", |s| text[s.title.clone()].trim()),
+                );
+                for c in &t.header {
+                    b.push(&text[c.clone()]);
+                }
+                for c in &t.header {
+                    b.push(&plain(&text[c.clone()]));
+                }
+                let rows = t
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        let first = b.spans.len();
+                        for c in &r.cells {
+                            b.push(&text[c.clone()]);
+                        }
+                        DocRow {
+                            cells: (offset32(first), offset32(b.spans.len())),
+                            offset: r.start,
+                            placeholder: is_placeholder_row(text, &r.cells, guidance, &mut key),
+                        }
+                    })
+                    .collect();
                 DocTable {
                     section_number: section.as_ref().and_then(|s| s.number),
-                    section_key: section.as_ref().map(|s| s.key_in(text)).unwrap_or_default(),
-                    section_title: section
-                        .as_ref()
-                        .map(|s| text[s.title.clone()].trim().to_string())
-                        .unwrap_or_default(),
-                    header: cells(&t.header),
-                    header_plain: t
-                        .header
-                        .iter()
-                        .map(|c| plain(&text[c.clone()]).into_owned())
-                        .collect(),
-                    rows: t
-                        .rows
-                        .iter()
-                        .map(|r| DocRow {
-                            cells: cells(&r.cells),
-                            offset: r.start,
-                            placeholder: is_placeholder_row(text, &r.cells, guidance),
-                        })
-                        .collect(),
+                    rows,
+                    text: b.text,
+                    spans: b.spans,
+                    width: t.header.len(),
                 }
             })
             .collect();
@@ -1045,8 +1132,14 @@ fn analyze_document(
     doc
 }
 
-fn is_placeholder_row(text: &str, cells: &[Range<usize>], guidance: &Guidance) -> bool {
-    if guidance.rows.contains(&row_key(text, cells)) {
+fn is_placeholder_row(
+    text: &str,
+    cells: &[Range<usize>],
+    guidance: &Guidance,
+    key: &mut String,
+) -> bool {
+    row_key_into(text, cells, key);
+    if guidance.rows.contains(key.as_str()) {
         return true;
     }
     let mut any = false;

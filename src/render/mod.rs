@@ -631,7 +631,7 @@ fn rollup(
         None => {
             let mut cols: Vec<String> = Vec::new();
             for (_, t) in &tables {
-                for h in &t.header {
+                for h in t.header() {
                     let p = plain(h);
                     if !cols.iter().any(|c| c.eq_ignore_ascii_case(&p)) {
                         cols.push(p.into_owned());
@@ -645,7 +645,7 @@ fn rollup(
     let labels = columns.iter().map(|c| {
         tables
             .iter()
-            .find_map(|(_, t)| t.column(c).map(|i| t.header_plain[i].clone()))
+            .find_map(|(_, t)| t.column(c).map(|i| t.header_plain(i).to_string()))
             .unwrap_or_else(|| c.clone())
     });
     let mut table = Table::new(
@@ -665,8 +665,7 @@ fn rollup(
             let link = ctx.doc_link(doc);
             let mut rows = Vec::new();
             'rows: for row in t.real_rows() {
-                let cell =
-                    |i: Option<usize>| i.and_then(|i| row.cells.get(i)).map_or("", String::as_str);
+                let cell = |i: Option<usize>| i.map_or("", |i| t.cell(row, i));
                 for (c, col) in conditions.iter().zip(&condition_cols) {
                     let v = plain(cell(*col));
                     let hit = c.values.iter().any(|x| x.eq_ignore_ascii_case(&v));
