@@ -93,30 +93,33 @@ pub fn relative_path(from: &str, to: &str) -> String {
 /// A relative link from the chapter at `from` to the chapter at `to` (both
 /// `/`-separated paths relative to the src dir), percent-encoded.
 pub fn relative(from: &str, to: &str) -> String {
-    relative_path(from, to)
-        .split('/')
-        .map(|s| {
-            if s == ".." {
-                s.to_string()
-            } else {
-                encode_segment(s)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
+    let path = relative_path(from, to);
+    let mut out = String::with_capacity(path.len() + 8);
+    for (i, s) in path.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        if s == ".." {
+            out.push_str(s);
+        } else {
+            push_encoded(&mut out, s);
+        }
+    }
+    out
 }
 
 /// Percent-encodes one path segment for a link destination.
-pub fn encode_segment(seg: &str) -> String {
-    let mut out = String::with_capacity(seg.len());
+fn push_encoded(out: &mut String, seg: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in seg.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
         }
     }
-    out
 }
 
 /// Decodes `%XX` escapes; invalid escapes and invalid UTF-8 are kept as written.

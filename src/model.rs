@@ -209,6 +209,11 @@ impl DocTable {
         (0..self.width).map(|i| self.span(2 + i))
     }
 
+    /// Header cells as plain text.
+    pub fn header_plains(&self) -> impl Iterator<Item = &str> {
+        (0..self.width).map(|i| self.header_plain(i))
+    }
+
     /// A header cell as plain text.
     pub fn header_plain(&self, column: usize) -> &str {
         if column < self.width {
@@ -220,8 +225,13 @@ impl DocTable {
 
     /// Index of the column with this header text (case-insensitive).
     pub fn column(&self, name: &str) -> Option<usize> {
-        let want = plain(name);
-        (0..self.width).find(|&i| self.header_plain(i).eq_ignore_ascii_case(&want))
+        self.plain_column(&plain(name))
+    }
+
+    /// Index of the column whose plain header text is `want`
+    /// (case-insensitive).
+    pub fn plain_column(&self, want: &str) -> Option<usize> {
+        (0..self.width).find(|&i| self.header_plain(i).eq_ignore_ascii_case(want))
     }
 
     /// A cell of a row (empty if the row has no such cell).
@@ -420,6 +430,9 @@ pub struct Guidance {
     /// Top-level body sections: (number, key, heading text).
     pub sections: Vec<(Option<SectionNumber>, String, String)>,
     blocks: HashSet<String>,
+    /// The first line of each guidance block, to pass over other blocks
+    /// without normalizing them.
+    first_lines: HashSet<String>,
     rows: HashSet<String>,
 }
 
@@ -459,15 +472,27 @@ impl Guidance {
                 rows.insert(row_key(&text, &r.cells));
             }
         }
+        let first_lines = blocks
+            .iter()
+            .map(|b| b.lines().next().unwrap_or_default().to_string())
+            .collect();
         Guidance {
             sections,
             blocks,
+            first_lines,
             rows,
         }
     }
 
-    fn is_guidance(&self, block: &str) -> bool {
-        self.blocks.contains(block)
+    /// The offset of the first block of `text` that is template guidance.
+    fn guidance_block(&self, text: &str) -> Option<usize> {
+        if self.blocks.is_empty() {
+            return None;
+        }
+        each_candidate(text, |_, raw| {
+            let first = raw.lines().next().unwrap_or_default().trim();
+            self.first_lines.contains(first) && self.blocks.contains(&normalize_block(raw))
+        })
     }
 }
 
@@ -494,18 +519,29 @@ fn row_key_into(text: &str, cells: &[Range<usize>], key: &mut String) {
 /// blocks always hold a placeholder, so no other block can be guidance.
 fn candidate_blocks(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
-    if memchr::memchr(b'{', text.as_bytes()).is_none() {
-        return out;
-    }
+    each_candidate(text, |start, raw| {
+        out.push((start, normalize_block(raw)));
+        false
+    });
+    out
+}
+
+/// A block with each line trimmed.
+fn normalize_block(raw: &str) -> String {
+    raw.lines().map(str::trim).collect::<Vec<_>>().join("\n")
+}
+
+/// Calls `found` with the offset and text of each block of `text` (as in
+/// [`candidate_blocks`], not normalized) until it returns true; returns that
+/// block's offset.
+fn each_candidate(text: &str, mut found: impl FnMut(usize, &str) -> bool) -> Option<usize> {
+    memchr::memchr(b'{', text.as_bytes())?;
     let mut block: Option<(usize, usize)> = None;
-    let flush = |block: &mut Option<(usize, usize)>, out: &mut Vec<(usize, String)>| {
-        if let Some((start, end)) = block.take() {
-            let raw = &text[start..end];
-            if raw.contains('{') && raw.chars().any(char::is_alphanumeric) {
-                let norm: Vec<&str> = raw.lines().map(str::trim).collect();
-                out.push((start, norm.join("\n")));
-            }
-        }
+    let mut flush = |block: &mut Option<(usize, usize)>| {
+        let (start, end) = block.take()?;
+        let raw = &text[start..end];
+        (raw.contains('{') && raw.chars().any(char::is_alphanumeric) && found(start, raw))
+            .then_some(start)
     };
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -516,7 +552,9 @@ fn candidate_blocks(text: &str) -> Vec<(usize, String)> {
             || t.starts_with('#')
             || t.chars().all(|c| matches!(c, '-' | '*' | '_' | ' '))
         {
-            flush(&mut block, &mut out);
+            if let Some(at) = flush(&mut block) {
+                return Some(at);
+            }
             continue;
         }
         block = Some((
@@ -524,8 +562,7 @@ fn candidate_blocks(text: &str) -> Vec<(usize, String)> {
             start + line.trim_end().len(),
         ));
     }
-    flush(&mut block, &mut out);
-    out
+    flush(&mut block)
 }
 
 /// The model of the whole book.
@@ -1191,9 +1228,7 @@ fn section_state(
 ) -> SectionState {
     let body = &text[s.heading.end.min(s.range.end)..s.range.end];
     let has_placeholder = placeholders.iter().any(|p| s.range.contains(&p.start));
-    let has_guidance = candidate_blocks(&text[s.range.clone()])
-        .iter()
-        .any(|(_, b)| guidance.is_guidance(b));
+    let has_guidance = guidance.guidance_block(&text[s.range.clone()]).is_some();
     let has_text = body
         .lines()
         .any(|l| !l.trim_start().starts_with('#') && l.chars().any(char::is_alphanumeric));
@@ -1252,10 +1287,7 @@ fn leftover_diagnostics(
             continue;
         }
         let section_text = &text[s.range.clone()];
-        if let Some((offset, _)) = candidate_blocks(section_text)
-            .into_iter()
-            .find(|(_, b)| guidance.is_guidance(b))
-        {
+        if let Some(offset) = guidance.guidance_block(section_text) {
             let line = &section_text[offset..];
             let at = s.range.start + offset + (line.len() - line.trim_start().len());
             diags.push(

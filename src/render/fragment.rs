@@ -17,6 +17,7 @@ use crate::scan::RefDef;
 use mdbook_markdown::pulldown_cmark::{
     BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
 };
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// One piece of inline content.
@@ -99,9 +100,9 @@ impl Cell {
         if md.is_empty() {
             return Cell::default();
         }
-        let md = escape_pipes(&one_line(md));
+        let md = escape_pipes(one_line(md));
         if !md.contains("](") && (defs.is_empty() || !md.contains('[')) {
-            return Cell(vec![Inline::Markdown(md)]);
+            return Cell(vec![Inline::Markdown(md.into_owned())]);
         }
         let mut resolve = |link: BrokenLink<'_>| {
             let label = link.reference.to_lowercase();
@@ -182,18 +183,32 @@ impl Cell {
         Cell(vec![Inline::Markdown(out)])
     }
 
+    /// The cell as written in a table, to be added to rows with
+    /// [`RowWriter::written`] (for a cell that many rows repeat).
+    pub fn to_cell_markdown(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out, true);
+        out
+    }
+
+    /// The cell as written in a table after other content of the same cell
+    /// (nothing in it is at the start of a block).
+    pub fn to_inner_markdown(&self) -> String {
+        let mut out = String::new();
+        self.write_from(&mut out, true, false);
+        out
+    }
+
     fn write(&self, out: &mut String, in_table: bool) {
+        self.write_from(out, in_table, true);
+    }
+
+    fn write_from(&self, out: &mut String, in_table: bool, block_start: bool) {
         for (i, piece) in self.0.iter().enumerate() {
-            let start = i == 0;
+            let start = block_start && i == 0;
             match piece {
                 Inline::Text(t) => escape_text(out, t, start),
-                Inline::Link { text, dest } => {
-                    out.push('[');
-                    escape_text(out, text, false);
-                    out.push_str("](");
-                    out.push_str(&safe_dest(dest));
-                    out.push(')');
-                }
+                Inline::Link { text, dest } => write_link(out, text, dest),
                 Inline::Emphasis(t) => {
                     out.push('*');
                     escape_text(out, t, false);
@@ -220,9 +235,9 @@ impl Cell {
 
 /// Inline Markdown with every pipe escaped, so that a value written outside
 /// a table (a header field) cannot split a cell.
-fn escape_pipes(md: &str) -> String {
+fn escape_pipes(md: Cow<'_, str>) -> Cow<'_, str> {
     if !md.contains('|') {
-        return md.to_string();
+        return md;
     }
     let mut out = String::with_capacity(md.len() + 4);
     let mut backslashes = 0;
@@ -233,18 +248,20 @@ fn escape_pipes(md: &str) -> String {
         backslashes = if c == '\\' { backslashes + 1 } else { 0 };
         out.push(c);
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Text with line breaks turned into spaces.
-fn one_line(s: &str) -> String {
+fn one_line(s: &str) -> Cow<'_, str> {
     if s.contains(['\n', '\r']) {
-        s.split(['\n', '\r'])
-            .filter(|p| !p.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
+        Cow::Owned(
+            s.split(['\n', '\r'])
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
     } else {
-        s.to_string()
+        Cow::Borrowed(s)
     }
 }
 
@@ -253,9 +270,27 @@ fn one_line(s: &str) -> String {
 /// block (`#`, `-`, `1.`) are escaped too.
 fn escape_text(out: &mut String, text: &str, block_start: bool) {
     let text = one_line(text);
+    let special = |b: u8| {
+        matches!(
+            b,
+            b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'&' | b'~' | b'!' | b'|'
+        )
+    };
+    let starts_block = block_start
+        && text
+            .bytes()
+            .next()
+            .is_some_and(|b| matches!(b, b'#' | b'+' | b'-' | b'=') || b.is_ascii_digit());
+    if !starts_block && !text.bytes().any(special) {
+        out.push_str(&text);
+        return;
+    }
+    // Leading digits: a `.` or `)` after up to nine of them would open an
+    // ordered list.
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
     for (i, c) in text.char_indices() {
         let at_start = block_start && i == 0;
-        let after_digits = block_start && first_digits(&text[..i]);
+        let after_digits = block_start && (1..=9).contains(&i) && i <= digits;
         let escape = matches!(
             c,
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '~' | '!' | '|'
@@ -268,10 +303,13 @@ fn escape_text(out: &mut String, text: &str, block_start: bool) {
     }
 }
 
-/// Whether `s` is a run of digits at the start of a block (a list marker
-/// such as `1.` would follow).
-fn first_digits(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit())
+/// Writes a link with plain text.
+pub fn write_link(out: &mut String, text: &str, dest: &str) {
+    out.push('[');
+    escape_text(out, text, false);
+    out.push_str("](");
+    out.push_str(&safe_dest(dest));
+    out.push(')');
 }
 
 /// A link destination that cannot break out of `(...)` or a table cell.
@@ -336,8 +374,99 @@ pub fn rebase(dest: &str, from: &str, to: &str, index_enabled: bool) -> String {
 pub struct Table {
     /// Header labels.
     pub header: Vec<String>,
-    /// Body rows, each already written as Markdown (see [`Table::row`]).
+    /// Body rows, already written as Markdown (see [`Table::row`]): each
+    /// entry holds one or more rows separated by line breaks, so that large
+    /// tables are written in a few chunks rather than a string per row.
     pub rows: Vec<String>,
+}
+
+/// Writes one body row, cell by cell, at the end of a string.
+pub struct RowWriter<'a> {
+    out: &'a mut String,
+    width: usize,
+    cells: usize,
+}
+
+impl RowWriter<'_> {
+    fn open(&mut self) -> bool {
+        if self.cells == self.width {
+            return false;
+        }
+        self.cells += 1;
+        self.out.push(' ');
+        true
+    }
+
+    /// Adds a cell.
+    pub fn cell(&mut self, c: &Cell) -> &mut Self {
+        if self.open() {
+            c.write(self.out, true);
+            self.out.push_str(" |");
+        }
+        self
+    }
+
+    /// Adds a cell of plain text.
+    pub fn text(&mut self, s: &str) -> &mut Self {
+        if self.open() {
+            escape_text(self.out, s, true);
+            self.out.push_str(" |");
+        }
+        self
+    }
+
+    /// Adds a cell holding a link with plain text.
+    pub fn link(&mut self, text: &str, dest: &str) -> &mut Self {
+        if self.open() {
+            write_link(self.out, text, dest);
+            self.out.push_str(" |");
+        }
+        self
+    }
+
+    /// Adds a cell written before with [`Cell::to_cell_markdown`].
+    pub fn written(&mut self, md: &str) -> &mut Self {
+        if self.open() {
+            self.out.push_str(md);
+            self.out.push_str(" |");
+        }
+        self
+    }
+
+    /// Adds a cell of inline Markdown from a document (see
+    /// [`Cell::markdown`]).
+    pub fn markdown(
+        &mut self,
+        md: &str,
+        from: &str,
+        to: &str,
+        index_enabled: bool,
+        defs: &[RefDef],
+    ) -> &mut Self {
+        if !self.open() {
+            return self;
+        }
+        // Most cells hold nothing to rebase, resolve or escape.
+        let plain = !md.contains(['\n', '\r', '|'])
+            && !md.contains("](")
+            && (!md.contains('[') || defs.is_empty());
+        if plain {
+            self.out.push_str(md);
+        } else {
+            Cell::markdown(md, from, to, index_enabled, defs).write(self.out, true);
+        }
+        self.out.push_str(" |");
+        self
+    }
+}
+
+impl Drop for RowWriter<'_> {
+    /// Fills the row up to the table's width.
+    fn drop(&mut self) {
+        while self.open() {
+            self.out.push_str(" |");
+        }
+    }
 }
 
 impl Table {
@@ -354,19 +483,29 @@ impl Table {
         self.header.len().max(1)
     }
 
-    /// Writes one body row of `width` cells. Rows are written as soon as
-    /// they are made (in parallel, for large tables), so that a table of
-    /// tens of thousands of rows never holds all its cells at once.
+    /// Starts a body row of `width` cells at the end of `out`, on a line of
+    /// its own; the row is complete (missing cells filled) when the writer
+    /// is dropped.
+    pub fn start_row(out: &mut String, width: usize) -> RowWriter<'_> {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push('|');
+        RowWriter {
+            out,
+            width,
+            cells: 0,
+        }
+    }
+
+    /// Writes one body row of `width` cells.
     pub fn row(width: usize, cells: &[Cell]) -> String {
         let mut out = String::with_capacity(16 * width);
-        out.push('|');
-        for i in 0..width {
-            out.push(' ');
-            if let Some(c) = cells.get(i) {
-                c.write(&mut out, true);
-            }
-            out.push_str(" |");
+        let mut row = Self::start_row(&mut out, width);
+        for c in cells {
+            row.cell(c);
         }
+        drop(row);
         out
     }
 
@@ -374,6 +513,11 @@ impl Table {
     pub fn push(&mut self, cells: Vec<Cell>) {
         let row = Self::row(self.width(), &cells);
         self.rows.push(row);
+    }
+
+    /// Whether the table has no body rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.iter().all(String::is_empty)
     }
 
     fn write(&self, out: &mut String) {
@@ -392,7 +536,7 @@ impl Table {
         for _ in 0..width {
             out.push_str("---|");
         }
-        for row in &self.rows {
+        for row in self.rows.iter().filter(|r| !r.is_empty()) {
             out.push('\n');
             out.push_str(row);
         }

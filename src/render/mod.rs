@@ -7,8 +7,9 @@ use crate::config::Config;
 use crate::directive::{Arg, ArgProblem, DirectiveKind, split_list};
 use crate::model::{BookModel, DocKind, Document, PrdTarget, SectionSelector, SectionState, plain};
 use crate::{diagnostic::closest, links};
-use fragment::{Cell, Fragment, Table};
+use fragment::{Cell, Fragment, RowWriter, Table};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 pub use crate::model::BACKLINKS_MARKER;
@@ -42,6 +43,26 @@ impl RenderContext<'_> {
         self.link_to_chapter(doc.chapter)
     }
 
+    /// Adds a cell with a link to a chapter.
+    fn write_link(&self, row: &mut RowWriter<'_>, chapter: usize) {
+        let c = &self.model.chapters[chapter];
+        row.link(&c.name, &links::relative(self.here(), &c.served));
+    }
+
+    /// Adds a cell with a header field of a document.
+    fn write_field(&self, row: &mut RowWriter<'_>, doc: &Document, name: &str) {
+        match doc.field(name) {
+            Some(v) if !v.is_empty() => row.markdown(
+                v,
+                &self.model.chapters[doc.chapter].served,
+                self.here(),
+                self.index_enabled,
+                &doc.refdefs,
+            ),
+            _ => row.written(""),
+        };
+    }
+
     /// A status, as a badge in HTML output and as plain text elsewhere.
     fn status(&self, status: Option<&str>, raw: Option<&str>) -> Cell {
         let (text, class) = match (status, raw) {
@@ -61,19 +82,62 @@ impl RenderContext<'_> {
     fn doc_status(&self, doc: &Document) -> Cell {
         self.status(doc.status.as_deref(), doc.status_raw.as_deref())
     }
+}
 
-    fn field(&self, doc: &Document, name: &str) -> Cell {
-        match doc.field(name) {
-            Some(v) if !v.is_empty() => Cell::markdown(
-                v,
-                &self.model.chapters[doc.chapter].served,
-                self.here(),
-                self.index_enabled,
-                &doc.refdefs,
-            ),
-            _ => Cell::default(),
+/// The status cells of the vocabulary, written once for a table.
+struct Badges {
+    /// Status, the cell as the first content of a cell, as later content.
+    known: Vec<(String, String, String)>,
+}
+
+impl Badges {
+    fn new(ctx: &RenderContext<'_>) -> Self {
+        Badges {
+            known: ctx
+                .config
+                .statuses
+                .iter()
+                .map(|s| {
+                    let c = ctx.status(Some(s), None);
+                    (s.clone(), c.to_cell_markdown(), c.to_inner_markdown())
+                })
+                .collect(),
         }
     }
+
+    /// The status cell of a document; `inner` when other content of the
+    /// cell comes before it.
+    fn get<'b>(&'b self, ctx: &RenderContext<'_>, doc: &Document, inner: bool) -> Cow<'b, str> {
+        if let Some(s) = doc.status.as_deref()
+            && let Some((_, lead, after)) = self.known.iter().find(|(k, _, _)| k == s)
+        {
+            return Cow::Borrowed(if inner { after } else { lead });
+        }
+        let c = ctx.doc_status(doc);
+        Cow::Owned(if inner {
+            c.to_inner_markdown()
+        } else {
+            c.to_cell_markdown()
+        })
+    }
+}
+
+/// Rows per chunk when a table's rows are written in parallel.
+const ROWS_PER_CHUNK: usize = 128;
+
+/// Writes table rows for `items` in parallel, in chunks; `row` writes the
+/// rows of one item (any number) at the end of a string.
+fn write_rows<T: Sync>(items: &[T], row: impl Fn(&mut String, &T) + Sync) -> Vec<String> {
+    items
+        .par_chunks(ROWS_PER_CHUNK)
+        .map(|chunk| {
+            let mut out = String::new();
+            for item in chunk {
+                row(&mut out, item);
+            }
+            out
+        })
+        .collect()
 }
 
 /// A lower-case, dash-separated class name for a status.
@@ -406,31 +470,46 @@ const TDD_DEFAULT: &[&str] = &[
     "open-items",
 ];
 
-fn prd_cell(ctx: &RenderContext<'_>, doc: &Document) -> Cell {
-    match &doc.prd {
-        Some(p) => match p.target {
-            PrdTarget::Chapter(ch) => ctx.link_to_chapter(ch),
-            PrdTarget::Broken => {
-                let mut c = Cell::emphasis("broken:");
-                c.push_text(&format!(" {}", p.target_text));
-                c
-            }
-            PrdTarget::Unset => Cell::text("—"),
-        },
-        None => Cell::text("—"),
+fn write_prd_cell(ctx: &RenderContext<'_>, row: &mut RowWriter<'_>, doc: &Document) {
+    match doc.prd.as_ref().map(|p| (&p.target, p)) {
+        Some((PrdTarget::Chapter(ch), _)) => ctx.write_link(row, *ch),
+        Some((PrdTarget::Broken, p)) => {
+            let mut c = Cell::emphasis("broken:");
+            c.push_text(&format!(" {}", p.target_text));
+            row.cell(&c);
+        }
+        Some((PrdTarget::Unset, _)) | None => {
+            row.text("—");
+        }
     }
 }
 
-fn tdd_cell(ctx: &RenderContext<'_>, doc: &Document, col: &str) -> Cell {
+fn write_tdd_cell(
+    ctx: &RenderContext<'_>,
+    badges: &Badges,
+    row: &mut RowWriter<'_>,
+    doc: &Document,
+    col: &str,
+) {
     match col {
-        "document" => ctx.doc_link(doc),
-        "status" => ctx.doc_status(doc),
-        "prd" => prd_cell(ctx, doc),
-        "open-items" => Cell::text(&doc.open_items().to_string()),
-        "blockers" => Cell::text(&doc.blockers().to_string()),
-        "completeness" => Cell::text(&format!("{}%", doc.completeness_percent())),
-        "placeholders" => Cell::text(&doc.placeholders.to_string()),
-        field => ctx.field(doc, field),
+        "document" => ctx.write_link(row, doc.chapter),
+        "status" => {
+            row.written(&badges.get(ctx, doc, false));
+        }
+        "prd" => write_prd_cell(ctx, row, doc),
+        "open-items" => {
+            row.text(&doc.open_items().to_string());
+        }
+        "blockers" => {
+            row.text(&doc.blockers().to_string());
+        }
+        "completeness" => {
+            row.text(&format!("{}%", doc.completeness_percent()));
+        }
+        "placeholders" => {
+            row.text(&doc.placeholders.to_string());
+        }
+        field => ctx.write_field(row, doc, field),
     }
 }
 
@@ -457,13 +536,13 @@ fn tdd_status(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgProbl
     let cols = parse_columns(args, TDD_DEFAULT, TDD_COLUMNS, &all, problems);
     let mut table = Table::new(cols.iter().map(|c| column_label(c, &all)).collect());
     let width = table.width();
-    table.rows = docs
-        .par_iter()
-        .map(|d| {
-            let cells: Vec<Cell> = cols.iter().map(|c| tdd_cell(ctx, d, c)).collect();
-            Table::row(width, &cells)
-        })
-        .collect();
+    let badges = Badges::new(ctx);
+    table.rows = write_rows(&docs, |out, d| {
+        let mut row = Table::start_row(out, width);
+        for c in &cols {
+            write_tdd_cell(ctx, &badges, &mut row, d, c);
+        }
+    });
     let mut f = Fragment::new();
     f.table(&table);
     note_if_empty(&mut f, docs.is_empty(), all.is_empty(), "TDDs");
@@ -501,42 +580,48 @@ fn prd_status(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgProbl
     let cols = parse_columns(args, PRD_DEFAULT, PRD_COLUMNS, &all, problems);
     let mut table = Table::new(cols.iter().map(|c| column_label(c, &all)).collect());
     let width = table.width();
-    table.rows = docs
-        .par_iter()
-        .map(|d| {
-            let cells: Vec<Cell> = cols
-                .iter()
-                .map(|c| match c.as_str() {
-                    "prd" => ctx.doc_link(d),
-                    "status" => ctx.doc_status(d),
-                    "designs" => {
-                        let mut cell = Cell::default();
-                        for (i, t) in d.derived.iter().enumerate() {
-                            let t = &ctx.model.documents[*t];
-                            if i > 0 {
-                                cell.push_text(", ");
-                            }
-                            cell.push(ctx.doc_link(t));
-                            cell.push_text(" (");
-                            cell.push(ctx.doc_status(t));
-                            cell.push_text(")");
+    let badges = Badges::new(ctx);
+    table.rows = write_rows(&docs, |out, d| {
+        let mut row = Table::start_row(out, width);
+        for c in &cols {
+            match c.as_str() {
+                "prd" => ctx.write_link(&mut row, d.chapter),
+                "status" => {
+                    row.written(&badges.get(ctx, d, false));
+                }
+                "designs" if d.derived.is_empty() => {
+                    row.text("—");
+                }
+                "designs" => {
+                    let mut cell = String::new();
+                    for (i, t) in d.derived.iter().enumerate() {
+                        let t = &ctx.model.documents[*t];
+                        if i > 0 {
+                            cell.push_str(", ");
                         }
-                        if d.derived.is_empty() {
-                            cell = Cell::text("—");
-                        }
-                        cell
+                        let c = &ctx.model.chapters[t.chapter];
+                        fragment::write_link(
+                            &mut cell,
+                            &c.name,
+                            &links::relative(ctx.here(), &c.served),
+                        );
+                        cell.push_str(" (");
+                        cell.push_str(&badges.get(ctx, t, true));
+                        cell.push(')');
                     }
-                    "coverage" => match d.derived.len() {
-                        0 => Cell::strong("✗ No design"),
-                        1 => Cell::text("✓ 1 design"),
-                        n => Cell::text(&format!("✓ {n} designs")),
-                    },
-                    field => ctx.field(d, field),
-                })
-                .collect();
-            Table::row(width, &cells)
-        })
-        .collect();
+                    row.written(&cell);
+                }
+                "coverage" => {
+                    match d.derived.len() {
+                        0 => row.cell(&Cell::strong("✗ No design")),
+                        1 => row.text("✓ 1 design"),
+                        n => row.text(&format!("✓ {n} designs")),
+                    };
+                }
+                field => ctx.write_field(&mut row, d, field),
+            }
+        }
+    });
     let mut f = Fragment::new();
     f.table(&table);
     note_if_empty(&mut f, docs.is_empty(), all.is_empty(), "PRDs");
@@ -631,10 +716,9 @@ fn rollup(
         None => {
             let mut cols: Vec<String> = Vec::new();
             for (_, t) in &tables {
-                for h in t.header() {
-                    let p = plain(h);
-                    if !cols.iter().any(|c| c.eq_ignore_ascii_case(&p)) {
-                        cols.push(p.into_owned());
+                for p in t.header_plains() {
+                    if !cols.iter().any(|c| c.eq_ignore_ascii_case(p)) {
+                        cols.push(p.to_string());
                     }
                 }
             }
@@ -654,45 +738,42 @@ fn rollup(
             .collect(),
     );
     let width = table.width();
-    let rows: Vec<Vec<String>> = tables
-        .par_iter()
-        .map(|(doc, t)| {
-            let from = &ctx.model.chapters[doc.chapter].served;
-            // Column positions of this document's table, found once.
-            let condition_cols: Vec<Option<usize>> =
-                conditions.iter().map(|c| t.column(&c.column)).collect();
-            let shown_cols: Vec<Option<usize>> = columns.iter().map(|c| t.column(c)).collect();
-            let link = ctx.doc_link(doc);
-            let mut rows = Vec::new();
-            'rows: for row in t.real_rows() {
-                let cell = |i: Option<usize>| i.map_or("", |i| t.cell(row, i));
-                for (c, col) in conditions.iter().zip(&condition_cols) {
-                    let v = plain(cell(*col));
-                    let hit = c.values.iter().any(|x| x.eq_ignore_ascii_case(&v));
-                    if hit == c.negate {
-                        continue 'rows;
-                    }
+    let condition_names: Vec<Cow<'_, str>> = conditions.iter().map(|c| plain(&c.column)).collect();
+    let column_names: Vec<Cow<'_, str>> = columns.iter().map(|c| plain(c)).collect();
+    table.rows = write_rows(&tables, |out, (doc, t)| {
+        let from = &ctx.model.chapters[doc.chapter].served;
+        // Column positions of this document's table, found once.
+        let condition_cols: Vec<Option<usize>> =
+            condition_names.iter().map(|c| t.plain_column(c)).collect();
+        let shown_cols: Vec<Option<usize>> =
+            column_names.iter().map(|c| t.plain_column(c)).collect();
+        let mut link: Option<String> = None;
+        'rows: for r in t.real_rows() {
+            let cell = |i: Option<usize>| i.map_or("", |i| t.cell(r, i));
+            for (c, col) in conditions.iter().zip(&condition_cols) {
+                let v = plain(cell(*col));
+                let hit = c.values.iter().any(|x| x.eq_ignore_ascii_case(&v));
+                if hit == c.negate {
+                    continue 'rows;
                 }
-                let mut cells = Vec::with_capacity(columns.len() + 1);
-                cells.push(link.clone());
-                for col in &shown_cols {
-                    cells.push(Cell::markdown(
-                        cell(*col),
-                        from,
-                        ctx.here(),
-                        ctx.index_enabled,
-                        &doc.refdefs,
-                    ));
-                }
-                rows.push(Table::row(width, &cells));
             }
-            rows
-        })
-        .collect();
-    table.rows = rows.into_iter().flatten().collect();
+            let link = link.get_or_insert_with(|| ctx.doc_link(doc).to_cell_markdown());
+            let mut row = Table::start_row(out, width);
+            row.written(link);
+            for col in &shown_cols {
+                row.markdown(
+                    cell(*col),
+                    from,
+                    ctx.here(),
+                    ctx.index_enabled,
+                    &doc.refdefs,
+                );
+            }
+        }
+    });
     let mut f = Fragment::new();
     f.table(&table);
-    if table.rows.is_empty() {
+    if table.is_empty() {
         if tables.is_empty() {
             empty_note(
                 &mut f,
@@ -735,26 +816,23 @@ fn completeness(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgPro
     header.push("Complete".into());
     let mut table = Table::new(header);
     let width = table.width();
-    table.rows = docs
-        .par_iter()
-        .map(|d| {
-            let mut row = vec![ctx.doc_link(d)];
-            for i in 0..sections.len() {
-                let state = d
-                    .completeness
-                    .iter()
-                    .find(|s| s.section == i)
-                    .map_or(SectionState::Missing, |s| s.state);
-                row.push(Cell::text(match state {
-                    SectionState::Written => WRITTEN,
-                    SectionState::Placeholder => PLACEHOLDER,
-                    SectionState::Missing => MISSING,
-                }));
-            }
-            row.push(Cell::text(&format!("{}%", d.completeness_percent())));
-            Table::row(width, &row)
-        })
-        .collect();
+    table.rows = write_rows(&docs, |out, d| {
+        let mut row = Table::start_row(out, width);
+        ctx.write_link(&mut row, d.chapter);
+        for i in 0..sections.len() {
+            let state = d
+                .completeness
+                .iter()
+                .find(|s| s.section == i)
+                .map_or(SectionState::Missing, |s| s.state);
+            row.text(match state {
+                SectionState::Written => WRITTEN,
+                SectionState::Placeholder => PLACEHOLDER,
+                SectionState::Missing => MISSING,
+            });
+        }
+        row.text(&format!("{}%", d.completeness_percent()));
+    });
     let mut f = Fragment::new();
     f.table(&table);
     if docs.is_empty() {
