@@ -43,16 +43,14 @@ pub struct ChapterWork {
     /// came as a literal and that no edit touches drop it after analysis.
     pub text: Option<String>,
     /// The skeleton expansion, if the chapter had a skeleton.
-    pub expansion: Option<Expansion>,
-    /// The scan of the current text, while the text is kept.
-    pub scan: Option<ChapterScan>,
+    pub expansion: Option<Box<Expansion>>,
     /// Directives to render, in the current text.
     pub directives: Vec<Directive>,
     /// Which template judged the chapter.
     pub template: usize,
     /// What the chapter says on its own (for scanned chapters, until the
     /// model takes it).
-    pub facts: Option<ChapterFacts>,
+    pub facts: Option<Box<ChapterFacts>>,
 }
 
 impl ChapterWork {
@@ -66,7 +64,6 @@ impl ChapterWork {
             literal,
             text,
             expansion: None,
-            scan: None,
             directives: Vec::new(),
             template: 0,
             facts: None,
@@ -469,15 +466,13 @@ fn analyze_chapter(
             None => return work,
         }
     }
-    scan_chapter(&mut work, config, settings, templates, diags);
-    if let Some(scan) = &work.scan {
-        let guidance = templates.guidance(work.template, &config.markdown);
-        let w = &work;
-        let facts = ChapterFacts::new(w.text(), scan, &guidance, w.template, config, &|o| {
-            w.locate(o)
-        });
-        work.facts = Some(facts);
-    }
+    let scan = scan_chapter(&mut work, config, settings, templates, diags);
+    let guidance = templates.guidance(work.template, &config.markdown);
+    let w = &work;
+    let facts = ChapterFacts::new(w.text(), &scan, &guidance, w.template, config, &|o| {
+        w.locate(o)
+    });
+    work.facts = Some(Box::new(facts));
     // Nothing will edit a chapter without directives, without a skeleton,
     // and whose Source PRD (if any) is already a link: its text can go.
     let prd_needs_link = work
@@ -491,20 +486,19 @@ fn analyze_chapter(
         && !prd_needs_link
     {
         work.text = None;
-        work.scan = None;
     }
     work
 }
 
 /// Scans one chapter (its text decoded), checks its directives and expands
-/// its skeleton.
+/// its skeleton; returns the scan of the chapter's current text.
 fn scan_chapter(
     work: &mut ChapterWork,
     config: &Config,
     settings: &Settings,
     templates: &Templates,
     diags: &mut Diagnostics,
-) {
+) -> ChapterScan {
     let first_scan = scan::scan(work.text(), &config.markdown);
     let directives = {
         let w = &*work;
@@ -515,9 +509,8 @@ fn scan_chapter(
         .find(|d| d.kind == DirectiveKind::TddSkeleton)
         .cloned()
     else {
-        work.scan = Some(first_scan);
         work.directives = directives;
-        return;
+        return first_scan;
     };
 
     // The skeleton: fill its template, merge, and scan the result again.
@@ -527,8 +520,7 @@ fn scan_chapter(
             Ok(i) => template_idx = i,
             Err((lint, message)) => {
                 diags.push(Diagnostic::new(lint, message).at(work.locate(a.span.start)));
-                work.scan = Some(first_scan);
-                return;
+                return first_scan;
             }
         }
     }
@@ -587,7 +579,7 @@ fn scan_chapter(
         );
     }
     let second = scan::scan(&expansion.text, &config.markdown);
-    work.expansion = Some(expansion);
+    work.expansion = Some(Box::new(expansion));
     work.template = template_idx;
     // Author directives were checked above; a template's own go through the
     // same checks (their problems point at the skeleton directive).
@@ -606,12 +598,16 @@ fn scan_chapter(
         .into_iter()
         .filter(|d| d.kind != DirectiveKind::TddSkeleton)
         .collect();
-    work.scan = Some(second);
+    second
 }
 
 /// Gathers the facts of a chapter the analysis did not scan (a PRD found
 /// only through a TDD's link).
-fn late_facts(work: &ChapterWork, config: &Config, guidance: &[Guidance]) -> Option<ChapterFacts> {
+fn late_facts(
+    work: &ChapterWork,
+    config: &Config,
+    guidance: &[Guidance],
+) -> Option<Box<ChapterFacts>> {
     let text = work.original();
     let scan = scan::scan(&text, &config.markdown);
     let g = guidance.get(work.template).or(guidance.first())?;
@@ -623,14 +619,14 @@ fn late_facts(work: &ChapterWork, config: &Config, guidance: &[Guidance]) -> Opt
             column,
         }
     };
-    Some(ChapterFacts::new(
+    Some(Box::new(ChapterFacts::new(
         &text,
         &scan,
         g,
         work.template,
         config,
         &locate,
-    ))
+    )))
 }
 
 /// Analyzes the whole book: chapters, then the model.
@@ -638,17 +634,15 @@ pub fn analyze(chapters: Vec<SourceChapter>, config: &Config, settings: &Setting
     let mut diags = Diagnostics::new();
     let templates = Templates::new(config, settings, &mut diags);
     let t = std::time::Instant::now();
-    let analyzed: Vec<(ChapterWork, Diagnostics)> = chapters
+    let (mut works, found): (Vec<ChapterWork>, Vec<Diagnostics>) = chapters
         .into_par_iter()
         .map(|c| {
             let mut d = Diagnostics::new();
             let w = analyze_chapter(c, config, settings, &templates, &mut d);
             (w, d)
         })
-        .collect();
-    let mut works = Vec::with_capacity(analyzed.len());
-    for (w, d) in analyzed {
-        works.push(w);
+        .unzip();
+    for d in found {
         diags.extend(d);
     }
     log::debug!(
@@ -657,7 +651,7 @@ pub fn analyze(chapters: Vec<SourceChapter>, config: &Config, settings: &Setting
         crate::preprocess::rss()
     );
     let guidance = templates.into_guidance(&config.markdown);
-    let facts: Vec<Option<ChapterFacts>> = works.iter_mut().map(|w| w.facts.take()).collect();
+    let facts: Vec<Option<Box<ChapterFacts>>> = works.iter_mut().map(|w| w.facts.take()).collect();
     let inputs: Vec<ChapterInput<'_>> = works
         .iter()
         .map(|w| ChapterInput {

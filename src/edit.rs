@@ -37,21 +37,32 @@ fn continuation_prefix(first_line_prefix: &str) -> String {
 }
 
 /// Re-indents a generated block for the directive's place.
-fn place_block(text: &str, span: &Range<usize>, block: &str, eol: &str) -> String {
+fn place_block(text: &str, span: &Range<usize>, block: String, eol: &str) -> String {
     let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
     let cont = continuation_prefix(&text[line_start..span.start]);
-    let mut out = String::with_capacity(block.len() + 16);
-    for (i, line) in block.split('\n').enumerate() {
-        if i > 0 {
-            out.push_str(eol);
-            if line.is_empty() {
-                out.push_str(cont.trim_end());
-            } else {
-                out.push_str(&cont);
+    let ends_with_table = block
+        .rsplit('\n')
+        .next()
+        .is_some_and(|l| l.starts_with('|'));
+    // A block at the start of a line of a file with `\n` endings goes in as
+    // it is.
+    let mut out = if cont.is_empty() && eol == "\n" {
+        block
+    } else {
+        let mut out = String::with_capacity(block.len() + 16);
+        for (i, line) in block.split('\n').enumerate() {
+            if i > 0 {
+                out.push_str(eol);
+                if line.is_empty() {
+                    out.push_str(cont.trim_end());
+                } else {
+                    out.push_str(&cont);
+                }
             }
+            out.push_str(line);
         }
-        out.push_str(line);
-    }
+        out
+    };
     // A following line that is not blank must not continue the block: a
     // blank line goes between them, unless the block ends with a table and
     // the next line opens a list item or a heading, which end a table on
@@ -60,10 +71,6 @@ fn place_block(text: &str, span: &Range<usize>, block: &str, eol: &str) -> Strin
     let line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
     let next_line = rest[line_end..].split('\n').next().unwrap_or("");
     let next_content = next_line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
-    let ends_with_table = block
-        .rsplit('\n')
-        .next()
-        .is_some_and(|l| l.starts_with('|'));
     if line_end < rest.len()
         && !next_content.is_empty()
         && !(ends_with_table && opens_item_or_heading(next_content))
@@ -151,7 +158,7 @@ fn edit_chapter(
             has_backlinks_directive = true;
         }
         match rendered {
-            Ok(md) => edits.push((d.span.clone(), place_block(text, &d.span, &md, eol))),
+            Ok(md) => edits.push((d.span.clone(), place_block(text, &d.span, md, eol))),
             Err(problems) => {
                 for p in problems {
                     diags.push(arg_problem(p, d.kind, d.span.start, &|o| work.locate(o)));
@@ -234,15 +241,18 @@ mod tests {
         let text = "> {{#x}}\n> more\n";
         let span = 2..8;
         assert_eq!(
-            place_block(text, &span, "| a |\n|---|\n\n*n*", "\n"),
+            place_block(text, &span, "| a |\n|---|\n\n*n*".into(), "\n"),
             "| a |\n> |---|\n>\n> *n*\n>"
         );
         let text = "- {{#x}}\n";
         assert_eq!(
-            place_block(text, &(2..8), "| a |\n|---|", "\n"),
+            place_block(text, &(2..8), "| a |\n|---|".into(), "\n"),
             "| a |\n  |---|"
         );
         let text = "1. > {{#x}}\n";
-        assert_eq!(place_block(text, &(5..11), "a\nb", "\n"), "a\n   > b");
+        assert_eq!(
+            place_block(text, &(5..11), "a\nb".into(), "\n"),
+            "a\n   > b"
+        );
     }
 }

@@ -609,8 +609,8 @@ impl BookModel {
     /// out to be a PRD.
     pub fn build(
         inputs: &[ChapterInput<'_>],
-        mut facts: Vec<Option<ChapterFacts>>,
-        late_facts: &(dyn Fn(usize) -> Option<ChapterFacts> + Sync),
+        mut facts: Vec<Option<Box<ChapterFacts>>>,
+        late_facts: &(dyn Fn(usize) -> Option<Box<ChapterFacts>> + Sync),
         templates: Vec<Guidance>,
         config: &Config,
         diags: &mut Diagnostics,
@@ -748,10 +748,10 @@ impl BookModel {
             .enumerate()
             .filter(|(i, f)| f.is_none() && (is_tdd[*i] || is_prd[*i]))
             .for_each(|(i, f)| *f = late_facts(i));
-        let analyzed: Vec<(usize, Document, Diagnostics)> = facts
+        let analyzed: Vec<Option<(Document, Diagnostics)>> = facts
             .into_par_iter()
             .enumerate()
-            .filter_map(|(i, f)| {
+            .map(|(i, f)| {
                 let kind = if is_tdd[i] {
                     DocKind::Tdd
                 } else if is_prd[i] {
@@ -766,11 +766,16 @@ impl BookModel {
                     p.target = PrdTarget::Broken;
                 }
                 let mut d = Diagnostics::new();
-                let doc = analyze_document(i, kind, f?, prd, &mut d);
-                Some((i, doc, d))
+                let doc = analyze_document(i, kind, *f?, prd, &mut d);
+                Some((doc, d))
             })
             .collect();
-        for (i, doc, d) in analyzed {
+        model.documents = Vec::with_capacity(analyzed.iter().flatten().count());
+        for (i, (doc, d)) in analyzed
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, a)| Some((i, a?)))
+        {
             diags.extend(d);
             model.doc_of_chapter[i] = Some(model.documents.len());
             model.documents.push(doc);
@@ -1002,21 +1007,28 @@ impl ChapterFacts {
             .iter()
             .find(|h| h.level == 1)
             .map(|h| text[h.text.clone()].trim().to_string());
-        let mut key = String::new();
+        let mut row_key = String::new();
         let tables = scan
             .tables
             .iter()
             .map(|t| {
                 let section = section_at_flat(text, &scan.headings, t.range.start);
-                let cells =
-                    t.header.len() * 2 + t.rows.iter().map(|r| r.cells.len()).sum::<usize>();
-                let mut b = TableBuilder::with_capacity(t.range.len(), cells + 2);
-                b.push(&section.as_ref().map(|s| s.key_in(text)).unwrap_or_default());
-                b.push(
-                    section
-                        .as_ref()
-                        .map_or("", |s| text[s.title.clone()].trim()),
-                );
+                let section_key = section.as_ref().map(|s| s.key_in(text)).unwrap_or_default();
+                let title = section
+                    .as_ref()
+                    .map_or("", |s| text[s.title.clone()].trim());
+                let (mut cells, mut bytes) =
+                    (2 + t.header.len() * 2, section_key.len() + title.len());
+                for c in t.header.iter().chain(&t.header) {
+                    bytes += c.len();
+                }
+                for r in &t.rows {
+                    cells += r.cells.len();
+                    bytes += r.cells.iter().map(ExactSizeIterator::len).sum::<usize>();
+                }
+                let mut b = TableBuilder::with_capacity(bytes, cells);
+                b.push(&section_key);
+                b.push(title);
                 for c in &t.header {
                     b.push(&text[c.clone()]);
                 }
@@ -1034,7 +1046,7 @@ impl ChapterFacts {
                         DocRow {
                             cells: (offset32(first), offset32(b.spans.len())),
                             offset: r.start,
-                            placeholder: is_placeholder_row(text, &r.cells, guidance, &mut key),
+                            placeholder: is_placeholder_row(text, &r.cells, guidance, &mut row_key),
                         }
                     })
                     .collect();
@@ -1322,7 +1334,7 @@ mod tests {
     fn build(chapters: &[(&str, &str, &str)], config: &Config) -> (BookModel, Vec<Diagnostic>) {
         let metas: Vec<ChapterMeta> = chapters.iter().map(|(n, p, _)| meta(n, p)).collect();
         let g = Guidance::from_template(template::BUILTIN, &MarkdownOptions::default());
-        let facts: Vec<Option<ChapterFacts>> = chapters
+        let facts: Vec<Option<Box<ChapterFacts>>> = chapters
             .iter()
             .enumerate()
             .map(|(i, (_, _, t))| {
@@ -1335,7 +1347,9 @@ mod tests {
                         column,
                     }
                 };
-                Some(ChapterFacts::new(t, &scan, &g, 0, config, &locate))
+                Some(Box::new(ChapterFacts::new(
+                    t, &scan, &g, 0, config, &locate,
+                )))
             })
             .collect();
         let inputs: Vec<ChapterInput<'_>> = metas

@@ -195,5 +195,5 @@ fn markdown(model: &BookModel) -> String {
         .table(&mk(&TDD_HEADER, tdd_rows(model)))
         .heading(2, "Product requirements")
         .table(&mk(&PRD_HEADER, prd_rows(model)));
-    f.to_markdown() + "\n"
+    f.into_markdown() + "\n"
 }

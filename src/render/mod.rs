@@ -546,7 +546,7 @@ fn tdd_status(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgProbl
     let mut f = Fragment::new();
     f.table(&table);
     note_if_empty(&mut f, docs.is_empty(), all.is_empty(), "TDDs");
-    f.to_markdown()
+    f.into_markdown()
 }
 
 // ------------------------------------------------------------- prd-status --
@@ -625,7 +625,7 @@ fn prd_status(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgProbl
     let mut f = Fragment::new();
     f.table(&table);
     note_if_empty(&mut f, docs.is_empty(), all.is_empty(), "PRDs");
-    f.to_markdown()
+    f.into_markdown()
 }
 
 // ----------------------------------------------------------------- rollup --
@@ -783,7 +783,7 @@ fn rollup(
             empty_note(&mut f, empty);
         }
     }
-    f.to_markdown()
+    f.into_markdown()
 }
 
 // ----------------------------------------------------------- completeness --
@@ -854,7 +854,7 @@ fn completeness(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgPro
     if !names.is_empty() {
         f.paragraph(Cell::text(&format!("Sections: {}", names.join(" · "))));
     }
-    f.to_markdown()
+    f.into_markdown()
 }
 
 // -------------------------------------------------------------- backlinks --
@@ -892,7 +892,7 @@ pub fn backlinks(ctx: &RenderContext<'_>, chapter: usize, heading: Option<&str>)
             .collect();
         f.list(items);
     }
-    f.to_markdown()
+    f.into_markdown()
 }
 
 #[cfg(test)]
