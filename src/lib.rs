@@ -89,6 +89,9 @@ pub struct RawRunOutput {
     pub contents: Option<Vec<preprocess::ChapterOutput>>,
     /// Every diagnostic, with configured levels applied.
     pub diagnostics: Diagnostics,
+    /// The model of the book. It is handed back rather than dropped, so that
+    /// a caller about to exit need not free it piece by piece.
+    pub model: model::BookModel,
 }
 
 /// Runs the preprocessor on a book whose chapter contents are still JSON
@@ -98,15 +101,11 @@ pub fn run_raw(context: &protocol::Context, book: &protocol::RawBook) -> RawRunO
     let (config, settings, diags) = setup(context);
     let chapters = book::raw_chapters(book, &config.src, settings.index_enabled);
     let mut processed = preprocess::process(chapters, &config, &settings, diags);
-    if processed.diagnostics.has_errors() {
-        return RawRunOutput {
-            contents: None,
-            diagnostics: processed.diagnostics,
-        };
-    }
+    let contents = (!processed.diagnostics.has_errors()).then(|| processed.outputs());
     RawRunOutput {
-        contents: Some(processed.outputs()),
-        diagnostics: processed.diagnostics,
+        contents,
+        diagnostics: std::mem::take(&mut processed.diagnostics),
+        model: std::mem::take(&mut processed.model),
     }
 }
 

@@ -434,6 +434,8 @@ pub struct Guidance {
     /// without normalizing them.
     first_lines: HashSet<String>,
     rows: HashSet<String>,
+    /// The lengths of the keys in `rows`.
+    row_lengths: Vec<usize>,
 }
 
 impl Guidance {
@@ -476,11 +478,15 @@ impl Guidance {
             .iter()
             .map(|b| b.lines().next().unwrap_or_default().to_string())
             .collect();
+        let mut row_lengths: Vec<usize> = rows.iter().map(String::len).collect();
+        row_lengths.sort_unstable();
+        row_lengths.dedup();
         Guidance {
             sections,
             blocks,
             first_lines,
             rows,
+            row_lengths,
         }
     }
 
@@ -535,34 +541,47 @@ fn normalize_block(raw: &str) -> String {
 /// [`candidate_blocks`], not normalized) until it returns true; returns that
 /// block's offset.
 fn each_candidate(text: &str, mut found: impl FnMut(usize, &str) -> bool) -> Option<usize> {
-    memchr::memchr(b'{', text.as_bytes())?;
-    let mut block: Option<(usize, usize)> = None;
-    let mut flush = |block: &mut Option<(usize, usize)>| {
-        let (start, end) = block.take()?;
-        let raw = &text[start..end];
-        (raw.contains('{') && raw.chars().any(char::is_alphanumeric) && found(start, raw))
-            .then_some(start)
-    };
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let t = line.trim();
-        let start = offset;
-        offset += line.len();
-        if t.is_empty()
-            || t.starts_with('#')
-            || t.chars().all(|c| matches!(c, '-' | '*' | '_' | ' '))
-        {
-            if let Some(at) = flush(&mut block) {
-                return Some(at);
-            }
+    let bytes = text.as_bytes();
+    let line_start = |i: usize| memchr::memrchr(b'\n', &bytes[..i]).map_or(0, |p| p + 1);
+    let line_end = |i: usize| memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |p| i + p + 1);
+    // Only blocks with a `{` are candidates: go from brace to brace.
+    let mut from = 0;
+    while let Some(brace) = memchr::memchr(b'{', &bytes[from..]).map(|i| from + i) {
+        let (first, mut next) = (line_start(brace), line_end(brace));
+        if is_block_break(&text[first..next]) {
+            from = next;
             continue;
         }
-        block = Some((
-            block.map_or(start, |(s, _)| s),
-            start + line.trim_end().len(),
-        ));
+        let mut start = first;
+        while start > 0 {
+            let previous = line_start(start - 1);
+            if is_block_break(&text[previous..start]) {
+                break;
+            }
+            start = previous;
+        }
+        let mut last = first;
+        while next < bytes.len() {
+            let end = line_end(next);
+            if is_block_break(&text[next..end]) {
+                break;
+            }
+            (last, next) = (next, end);
+        }
+        let end = last + text[last..next].trim_end().len();
+        let raw = &text[start..end];
+        if raw.chars().any(char::is_alphanumeric) && found(start, raw) {
+            return Some(start);
+        }
+        from = next;
     }
-    flush(&mut block)
+    None
+}
+
+/// Whether a line ends a block: blank, a heading or a thematic break.
+fn is_block_break(line: &str) -> bool {
+    let t = line.trim();
+    t.is_empty() || t.starts_with('#') || t.chars().all(|c| matches!(c, '-' | '*' | '_' | ' '))
 }
 
 /// The model of the whole book.
@@ -1187,9 +1206,17 @@ fn is_placeholder_row(
     guidance: &Guidance,
     key: &mut String,
 ) -> bool {
-    row_key_into(text, cells, key);
-    if guidance.rows.contains(key.as_str()) {
-        return true;
+    // A row's key can only be a template row's if their lengths agree.
+    let len = cells
+        .iter()
+        .map(|c| text[c.clone()].trim().len())
+        .sum::<usize>()
+        + cells.len().saturating_sub(1);
+    if guidance.row_lengths.contains(&len) {
+        row_key_into(text, cells, key);
+        if guidance.rows.contains(key.as_str()) {
+            return true;
+        }
     }
     let mut any = false;
     for c in cells {
@@ -1239,12 +1266,13 @@ fn section_state(
     guidance: &Guidance,
 ) -> SectionState {
     let body = &text[s.heading.end.min(s.range.end)..s.range.end];
-    let has_placeholder = placeholders.iter().any(|p| s.range.contains(&p.start));
-    let has_guidance = guidance.guidance_block(&text[s.range.clone()]).is_some();
-    let has_text = body
-        .lines()
-        .any(|l| !l.trim_start().starts_with('#') && l.chars().any(char::is_alphanumeric));
-    if has_placeholder || has_guidance || !has_text {
+    let has_placeholder = || placeholders.iter().any(|p| s.range.contains(&p.start));
+    let has_guidance = || guidance.guidance_block(&text[s.range.clone()]).is_some();
+    let has_text = || {
+        body.lines()
+            .any(|l| !l.trim_start().starts_with('#') && l.chars().any(char::is_alphanumeric))
+    };
+    if has_placeholder() || !has_text() || has_guidance() {
         SectionState::Placeholder
     } else {
         SectionState::Written

@@ -65,7 +65,9 @@ pub fn run() -> ExitCode {
         t.elapsed(),
         preprocess::rss()
     );
-    ExitCode::SUCCESS
+    // Everything is written: exit at once. Freeing the book, the model and
+    // the outputs one allocation at a time would only delay mdBook.
+    std::process::exit(0)
 }
 
 fn fail(d: Diagnostic) -> ExitCode {
