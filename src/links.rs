@@ -93,17 +93,26 @@ pub fn relative_path(from: &str, to: &str) -> String {
 /// A relative link from the chapter at `from` to the chapter at `to` (both
 /// `/`-separated paths relative to the src dir), percent-encoded.
 pub fn relative(from: &str, to: &str) -> String {
-    let path = relative_path(from, to);
-    let mut out = String::with_capacity(path.len() + 8);
-    for (i, s) in path.split('/').enumerate() {
-        if i > 0 {
+    let from_dir = || parent(from).split('/').filter(|s| !s.is_empty());
+    let to_parts = || to.split('/').filter(|s| !s.is_empty());
+    let common = from_dir()
+        .zip(to_parts())
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to_parts().count().saturating_sub(1));
+    let ups = from_dir().count() - common;
+    let mut out = String::with_capacity(to.len() + 3 * ups);
+    for _ in 0..ups {
+        if !out.is_empty() {
             out.push('/');
         }
-        if s == ".." {
-            out.push_str(s);
-        } else {
-            push_encoded(&mut out, s);
+        out.push_str("..");
+    }
+    for segment in to_parts().skip(common) {
+        if !out.is_empty() {
+            out.push('/');
         }
+        push_encoded(&mut out, segment);
     }
     out
 }

@@ -5,12 +5,15 @@ pub mod fragment;
 
 use crate::config::Config;
 use crate::directive::{Arg, ArgProblem, DirectiveKind, split_list};
-use crate::model::{BookModel, DocKind, Document, PrdTarget, SectionSelector, SectionState, plain};
+use crate::model::{
+    BookModel, DocKind, DocTable, Document, PrdTarget, SectionSelector, SectionState, plain,
+};
 use crate::{diagnostic::closest, links};
 use fragment::{Cell, Fragment, RowWriter, Table};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 pub use crate::model::BACKLINKS_MARKER;
 
@@ -41,6 +44,14 @@ impl RenderContext<'_> {
 
     fn doc_link(&self, doc: &Document) -> Cell {
         self.link_to_chapter(doc.chapter)
+    }
+
+    /// A link to a chapter, written as a table cell.
+    fn link_markdown(&self, chapter: usize) -> String {
+        let c = &self.model.chapters[chapter];
+        let mut out = String::new();
+        fragment::write_link(&mut out, &c.name, &links::relative(self.here(), &c.served));
+        out
     }
 
     /// Adds a cell with a link to a chapter.
@@ -666,6 +677,10 @@ fn parse_where(text: &str) -> Result<Vec<Condition>, String> {
     Ok(out)
 }
 
+/// Where the condition columns and the shown columns of a roll-up are in
+/// one table layout.
+type ColumnPositions = (Vec<Option<usize>>, Vec<Option<usize>>);
+
 fn rollup(
     ctx: &RenderContext<'_>,
     args: &[Arg],
@@ -699,11 +714,28 @@ fn rollup(
         },
         None => default_where.map_or_else(Vec::new, |w| parse_where(w).unwrap_or_default()),
     };
-    let tables: Vec<(&Document, &crate::model::DocTable)> = ctx
+    let found: Vec<(&Document, &DocTable)> = ctx
         .model
         .tdds()
         .filter_map(|d| d.section_table(&selector).map(|t| (d, t)))
         .collect();
+    // Tables with the same header share their column positions: each
+    // distinct header (a layout) is looked at once.
+    let mut layouts: Vec<&DocTable> = Vec::new();
+    let mut layout_index: HashMap<Vec<&str>, usize> = HashMap::new();
+    let mut tables: Vec<(&Document, &DocTable, usize)> = Vec::with_capacity(found.len());
+    for (d, t) in found {
+        let layout = match tables.last() {
+            Some((_, prev, l)) if prev.header_plains().eq(t.header_plains()) => *l,
+            _ => *layout_index
+                .entry(t.header_plains().collect())
+                .or_insert_with(|| {
+                    layouts.push(t);
+                    layouts.len() - 1
+                }),
+        };
+        tables.push((d, t, layout));
+    }
     // Columns: as asked, else every header of the gathered tables in order.
     let columns: Vec<String> = match arg(args, "columns") {
         Some(a) => {
@@ -715,7 +747,7 @@ fn rollup(
         }
         None => {
             let mut cols: Vec<String> = Vec::new();
-            for (_, t) in &tables {
+            for t in &layouts {
                 for p in t.header_plains() {
                     if !cols.iter().any(|c| c.eq_ignore_ascii_case(p)) {
                         cols.push(p.to_string());
@@ -727,9 +759,9 @@ fn rollup(
     };
     // Header labels as the documents spell them.
     let labels = columns.iter().map(|c| {
-        tables
+        layouts
             .iter()
-            .find_map(|(_, t)| t.column(c).map(|i| t.header_plain(i).to_string()))
+            .find_map(|t| t.column(c).map(|i| t.header_plain(i).to_string()))
             .unwrap_or_else(|| c.clone())
     });
     let mut table = Table::new(
@@ -738,29 +770,33 @@ fn rollup(
             .collect(),
     );
     let width = table.width();
-    let condition_names: Vec<Cow<'_, str>> = conditions.iter().map(|c| plain(&c.column)).collect();
-    let column_names: Vec<Cow<'_, str>> = columns.iter().map(|c| plain(c)).collect();
-    table.rows = write_rows(&tables, |out, (doc, t)| {
+    // The positions of the condition and shown columns in each layout.
+    let positions: Vec<ColumnPositions> = layouts
+        .iter()
+        .map(|t| {
+            (
+                conditions.iter().map(|c| t.column(&c.column)).collect(),
+                columns.iter().map(|c| t.column(c)).collect(),
+            )
+        })
+        .collect();
+    table.rows = write_rows(&tables, |out, (doc, t, layout)| {
         let from = &ctx.model.chapters[doc.chapter].served;
-        // Column positions of this document's table, found once.
-        let condition_cols: Vec<Option<usize>> =
-            condition_names.iter().map(|c| t.plain_column(c)).collect();
-        let shown_cols: Vec<Option<usize>> =
-            column_names.iter().map(|c| t.plain_column(c)).collect();
+        let (condition_cols, shown_cols) = &positions[*layout];
         let mut link: Option<String> = None;
         'rows: for r in t.real_rows() {
             let cell = |i: Option<usize>| i.map_or("", |i| t.cell(r, i));
-            for (c, col) in conditions.iter().zip(&condition_cols) {
+            for (c, col) in conditions.iter().zip(condition_cols) {
                 let v = plain(cell(*col));
                 let hit = c.values.iter().any(|x| x.eq_ignore_ascii_case(&v));
                 if hit == c.negate {
                     continue 'rows;
                 }
             }
-            let link = link.get_or_insert_with(|| ctx.doc_link(doc).to_cell_markdown());
+            let link = link.get_or_insert_with(|| ctx.link_markdown(doc.chapter));
             let mut row = Table::start_row(out, width);
             row.written(link);
-            for col in &shown_cols {
+            for col in shown_cols {
                 row.markdown(
                     cell(*col),
                     from,
