@@ -18,6 +18,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// A command to measure; the first is the floor the others are compared
+/// to, the last is mdbook-tdd.
+struct Program {
+    name: &'static str,
+    path: PathBuf,
+    env: &'static [(&'static str, &'static str)],
+}
+
 struct Measure {
     times: Vec<Duration>,
     peak_kb: Vec<u64>,
@@ -47,7 +55,10 @@ fn release_dir() -> PathBuf {
 /// Runs `program` with `input` on stdin; returns the wall time and, when
 /// `/usr/bin/time` is there, the peak RSS in KiB. The program's stderr (its
 /// diagnostics) is discarded, so that a full pipe can never stall it.
-fn run_once(program: &Path, input: &Path, time_file: Option<&Path>) -> (Duration, Option<u64>) {
+fn run_once(program: &Program, input: &Path, time_file: Option<&Path>) -> (Duration, Option<u64>) {
+    let Program {
+        path: program, env, ..
+    } = program;
     let stdin = std::fs::File::open(input).expect("open the input");
     let mut cmd = match time_file {
         Some(f) => {
@@ -57,6 +68,7 @@ fn run_once(program: &Path, input: &Path, time_file: Option<&Path>) -> (Duration
         }
         None => Command::new(program),
     };
+    cmd.envs(env.iter().copied());
     let start = Instant::now();
     let mut child = cmd
         .stdin(stdin)
@@ -103,18 +115,32 @@ fn main() {
         .max(1);
     let dir = release_dir();
     let programs = [
-        ("floor (no-op, read whole)", dir.join("examples/nop_floor")),
-        (
-            "mdBook-style no-op (from_reader)",
-            dir.join("examples/nop_reader"),
-        ),
-        ("mdbook-tdd", dir.join("mdbook-tdd")),
+        Program {
+            name: "floor (no-op, read whole)",
+            path: dir.join("examples/nop_floor"),
+            env: &[],
+        },
+        Program {
+            name: "floor, 1 MiB pipes",
+            path: dir.join("examples/nop_floor"),
+            env: &[("NOP_WIDE_PIPES", "1")],
+        },
+        Program {
+            name: "mdBook-style no-op (from_reader)",
+            path: dir.join("examples/nop_reader"),
+            env: &[],
+        },
+        Program {
+            name: "mdbook-tdd",
+            path: dir.join("mdbook-tdd"),
+            env: &[],
+        },
     ];
-    for (_, p) in &programs {
+    for p in &programs {
         assert!(
-            p.exists(),
+            p.path.exists(),
             "{} is missing: run `cargo build --release --bins --examples` first",
-            p.display()
+            p.path.display()
         );
     }
     let work = std::env::temp_dir().join(format!("mdbook-tdd-bench-{}", std::process::id()));
@@ -141,7 +167,7 @@ fn main() {
         std::fs::write(&input, &json.stdout).expect("write the input");
         let input_mb = json.stdout.len() as f64 / (1024.0 * 1024.0);
         // One warm-up run each, then interleaved measured runs.
-        for (_, p) in &programs {
+        for p in &programs {
             run_once(p, &input, None);
         }
         let mut measures: Vec<Measure> = programs
@@ -152,14 +178,14 @@ fn main() {
             })
             .collect();
         for _ in 0..runs {
-            for (i, (_, p)) in programs.iter().enumerate() {
+            for (i, p) in programs.iter().enumerate() {
                 let (t, peak) = run_once(p, &input, time_file);
                 measures[i].times.push(t);
                 measures[i].peak_kb.extend(peak);
             }
         }
         let floor = measures[0].median().as_secs_f64();
-        for ((name, _), m) in programs.iter().zip(&measures) {
+        for (Program { name, .. }, m) in programs.iter().zip(&measures) {
             let t = m.median().as_secs_f64();
             let peak = m.peak_mb();
             println!(
@@ -170,7 +196,9 @@ fn main() {
                 peak.map_or("n/a".into(), |p| format!("{:.2}", p / input_mb)),
             );
         }
-        tdd_times.push((n, measures[2].median().as_secs_f64()));
+        if let Some(m) = measures.last() {
+            tdd_times.push((n, m.median().as_secs_f64()));
+        }
     }
     if let [(n1, t1), .., (n2, t2)] = tdd_times.as_slice() {
         println!(

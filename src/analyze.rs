@@ -131,10 +131,13 @@ fn needs_scan(work: &ChapterWork, config: &Config) -> bool {
     }
     match (&work.text, &work.literal) {
         (Some(t), _) => has_markers(t.as_bytes()),
-        (None, Some(j)) if memchr::memmem::find(j.raw(), b"\\u").is_some() => {
-            j.decode().is_ok_and(|t| has_markers(t.as_bytes()))
+        // A marker in the literal is one in the text; one written with
+        // `\u` escapes shows only once the literal is decoded.
+        (None, Some(j)) => {
+            has_markers(j.raw())
+                || (memchr::memmem::find(j.raw(), b"\\u").is_some()
+                    && j.decode().is_ok_and(|t| has_markers(t.as_bytes())))
         }
-        (None, Some(j)) => has_markers(j.raw()),
         (None, None) => false,
     }
 }
@@ -150,14 +153,12 @@ fn has_markers(bytes: &[u8]) -> bool {
 
 /// Whether the text holds "source prd" in any case.
 fn has_source_prd(bytes: &[u8]) -> bool {
-    memchr::memmem::find_iter(bytes, b"ource")
-        .chain(memchr::memmem::find_iter(bytes, b"OURCE"))
-        .any(|i| {
-            i > 0
-                && bytes[i - 1].eq_ignore_ascii_case(&b's')
-                && bytes.len() >= i + 9
-                && bytes[i + 5..i + 9].eq_ignore_ascii_case(b" prd")
-        })
+    memchr::memchr2_iter(b'p', b'P', bytes).any(|i| {
+        i >= 7
+            && bytes.len() >= i + 3
+            && bytes[i..i + 3].eq_ignore_ascii_case(b"prd")
+            && bytes[i - 7..i].eq_ignore_ascii_case(b"source ")
+    })
 }
 
 /// Loads templates once each (index 0 is the book's default template) and
@@ -690,4 +691,40 @@ pub fn expand_one(
     diags.apply_levels(&config.lints);
     diags.sort();
     (work.expansion.map(|e| e.text), diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_prd_is_found_in_any_case() {
+        for yes in [
+            "**Source PRD:** [a](a.md)",
+            "- source prd: a.md",
+            "SOURCE PRD: x",
+            "SoUrCe pRd: x",
+            "x\nsource PRD",
+        ] {
+            assert!(has_source_prd(yes.as_bytes()), "{yes}");
+        }
+        for no in [
+            "Source  PRD",
+            "SourcePRD",
+            "source pr",
+            "ource prd",
+            "prd",
+            "",
+        ] {
+            assert!(!has_source_prd(no.as_bytes()), "{no}");
+        }
+    }
+
+    #[test]
+    fn markers_are_directives_of_ours_or_a_source_prd() {
+        assert!(has_markers(b"{{#tdd-status}}"));
+        assert!(has_markers(b"a {{#prd-status}}"));
+        assert!(!has_markers(b"{{#include x.md}}"));
+        assert!(!has_markers(b"{{#"));
+    }
 }

@@ -644,120 +644,52 @@ impl BookModel {
             templates,
         };
 
-        // 1. The TDDs.
-        let mut is_tdd = vec![false; n];
-        let mut is_prd = vec![false; n];
-        for (i, c) in inputs.iter().enumerate() {
-            let has_prd_field = facts[i]
-                .as_ref()
-                .is_some_and(|f| f.header.get("Source PRD").is_some());
-            let prd_glob = config.prd_paths.iter().any(|g| g.matches(&c.meta.path));
-            let tdd_glob = config.tdd_paths.iter().any(|g| g.matches(&c.meta.path));
-            if c.skeleton || has_prd_field {
-                is_tdd[i] = true;
-            } else if prd_glob {
-                is_prd[i] = true;
-            } else if tdd_glob {
-                is_tdd[i] = true;
-            }
-        }
-
-        // 2. Source PRDs.
-        let mut prd_refs: Vec<Option<PrdRef>> = vec![None; n];
-        for i in 0..n {
-            if !is_tdd[i] {
-                continue;
-            }
-            let Some(f) = &facts[i] else { continue };
-            let Some(field) = f.header.get("Source PRD") else {
-                diags.push(
-                    Diagnostic::new(Lint::MissingPrd, "this TDD names no Source PRD")
-                        .at(f.header_at.clone())
-                        .help("add a header line `**Source PRD:** [name](path/to/prd.md)`"),
-                );
-                continue;
-            };
-            let at = f.prd_at.clone().unwrap_or_else(|| f.header_at.clone());
-            let r = resolve_prd(
-                &field.value,
-                field.value_range.clone(),
-                at.clone(),
-                &model.chapters[i].path,
-                &index,
-            );
-            let problem = |lint, message: String| Diagnostic::new(lint, message).at(at.clone());
-            if r.form == PrdForm::Name
-                && let PrdTarget::Chapter(t) = r.target
-                && index
-                    .ambiguous
-                    .contains(&r.target_text.trim().to_lowercase())
-            {
-                diags.push(
-                    problem(
-                        Lint::AmbiguousPrd,
-                        format!(
-                            "more than one chapter is named `{}`; the Source PRD resolves to the first, `{}`",
-                            r.target_text.trim(),
-                            model.chapters[t].source_path
-                        ),
-                    )
-                    .help("give the PRD's path or a link instead of its name"),
-                );
-            }
-            match &r.target {
-                PrdTarget::Unset => diags.push(problem(
-                    Lint::MissingPrd,
-                    if field.value.is_empty() {
-                        "the Source PRD field is empty".to_string()
-                    } else {
-                        format!(
-                            "the Source PRD is still a template placeholder: {}",
-                            field.value
-                        )
-                    },
-                )),
-                PrdTarget::Broken => diags.push(problem(
-                    Lint::BrokenPrdLink,
-                    format!(
-                        "Source PRD does not resolve to a chapter of this book: {}",
-                        r.target_text
-                    ),
-                )),
-                PrdTarget::Chapter(t) if *t == i => diags.push(problem(
-                    Lint::BrokenPrdLink,
-                    "Source PRD points to this TDD itself".to_string(),
-                )),
-                PrdTarget::Chapter(t) if is_tdd[*t] => diags.push(problem(
-                    Lint::BrokenPrdLink,
-                    format!(
-                        "Source PRD points to `{}`, which is a TDD, not a PRD",
-                        model.chapters[*t].source_path
-                    ),
-                )),
-                PrdTarget::Chapter(t) => {
-                    is_prd[*t] = true;
-                    let target = &model.chapters[*t];
-                    let link_path = r.target_text.split(['#', '?']).next().unwrap_or("");
-                    if r.form == PrdForm::Link
-                        && target.served != target.path
-                        && links::is_readme(&links::percent_decode(link_path))
-                    {
-                        let fixed = link_path
-                            .rsplit_once('/')
-                            .map_or("index.md".to_string(), |(dir, _)| format!("{dir}/index.md"));
-                        diags.push(
-                            problem(
-                                Lint::BrokenPrdLink,
-                                format!(
-                                    "Source PRD links to `{link_path}`, which mdBook serves as `index.html`: the link is broken on the rendered page"
-                                ),
-                            )
-                            .help(format!("link to `{fixed}` instead")),
-                        );
-                    }
+        // 1. The TDDs (and PRDs by path).
+        let kinds: Vec<(bool, bool)> = inputs
+            .par_iter()
+            .zip(&facts)
+            .map(|(c, f)| {
+                let has_prd_field = f
+                    .as_ref()
+                    .is_some_and(|f| f.header.get("Source PRD").is_some());
+                let prd_glob = config.prd_paths.iter().any(|g| g.matches(&c.meta.path));
+                let tdd_glob = config.tdd_paths.iter().any(|g| g.matches(&c.meta.path));
+                if c.skeleton || has_prd_field {
+                    (true, false)
+                } else {
+                    (tdd_glob && !prd_glob, prd_glob)
                 }
+            })
+            .collect();
+        let is_tdd: Vec<bool> = kinds.iter().map(|k| k.0).collect();
+        let mut is_prd: Vec<bool> = kinds.iter().map(|k| k.1).collect();
+
+        // 2. Source PRDs, resolved in parallel; what they find is merged in
+        // book order.
+        let resolved: Vec<(Option<PrdRef>, Diagnostics)> = facts
+            .par_iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let mut d = Diagnostics::new();
+                let r = match f {
+                    Some(f) if is_tdd[i] => {
+                        source_prd(i, f, &model.chapters, &is_tdd, &index, &mut d)
+                    }
+                    _ => None,
+                };
+                (r, d)
+            })
+            .collect();
+        let mut prd_refs: Vec<Option<PrdRef>> = Vec::with_capacity(n);
+        for (i, (r, d)) in resolved.into_iter().enumerate() {
+            diags.extend(d);
+            if let Some(PrdTarget::Chapter(t)) = r.as_ref().map(|r| &r.target)
+                && *t != i
+                && !is_tdd[*t]
+            {
+                is_prd[*t] = true;
             }
-            prd_refs[i] = Some(r);
+            prd_refs.push(r);
         }
 
         // 3. Documents, in book order (analyzed in parallel). A PRD that
@@ -851,6 +783,106 @@ impl BookModel {
         }
         model
     }
+}
+
+/// Resolves the Source PRD of the TDD at chapter `i`, reporting what is
+/// wrong with it.
+fn source_prd(
+    i: usize,
+    f: &ChapterFacts,
+    chapters: &[ChapterMeta],
+    is_tdd: &[bool],
+    index: &PathIndex,
+    diags: &mut Diagnostics,
+) -> Option<PrdRef> {
+    let Some(field) = f.header.get("Source PRD") else {
+        diags.push(
+            Diagnostic::new(Lint::MissingPrd, "this TDD names no Source PRD")
+                .at(f.header_at.clone())
+                .help("add a header line `**Source PRD:** [name](path/to/prd.md)`"),
+        );
+        return None;
+    };
+    let at = f.prd_at.clone().unwrap_or_else(|| f.header_at.clone());
+    let r = resolve_prd(
+        &field.value,
+        field.value_range.clone(),
+        at.clone(),
+        &chapters[i].path,
+        index,
+    );
+    let problem = |lint, message: String| Diagnostic::new(lint, message).at(at.clone());
+    if r.form == PrdForm::Name
+        && let PrdTarget::Chapter(t) = r.target
+        && index
+            .ambiguous
+            .contains(&r.target_text.trim().to_lowercase())
+    {
+        diags.push(
+            problem(
+                Lint::AmbiguousPrd,
+                format!(
+                    "more than one chapter is named `{}`; the Source PRD resolves to the first, `{}`",
+                    r.target_text.trim(),
+                    chapters[t].source_path
+                ),
+            )
+            .help("give the PRD's path or a link instead of its name"),
+        );
+    }
+    match &r.target {
+        PrdTarget::Unset => diags.push(problem(
+            Lint::MissingPrd,
+            if field.value.is_empty() {
+                "the Source PRD field is empty".to_string()
+            } else {
+                format!(
+                    "the Source PRD is still a template placeholder: {}",
+                    field.value
+                )
+            },
+        )),
+        PrdTarget::Broken => diags.push(problem(
+            Lint::BrokenPrdLink,
+            format!(
+                "Source PRD does not resolve to a chapter of this book: {}",
+                r.target_text
+            ),
+        )),
+        PrdTarget::Chapter(t) if *t == i => diags.push(problem(
+            Lint::BrokenPrdLink,
+            "Source PRD points to this TDD itself".to_string(),
+        )),
+        PrdTarget::Chapter(t) if is_tdd[*t] => diags.push(problem(
+            Lint::BrokenPrdLink,
+            format!(
+                "Source PRD points to `{}`, which is a TDD, not a PRD",
+                chapters[*t].source_path
+            ),
+        )),
+        PrdTarget::Chapter(t) => {
+            let target = &chapters[*t];
+            let link_path = r.target_text.split(['#', '?']).next().unwrap_or("");
+            if r.form == PrdForm::Link
+                && target.served != target.path
+                && links::is_readme(&links::percent_decode(link_path))
+            {
+                let fixed = link_path
+                    .rsplit_once('/')
+                    .map_or("index.md".to_string(), |(dir, _)| format!("{dir}/index.md"));
+                diags.push(
+                    problem(
+                        Lint::BrokenPrdLink,
+                        format!(
+                            "Source PRD links to `{link_path}`, which mdBook serves as `index.html`: the link is broken on the rendered page"
+                        ),
+                    )
+                    .help(format!("link to `{fixed}` instead")),
+                );
+            }
+        }
+    }
+    Some(r)
 }
 
 /// Looks chapters up by path and name.

@@ -27,6 +27,7 @@ const INPUT_RESERVE: usize = 1 << 27;
 /// Chapter contents stay JSON literals of the input until a chapter must be
 /// read; chapters without changes are written back as they came.
 pub fn run() -> ExitCode {
+    widen_pipes();
     // Reserving address space up front costs no memory until it is written
     // to, and spares the copies (and the freed halves) of a growing buffer.
     let mut input = Vec::with_capacity(INPUT_RESERVE);
@@ -49,25 +50,49 @@ pub fn run() -> ExitCode {
     let t = std::time::Instant::now();
     let out = mdbook_tdd::run_raw(&context, &book);
     log::debug!("run: {:?} (rss {})", t.elapsed(), preprocess::rss());
-    report(&out.diagnostics);
-    let Some(contents) = out.contents else {
+    let Some(contents) = &out.contents else {
+        report(&out.diagnostics);
         return ExitCode::FAILURE;
     };
-    let t = std::time::Instant::now();
-    let stdout = std::io::stdout().lock();
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, stdout);
-    if let Err(e) = book.write(&contents, &mut w).and_then(|()| w.flush()) {
+    // The diagnostics go to stderr while the book goes to stdout.
+    let written = std::thread::scope(|s| {
+        s.spawn(|| report(&out.diagnostics));
+        let t = std::time::Instant::now();
+        let stdout = std::io::stdout().lock();
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, stdout);
+        let written = book.write(contents, &mut w).and_then(|()| w.flush());
+        log::debug!(
+            "write output: {:?} (rss {})",
+            t.elapsed(),
+            preprocess::rss()
+        );
+        written
+    });
+    if let Err(e) = written {
         eprintln!("error: cannot write to stdout: {e}");
         return ExitCode::FAILURE;
     }
-    log::debug!(
-        "write output: {:?} (rss {})",
-        t.elapsed(),
-        preprocess::rss()
-    );
     // Everything is written: exit at once. Freeing the book, the model and
     // the outputs one allocation at a time would only delay mdBook.
     std::process::exit(0)
+}
+
+/// The pipe buffer asked for stdin and stdout: mdBook writes the book into
+/// one pipe and reads it back from the other, and a 100 MB book through the
+/// default 64 KiB buffers means thousands of switches between the two
+/// processes. 1 MiB is the largest size Linux grants without privileges.
+const PIPE_BUFFER: usize = 1 << 20;
+
+/// Widens stdin and stdout where they are pipes (Linux only); where they are
+/// not, or the system refuses, nothing changes.
+fn widen_pipes() {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    for fd in [
+        std::os::fd::AsFd::as_fd(&std::io::stdin()),
+        std::os::fd::AsFd::as_fd(&std::io::stdout()),
+    ] {
+        let _ = rustix::pipe::fcntl_setpipe_size(fd, PIPE_BUFFER);
+    }
 }
 
 fn fail(d: Diagnostic) -> ExitCode {
