@@ -93,7 +93,7 @@ fn render_table(b: divan::Bencher, rows: usize) {
             ]);
         }
         let mut f = Fragment::new();
-        f.table(&t);
+        f.table(t);
         f.into_markdown()
     });
 }

@@ -18,12 +18,42 @@ use std::ops::Range;
 pub enum ChapterEdit {
     /// Nothing: the chapter goes out as it came.
     Unchanged,
-    /// The chapter's new text.
-    Replace(String),
+    /// The chapter's new text, in pieces of its current text (the skeleton
+    /// expansion, if any) and new text.
+    Replace(Vec<Piece>),
     /// Text appended to the chapter as it came (the backlinks list).
     Append(String),
     /// The skeleton expansion, unchanged.
     Expanded,
+}
+
+/// A piece of a chapter's new text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// A range of the chapter's current text, kept.
+    Kept(Range<usize>),
+    /// New text.
+    New(String),
+}
+
+/// Writes a chapter's new text: the pieces, one after the other.
+pub fn splice(text: &str, pieces: &[Piece]) -> String {
+    let mut out = String::with_capacity(
+        pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Kept(r) => r.len(),
+                Piece::New(s) => s.len(),
+            })
+            .sum(),
+    );
+    for p in pieces {
+        match p {
+            Piece::Kept(r) => out.push_str(text.get(r.clone()).unwrap_or_default()),
+            Piece::New(s) => out.push_str(s),
+        }
+    }
+    out
 }
 
 /// The prefix that continuation lines of a block need to stay in the
@@ -36,19 +66,17 @@ fn continuation_prefix(first_line_prefix: &str) -> String {
         .collect()
 }
 
-/// Re-indents a generated block for the directive's place.
-fn place_block(text: &str, span: &Range<usize>, block: String, eol: &str) -> String {
+/// Re-indents a generated block (in pieces) for the directive's place.
+fn place_block(text: &str, span: &Range<usize>, block: Vec<String>, eol: &str) -> Vec<String> {
     let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
     let cont = continuation_prefix(&text[line_start..span.start]);
-    let ends_with_table = block
-        .rsplit('\n')
-        .next()
-        .is_some_and(|l| l.starts_with('|'));
+    let ends_with_table = last_line(&block).starts_with('|');
     // A block at the start of a line of a file with `\n` endings goes in as
     // it is.
     let mut out = if cont.is_empty() && eol == "\n" {
         block
     } else {
+        let block = block.concat();
         let mut out = String::with_capacity(block.len() + 16);
         for (i, line) in block.split('\n').enumerate() {
             if i > 0 {
@@ -61,7 +89,7 @@ fn place_block(text: &str, span: &Range<usize>, block: String, eol: &str) -> Str
             }
             out.push_str(line);
         }
-        out
+        vec![out]
     };
     // A following line that is not blank must not continue the block: a
     // blank line goes between them, unless the block ends with a table and
@@ -75,10 +103,24 @@ fn place_block(text: &str, span: &Range<usize>, block: String, eol: &str) -> Str
         && !next_content.is_empty()
         && !(ends_with_table && opens_item_or_heading(next_content))
     {
-        out.push_str(eol);
-        out.push_str(cont.trim_end());
+        out.push(format!("{eol}{}", cont.trim_end()));
     }
     out
+}
+
+/// The last line of text written in pieces.
+fn last_line(pieces: &[String]) -> String {
+    let mut line = String::new();
+    for p in pieces.iter().rev() {
+        match p.rfind('\n') {
+            Some(i) => {
+                line.insert_str(0, &p[i + 1..]);
+                break;
+            }
+            None => line.insert_str(0, p),
+        }
+    }
+    line
 }
 
 /// Whether a line (its container prefix removed) opens a list item or an
@@ -140,7 +182,7 @@ fn edit_chapter(
         html: settings.html,
         index_enabled: settings.index_enabled,
     };
-    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    let mut edits: Vec<(Range<usize>, Vec<String>)> = Vec::new();
     let mut has_backlinks_directive = false;
     // Directives are independent of each other: render them in parallel.
     let rendered: Vec<_> = work
@@ -176,7 +218,10 @@ fn edit_chapter(
                 crate::links::relative(&analysis.model.chapters[index].served, &target.served);
             edits.push((
                 p.value_range.clone(),
-                format!("[{}]({dest})", skeleton::escape_link_text(&p.written)),
+                vec![format!(
+                    "[{}]({dest})",
+                    skeleton::escape_link_text(&p.written)
+                )],
             ));
         }
         // The backlinks list at the end of PRD chapters.
@@ -206,7 +251,7 @@ fn edit_chapter(
                 if edits.is_empty() && work.expansion.is_none() {
                     return ChapterEdit::Append(block);
                 }
-                edits.push((text.len()..text.len(), block));
+                edits.push((text.len()..text.len(), vec![block]));
             }
         }
     }
@@ -217,19 +262,18 @@ fn edit_chapter(
         };
     }
     edits.sort_by_key(|(r, _)| (r.start, r.end));
-    let mut out =
-        String::with_capacity(text.len() + edits.iter().map(|(_, s)| s.len()).sum::<usize>());
+    let mut pieces = Vec::with_capacity(edits.len() * 2 + 1);
     let mut last = 0;
-    for (r, s) in edits {
+    for (r, new) in edits {
         if r.start < last {
             continue;
         }
-        out.push_str(&text[last..r.start]);
-        out.push_str(&s);
+        pieces.push(Piece::Kept(last..r.start));
+        pieces.extend(new.into_iter().map(Piece::New));
         last = r.end;
     }
-    out.push_str(&text[last..]);
-    ChapterEdit::Replace(out)
+    pieces.push(Piece::Kept(last..text.len()));
+    ChapterEdit::Replace(pieces)
 }
 
 #[cfg(test)]
@@ -241,17 +285,17 @@ mod tests {
         let text = "> {{#x}}\n> more\n";
         let span = 2..8;
         assert_eq!(
-            place_block(text, &span, "| a |\n|---|\n\n*n*".into(), "\n"),
+            place_block(text, &span, vec!["| a |\n|---|\n\n*n*".into()], "\n").concat(),
             "| a |\n> |---|\n>\n> *n*\n>"
         );
         let text = "- {{#x}}\n";
         assert_eq!(
-            place_block(text, &(2..8), "| a |\n|---|".into(), "\n"),
+            place_block(text, &(2..8), vec!["| a |\n|---|".into()], "\n").concat(),
             "| a |\n  |---|"
         );
         let text = "1. > {{#x}}\n";
         assert_eq!(
-            place_block(text, &(5..11), "a\nb".into(), "\n"),
+            place_block(text, &(5..11), vec!["a\nb".into()], "\n").concat(),
             "a\n   > b"
         );
     }

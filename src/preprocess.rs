@@ -10,7 +10,7 @@
 //! The same run serves the preprocessor and the command line.
 
 pub use crate::analyze::{Analysis, ChapterWork, Directive, analyze, expand_one};
-pub use crate::edit::{ChapterEdit, edit};
+pub use crate::edit::{ChapterEdit, Piece, edit, splice};
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostics;
@@ -70,6 +70,14 @@ pub enum ChapterOutput {
     LiteralAppend(JsonText, String),
     /// The chapter's text.
     Text(String),
+    /// The chapter's new text in pieces of `text` (its current text) and new
+    /// text, written one after the other.
+    Spliced {
+        /// The current text.
+        text: String,
+        /// The pieces.
+        pieces: Vec<Piece>,
+    },
 }
 
 /// The result of a whole run.
@@ -94,7 +102,10 @@ impl Processed {
             .into_iter()
             .zip(edits)
             .map(|(w, e)| match (e, w.literal, w.text) {
-                (ChapterEdit::Replace(t), _, _) => ChapterOutput::Text(t),
+                (ChapterEdit::Replace(pieces), _, t) => ChapterOutput::Spliced {
+                    text: w.expansion.map(|x| x.text).or(t).unwrap_or_default(),
+                    pieces,
+                },
                 (ChapterEdit::Expanded, _, _) => {
                     ChapterOutput::Text(w.expansion.map(|x| x.text).unwrap_or_default())
                 }
@@ -118,6 +129,7 @@ impl Processed {
             .into_iter()
             .map(|o| match o {
                 ChapterOutput::Text(t) => t,
+                ChapterOutput::Spliced { text, pieces } => splice(&text, &pieces),
                 ChapterOutput::Literal(j) => j.decode().unwrap_or_default(),
                 ChapterOutput::LiteralAppend(j, a) => j.decode().unwrap_or_default() + &a,
             })

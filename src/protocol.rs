@@ -7,7 +7,7 @@
 //! as a JSON value, so keys of other tools or future mdBook versions never
 //! make the preprocessor fail.
 
-use crate::preprocess::ChapterOutput;
+use crate::preprocess::{ChapterOutput, Piece};
 use crate::text::JsonText;
 use mdbook_preprocessor::book::{Book, BookItem};
 use serde::{Deserialize, Serialize};
@@ -303,6 +303,27 @@ fn json_str(s: &str, out: &mut impl Write) -> io::Result<()> {
     serde_json::to_writer(out, s).map_err(io::Error::other)
 }
 
+/// JSON's formatting, without the quotes around strings.
+struct Unquoted;
+
+impl serde_json::ser::Formatter for Unquoted {
+    fn begin_string<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn end_string<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes `s` escaped as the inside of a JSON string, without quotes, so
+/// that a string can be written in pieces.
+fn json_str_contents(s: &str, out: &mut impl Write) -> io::Result<()> {
+    use serde::Serialize;
+    s.serialize(&mut serde_json::Serializer::with_formatter(out, Unquoted))
+        .map_err(io::Error::other)
+}
+
 fn write_items(
     items: &[RawItem],
     contents: &[ChapterOutput],
@@ -338,11 +359,23 @@ fn write_items(
                     Some(ChapterOutput::Text(t)) => json_str(t, out)?,
                     Some(ChapterOutput::LiteralAppend(j, extra)) => {
                         // The literal without its closing quote, then the
-                        // escaped addition without its opening quote.
+                        // escaped addition and the quote.
                         let raw = j.raw();
                         out.write_all(&raw[..raw.len().saturating_sub(1)])?;
-                        let escaped = serde_json::to_vec(extra).map_err(io::Error::other)?;
-                        out.write_all(&escaped[1..])?;
+                        json_str_contents(extra, out)?;
+                        out.write_all(b"\"")?;
+                    }
+                    Some(ChapterOutput::Spliced { text, pieces }) => {
+                        out.write_all(b"\"")?;
+                        for p in pieces {
+                            match p {
+                                Piece::Kept(r) => {
+                                    json_str_contents(text.get(r.clone()).unwrap_or_default(), out)?
+                                }
+                                Piece::New(s) => json_str_contents(s, out)?,
+                            }
+                        }
+                        out.write_all(b"\"")?;
                     }
                 }
                 out.write_all(b",\"number\":")?;
@@ -369,6 +402,53 @@ mod tests {
     const CTX_05: &str = r#"{"root":"/b","config":{"book":{"title":"T","unknown-future-key":1},"output":{"html":{}}},"renderer":"html","mdbook_version":"0.5.4"}"#;
     const CTX_04: &str = r#"{"root":"/b","config":{"book":{"multilingual":false,"src":"src"}},"renderer":"html","mdbook_version":"0.4.52","__non_exhaustive":null}"#;
     const CHAPTER: &str = r#"{"Chapter":{"name":"A","content":"x","number":[1],"sub_items":[],"path":"a.md","source_path":"a.md","parent_names":[]}}"#;
+
+    #[test]
+    fn raw_books_write_every_kind_of_output() {
+        let chapter = |name: &str| CHAPTER.replace(r#""name":"A""#, &format!(r#""name":"{name}""#));
+        let input = Arc::new(
+            format!(
+                r#"[{CTX_05},{{"items":[{},{},{},{}]}}]"#,
+                chapter("A"),
+                chapter("B"),
+                chapter("C"),
+                chapter("D")
+            )
+            .into_bytes(),
+        );
+        let (_, book) = parse_input_raw(&input).unwrap();
+        let literal = |i: usize| match &book.items[i] {
+            RawItem::Chapter(c) => c.content.clone(),
+            _ => unreachable!(),
+        };
+        let hostile = "\"quoted\"\n\\ \u{1} é\t|";
+        let contents = vec![
+            ChapterOutput::Literal(literal(0)),
+            ChapterOutput::LiteralAppend(literal(1), hostile.to_string()),
+            ChapterOutput::Text(hostile.to_string()),
+            ChapterOutput::Spliced {
+                text: format!("ab{hostile}cd"),
+                pieces: vec![
+                    Piece::Kept(0..2),
+                    Piece::New(hostile.to_string()),
+                    Piece::Kept(2 + hostile.len()..4 + hostile.len()),
+                ],
+            },
+        ];
+        let mut out = Vec::new();
+        book.write(&contents, &mut out).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let content = |i: usize| {
+            v["items"][i]["Chapter"]["content"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(content(0), "x");
+        assert_eq!(content(1), format!("x{hostile}"));
+        assert_eq!(content(2), hostile);
+        assert_eq!(content(3), format!("ab{hostile}cd"));
+    }
 
     #[test]
     fn reads_and_writes_both_shapes() {

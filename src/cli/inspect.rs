@@ -192,8 +192,8 @@ fn markdown(model: &BookModel) -> String {
     };
     let mut f = Fragment::new();
     f.heading(2, "Technical designs")
-        .table(&mk(&TDD_HEADER, tdd_rows(model)))
+        .table(mk(&TDD_HEADER, tdd_rows(model)))
         .heading(2, "Product requirements")
-        .table(&mk(&PRD_HEADER, prd_rows(model)));
+        .table(mk(&PRD_HEADER, prd_rows(model)));
     f.into_markdown() + "\n"
 }

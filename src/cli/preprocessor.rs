@@ -59,7 +59,7 @@ pub fn run() -> ExitCode {
         s.spawn(|| report(&out.diagnostics));
         let t = std::time::Instant::now();
         let stdout = std::io::stdout().lock();
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, stdout);
+        let mut w = std::io::BufWriter::with_capacity(1 << 17, stdout);
         let written = book.write(contents, &mut w).and_then(|()| w.flush());
         log::debug!(
             "write output: {:?} (rss {})",

@@ -520,7 +520,8 @@ impl Table {
         self.rows.iter().all(String::is_empty)
     }
 
-    fn write(&self, out: &mut String) {
+    /// Writes the header and the delimiter row.
+    fn write_header(&self, out: &mut String) {
         let width = self.header.len().max(1);
         out.push('|');
         for h in &self.header {
@@ -536,16 +537,17 @@ impl Table {
         for _ in 0..width {
             out.push_str("---|");
         }
-        for row in self.rows.iter().filter(|r| !r.is_empty()) {
-            out.push('\n');
-            out.push_str(row);
-        }
     }
 }
 
-/// A sequence of generated blocks.
+/// A sequence of generated blocks. It is kept in pieces: the row chunks of
+/// a large table are moved in as they were written, never copied, and the
+/// pieces go out one after the other.
 #[derive(Debug, Clone, Default)]
 pub struct Fragment {
+    /// Finished pieces.
+    done: Vec<String>,
+    /// The piece being written.
     out: String,
 }
 
@@ -556,17 +558,20 @@ impl Fragment {
     }
 
     fn block(&mut self) {
-        if !self.out.is_empty() {
+        if !self.out.is_empty() || !self.done.is_empty() {
             self.out.push_str("\n\n");
         }
     }
 
     /// Adds a table.
-    pub fn table(&mut self, t: &Table) -> &mut Self {
+    pub fn table(&mut self, t: Table) -> &mut Self {
         self.block();
-        self.out
-            .reserve(t.rows.iter().map(|r| r.len() + 1).sum::<usize>() + 64);
-        t.write(&mut self.out);
+        t.write_header(&mut self.out);
+        for chunk in t.rows.into_iter().filter(|r| !r.is_empty()) {
+            self.out.push('\n');
+            self.done.push(std::mem::take(&mut self.out));
+            self.done.push(chunk);
+        }
         self
     }
 
@@ -614,12 +619,23 @@ impl Fragment {
 
     /// The fragment as Markdown, without a trailing line break.
     pub fn to_markdown(&self) -> String {
-        self.out.clone()
+        let mut md = self.done.concat();
+        md.push_str(&self.out);
+        md
     }
 
     /// The fragment as Markdown, without a trailing line break.
     pub fn into_markdown(self) -> String {
-        self.out
+        self.into_pieces().concat()
+    }
+
+    /// The fragment as Markdown in pieces, to be written one after the
+    /// other.
+    pub fn into_pieces(mut self) -> Vec<String> {
+        if !self.out.is_empty() {
+            self.done.push(self.out);
+        }
+        self.done
     }
 }
 
@@ -664,7 +680,7 @@ mod tests {
             Cell::text(hostile),
             Cell::link("]) | evil", "a b/(c).md"),
         ]);
-        let md = Fragment::new().table(&t).to_markdown();
+        let md = Fragment::new().table(t).to_markdown();
         assert_eq!(md.lines().count(), 3, "{md}");
         let rows = parse_table(&md);
         assert_eq!(rows[0], vec!["A|B".to_string(), "C".to_string()]);
@@ -715,7 +731,7 @@ mod tests {
         );
         let mut t = Table::new(vec!["Owner".into()]);
         t.push(vec![c]);
-        let md = Fragment::new().table(&t).to_markdown();
+        let md = Fragment::new().table(t).to_markdown();
         assert!(md.contains("[Ana](people/ana.md)"), "{md}");
         assert!(md.contains("**bold** \\|"), "{md}");
         assert!(md.contains("![x](img/a.png \"T\")"), "{md}");

@@ -164,12 +164,13 @@ pub fn slug(s: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-/// Renders a directive (any but `tdd-skeleton`) to Markdown.
+/// Renders a directive (any but `tdd-skeleton`) to Markdown, in pieces to be
+/// written one after the other.
 pub fn render(
     ctx: &RenderContext<'_>,
     kind: DirectiveKind,
     args: &[Arg],
-) -> Result<String, Vec<ArgProblem>> {
+) -> Result<Vec<String>, Vec<ArgProblem>> {
     let mut problems = Vec::new();
     let out = match kind {
         DirectiveKind::TddStatus => tdd_status(ctx, args, &mut problems),
@@ -188,8 +189,8 @@ pub fn render(
             &mut problems,
         ),
         DirectiveKind::TddCompleteness => completeness(ctx, args, &mut problems),
-        DirectiveKind::TddBacklinks => backlinks(ctx, ctx.chapter, None),
-        DirectiveKind::TddSkeleton => String::new(),
+        DirectiveKind::TddBacklinks => vec![backlinks(ctx, ctx.chapter, None)],
+        DirectiveKind::TddSkeleton => Vec::new(),
     };
     if problems.is_empty() {
         Ok(out)
@@ -541,7 +542,11 @@ fn selected_tdds<'m>(
     docs
 }
 
-fn tdd_status(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgProblem>) -> String {
+fn tdd_status(
+    ctx: &RenderContext<'_>,
+    args: &[Arg],
+    problems: &mut Vec<ArgProblem>,
+) -> Vec<String> {
     let all: Vec<&Document> = ctx.model.tdds().collect();
     let docs = selected_tdds(ctx, args, problems);
     let cols = parse_columns(args, TDD_DEFAULT, TDD_COLUMNS, &all, problems);
@@ -555,9 +560,9 @@ fn tdd_status(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgProbl
         }
     });
     let mut f = Fragment::new();
-    f.table(&table);
+    f.table(table);
     note_if_empty(&mut f, docs.is_empty(), all.is_empty(), "TDDs");
-    f.into_markdown()
+    f.into_pieces()
 }
 
 // ------------------------------------------------------------- prd-status --
@@ -567,7 +572,11 @@ const PRD_COLUMNS: &[&str] = &[
 ];
 const PRD_DEFAULT: &[&str] = &["prd", "status", "designs", "coverage"];
 
-fn prd_status(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgProblem>) -> String {
+fn prd_status(
+    ctx: &RenderContext<'_>,
+    args: &[Arg],
+    problems: &mut Vec<ArgProblem>,
+) -> Vec<String> {
     let all: Vec<&Document> = ctx.model.prds().collect();
     let mut docs = all.clone();
     filter_status(ctx, args, &mut docs, problems);
@@ -634,9 +643,9 @@ fn prd_status(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgProbl
         }
     });
     let mut f = Fragment::new();
-    f.table(&table);
+    f.table(table);
     note_if_empty(&mut f, docs.is_empty(), all.is_empty(), "PRDs");
-    f.into_markdown()
+    f.into_pieces()
 }
 
 // ----------------------------------------------------------------- rollup --
@@ -686,7 +695,7 @@ fn rollup(
     args: &[Arg],
     preset: Option<(&str, &str, &str)>,
     problems: &mut Vec<ArgProblem>,
-) -> String {
+) -> Vec<String> {
     let (section_text, default_where, empty) = match preset {
         Some((s, w, e)) => (Some(s.to_string()), Some(w), e),
         None => (
@@ -701,7 +710,7 @@ fn rollup(
             message: "`tdd-rollup` needs `section=\"...\"` (a section number or heading)".into(),
             help: Some("for example {{#tdd-rollup section=\"Dependencies & Blockers\"}}".into()),
         });
-        return String::new();
+        return Vec::new();
     };
     let selector = SectionSelector::parse(&section_text);
     let conditions = match arg(args, "where") {
@@ -807,9 +816,10 @@ fn rollup(
             }
         }
     });
+    let shown_none = table.is_empty();
     let mut f = Fragment::new();
-    f.table(&table);
-    if table.is_empty() {
+    f.table(table);
+    if shown_none {
         if tables.is_empty() {
             empty_note(
                 &mut f,
@@ -819,7 +829,7 @@ fn rollup(
             empty_note(&mut f, empty);
         }
     }
-    f.into_markdown()
+    f.into_pieces()
 }
 
 // ----------------------------------------------------------- completeness --
@@ -831,7 +841,11 @@ pub const PLACEHOLDER: &str = "◐";
 /// A missing section.
 pub const MISSING: &str = "✗";
 
-fn completeness(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgProblem>) -> String {
+fn completeness(
+    ctx: &RenderContext<'_>,
+    args: &[Arg],
+    problems: &mut Vec<ArgProblem>,
+) -> Vec<String> {
     let docs = selected_tdds(ctx, args, problems);
     let sections = ctx
         .model
@@ -870,7 +884,7 @@ fn completeness(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgPro
         row.text(&format!("{}%", d.completeness_percent()));
     });
     let mut f = Fragment::new();
-    f.table(&table);
+    f.table(table);
     if docs.is_empty() {
         empty_note(&mut f, "No TDDs match.");
     }
@@ -890,7 +904,7 @@ fn completeness(ctx: &RenderContext<'_>, args: &[Arg], problems: &mut Vec<ArgPro
     if !names.is_empty() {
         f.paragraph(Cell::text(&format!("Sections: {}", names.join(" · "))));
     }
-    f.into_markdown()
+    f.into_pieces()
 }
 
 // -------------------------------------------------------------- backlinks --
