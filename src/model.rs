@@ -634,15 +634,14 @@ impl BookModel {
         config: &Config,
         diags: &mut Diagnostics,
     ) -> BookModel {
-        let chapters: Vec<ChapterMeta> = inputs.iter().map(|c| c.meta.clone()).collect();
-        let index = PathIndex::new(&chapters);
         let n = inputs.len();
         let mut model = BookModel {
-            chapters,
+            chapters: inputs.iter().map(|c| c.meta.clone()).collect(),
             documents: Vec::new(),
             doc_of_chapter: vec![None; n],
             templates,
         };
+        let index = PathIndex::new(&model.chapters);
 
         // 1. The TDDs (and PRDs by path).
         let kinds: Vec<(bool, bool)> = inputs
@@ -699,10 +698,11 @@ impl BookModel {
             .enumerate()
             .filter(|(i, f)| f.is_none() && (is_tdd[*i] || is_prd[*i]))
             .for_each(|(i, f)| *f = late_facts(i));
-        let analyzed: Vec<Option<(Document, Diagnostics)>> = facts
-            .into_par_iter()
+        let todo: Vec<(usize, DocKind, Box<ChapterFacts>, Option<PrdRef>)> = facts
+            .into_iter()
+            .zip(prd_refs)
             .enumerate()
-            .map(|(i, f)| {
+            .filter_map(|(i, (f, prd))| {
                 let kind = if is_tdd[i] {
                     DocKind::Tdd
                 } else if is_prd[i] {
@@ -710,27 +710,26 @@ impl BookModel {
                 } else {
                     return None;
                 };
-                let mut prd = prd_refs[i].clone();
+                Some((i, kind, f?, prd))
+            })
+            .collect();
+        let (documents, found): (Vec<Document>, Vec<Diagnostics>) = todo
+            .into_par_iter()
+            .map(|(i, kind, f, mut prd)| {
                 if let Some(p) = &mut prd
                     && matches!(p.target, PrdTarget::Chapter(t) if t == i || is_tdd[t])
                 {
                     p.target = PrdTarget::Broken;
                 }
                 let mut d = Diagnostics::new();
-                let doc = analyze_document(i, kind, *f?, prd, &mut d);
-                Some((doc, d))
+                (analyze_document(i, kind, *f, prd, &mut d), d)
             })
-            .collect();
-        model.documents = Vec::with_capacity(analyzed.iter().flatten().count());
-        for (i, (doc, d)) in analyzed
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, a)| Some((i, a?)))
-        {
+            .unzip();
+        for (k, (doc, d)) in documents.iter().zip(found).enumerate() {
             diags.extend(d);
-            model.doc_of_chapter[i] = Some(model.documents.len());
-            model.documents.push(doc);
+            model.doc_of_chapter[doc.chapter] = Some(k);
         }
+        model.documents = documents;
 
         // 4. Backlinks and cross-document lints.
         let links: Vec<(usize, usize)> = model
@@ -792,7 +791,7 @@ fn source_prd(
     f: &ChapterFacts,
     chapters: &[ChapterMeta],
     is_tdd: &[bool],
-    index: &PathIndex,
+    index: &PathIndex<'_>,
     diags: &mut Diagnostics,
 ) -> Option<PrdRef> {
     let Some(field) = f.header.get("Source PRD") else {
@@ -886,21 +885,21 @@ fn source_prd(
 }
 
 /// Looks chapters up by path and name.
-struct PathIndex {
-    by_path: HashMap<String, usize>,
+struct PathIndex<'a> {
+    by_path: HashMap<&'a str, usize>,
     by_name: HashMap<String, usize>,
     /// Names that more than one chapter has.
     ambiguous: HashSet<String>,
 }
 
-impl PathIndex {
-    fn new(chapters: &[ChapterMeta]) -> Self {
+impl<'a> PathIndex<'a> {
+    fn new(chapters: &'a [ChapterMeta]) -> Self {
         let mut by_path = HashMap::new();
         let mut by_name = HashMap::new();
         let mut ambiguous = HashSet::new();
         for (i, c) in chapters.iter().enumerate() {
             for p in [&c.source_path, &c.path, &c.served] {
-                by_path.entry(p.clone()).or_insert(i);
+                by_path.entry(p.as_str()).or_insert(i);
             }
             let key = c.name.trim().to_lowercase();
             match by_name.entry(key) {
@@ -924,7 +923,7 @@ impl PathIndex {
             return Some(i);
         }
         let md = p.strip_suffix(".html").map(|s| format!("{s}.md"))?;
-        self.by_path.get(&md).copied()
+        self.by_path.get(md.as_str()).copied()
     }
 }
 
@@ -933,7 +932,7 @@ fn resolve_prd(
     value_range: Range<usize>,
     at: Location,
     chapter_path: &str,
-    index: &PathIndex,
+    index: &PathIndex<'_>,
 ) -> PrdRef {
     let written = value.trim().to_string();
     let unset = |form| PrdRef {
@@ -979,7 +978,7 @@ fn looks_like_path(s: &str) -> bool {
     s.ends_with(".md") || s.ends_with(".markdown") || s.ends_with(".html") || s.contains('/')
 }
 
-fn resolve_path(target: &str, chapter_path: &str, index: &PathIndex) -> Option<usize> {
+fn resolve_path(target: &str, chapter_path: &str, index: &PathIndex<'_>) -> Option<usize> {
     let path = target.split(['#', '?']).next().unwrap_or(target);
     if path.is_empty() || path.contains("://") {
         return None;
