@@ -54,20 +54,23 @@ pub fn run() -> ExitCode {
         report(&out.diagnostics);
         return ExitCode::FAILURE;
     };
-    // The diagnostics go to stderr while the book goes to stdout.
-    let written = std::thread::scope(|s| {
-        s.spawn(|| report(&out.diagnostics));
-        let t = std::time::Instant::now();
-        let stdout = std::io::stdout().lock();
-        let mut w = std::io::BufWriter::with_capacity(1 << 17, stdout);
-        let written = book.write(contents, &mut w).and_then(|()| w.flush());
-        log::debug!(
-            "write output: {:?} (rss {})",
-            t.elapsed(),
-            preprocess::rss()
-        );
-        written
-    });
+    // The diagnostics go to stderr while the book goes to stdout (on the
+    // threads of the pool, which exist already).
+    let ((), written) = rayon::join(
+        || report(&out.diagnostics),
+        || {
+            let t = std::time::Instant::now();
+            let stdout = std::io::stdout().lock();
+            let mut w = std::io::BufWriter::with_capacity(1 << 17, stdout);
+            let written = book.write(contents, &mut w).and_then(|()| w.flush());
+            log::debug!(
+                "write output: {:?} (rss {})",
+                t.elapsed(),
+                preprocess::rss()
+            );
+            written
+        },
+    );
     if let Err(e) = written {
         eprintln!("error: cannot write to stdout: {e}");
         return ExitCode::FAILURE;
