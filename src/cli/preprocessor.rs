@@ -30,6 +30,7 @@ pub fn run() -> ExitCode {
     widen_pipes();
     // Reserving address space up front costs no memory until it is written
     // to, and spares the copies (and the freed halves) of a growing buffer.
+    let t = std::time::Instant::now();
     let mut input = Vec::with_capacity(INPUT_RESERVE);
     if let Err(e) = std::io::stdin().read_to_end(&mut input) {
         return fail(Diagnostic::new(
@@ -37,6 +38,7 @@ pub fn run() -> ExitCode {
             format!("cannot read stdin: {e}"),
         ));
     }
+    log::debug!("read input: {:?} ({} bytes)", t.elapsed(), input.len());
     let input = Arc::new(input);
     let t = std::time::Instant::now();
     let (context, book) = match protocol::parse_input_raw(&input) {
