@@ -28,9 +28,9 @@ const INPUT_RESERVE: usize = 1 << 27;
 /// read; chapters without changes are written back as they came.
 pub fn run() -> ExitCode {
     widen_pipes();
+    let t = std::time::Instant::now();
     // Reserving address space up front costs no memory until it is written
     // to, and spares the copies (and the freed halves) of a growing buffer.
-    let t = std::time::Instant::now();
     let mut input = Vec::with_capacity(INPUT_RESERVE);
     if let Err(e) = std::io::stdin().read_to_end(&mut input) {
         return fail(Diagnostic::new(
@@ -86,6 +86,7 @@ pub fn run() -> ExitCode {
 /// one pipe and reads it back from the other, and a 100 MB book through the
 /// default 64 KiB buffers means thousands of switches between the two
 /// processes. 1 MiB is the largest size Linux grants without privileges.
+#[cfg(any(target_os = "linux", target_os = "android"))]
 const PIPE_BUFFER: usize = 1 << 20;
 
 /// Widens stdin and stdout where they are pipes (Linux only); where they are

@@ -696,6 +696,41 @@ mod tests {
     }
 
     #[test]
+    fn rows_written_directly_match_rows_of_cells() {
+        let defs = vec![RefDef {
+            label: "ana".into(),
+            dest: "../people/ana.md".into(),
+            title: String::new(),
+        }];
+        for md in [
+            "plain words",
+            "a | b",
+            "two\nlines",
+            "[Ana](../people/ana.md)",
+            "see [Ana][ana]",
+            "[not a ref]",
+            "`code | pipe`",
+            "",
+        ] {
+            for defs in [&defs[..], &[]] {
+                let cells = [
+                    Cell::markdown(md, "tdd/a.md", "s.md", true, defs),
+                    Cell::text(md),
+                    Cell::link(md, "tdd/a b.md"),
+                ];
+                let expected = Table::row(4, &cells);
+                let mut direct = String::new();
+                let mut row = Table::start_row(&mut direct, 4);
+                row.markdown(md, "tdd/a.md", "s.md", true, defs)
+                    .text(md)
+                    .link(md, "tdd/a b.md");
+                drop(row);
+                assert_eq!(direct, expected, "{md:?}");
+            }
+        }
+    }
+
+    #[test]
     fn text_round_trips_through_the_parser() {
         for s in [
             "1. not a list",
