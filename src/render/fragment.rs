@@ -697,7 +697,7 @@ mod tests {
 
     #[test]
     fn rows_written_directly_match_rows_of_cells() {
-        let defs = vec![RefDef {
+        let defs = [RefDef {
             label: "ana".into(),
             dest: "../people/ana.md".into(),
             title: String::new(),
