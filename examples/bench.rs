@@ -1,6 +1,7 @@
 //! The end-to-end benchmark: `mdbook-tdd` against the floor (the fastest
-//! no-op preprocessor on `mdbook-preprocessor`'s types) and a no-op written
-//! like mdBook's own example, side by side, on the same synthetic books.
+//! no-op preprocessor on `mdbook-preprocessor`'s types), the floor with the
+//! 1 MiB pipes mdbook-tdd asks for, and a no-op written like mdBook's own
+//! example, side by side, on the same synthetic books.
 //!
 //! ```sh
 //! cargo build --release --bins --examples && target/release/examples/bench
@@ -8,10 +9,11 @@
 //! ```
 //!
 //! Every run pipes the same input file into the command's stdin and reads
-//! its stdout to the end, as mdBook does. Runs are interleaved (floor,
-//! reader, mdbook-tdd, floor, ...) so that the machine's state affects all
-//! three alike; the table shows medians. Peak memory is the maximum resident
-//! set size as `/usr/bin/time` reports it.
+//! its stdout to the end, as mdBook does. Runs are interleaved (floor, floor
+//! with wide pipes, reader, mdbook-tdd, floor, ...) so that the machine's
+//! state affects all of them alike; the table shows medians. Peak memory is
+//! the largest maximum resident set size `/usr/bin/time` reports over the
+//! runs.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
