@@ -128,9 +128,9 @@ pub struct PrdRef {
     pub at: Location,
 }
 
-/// A table inside a document. Its texts (the section's key and title, the
-/// header cells as written and as plain text, the body cells) are kept in
-/// one buffer, so a table costs a few allocations however many cells it has.
+/// A table inside a document. Its texts (the section's key, the header cells
+/// as plain text, the body cells) are kept in one buffer, so a table costs a
+/// few allocations however many cells it has.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocTable {
     /// Number of the innermost section holding the table.
@@ -139,8 +139,8 @@ pub struct DocTable {
     pub rows: Vec<DocRow>,
     /// Every text of the table, one after the other.
     text: String,
-    /// Spans of `text`: the section key, the section title, the header
-    /// cells, the plain header cells, then the body cells row by row.
+    /// Spans of `text`: the section key, the plain header cells, then the
+    /// body cells row by row.
     spans: Vec<(u32, u32)>,
     /// Number of header cells.
     width: usize,
@@ -199,16 +199,6 @@ impl DocTable {
         self.span(0)
     }
 
-    /// Heading text of that section, as written.
-    pub fn section_title(&self) -> &str {
-        self.span(1)
-    }
-
-    /// Header cells, as written (inline Markdown).
-    pub fn header(&self) -> impl Iterator<Item = &str> {
-        (0..self.width).map(|i| self.span(2 + i))
-    }
-
     /// Header cells as plain text.
     pub fn header_plains(&self) -> impl Iterator<Item = &str> {
         (0..self.width).map(|i| self.header_plain(i))
@@ -217,7 +207,7 @@ impl DocTable {
     /// A header cell as plain text.
     pub fn header_plain(&self, column: usize) -> &str {
         if column < self.width {
-            self.span(2 + self.width + column)
+            self.span(1 + column)
         } else {
             ""
         }
@@ -1064,12 +1054,8 @@ impl ChapterFacts {
             .map(|t| {
                 let section = section_at_flat(text, &scan.headings, t.range.start);
                 let section_key = section.as_ref().map(|s| s.key_in(text)).unwrap_or_default();
-                let title = section
-                    .as_ref()
-                    .map_or("", |s| text[s.title.clone()].trim());
-                let (mut cells, mut bytes) =
-                    (2 + t.header.len() * 2, section_key.len() + title.len());
-                for c in t.header.iter().chain(&t.header) {
+                let (mut cells, mut bytes) = (1 + t.header.len(), section_key.len());
+                for c in &t.header {
                     bytes += c.len();
                 }
                 for r in &t.rows {
@@ -1078,10 +1064,6 @@ impl ChapterFacts {
                 }
                 let mut b = TableBuilder::with_capacity(bytes, cells);
                 b.push(&section_key);
-                b.push(title);
-                for c in &t.header {
-                    b.push(&text[c.clone()]);
-                }
                 for c in &t.header {
                     b.push(&plain(&text[c.clone()]));
                 }
