@@ -34,13 +34,7 @@ fn tdd(i: usize) -> String {
 
 fn chapter(path: &str, text: String) -> SourceChapter {
     SourceChapter {
-        meta: ChapterMeta {
-            name: path.into(),
-            path: path.into(),
-            served: path.into(),
-            source_path: path.into(),
-            file: format!("src/{path}"),
-        },
+        meta: ChapterMeta::new(path, path, path, "src", true),
         text: text.into(),
     }
 }

@@ -1,7 +1,7 @@
 //! Taking the chapters out of an mdBook [`Book`] and putting the edited
 //! texts back, in book order (depth first, as SUMMARY.md lists them).
 
-use crate::links::{self, slash_path};
+use crate::links::slash_path;
 use crate::model::ChapterMeta;
 use crate::preprocess::SourceChapter;
 use crate::protocol::RawBook;
@@ -30,18 +30,7 @@ pub fn chapter_meta(
 ) -> ChapterMeta {
     let path = path.map(slash_path).unwrap_or_default();
     let source_path = source_path.map(slash_path).unwrap_or_else(|| path.clone());
-    let file = if src.is_empty() {
-        source_path.clone()
-    } else {
-        format!("{src}/{source_path}")
-    };
-    ChapterMeta {
-        name: name.to_string(),
-        served: links::served_path(&path, index_enabled),
-        path,
-        source_path,
-        file,
-    }
+    ChapterMeta::new(name, &path, &source_path, src, index_enabled)
 }
 
 /// The chapters of a book read on the fast path, with their contents still

@@ -2,7 +2,7 @@
 //! without writing anything: `book.toml`, `SUMMARY.md` (parsed with mdBook's
 //! own `mdbook-summary`), and the chapters in book order.
 
-use crate::links::{self, slash_path};
+use crate::links::slash_path;
 use crate::model::ChapterMeta;
 use crate::preprocess::SourceChapter;
 use mdbook_summary::{Link, SummaryItem, parse_summary};
@@ -125,17 +125,7 @@ pub fn load_book(root: &Path) -> Result<DiskBook, LoadError> {
         }
         let path = slash_path(location);
         chapters.push(SourceChapter {
-            meta: ChapterMeta {
-                name: link.name.clone(),
-                served: links::served_path(&path, index_enabled),
-                source_path: path.clone(),
-                file: if src_slash.is_empty() {
-                    path.clone()
-                } else {
-                    format!("{src_slash}/{path}")
-                },
-                path,
-            },
+            meta: ChapterMeta::new(&link.name, &path, &path, &src_slash, index_enabled),
             text: text.into(),
         });
     }

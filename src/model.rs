@@ -33,6 +33,31 @@ pub struct ChapterMeta {
     pub file: String,
 }
 
+impl ChapterMeta {
+    /// The names and paths of the chapter `name` at `path` (from its
+    /// `source_path`), both `/`-separated and relative to the book's `src`
+    /// dir; with `index_enabled`, a README is served as `index.md`.
+    pub fn new(
+        name: &str,
+        path: &str,
+        source_path: &str,
+        src: &str,
+        index_enabled: bool,
+    ) -> ChapterMeta {
+        ChapterMeta {
+            name: name.to_string(),
+            path: path.to_string(),
+            served: links::served_path(path, index_enabled),
+            source_path: source_path.to_string(),
+            file: if src.is_empty() {
+                source_path.to_string()
+            } else {
+                format!("{src}/{source_path}")
+            },
+        }
+    }
+}
+
 /// The marker that starts an appended backlinks list, so that running the
 /// preprocessor again on its own output does not append a second one.
 pub const BACKLINKS_MARKER: &str = "<!-- tdd-backlinks -->";
@@ -1363,13 +1388,7 @@ mod tests {
     use crate::config::MarkdownOptions;
 
     fn meta(name: &str, path: &str) -> ChapterMeta {
-        ChapterMeta {
-            name: name.into(),
-            path: path.into(),
-            served: links::served_path(path, true),
-            source_path: path.into(),
-            file: format!("src/{path}"),
-        }
+        ChapterMeta::new(name, path, path, "src", true)
     }
 
     fn build(chapters: &[(&str, &str, &str)], config: &Config) -> (BookModel, Vec<Diagnostic>) {

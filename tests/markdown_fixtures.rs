@@ -25,13 +25,7 @@ fn fixtures() -> PathBuf {
 
 fn chapter(path: &str, name: &str, text: String) -> SourceChapter {
     SourceChapter {
-        meta: ChapterMeta {
-            name: name.to_string(),
-            path: path.to_string(),
-            served: links::served_path(path, true),
-            source_path: path.to_string(),
-            file: format!("src/{path}"),
-        },
+        meta: ChapterMeta::new(name, path, path, "src", true),
         text: text.into(),
     }
 }

@@ -2,20 +2,13 @@
 
 use mdbook_tdd::config::Config;
 use mdbook_tdd::diagnostic::Diagnostics;
-use mdbook_tdd::links;
 use mdbook_tdd::model::ChapterMeta;
 use mdbook_tdd::preprocess::{Settings, SourceChapter, process};
 use proptest::prelude::*;
 
 fn chapter(path: &str, text: String) -> SourceChapter {
     SourceChapter {
-        meta: ChapterMeta {
-            name: path.to_string(),
-            path: path.to_string(),
-            served: links::served_path(path, true),
-            source_path: path.to_string(),
-            file: format!("src/{path}"),
-        },
+        meta: ChapterMeta::new(path, path, path, "src", true),
         text: text.into(),
     }
 }

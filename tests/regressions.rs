@@ -47,13 +47,7 @@ fn skeleton_with_byte_order_mark_inside() {
 #[test]
 fn h1_at_the_end_with_a_multibyte_character() {
     let chapter = || SourceChapter {
-        meta: ChapterMeta {
-            name: "a".into(),
-            path: "a.md".into(),
-            served: "a.md".into(),
-            source_path: "a.md".into(),
-            file: "src/a.md".into(),
-        },
+        meta: ChapterMeta::new("a", "a.md", "a.md", "src", true),
         text: "**Source PRD:** x\n\n# Té".into(),
     };
     let mut p = process(

@@ -10,13 +10,7 @@ use mdbook_tdd::preprocess::{Settings, SourceChapter, process};
 
 fn chapter(path: &str, text: &str) -> SourceChapter {
     SourceChapter {
-        meta: ChapterMeta {
-            name: path.into(),
-            path: path.into(),
-            served: path.into(),
-            source_path: path.into(),
-            file: format!("src/{path}"),
-        },
+        meta: ChapterMeta::new(path, path, path, "src", true),
         text: text.into(),
     }
 }
