@@ -81,8 +81,12 @@ const FIELD_ARGS: &[(&str, &str)] = &[
 #[derive(Debug, Clone)]
 pub struct PreparedTemplate {
     /// The template text: LF line endings, placeholders that end a heading
-    /// escaped so that they stay visible.
+    /// kept visible (see [`template::heading_ends`]).
     pub text: String,
+    /// What keeps a placeholder at the end of a heading visible: its range
+    /// in `text` and the placeholder's lower-case name. Once the placeholder
+    /// is filled, it is not needed.
+    closings: Vec<(Range<usize>, String)>,
     outline: Outline,
     header: Header,
     names: Vec<String>,
@@ -92,13 +96,24 @@ impl PreparedTemplate {
     /// Parses a template.
     pub fn new(template_text: &str, options: &MarkdownOptions) -> Self {
         let lf = template_text.replace("\r\n", "\n");
-        let text = template::escape_heading_placeholders(&lf, options);
+        let mut text = String::with_capacity(lf.len() + 64);
+        let mut closings = Vec::new();
+        let mut last = 0;
+        for e in template::heading_ends(&lf, options) {
+            text.push_str(&lf[last..e.at]);
+            let start = text.len();
+            text.push_str(&e.insert);
+            closings.push((start..text.len(), e.name.to_ascii_lowercase()));
+            last = e.at;
+        }
+        text.push_str(&lf[last..]);
         let scan = scan::scan(&text, options);
         let outline = Outline::build(&text, &scan.headings);
         let header = Header::parse(&text, &scan);
         let names = template::placeholder_names(&text);
         PreparedTemplate {
             text,
+            closings,
             outline,
             header,
             names,
@@ -219,6 +234,16 @@ impl Filling {
                 values.push((a.key.to_ascii_lowercase(), one_line(&a.value)));
             }
         }
+        // A placeholder that ended a heading needs nothing to stay visible
+        // once it is filled, unless its value itself ends like a placeholder.
+        for (r, name) in &tpl.closings {
+            if values
+                .iter()
+                .any(|(k, v)| k == name && !template::ends_with_placeholder(v))
+            {
+                edits.push((r.clone(), String::new()));
+            }
+        }
         edits.sort_by_key(|(r, _)| r.start);
         // A directive with thousands of bad arguments gets a few reports and
         // a count, not thousands of lines.
@@ -257,7 +282,6 @@ impl Filling {
                 .find(|(k, _)| *k == lower)
                 .map(|(_, v)| v.clone())
         });
-        // A filled placeholder that ended a heading no longer needs its escape.
         filled
     }
 }
@@ -724,7 +748,7 @@ mod tests {
             TPL,
         );
         assert!(out.starts_with("# Pay — TDD\n\n**Author:** Jo Doe\n**Status:** approved\n**Source PRD:** [pay.md](../prd/pay.md)\n"), "{out}");
-        assert!(out.contains("#### \\{Entity Name}"), "{out}");
+        assert!(out.contains("#### {Entity Name} ####"), "{out}");
         assert!(out.ends_with("## Appendix\n{more}\n"), "{out}");
     }
 

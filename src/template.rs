@@ -131,37 +131,92 @@ pub fn placeholder_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_
     })
 }
 
-/// Puts a backslash before a placeholder that ends a heading, such as
-/// `#### {Entity Name}`: with heading attributes enabled (as in mdBook),
-/// Markdown would read it as an attribute block and show an empty heading.
-pub fn escape_heading_placeholders(text: &str, options: &crate::config::MarkdownOptions) -> String {
+/// Where a placeholder ends a heading, such as `#### {Entity Name}`: with
+/// heading attributes enabled (as in mdBook), Markdown reads a trailing
+/// `{...}` as an attribute block and shows an empty heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadingEnd {
+    /// The offset right after the placeholder.
+    pub at: usize,
+    /// What keeps the placeholder visible, inserted at `at`: a closing
+    /// sequence for an ATX heading (`#### {Entity Name} ####`), an empty HTML
+    /// comment for a setext heading.
+    pub insert: String,
+    /// The placeholder's name.
+    pub name: String,
+}
+
+/// The placeholders that end a heading of `text`. Headings ending with a
+/// real attribute block (`{#id}`, `{.class}`) are left alone.
+pub fn heading_ends(text: &str, options: &crate::config::MarkdownOptions) -> Vec<HeadingEnd> {
     let scan = crate::scan::scan(text, options);
-    let mut inserts = Vec::new();
+    let mut out = Vec::new();
     for h in &scan.headings {
-        let line_end = text[h.text.end..h.range.end]
-            .find('\n')
-            .map_or(h.range.end, |i| h.text.end + i);
-        let tail = &text[h.text.end..line_end];
-        if let Some(open) = tail.find('{') {
-            let at = h.text.end + open;
-            if placeholder_ranges(&text[at..line_end])
-                .next()
-                .is_some_and(|r| r.start == 0)
-                && !text[..at].ends_with('\\')
-            {
-                inserts.push(at);
-            }
+        let Some(block) = text.get(h.range.clone()) else {
+            continue;
+        };
+        let atx = block.trim_start().starts_with('#');
+        // The line that holds the end of the heading's text: the only line of
+        // an ATX heading, the last text line of a setext one.
+        let (line_start, line_end) = if atx {
+            (0, block.find(['\n', '\r']).unwrap_or(block.len()))
+        } else {
+            let underline = block
+                .trim_end_matches(['\n', '\r'])
+                .rfind(['\n', '\r'])
+                .unwrap_or(0);
+            let start = block[..underline].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+            (start, underline)
+        };
+        let content = block[line_start..line_end].trim_end_matches([' ', '\t']);
+        if let Some(name) = ending_placeholder(content) {
+            out.push(HeadingEnd {
+                at: h.range.start + line_start + content.len(),
+                insert: if atx {
+                    format!(" {}", "#".repeat(usize::from(h.level.clamp(1, 6))))
+                } else {
+                    " <!-- -->".to_string()
+                },
+                name,
+            });
         }
     }
-    let mut out = String::with_capacity(text.len() + inserts.len());
+    out
+}
+
+/// `text` with every placeholder that ends a heading kept visible (see
+/// [`heading_ends`]).
+pub fn escape_heading_placeholders(text: &str, options: &crate::config::MarkdownOptions) -> String {
+    let ends = heading_ends(text, options);
+    let mut out = String::with_capacity(text.len() + 8 * ends.len());
     let mut last = 0;
-    for at in inserts {
-        out.push_str(&text[last..at]);
-        out.push('\\');
-        last = at;
+    for e in ends {
+        out.push_str(&text[last..e.at]);
+        out.push_str(&e.insert);
+        last = e.at;
     }
     out.push_str(&text[last..]);
     out
+}
+
+/// The name of the placeholder that ends a heading line, if Markdown would
+/// read it as an attribute block: a trailing `{...}` without braces, `<`,
+/// `>`, backslashes or line breaks inside.
+fn ending_placeholder(line: &str) -> Option<String> {
+    let body = line.strip_suffix('}')?;
+    let open = body.rfind(['{', '}', '<', '>', '\\', '\n', '\r'])?;
+    if !body[open..].starts_with('{') {
+        return None;
+    }
+    let attr = &line[open..];
+    (placeholder_ranges(attr).next() == Some(0..attr.len()))
+        .then(|| placeholder_name(attr, &(0..attr.len())))
+}
+
+/// Whether a text ends with a placeholder-like `{...}` that Markdown would
+/// read as an attribute block at the end of a heading.
+pub fn ends_with_placeholder(text: &str) -> bool {
+    ending_placeholder(text.trim_end()).is_some()
 }
 
 /// The name inside a placeholder range (`author` for `{author}`).
@@ -231,11 +286,24 @@ mod tests {
     fn heading_placeholders_stay_visible() {
         let o = crate::config::MarkdownOptions::default();
         assert_eq!(
-            escape_heading_placeholders("#### {Entity Name}\n## {#id}\n## A {b}\n## C\n{d}\n", &o),
-            "#### \\{Entity Name}\n## {#id}\n## A \\{b}\n## C\n{d}\n"
+            escape_heading_placeholders(
+                "#### {Entity Name}\n## {#id}\n## A {b}  \n## C\n{d}\n### `{M} {p}`\n",
+                &o
+            ),
+            "#### {Entity Name} ####\n## {#id}\n## A {b} ##  \n## C\n{d}\n### `{M} {p}`\n"
         );
-        let done = "#### \\{Entity Name}\n";
+        let done = "#### {Entity Name} ####\n";
         assert_eq!(escape_heading_placeholders(done, &o), done);
+        // The escape of earlier versions did not stop Markdown from reading
+        // an attribute block.
+        assert_eq!(
+            escape_heading_placeholders("#### \\{Entity Name}\n", &o),
+            "#### \\{Entity Name} ####\n"
+        );
+        assert_eq!(
+            escape_heading_placeholders("Text\n{Title}\n===\n", &o),
+            "Text\n{Title} <!-- -->\n===\n"
+        );
     }
 
     #[test]

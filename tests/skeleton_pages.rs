@@ -1,0 +1,155 @@
+//! Skeleton pages as readers see them, built by the real mdBook engines (0.5
+//! and 0.4) through the real binary: every heading of the template has its
+//! text and an id, and every table of the template is a table — for a
+//! skeleton left as it is, for one merged with the author's sections, and for
+//! the text `mdbook-tdd expand` writes into the file.
+
+mod support;
+
+use scraper::{ElementRef, Html, Selector};
+use std::path::Path;
+use support::{Built, Engine, build, repo};
+
+/// Headings and tables of a chapter as the preprocessor wrote it (read from
+/// mdBook's Markdown renderer): ATX heading lines and table delimiter rows
+/// outside fenced code.
+fn markdown_shape(md: &str) -> (Vec<String>, usize) {
+    let mut headings = Vec::new();
+    let mut tables = 0;
+    let mut fence: Option<String> = None;
+    for line in md.lines() {
+        let t = line.trim_start();
+        if let Some(f) = &fence {
+            if t.starts_with(f.as_str()) {
+                fence = None;
+            }
+            continue;
+        }
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fence = Some(t.chars().take_while(|c| *c == '`' || *c == '~').collect());
+            continue;
+        }
+        if t.starts_with('#') {
+            headings.push(t.trim_start_matches('#').trim().to_string());
+        }
+        let row = t.trim_start_matches(['-', '*', '+', ' ', '>']);
+        if row.starts_with('|')
+            && row.contains('-')
+            && row.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+        {
+            tables += 1;
+        }
+    }
+    (headings, tables)
+}
+
+fn select<'a>(doc: &'a Html, css: &str) -> Vec<ElementRef<'a>> {
+    let s = Selector::parse(css).unwrap();
+    doc.select(&s).collect()
+}
+
+fn text(e: &ElementRef<'_>) -> String {
+    e.text().collect::<String>().trim().to_string()
+}
+
+/// Checks one rendered page against the Markdown it was rendered from.
+fn check_page(b: &Built, page: &str, expect_headings: &[&str]) {
+    let md = std::fs::read_to_string(b.markdown.join(format!("{page}.md"))).unwrap();
+    let (md_headings, md_tables) = markdown_shape(&md);
+    let html = Html::parse_document(&b.page(&format!("{page}.html")));
+    let headings = select(
+        &html,
+        "main h1, main h2, main h3, main h4, main h5, main h6",
+    );
+    assert_eq!(
+        headings.len(),
+        md_headings.len(),
+        "{page}: headings in HTML {:?}\nin Markdown {md_headings:?}",
+        headings.iter().map(text).collect::<Vec<_>>()
+    );
+    for h in &headings {
+        let t = text(h);
+        assert!(
+            !t.is_empty() && t != "\\",
+            "{page}: a heading without text: {}",
+            h.html()
+        );
+        let id = h.value().attr("id").unwrap_or("");
+        assert!(!id.is_empty(), "{page}: a heading without id: {}", h.html());
+        // No placeholder words read as attributes.
+        let attrs: Vec<&str> = h.value().attrs().map(|(k, _)| k).collect();
+        assert_eq!(attrs, ["id"], "{page}: {}", h.html());
+    }
+    let texts: Vec<String> = headings.iter().map(text).collect();
+    for want in expect_headings {
+        assert!(
+            texts.iter().any(|t| t == want),
+            "{page}: no heading `{want}` in {texts:?}"
+        );
+    }
+    let tables = select(&html, "main table");
+    assert_eq!(tables.len(), md_tables, "{page}: tables");
+    for p in select(&html, "main p, main li") {
+        let t = text(&p);
+        assert!(
+            !t.starts_with('|') && !t.contains("\n|"),
+            "{page}: a table rendered as text: {}",
+            p.html()
+        );
+    }
+}
+
+const TEMPLATE_HEADINGS: &[&str] = &[
+    "{Entity Name}",
+    "{METHOD} {path}",
+    "5.1 {Primary User Workflow Name}",
+    "5.2 {Error / Edge Case Flow Name}",
+    "9.1 {Alternative Approach Name}",
+    "{Component / Layer 1}",
+    "12. Open Questions & Risks",
+];
+
+fn check_book(book: &Path) {
+    for engine in [Engine::V05, Engine::V04] {
+        let b = build(book, engine, "[output.html]\n[output.markdown]\n");
+        b.assert_ok();
+        let mut fresh = vec!["Checkout — Technical Design Document"];
+        fresh.extend(TEMPLATE_HEADINGS);
+        check_page(&b, "fresh", &fresh);
+        check_page(
+            &b,
+            "partial",
+            &[
+                "Checkout v2 — Technical Design Document",
+                "Basket",
+                "{METHOD} {path}",
+                "5.1 {Primary User Workflow Name}",
+            ],
+        );
+        assert!(!b.stderr.contains("warning"), "{engine:?}: {}", b.stderr);
+    }
+}
+
+#[test]
+fn skeleton_pages_have_headings_and_tables() {
+    check_book(&repo().join("tests/fixtures/books/skeleton"));
+}
+
+/// The text `mdbook-tdd expand` writes renders the same way.
+#[test]
+fn expanded_pages_have_headings_and_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("book");
+    support::copy_tree(&repo().join("tests/fixtures/books/skeleton"), &root);
+    for chapter in ["fresh.md", "partial.md"] {
+        let out = std::process::Command::new(support::binary())
+            .arg("expand")
+            .arg(root.join("src").join(chapter))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let text = std::fs::read_to_string(root.join("src").join(chapter)).unwrap();
+        assert!(!text.contains("{{#tdd-skeleton"), "{text}");
+    }
+    check_book(&root);
+}
