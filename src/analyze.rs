@@ -14,7 +14,7 @@ use crate::preprocess::{Settings, SourceChapter};
 use crate::scan::{self, ChapterScan, Leaf};
 use crate::skeleton::{self, Expansion, PreparedTemplate};
 use crate::template;
-use crate::text::{ChapterText, JsonText};
+use crate::text::{ChapterText, JsonText, lf_view, line_ending};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -42,6 +42,10 @@ pub struct ChapterWork {
     /// The decoded text, while something may still need it. Chapters that
     /// came as a literal and that no edit touches drop it after analysis.
     pub text: Option<String>,
+    /// The current text with its lone carriage returns turned into line
+    /// feeds, when it has any (see [`lf_view`]): what line-based analysis
+    /// reads. Offsets are the same as in the text.
+    pub view: Option<String>,
     /// The skeleton expansion, if the chapter had a skeleton.
     pub expansion: Option<Box<Expansion>>,
     /// Directives to render, in the current text.
@@ -63,6 +67,7 @@ impl ChapterWork {
             meta: source.meta,
             literal,
             text,
+            view: None,
             expansion: None,
             directives: Vec::new(),
             template: 0,
@@ -78,6 +83,12 @@ impl ChapterWork {
             (None, Some(t)) => t,
             (None, None) => "",
         }
+    }
+
+    /// The current text as line-based analysis reads it: every line ends
+    /// with `\n` or `\r\n`.
+    pub fn view(&self) -> &str {
+        self.view.as_deref().unwrap_or_else(|| self.text())
     }
 
     /// The text as it came, decoded again if it was not kept.
@@ -467,10 +478,12 @@ fn analyze_chapter(
             None => return work,
         }
     }
+    work.view = lf_view(work.text());
     let scan = scan_chapter(&mut work, config, settings, templates, diags);
     let guidance = templates.guidance(work.template, &config.markdown);
     let w = &work;
-    let facts = ChapterFacts::new(w.text(), &scan, &guidance, w.template, config, &|o| {
+    let eol = line_ending(w.text());
+    let facts = ChapterFacts::new(w.view(), eol, &scan, &guidance, w.template, config, &|o| {
         w.locate(o)
     });
     work.facts = Some(Box::new(facts));
@@ -487,6 +500,7 @@ fn analyze_chapter(
         && !prd_needs_link
     {
         work.text = None;
+        work.view = None;
     }
     work
 }
@@ -500,7 +514,7 @@ fn scan_chapter(
     templates: &Templates,
     diags: &mut Diagnostics,
 ) -> ChapterScan {
-    let first_scan = scan::scan(work.text(), &config.markdown);
+    let first_scan = scan::scan(work.view(), &config.markdown);
     let directives = {
         let w = &*work;
         check_directives(&first_scan, &|o| w.locate(o), diags)
@@ -579,8 +593,9 @@ fn scan_chapter(
             }),
         );
     }
-    let second = scan::scan(&expansion.text, &config.markdown);
+    work.view = lf_view(&expansion.text);
     work.expansion = Some(Box::new(expansion));
+    let second = scan::scan(work.view(), &config.markdown);
     work.template = template_idx;
     // Author directives were checked above; a template's own go through the
     // same checks (their problems point at the skeleton directive).
@@ -609,7 +624,9 @@ fn late_facts(
     config: &Config,
     guidance: &[Guidance],
 ) -> Option<Box<ChapterFacts>> {
-    let text = work.original();
+    let original = work.original();
+    let eol = line_ending(&original);
+    let text = lf_view(&original).map_or(original, Cow::Owned);
     let scan = scan::scan(&text, &config.markdown);
     let g = guidance.get(work.template).or(guidance.first())?;
     let locate = |o: usize| {
@@ -622,6 +639,7 @@ fn late_facts(
     };
     Some(Box::new(ChapterFacts::new(
         &text,
+        eol,
         &scan,
         g,
         work.template,

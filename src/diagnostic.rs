@@ -398,8 +398,13 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
         offset -= 1;
     }
     let before = &text[..offset];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line = memchr::memchr_iter(b'\n', before.as_bytes()).count() + 1;
+    // A line ends with `\n`, `\r\n` or a lone `\r`, as in Markdown.
+    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let bytes = before.as_bytes();
+    let lone_crs = memchr::memchr_iter(b'\r', bytes)
+        .filter(|&i| text.as_bytes().get(i + 1) != Some(&b'\n'))
+        .count();
+    let line = memchr::memchr_iter(b'\n', bytes).count() + lone_crs + 1;
     let col_text = &before[line_start..];
     let col_text = if line == 1 {
         col_text.strip_prefix('\u{feff}').unwrap_or(col_text)
@@ -489,6 +494,8 @@ mod tests {
         assert_eq!(line_col("ab\ncd", 4), (2, 2));
         assert_eq!(line_col("\u{feff}ab", 4), (1, 2));
         assert_eq!(line_col("é{", 2), (1, 2));
+        assert_eq!(line_col("a\rb\r\nc\rd", 7), (4, 1));
+        assert_eq!(line_col("a\r\nb", 1), (1, 2));
     }
 
     #[test]

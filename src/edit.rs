@@ -173,8 +173,10 @@ fn edit_chapter(
     settings: &Settings,
     diags: &mut Diagnostics,
 ) -> ChapterEdit {
-    let text = work.text();
-    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    // Offsets are the same in the text and its view; the view's lines all
+    // end with `\n`.
+    let text = work.view();
+    let eol = crate::text::line_ending(work.text());
     let ctx = RenderContext {
         model: &analysis.model,
         config,
@@ -233,7 +235,7 @@ fn edit_chapter(
             // How the chapter ends was read in the analysis pass.
             let e = &doc.end;
             if !e.has_backlinks {
-                let eol = if e.crlf { "\r\n" } else { "\n" };
+                let eol = e.eol;
                 let md = render::backlinks(&ctx, index, Some(&config.backlinks_heading));
                 let mut block = String::new();
                 if !e.empty && !e.newline {

@@ -64,10 +64,10 @@ pub const BACKLINKS_MARKER: &str = "<!-- tdd-backlinks -->";
 
 /// How a chapter ends: what text appended to it (the backlinks list) must
 /// take into account.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChapterEnd {
-    /// The chapter uses CRLF line endings.
-    pub crlf: bool,
+    /// The line ending of the chapter (see [`crate::text::line_ending`]).
+    pub eol: &'static str,
     /// The chapter is empty.
     pub empty: bool,
     /// The chapter ends with a line break.
@@ -78,11 +78,23 @@ pub struct ChapterEnd {
     pub open_fence: Option<String>,
 }
 
-impl ChapterEnd {
-    /// Reads the end of a scanned text.
-    pub fn new(text: &str, scan: &ChapterScan) -> Self {
+impl Default for ChapterEnd {
+    fn default() -> Self {
         ChapterEnd {
-            crlf: text.contains("\r\n"),
+            eol: "\n",
+            empty: false,
+            newline: false,
+            has_backlinks: false,
+            open_fence: None,
+        }
+    }
+}
+
+impl ChapterEnd {
+    /// Reads the end of a scanned text whose lines end with `eol`.
+    pub fn new(text: &str, eol: &'static str, scan: &ChapterScan) -> Self {
+        ChapterEnd {
+            eol,
             empty: text.is_empty(),
             newline: text.ends_with('\n'),
             has_backlinks: scan.contains_outside_code(text, BACKLINKS_MARKER),
@@ -456,7 +468,7 @@ pub struct Guidance {
 impl Guidance {
     /// Learns a (filled) template.
     pub fn from_template(text: &str, options: &crate::config::MarkdownOptions) -> Guidance {
-        let text = text.replace("\r\n", "\n");
+        let text = crate::text::lf_only(text);
         let scan = crate::scan::scan(&text, options);
         let outline = Outline::build(&text, &scan.headings);
         let sections = outline
@@ -1057,9 +1069,13 @@ pub struct ChapterFacts {
 
 impl ChapterFacts {
     /// Gathers the facts of a scanned chapter, judged against a template;
-    /// `locate` turns offsets of `text` into locations.
+    /// `text` is the chapter as line-based code reads it (see
+    /// [`crate::text::lf_view`]), `eol` the line ending of the chapter as it
+    /// is; `locate` turns offsets of `text` into locations.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         text: &str,
+        eol: &'static str,
         scan: &ChapterScan,
         guidance: &Guidance,
         template: usize,
@@ -1183,7 +1199,7 @@ impl ChapterFacts {
             prd_at,
             header_at,
             refdefs: scan.refdefs.clone(),
-            end: ChapterEnd::new(text, scan),
+            end: ChapterEnd::new(text, eol, scan),
         }
     }
 }
@@ -1408,7 +1424,7 @@ mod tests {
                     }
                 };
                 Some(Box::new(ChapterFacts::new(
-                    t, &scan, &g, 0, config, &locate,
+                    t, "\n", &scan, &g, 0, config, &locate,
                 )))
             })
             .collect();

@@ -16,6 +16,7 @@ use crate::header::Header;
 use crate::outline::{Outline, Section};
 use crate::scan;
 use crate::template;
+use crate::text::{lf_view, line_ending};
 use std::ops::Range;
 
 /// Where a piece of the expanded chapter came from.
@@ -95,7 +96,7 @@ pub struct PreparedTemplate {
 impl PreparedTemplate {
     /// Parses a template.
     pub fn new(template_text: &str, options: &MarkdownOptions) -> Self {
-        let lf = template_text.replace("\r\n", "\n");
+        let lf = crate::text::lf_only(template_text);
         let mut text = String::with_capacity(lf.len() + 64);
         let mut closings = Vec::new();
         let mut last = 0;
@@ -361,11 +362,55 @@ pub fn expand(
     filling: &Filling,
     options: &MarkdownOptions,
 ) -> Expansion {
-    let eol = if chapter.contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
+    let eol = line_ending(chapter);
+    let Some(view) = lf_view(chapter) else {
+        return expand_lines(chapter, directive, tpl, filling, options, eol);
     };
+    // Lines that end with a carriage return alone: merge the view in which
+    // they end with `\n`, then put the author's bytes back and end the
+    // template's lines as the chapter does. Both keep every offset.
+    let view_eol = if eol == "\r" { "\n" } else { eol };
+    let mut e = expand_lines(&view, directive, tpl, filling, options, view_eol);
+    let mut bytes = std::mem::take(&mut e.text).into_bytes();
+    let mut from = 0;
+    let generated = |bytes: &mut [u8], r: Range<usize>| {
+        if eol == "\r" {
+            for b in &mut bytes[r] {
+                if *b == b'\n' {
+                    *b = b'\r';
+                }
+            }
+        }
+    };
+    for p in &e.pieces {
+        generated(&mut bytes, from..p.out.start);
+        match p.origin {
+            Origin::Author(start) => {
+                if let Some(original) = chapter.as_bytes().get(start..start + p.out.len()) {
+                    bytes[p.out.clone()].copy_from_slice(original);
+                }
+            }
+            Origin::Template => generated(&mut bytes, p.out.clone()),
+        }
+        from = p.out.end;
+    }
+    let end = bytes.len();
+    generated(&mut bytes, from..end);
+    // Only line ends were exchanged, one ASCII byte for another.
+    e.text = String::from_utf8(bytes).unwrap_or_default();
+    e
+}
+
+/// Expands the skeleton of a chapter whose lines all end with `\n` (or
+/// `\r\n`); `eol` ends the lines it adds.
+fn expand_lines(
+    chapter: &str,
+    directive: Range<usize>,
+    tpl: &PreparedTemplate,
+    filling: &Filling,
+    options: &MarkdownOptions,
+    eol: &'static str,
+) -> Expansion {
     // The directive's lines are replaced whole.
     let line_start = chapter[..directive.start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = chapter[directive.end..]

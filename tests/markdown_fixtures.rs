@@ -31,7 +31,7 @@ fn chapter(path: &str, name: &str, text: String) -> SourceChapter {
 }
 
 fn first_h1(text: &str) -> Option<String> {
-    text.lines()
+    text.split(['\n', '\r'])
         .find_map(|l| l.strip_prefix("# "))
         .map(|s| s.trim().to_string())
 }

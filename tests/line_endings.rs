@@ -1,0 +1,184 @@
+//! Every line ending Markdown accepts (`\n`, `\r\n`, and `\r` alone, as old
+//! Mac editors write) is one the whole run accepts: skeleton merges keep every
+//! line the author wrote, added lines end like the chapter's, header fields
+//! and directives are found, and diagnostics name the right line.
+
+mod support;
+
+use mdbook_tdd::config::Config;
+use mdbook_tdd::diagnostic::Diagnostics;
+use mdbook_tdd::model::ChapterMeta;
+use mdbook_tdd::preprocess::{Settings, SourceChapter, process};
+
+fn chapter(path: &str, name: &str, text: &str) -> SourceChapter {
+    SourceChapter {
+        meta: ChapterMeta::new(name, path, path, "src", true),
+        text: text.into(),
+    }
+}
+
+/// Runs the preprocessor; returns the chapters' texts and the diagnostics.
+fn run(chapters: Vec<SourceChapter>) -> (Vec<String>, Vec<String>) {
+    let mut p = process(
+        chapters,
+        &Config::default(),
+        &Settings::default(),
+        Diagnostics::new(),
+    );
+    let diags = p.diagnostics.iter().map(ToString::to_string).collect();
+    (p.texts(), diags)
+}
+
+fn lines(text: &str) -> Vec<&str> {
+    text.split("\r\n")
+        .flat_map(|l| l.split(['\r', '\n']))
+        .collect()
+}
+
+const AUTHOR: &[&str] = &[
+    "{{#tdd-skeleton title=Checkout author=\"Jo Park\" prd=prd.md}}",
+    "",
+    "Text before the first heading.",
+    "",
+    "## 1. Overview",
+    "",
+    "### 1.2 Goals",
+    "MINE: pay in one step.",
+    "",
+    "Second paragraph",
+    "-----",
+    "",
+    "[ref]: https://example.com",
+    "## 3. Data Model",
+    "",
+    "### 3.5 Caching",
+    "Baskets live in Redis.",
+];
+
+const PRD: &str = "# Checkout PRD\n\n**Status:** Approved\n";
+
+#[test]
+fn every_line_ending_keeps_every_author_line() {
+    for eol in ["\n", "\r\n", "\r"] {
+        let text = AUTHOR.join(eol) + eol;
+        let (out, diags) = run(vec![
+            chapter("prd.md", "Checkout PRD", &PRD.replace('\n', eol)),
+            chapter("tdd.md", "Checkout", &text),
+        ]);
+        assert!(diags.is_empty(), "{eol:?}: {diags:?}");
+        let merged = &out[1];
+        let got = lines(merged);
+        for line in &AUTHOR[1..] {
+            if line.is_empty() {
+                continue;
+            }
+            let n = got.iter().filter(|l| l == &line).count();
+            assert_eq!(n, 1, "{eol:?}: `{line}` appears {n} times in\n{merged}");
+        }
+        // Added lines end like the chapter's.
+        let others: &[&str] = match eol {
+            "\n" => &["\r"],
+            "\r\n" => &[],
+            _ => &["\n"],
+        };
+        for o in others {
+            assert!(!merged.contains(o), "{eol:?}: {o:?} in {merged:?}");
+        }
+        if eol == "\r\n" {
+            assert!(!merged.replace("\r\n", "").contains(['\r', '\n']));
+        }
+        assert!(merged.starts_with("# Checkout — Technical Design Document"));
+        assert!(merged.contains(&format!("**Source PRD:** [prd.md](prd.md){eol}")));
+        // The PRD got its backlinks list, with the PRD's line endings.
+        assert!(
+            out[0].contains(&format!(
+                "## Technical Designs{eol}{eol}- [Checkout](tdd.md)"
+            )),
+            "{eol:?}: {:?}",
+            out[0]
+        );
+    }
+}
+
+#[test]
+fn mixed_line_endings_keep_the_author_bytes() {
+    // A carriage return alone in a CRLF chapter: the author's bytes come back
+    // as written, the added lines end with CRLF.
+    let text = "{{#tdd-skeleton title=X}}\r\n\r\n## 1. Overview\rMINE\r\n\r\n## 2. System Context\nOURS\r\n";
+    let (out, _) = run(vec![chapter("t.md", "T", text)]);
+    let merged = &out[0];
+    assert!(merged.contains("## 1. Overview\rMINE\r\n"), "{merged:?}");
+    assert!(
+        merged.contains("## 2. System Context\nOURS\r\n"),
+        "{merged:?}"
+    );
+    assert!(merged.starts_with("# X — Technical Design Document\r\n\r\n"));
+}
+
+#[test]
+fn carriage_returns_alone_name_the_right_line() {
+    let text = "# T\r\r**Source PRD:** [p](p.md)\r\r{{#tdd-stauts}}\r\rx {{#tdd-status}}\r";
+    let (_, diags) = run(vec![
+        chapter("p.md", "P", "# P\r"),
+        chapter("t.md", "T", text),
+    ]);
+    let all = diags.join("\n");
+    assert!(
+        all.contains("unknown directive `{{#tdd-stauts}}`\n  --> src/t.md:5:1"),
+        "{all}"
+    );
+    assert!(
+        all.contains("[directive-not-alone]") && all.contains("--> src/t.md:7:3"),
+        "{all}"
+    );
+}
+
+/// `mdbook-tdd expand` on a chapter whose lines end with `\r` keeps the
+/// author's text on disk.
+#[test]
+fn expand_keeps_a_cr_only_chapter() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(root.join("book.toml"), "[book]\ntitle = \"x\"\n").unwrap();
+    std::fs::write(root.join("src/SUMMARY.md"), "- [T](t.md)\n").unwrap();
+    let text = "{{#tdd-skeleton title=X}}\r\r## 1. Overview\r\rMINE\r";
+    std::fs::write(root.join("src/t.md"), text).unwrap();
+    let out = std::process::Command::new(support::binary())
+        .arg("expand")
+        .arg(root.join("src/t.md"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let after = std::fs::read_to_string(root.join("src/t.md")).unwrap();
+    assert!(after.contains("## 1. Overview\r\rMINE\r"), "{after:?}");
+    assert!(!after.contains('\n'), "{after:?}");
+    assert!(after.starts_with("# X — Technical Design Document\r"));
+}
+
+/// A template file whose lines end with `\r` works like any other.
+#[test]
+fn a_cr_only_template() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("t.md"),
+        "# {title}\r\r**Status:** Draft\r\r---\r\r## Context\r{context}\r\r## Decision\r{decision}\r",
+    )
+    .unwrap();
+    let settings = Settings {
+        root: dir.path().to_path_buf(),
+        ..Settings::default()
+    };
+    let text = "{{#tdd-skeleton template=t.md title=Queue}}\n\n## Decision\nUse SQS.\n";
+    let mut p = process(
+        vec![chapter("s.md", "S", text)],
+        &Config::default(),
+        &settings,
+        Diagnostics::new(),
+    );
+    assert!(!p.diagnostics.has_errors(), "{:?}", p.diagnostics);
+    assert_eq!(
+        p.texts()[0],
+        "# Queue\n\n**Status:** Draft\n\n---\n\n## Context\n{context}\n\n## Decision\nUse SQS.\n"
+    );
+}
