@@ -275,6 +275,27 @@ fn is_inline_end(tag: &TagEnd) -> bool {
     )
 }
 
+/// The start of the line holding `at` when only spaces and tabs come before
+/// it on that line; `at` otherwise.
+fn indented_line_start(text: &str, at: usize) -> usize {
+    let before = text.as_bytes().get(..at).unwrap_or_default();
+    let indent = before
+        .iter()
+        .rev()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
+    let start = at - indent;
+    let bom = '\u{feff}'.len_utf8();
+    if start == 0
+        || matches!(before.get(start - 1), Some(b'\n' | b'\r'))
+        || (start == bom && text.starts_with('\u{feff}'))
+    {
+        start
+    } else {
+        at
+    }
+}
+
 fn trim_range(text: &str, r: Range<usize>) -> Range<usize> {
     let s = &text[r.clone()];
     let start = r.start + (s.len() - s.trim_start().len());
@@ -422,7 +443,11 @@ impl<'t> Walker<'t> {
                 self.close_leaf();
                 match &tag {
                     Tag::Heading { level, .. } if self.containers == 0 => {
-                        self.heading = Some((*level as u8, range.start));
+                        // An indented heading starts where its line does:
+                        // whatever cuts the text at headings must not cut a
+                        // line in two.
+                        let start = indented_line_start(self.text, range.start);
+                        self.heading = Some((*level as u8, start));
                         self.heading_text = None;
                     }
                     Tag::CodeBlock(_) => {
@@ -556,6 +581,24 @@ mod tests {
             .iter()
             .map(|d| (d.start, d.leaf, d.alone))
             .collect()
+    }
+
+    #[test]
+    fn indented_headings_start_at_their_line() {
+        let text = "[a]: /x\n   Title\n===\n\n  ## Two\n\u{feff}x\n";
+        let starts: Vec<usize> = scan_default(text)
+            .headings
+            .iter()
+            .map(|h| h.range.start)
+            .collect();
+        assert_eq!(starts, [8, 22]);
+        let bom = "\u{feff}  # T\n";
+        assert_eq!(
+            scan(bom, &MarkdownOptions::default()).headings[0]
+                .range
+                .start,
+            3
+        );
     }
 
     #[test]
