@@ -349,6 +349,11 @@ impl Diagnostics {
         self.items.iter()
     }
 
+    /// The diagnostics, in order, to change them.
+    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, Diagnostic> {
+        self.items.iter_mut()
+    }
+
     /// Consumes the collection.
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.items

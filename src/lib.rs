@@ -25,6 +25,7 @@ pub mod links;
 pub mod load;
 pub mod model;
 pub mod newdoc;
+pub mod origin;
 pub mod outline;
 pub mod preprocess;
 pub mod protocol;

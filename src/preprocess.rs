@@ -137,6 +137,29 @@ impl Processed {
     }
 }
 
+/// Moves diagnostics counted in text that `{{#include}}` expanded to the
+/// files a reader can open (see [`crate::origin`]).
+fn remap_to_files(diags: &mut Diagnostics, chapters: &[ChapterWork], settings: &Settings) {
+    let files: std::collections::HashSet<&str> = diags
+        .iter()
+        .filter_map(|d| d.location.as_ref())
+        .map(|l| l.file.as_str())
+        .collect();
+    let texts: Vec<(&str, std::borrow::Cow<'_, str>)> = chapters
+        .iter()
+        .filter(|c| files.contains(c.meta.file.as_str()))
+        .map(|c| (c.meta.file.as_str(), c.original()))
+        .collect();
+    if texts.is_empty() {
+        return;
+    }
+    let on_disk: Vec<crate::origin::ChapterOnDisk<'_>> = texts
+        .iter()
+        .map(|(label, text)| crate::origin::ChapterOnDisk { label, text })
+        .collect();
+    crate::origin::remap(diags, &on_disk, &settings.root);
+}
+
 /// Runs the whole preprocessor over a list of chapters. `diags` holds what
 /// was found before (configuration problems).
 pub fn process(
@@ -153,6 +176,7 @@ pub fn process(
     log::debug!("edit: {:?} (rss {})", t.elapsed(), rss());
     diags.extend(analysis.diagnostics);
     diags.apply_levels(&config.lints);
+    remap_to_files(&mut diags, &analysis.chapters, settings);
     diags.sort();
     Processed {
         chapters: analysis.chapters,

@@ -142,3 +142,37 @@ fn lints_obey_configuration() {
         strict.stderr
     );
 }
+
+/// With `{{#include}}` expanded before mdbook-tdd runs, a diagnostic names
+/// the line of the file a reader can open: the chapter's, as `check` does,
+/// or the included file's with a note where it is included.
+#[test]
+fn diagnostics_behind_an_include_name_the_file() {
+    let book = books().join("includes");
+    for engine in [Engine::V05, Engine::V04] {
+        let b = build(&book, engine, "");
+        assert!(b.result.is_err(), "{engine:?}: the build should fail");
+        let err = &b.stderr;
+        assert!(
+            err.contains("error[unknown-directive]: unknown directive `{{#tdd-stauts}}`\n  --> src/t.md:8:1\n"),
+            "{engine:?}: {err}"
+        );
+        assert!(
+            err.contains("error[unknown-directive]: unknown directive `{{#tdd-blokers}}`\n  --> src/parts/risks.md:41:1\n   = help: did you mean `{{#tdd-blockers}}`?\n   = note: known directives:"),
+            "{engine:?}: {err}"
+        );
+        assert!(
+            err.contains("   = note: included with `{{#include}}` at src/t.md:5:1\n"),
+            "{engine:?}: {err}"
+        );
+    }
+    // `check` reads the chapter as it is on disk: the same place.
+    let out = std::process::Command::new(support::binary())
+        .arg("check")
+        .arg(&book)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("  --> src/t.md:8:1\n"), "{err}");
+}
