@@ -325,3 +325,298 @@ fn example_stylesheet_is_the_installed_one() {
     let example = std::fs::read_to_string(repo().join("book-example/mdbook-tdd.css")).unwrap();
     assert_eq!(installed, example);
 }
+
+/// A small book written in place: a PRD and a skeleton TDD.
+fn small_book() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("book.toml"), "[book]\ntitle = \"Small\"\n").unwrap();
+    std::fs::create_dir_all(root.join("src/prd")).unwrap();
+    std::fs::create_dir_all(root.join("src/tdd")).unwrap();
+    std::fs::write(
+        root.join("src/SUMMARY.md"),
+        "# Summary\n\n- [PRD A](prd/a.md)\n- [T](tdd/t.md)\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("src/prd/a.md"), "# PRD A\n\n**Status:** Draft\n").unwrap();
+    std::fs::write(
+        root.join("src/tdd/t.md"),
+        "{{#tdd-skeleton title=\"T\" date=\"2026-01-01\"}}\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[cfg(unix)]
+fn is_symlink(p: &Path) -> bool {
+    std::fs::symlink_metadata(p)
+        .unwrap()
+        .file_type()
+        .is_symlink()
+}
+
+/// `install` does not follow a stylesheet link to nothing, and writes
+/// nothing when it refuses.
+#[cfg(unix)]
+#[test]
+fn install_refuses_a_dangling_stylesheet_link() {
+    let outside = tempfile::tempdir().unwrap();
+    let book = small_book();
+    let root = book.path();
+    let target = outside.path().join("styles.css");
+    std::os::unix::fs::symlink(&target, root.join("mdbook-tdd.css")).unwrap();
+    let o = mdbook_tdd(&["install"], root);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("mdbook-tdd.css` is a symbolic link to `")
+            && err.contains(&format!("{}`, which does not exist", target.display())),
+        "{err}"
+    );
+    assert!(!target.exists());
+    assert_eq!(read(&root.join("book.toml")), "[book]\ntitle = \"Small\"\n");
+    assert_eq!(stdout(&o), "");
+}
+
+/// Links whose target is inside the book are written through and stay
+/// links: book.toml, SUMMARY.md, a chapter, and directories of `new --dir`.
+#[cfg(unix)]
+#[test]
+fn writes_go_through_links_inside_the_book() {
+    use std::os::unix::fs::symlink;
+    let book = small_book();
+    let root = book.path();
+    std::fs::create_dir(root.join("config")).unwrap();
+    std::fs::rename(root.join("book.toml"), root.join("config/book.toml")).unwrap();
+    symlink("config/book.toml", root.join("book.toml")).unwrap();
+    std::fs::rename(
+        root.join("src/SUMMARY.md"),
+        root.join("src/summary-real.md"),
+    )
+    .unwrap();
+    symlink("summary-real.md", root.join("src/SUMMARY.md")).unwrap();
+    std::fs::create_dir(root.join("src/shared")).unwrap();
+    std::fs::rename(root.join("src/tdd/t.md"), root.join("src/shared/t.md")).unwrap();
+    symlink("../shared/t.md", root.join("src/tdd/t.md")).unwrap();
+    symlink("shared", root.join("src/linked")).unwrap();
+
+    let o = mdbook_tdd(&["install"], root);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(is_symlink(&root.join("book.toml")));
+    assert!(read(&root.join("config/book.toml")).contains("[preprocessor.tdd]"));
+
+    let o = mdbook_tdd(&["expand", "src/tdd/t.md"], root);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(is_symlink(&root.join("src/tdd/t.md")));
+    assert!(read(&root.join("src/shared/t.md")).starts_with("# T — Technical Design Document"));
+
+    let o = mdbook_tdd(
+        &[
+            "new",
+            "Via Link",
+            "--dir",
+            "linked/sub",
+            "--date",
+            "2026-01-02",
+        ],
+        root,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(is_symlink(&root.join("src/SUMMARY.md")));
+    assert!(
+        read(&root.join("src/summary-real.md")).contains("- [Via Link](linked/sub/via-link.md)")
+    );
+    assert!(root.join("src/shared/sub/via-link.md").is_file());
+    let o = mdbook_tdd(&["check"], root);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// Links leading out of the book are refused, with both paths named, and
+/// nothing is written anywhere.
+#[cfg(unix)]
+#[test]
+fn writes_never_leave_the_book() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    let out = outside.path();
+    std::fs::write(out.join("book.toml"), "[book]\ntitle = \"Elsewhere\"\n").unwrap();
+    std::fs::write(out.join("t.md"), "{{#tdd-skeleton title=\"X\"}}\n").unwrap();
+    std::fs::create_dir(out.join("designs")).unwrap();
+    let snapshot = |dir: &Path| {
+        let mut v: Vec<(PathBuf, String)> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let p = e.unwrap().path();
+                let text = std::fs::read_to_string(&p).unwrap_or_default();
+                (p, text)
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = snapshot(out);
+
+    // book.toml
+    let book = small_book();
+    let root = book.path();
+    std::fs::remove_file(root.join("book.toml")).unwrap();
+    symlink(out.join("book.toml"), root.join("book.toml")).unwrap();
+    let o = mdbook_tdd(&["install"], root);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("book.toml` resolves to `")
+            && err.contains("which is outside the book")
+            && err.contains(
+                &out.join("book.toml")
+                    .canonicalize()
+                    .unwrap()
+                    .display()
+                    .to_string()
+            ),
+        "{err}"
+    );
+    assert!(!root.join("mdbook-tdd.css").exists());
+
+    // A chapter.
+    let book = small_book();
+    let root = book.path();
+    std::fs::remove_file(root.join("src/tdd/t.md")).unwrap();
+    symlink(out.join("t.md"), root.join("src/tdd/t.md")).unwrap();
+    let o = mdbook_tdd(&["expand", "src/tdd/t.md"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("which is outside the book"),
+        "{}",
+        stderr(&o)
+    );
+
+    // `new --dir` through a linked directory, and SUMMARY.md.
+    let book = small_book();
+    let root = book.path();
+    symlink(out.join("designs"), root.join("src/designs")).unwrap();
+    let summary = read(&root.join("src/SUMMARY.md"));
+    let o = mdbook_tdd(&["new", "Escape", "--dir", "designs/deeper"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("src/designs` resolves to `"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(read(&root.join("src/SUMMARY.md")), summary);
+    std::fs::rename(root.join("src/SUMMARY.md"), out.join("SUMMARY.md")).unwrap();
+    symlink(out.join("SUMMARY.md"), root.join("src/SUMMARY.md")).unwrap();
+    let o = mdbook_tdd(&["new", "Escape"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("SUMMARY.md` resolves to `"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!root.join("src/tdd/escape.md").exists());
+    std::fs::remove_file(out.join("SUMMARY.md")).unwrap();
+
+    // The whole src directory elsewhere.
+    let book = small_book();
+    let root = book.path();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::rename(root.join("src"), elsewhere.path().join("src")).unwrap();
+    symlink(elsewhere.path().join("src"), root.join("src")).unwrap();
+    let o = mdbook_tdd(&["new", "Escape"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("which is outside the book"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!elsewhere.path().join("src/tdd/escape.md").exists());
+
+    assert_eq!(snapshot(out), before);
+}
+
+/// Read-only files (by their mode bits, which hold even for root) and files
+/// with several hard links are refused, never replaced; permissions of
+/// replaced files are kept.
+#[cfg(unix)]
+#[test]
+fn writes_respect_read_only_and_hard_links() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    let set =
+        |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+
+    let book = small_book();
+    let root = book.path();
+    set(&root.join("book.toml"), 0o444);
+    let o = mdbook_tdd(&["install"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("book.toml` is read-only"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(read(&root.join("book.toml")), "[book]\ntitle = \"Small\"\n");
+    assert_eq!(mode(&root.join("book.toml")), 0o444);
+    assert!(!root.join("mdbook-tdd.css").exists());
+
+    set(&root.join("src/SUMMARY.md"), 0o400);
+    let o = mdbook_tdd(&["new", "Locked"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("SUMMARY.md` is read-only"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!root.join("src/tdd/locked.md").exists());
+
+    set(&root.join("src/tdd/t.md"), 0o444);
+    let o = mdbook_tdd(&["expand", "src/tdd/t.md"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("t.md` is read-only"), "{}", stderr(&o));
+    assert!(read(&root.join("src/tdd/t.md")).starts_with("{{#tdd-skeleton"));
+
+    // Hard links.
+    let book = small_book();
+    let root = book.path();
+    std::fs::hard_link(root.join("src/tdd/t.md"), root.join("t-copy.md")).unwrap();
+    let o = mdbook_tdd(&["expand", "src/tdd/t.md"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("t.md` has 2 hard links"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(read(&root.join("t-copy.md")).starts_with("{{#tdd-skeleton"));
+    std::fs::hard_link(root.join("book.toml"), root.join("book-copy.toml")).unwrap();
+    let o = mdbook_tdd(&["install"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("book.toml` has 2 hard links"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::hard_link(root.join("src/SUMMARY.md"), root.join("summary-copy.md")).unwrap();
+    let o = mdbook_tdd(&["new", "Linked"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!root.join("src/tdd/linked.md").exists());
+
+    // Modes are kept.
+    let book = small_book();
+    let root = book.path();
+    set(&root.join("book.toml"), 0o640);
+    set(&root.join("src/SUMMARY.md"), 0o600);
+    set(&root.join("src/tdd/t.md"), 0o604);
+    assert_eq!(mdbook_tdd(&["install"], root).status.code(), Some(0));
+    assert_eq!(mdbook_tdd(&["new", "Kept"], root).status.code(), Some(0));
+    assert_eq!(
+        mdbook_tdd(&["expand", "src/tdd/t.md"], root).status.code(),
+        Some(0)
+    );
+    assert_eq!(mode(&root.join("book.toml")), 0o640);
+    assert_eq!(mode(&root.join("src/SUMMARY.md")), 0o600);
+    assert_eq!(mode(&root.join("src/tdd/t.md")), 0o604);
+}

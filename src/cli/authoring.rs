@@ -1,12 +1,13 @@
 //! `new`, `expand` and `install`: the commands that write files. Nothing is
 //! written when a command fails.
 
+use super::write::{self, WriteError};
 use super::{preprocessor, usage_error};
 use mdbook_tdd::config::Config;
 use mdbook_tdd::diagnostic::Diagnostics;
 use mdbook_tdd::install;
 use mdbook_tdd::links;
-use mdbook_tdd::load::{self, write_atomic};
+use mdbook_tdd::load;
 use mdbook_tdd::model::ChapterMeta;
 use mdbook_tdd::newdoc::{self, Placement};
 use mdbook_tdd::preprocess::{Settings, SourceChapter, expand_one};
@@ -74,13 +75,20 @@ pub fn new(a: NewArgs) -> ExitCode {
         format!("{dir}/{}.md", newdoc::slug(&title))
     };
     let src_dir = root.join(&book.src);
-    let file = src_dir.join(&rel);
-    if file.exists() {
-        return usage_error(format!(
-            "`{}` already exists; mdbook-tdd never overwrites a file",
-            file.display()
-        ));
-    }
+    // Every check of the file system before anything is written.
+    let target = match write::Book::open(&root) {
+        Ok(b) => b,
+        Err(e) => return usage_error(e),
+    };
+    let new_file = match target.create(&book.src.join(&rel)) {
+        Ok(c) => c,
+        Err(e) => return usage_error(e),
+    };
+    let summary_path = src_dir.join("SUMMARY.md");
+    let summary_file = match target.replace(&summary_path) {
+        Ok(r) => r,
+        Err(e) => return usage_error(e),
+    };
     let prd = match &a.prd {
         None => None,
         Some(p) => {
@@ -136,7 +144,6 @@ pub fn new(a: NewArgs) -> ExitCode {
     };
 
     // The SUMMARY.md entry.
-    let summary_path = src_dir.join("SUMMARY.md");
     let summary = match std::fs::read_to_string(&summary_path) {
         Ok(s) => s,
         Err(e) => return usage_error(format!("cannot read `{}`: {e}", summary_path.display())),
@@ -160,28 +167,15 @@ pub fn new(a: NewArgs) -> ExitCode {
     }
 
     // Write: the new file first (never over an existing one), then SUMMARY.md.
-    if let Some(parent) = file.parent()
-        && let Err(e) = std::fs::create_dir_all(parent)
-    {
-        return usage_error(format!("cannot create `{}`: {e}", parent.display()));
+    let created = match new_file.write(content.as_bytes()) {
+        Ok(c) => c,
+        Err(e) => return usage_error(e),
+    };
+    if let Err(e) = summary_file.write(new_summary.as_bytes()) {
+        created.undo();
+        return usage_error(e);
     }
-    let created = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&file)
-        .and_then(|mut f| {
-            use std::io::Write;
-            f.write_all(content.as_bytes())
-        });
-    if let Err(e) = created {
-        let _ = std::fs::remove_file(&file);
-        return usage_error(format!("cannot create `{}`: {e}", file.display()));
-    }
-    if let Err(e) = write_atomic(&summary_path, new_summary.as_bytes()) {
-        let _ = std::fs::remove_file(&file);
-        return usage_error(format!("cannot write `{}`: {e}", summary_path.display()));
-    }
-    println!("created {}", file.display());
+    println!("created {}", new_file.shown.display());
     println!("added `{title}` to {}", summary_path.display());
     ExitCode::SUCCESS
 }
@@ -196,6 +190,10 @@ pub fn expand(file: &Path, book: Option<&Path>) -> ExitCode {
             "no book.toml above `{}`; pass the book with --book DIR",
             file.display()
         ));
+    };
+    let target = match write::Book::open(&root).and_then(|b| b.replace(file)) {
+        Ok(t) => t,
+        Err(e) => return usage_error(e),
     };
     let config_json = match load::read_config(&root) {
         Ok(c) => c,
@@ -246,8 +244,8 @@ pub fn expand(file: &Path, book: Option<&Path>) -> ExitCode {
         );
         return ExitCode::FAILURE;
     };
-    if let Err(e) = write_atomic(file, expanded.as_bytes()) {
-        return usage_error(format!("cannot write `{}`: {e}", file.display()));
+    if let Err(e) = target.write(expanded.as_bytes()) {
+        return usage_error(e);
     }
     println!("expanded {}", file.display());
     ExitCode::SUCCESS
@@ -265,8 +263,15 @@ pub fn install(root: &Path) -> ExitCode {
             ));
         }
     };
-    let css_path = root.join(install::STYLESHEET_NAME);
-    let plan = match install::plan(&text, css_path.exists()) {
+    let target = match write::Book::open(root) {
+        Ok(b) => b,
+        Err(e) => return usage_error(e),
+    };
+    let css_rel = Path::new(install::STYLESHEET_NAME);
+    // A stylesheet that is there (or a link to one) is only read by mdBook,
+    // never written; a link to nothing is refused when it would be written.
+    let css_exists = std::fs::metadata(root.join(css_rel)).is_ok_and(|m| m.is_file());
+    let plan = match install::plan(&text, css_exists) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
@@ -277,15 +282,31 @@ pub fn install(root: &Path) -> ExitCode {
         println!("{} is already set up for mdbook-tdd", toml_path.display());
         return ExitCode::SUCCESS;
     }
-    if plan.book_toml != text
-        && let Err(e) = write_atomic(&toml_path, plan.book_toml.as_bytes())
-    {
-        return usage_error(format!("cannot write `{}`: {e}", toml_path.display()));
-    }
-    if plan.write_stylesheet
-        && let Err(e) = std::fs::write(&css_path, install::STYLESHEET)
-    {
-        return usage_error(format!("cannot write `{}`: {e}", css_path.display()));
+    // Every check before anything is written.
+    let planned = (|| -> Result<_, WriteError> {
+        let css = plan
+            .write_stylesheet
+            .then(|| target.create(css_rel))
+            .transpose()?;
+        let toml = (plan.book_toml != text)
+            .then(|| target.replace(&toml_path))
+            .transpose()?;
+        Ok((css, toml))
+    })();
+    let (css_file, toml_file) = match planned {
+        Ok(p) => p,
+        Err(e) => return usage_error(e),
+    };
+    let css_made = match css_file.map(|c| c.write(install::STYLESHEET.as_bytes())) {
+        Some(Err(e)) => return usage_error(e),
+        Some(Ok(made)) => Some(made),
+        None => None,
+    };
+    if let Some(Err(e)) = toml_file.map(|t| t.write(plan.book_toml.as_bytes())) {
+        if let Some(made) = css_made {
+            made.undo();
+        }
+        return usage_error(e);
     }
     for c in &plan.changes {
         println!("{c}");

@@ -4,6 +4,7 @@
 mod authoring;
 mod inspect;
 mod preprocessor;
+mod write;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
