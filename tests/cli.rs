@@ -620,3 +620,28 @@ fn writes_respect_read_only_and_hard_links() {
     assert_eq!(mode(&root.join("src/SUMMARY.md")), 0o600);
     assert_eq!(mode(&root.join("src/tdd/t.md")), 0o604);
 }
+
+/// A book whose `[preprocessor.tdd]` runs before `links` is not given
+/// `after = ["links"]` too (mdBook would refuse the cycle); `install` says
+/// so, and the book builds with both engines.
+#[test]
+fn install_leaves_before_links_alone() {
+    let book = small_book();
+    let root = book.path();
+    let toml = "[book]\ntitle = \"Small\"\n\n[preprocessor.tdd]\nbefore = [\"links\"]\n";
+    std::fs::write(root.join("book.toml"), toml).unwrap();
+    let o = mdbook_tdd(&["install"], root);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("left preprocessor.tdd.after without \"links\""),
+        "{}",
+        stdout(&o)
+    );
+    assert!(read(&root.join("book.toml")).starts_with(toml));
+    assert!(!read(&root.join("book.toml")).contains("after"));
+    for engine in [Engine::V05, Engine::V04] {
+        build(root, engine, "").assert_ok();
+    }
+    let o = mdbook_tdd(&["install"], root);
+    assert!(stdout(&o).contains("already set up"), "{}", stdout(&o));
+}

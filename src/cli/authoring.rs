@@ -280,6 +280,7 @@ pub fn install(root: &Path) -> ExitCode {
     };
     if plan.changes.is_empty() {
         println!("{} is already set up for mdbook-tdd", toml_path.display());
+        print_notes(&plan);
         return ExitCode::SUCCESS;
     }
     // Every check before anything is written.
@@ -311,5 +312,15 @@ pub fn install(root: &Path) -> ExitCode {
     for c in &plan.changes {
         println!("{c}");
     }
+    print_notes(&plan);
     ExitCode::SUCCESS
+}
+
+fn print_notes(plan: &install::InstallPlan) {
+    for n in &plan.notes {
+        println!("{n}");
+    }
+    for w in &plan.warnings {
+        eprintln!("warning: {w}");
+    }
 }
