@@ -645,3 +645,140 @@ fn install_leaves_before_links_alone() {
     let o = mdbook_tdd(&["install"], root);
     assert!(stdout(&o).contains("already set up"), "{}", stdout(&o));
 }
+
+/// Values with line breaks and tabs become one line; the directive parses
+/// and the book builds with the values as given.
+#[test]
+fn new_values_with_line_breaks_make_a_valid_directive() {
+    let book = small_book();
+    let root = book.path();
+    let o = mdbook_tdd(
+        &[
+            "new",
+            "Multi\nLine\r\n  Title",
+            "--author",
+            "Jo\n\"JJ\"\tPark \\ }}",
+            "--date",
+            "2026-01-05\n",
+            "--prd",
+            "prd/a.md",
+        ],
+        root,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        read(&root.join("src/tdd/multi-line-title.md")),
+        "{{#tdd-skeleton title=\"Multi Line Title\" author=\"Jo \\\"JJ\\\" Park \\\\ }}\" date=\"2026-01-05\" prd=\"../prd/a.md\"}}\n"
+    );
+    assert!(
+        read(&root.join("src/SUMMARY.md"))
+            .contains("- [PRD A](prd/a.md)\n    - [Multi Line Title](tdd/multi-line-title.md)\n")
+    );
+    let o = mdbook_tdd(&["check", "--format", "json"], root);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Only the placeholder PRD of the small book's own skeleton.
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let files: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["src/tdd/t.md"], "{}", stdout(&o));
+    let b = build(root, Engine::V05, "");
+    b.assert_ok();
+    b.assert_ok();
+    let page = b.page("tdd/multi-line-title.html");
+    assert!(
+        page.contains("Multi Line Title — Technical Design Document"),
+        "{page}"
+    );
+    // (mdBook's smart punctuation curls the quotes.)
+    assert!(
+        page.contains("Author:</strong> Jo “JJ” Park \\ }}\n"),
+        "{page}"
+    );
+}
+
+/// Other control characters are refused before anything is written.
+#[test]
+fn new_refuses_control_characters_and_directives() {
+    let book = small_book();
+    let root = book.path();
+    let summary = read(&root.join("src/SUMMARY.md"));
+    for (args, what) in [
+        (
+            vec!["new", "Bad\u{1b}[31mTitle"],
+            "the title holds the control character \\u{1b}",
+        ),
+        (
+            vec!["new", "Ok", "--author", "Jo\u{7}"],
+            "--author holds the control character \\u{7}",
+        ),
+        (
+            vec!["new", "{{#tdd-status}}"],
+            "the title holds `{{#`, which would open a directive",
+        ),
+        (
+            vec!["new", "Ok", "--author", "{{ #include ../../book.toml}}"],
+            "--author holds `{{#`",
+        ),
+        (
+            vec!["new", "Ok", "--date", "2026\u{1}"],
+            "--date holds the control character \\u{1}",
+        ),
+        (
+            vec!["new", "Ok", "--prd", "prd/a.md\n"],
+            "--prd holds the control character \\u{a}",
+        ),
+        (
+            vec!["new", "Ok", "--dir", "a\tb"],
+            "--dir holds the control character \\u{9}",
+        ),
+    ] {
+        let o = mdbook_tdd(&args, root);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(what), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains('\u{1b}'), "{args:?}");
+    }
+    assert_eq!(read(&root.join("src/SUMMARY.md")), summary);
+    let files: Vec<_> = std::fs::read_dir(root.join("src/tdd")).unwrap().collect();
+    assert_eq!(files.len(), 1);
+}
+
+/// Under a PRD whose children are indented with tabs, the new entry is
+/// indented with tabs too and is a child of the PRD in the parsed summary.
+#[test]
+fn new_under_tab_indented_children() {
+    let book = small_book();
+    let root = book.path();
+    std::fs::write(root.join("src/prd/b.md"), "# PRD B\n").unwrap();
+    let summary =
+        "# Summary\r\n\r\n- [PRD A](./prd/a.md)\r\n\t- [T](tdd/t.md)\r\n- [PRD B](prd/b.md)\r\n";
+    std::fs::write(root.join("src/SUMMARY.md"), summary).unwrap();
+    for (title, prd) in [("Child", "prd/a.md"), ("Other", "prd/b.md")] {
+        let o = mdbook_tdd(&["new", title, "--prd", prd, "--date", "2026-01-05"], root);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let text = read(&root.join("src/SUMMARY.md"));
+    assert_eq!(
+        text,
+        "# Summary\r\n\r\n- [PRD A](./prd/a.md)\r\n\t- [T](tdd/t.md)\r\n\t- [Child](tdd/child.md)\r\n- [PRD B](prd/b.md)\r\n\t- [Other](tdd/other.md)\r\n"
+    );
+    let parsed = mdbook_summary::parse_summary(&text).unwrap();
+    let children = |i: usize| -> Vec<String> {
+        match &parsed.numbered_chapters[i] {
+            mdbook_summary::SummaryItem::Link(l) => l
+                .nested_items
+                .iter()
+                .filter_map(|c| match c {
+                    mdbook_summary::SummaryItem::Link(c) => Some(c.name.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => panic!(),
+        }
+    };
+    assert_eq!(children(0), ["T", "Child"]);
+    assert_eq!(children(1), ["Other"]);
+}

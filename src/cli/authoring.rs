@@ -25,6 +25,8 @@ pub struct NewArgs {
     pub expand: bool,
 }
 
+/// A quoted directive value: quotes and backslashes escaped as the
+/// directive grammar reads them.
 fn quote(v: &str) -> String {
     format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
 }
@@ -37,8 +39,78 @@ fn settings_for(root: &Path, config: &serde_json::Value) -> Settings {
     }
 }
 
+/// A value that goes into the directive or SUMMARY.md: every run of white
+/// space (line breaks and tabs included) becomes one space; other control
+/// characters are refused.
+///
+/// A value that would open a directive in the new chapter (`{{#`, also
+/// with white space before the `#`, as mdBook reads its own) is refused
+/// too: a backslash cannot escape it, because mdBook's `links` removes the
+/// backslash before mdbook-tdd runs.
+fn one_line(option: &str, value: &str) -> Result<String, String> {
+    let v = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some(c) = v.chars().find(|c| c.is_control()) {
+        return Err(format!(
+            "{option} holds the control character {}; write the value without it",
+            c.escape_unicode()
+        ));
+    }
+    let opens_directive = v.match_indices("{{").any(|(at, _)| {
+        v.get(at + 2..)
+            .is_some_and(|r| r.trim_start().starts_with('#'))
+    });
+    if opens_directive {
+        return Err(format!(
+            "{option} holds `{{{{#`, which would open a directive (of mdbook-tdd or mdBook) in the new chapter; write the value without it"
+        ));
+    }
+    Ok(v)
+}
+
+/// A path given on the command line: no control characters at all.
+fn path_value(option: &str, value: &str) -> Result<String, String> {
+    match value.chars().find(|c| c.is_control()) {
+        Some(c) => Err(format!(
+            "{option} holds the control character {}; file names with control characters are not supported",
+            c.escape_unicode()
+        )),
+        None => Ok(value.to_string()),
+    }
+}
+
 /// `mdbook-tdd new`.
 pub fn new(a: NewArgs) -> ExitCode {
+    let values = (|| -> Result<_, String> {
+        let title = one_line("the title", &a.title)?;
+        let author = a
+            .author
+            .as_deref()
+            .map(|v| one_line("--author", v))
+            .transpose()?;
+        let date = a
+            .date
+            .as_deref()
+            .map(|v| one_line("--date", v))
+            .transpose()?;
+        let prd = a
+            .prd
+            .as_deref()
+            .map(|v| path_value("--prd", v))
+            .transpose()?;
+        let dir = a
+            .dir
+            .as_deref()
+            .map(|v| path_value("--dir", v))
+            .transpose()?;
+        Ok((title, author, date, prd, dir))
+    })();
+    let (title, author, date, prd_arg, dir_arg) = match values {
+        Ok(v) => v,
+        Err(e) => return usage_error(e),
+    };
+    if title.is_empty() {
+        return usage_error("the title is empty");
+    }
     let root = a.book;
     let book = match load::load_book(&root) {
         Ok(b) => b,
@@ -50,13 +122,7 @@ pub fn new(a: NewArgs) -> ExitCode {
         preprocessor::report(&diags);
         return ExitCode::FAILURE;
     }
-    let title = a.title.trim().to_string();
-    if title.is_empty() {
-        return usage_error("the title is empty");
-    }
-    let dir = a
-        .dir
-        .clone()
+    let dir = dir_arg
         .or_else(|| {
             config
                 .tdd_paths
@@ -89,7 +155,7 @@ pub fn new(a: NewArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => return usage_error(e),
     };
-    let prd = match &a.prd {
+    let prd = match &prd_arg {
         None => None,
         Some(p) => {
             let Some(p) = links::normalize(p) else {
@@ -112,10 +178,10 @@ pub fn new(a: NewArgs) -> ExitCode {
 
     // The chapter: the directive, or its expansion.
     let mut directive = format!("{{{{#tdd-skeleton title={}", quote(&title));
-    if let Some(author) = &a.author {
+    if let Some(author) = &author {
         directive.push_str(&format!(" author={}", quote(author)));
     }
-    let date = a.date.clone().unwrap_or_else(newdoc::today);
+    let date = date.unwrap_or_else(newdoc::today);
     directive.push_str(&format!(" date={}", quote(&date)));
     if let Some(p) = &prd {
         directive.push_str(&format!(" prd={}", quote(&links::relative_path(&rel, p))));
@@ -158,13 +224,25 @@ pub fn new(a: NewArgs) -> ExitCode {
         Some(p) => Placement::Under(p),
         None => Placement::After(&tdd_paths),
     };
-    let new_summary = newdoc::insert_entry(&summary, &title, &rel, placement)
-        .unwrap_or_else(|| newdoc::append_entry(&summary, &title, &rel));
-    if let Err(e) = mdbook_summary::parse_summary(&new_summary) {
+    let inserted = newdoc::insert_entry(&summary, &title, &rel, placement);
+    if inserted.is_none()
+        && let Some(p) = &prd
+    {
+        eprintln!(
+            "note: the entry of `{p}` was not found in the lines of SUMMARY.md; the new entry goes at the end"
+        );
+    }
+    let inserted = inserted.unwrap_or_else(|| newdoc::Inserted {
+        text: newdoc::append_entry(&summary, &title, &rel),
+        expected: newdoc::Expected::TopLevel,
+    });
+    if let Err(e) = newdoc::check_placement(&inserted.text, &rel, &inserted.expected) {
         return usage_error(format!(
-            "the edited SUMMARY.md would not parse ({e:#}); nothing was written"
+            "cannot add the entry to `{}`: {e}; nothing was written (add `{rel}` to it by hand)",
+            summary_path.display()
         ));
     }
+    let new_summary = inserted.text;
 
     // Write: the new file first (never over an existing one), then SUMMARY.md.
     let created = match new_file.write(content.as_bytes()) {
