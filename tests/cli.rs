@@ -782,3 +782,122 @@ fn new_under_tab_indented_children() {
     assert_eq!(children(0), ["T", "Child"]);
     assert_eq!(children(1), ["Other"]);
 }
+
+/// No control character (C0, C1, DEL) or bidirectional override from a
+/// document reaches the terminal raw.
+fn assert_no_raw_controls(what: &str, text: &str) {
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+        .collect();
+    assert!(bad.is_empty(), "{what}: raw {bad:?} in\n{text}");
+}
+
+#[cfg(unix)]
+#[test]
+fn terminal_output_escapes_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("book.toml"),
+        "[book]\ntitle = \"E\"\n\n[preprocessor.tdd]\nafter = [\"links\"]\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("src/tdd")).unwrap();
+    std::fs::write(
+        root.join("src/SUMMARY.md"),
+        "# Summary\n\n- [T \u{1b}c\u{7} \u{202e}red](<tdd/t\u{7}.md>)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/tdd/t\u{7}.md"),
+        "# T \u{2066}x\u{2069}\n\n**Status:** In\rReview\u{9b}\n**Source PRD:** [x](../prd/nope\u{1b}[5m.md)\n\n## 1. Overview\n\n{{#tdd-status columns=a\u{1b}]0;pwned\u{7}b}}\n",
+    )
+    .unwrap();
+
+    let o = mdbook_tdd(&["check"], root);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_no_raw_controls("check", &err);
+    for shown in [
+        "--> src/tdd/t\\u{7}.md:3:13",
+        "unknown status `In\\rReview\\u{9b}`",
+        "nope\\u{1b}[5m.md",
+        "unknown column `a\\u{1b}]0;pwned\\u{7}b`",
+    ] {
+        assert!(err.contains(shown), "{shown}: {err}");
+    }
+    // The preprocessor prints the same, in a build.
+    let b = build(root, Engine::V05, "");
+    assert!(b.result.is_err());
+    assert_eq!(b.stderr, err);
+
+    let o = mdbook_tdd(&["status"], root);
+    assert_no_raw_controls("status", &stdout(&o));
+    assert_no_raw_controls("status stderr", &stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("T \\u{1b}c\\u{7} \\u{202e}red  tdd/t\\u{7}.md  In\\rReview\\u{9b} (unknown)"),
+        "{out}"
+    );
+    // The columns stay aligned: every row as wide as the header up to the PRD column.
+    let at = |l: &str| l.find("PRD").or_else(|| l.find("broken"));
+    let lines: Vec<&str> = out.lines().take(2).collect();
+    assert_eq!(at(lines[0]), at(lines[1]), "{out}");
+
+    let o = mdbook_tdd(&["status", "--format", "markdown"], root);
+    assert_no_raw_controls("markdown", &stdout(&o));
+    assert!(stdout(&o).contains("\\u{202e}red"), "{}", stdout(&o));
+    let o = mdbook_tdd(&["check", "--format", "github"], root);
+    assert_no_raw_controls("github", &stdout(&o));
+    assert!(
+        stdout(&o).contains("file=src/tdd/t\\u{7}.md,"),
+        "{}",
+        stdout(&o)
+    );
+    // JSON keeps the exact text, escaped by JSON itself.
+    let o = mdbook_tdd(&["check", "--format", "json"], root);
+    assert_no_raw_controls("json", &stdout(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[0]["file"], "src/tdd/t\u{7}.md");
+    assert!(
+        v[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("In\rReview\u{9b}"),
+        "{v}"
+    );
+    let o = mdbook_tdd(&["status", "--format", "json"], root);
+    assert_no_raw_controls("status json", &stdout(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["tdds"][0]["name"], "T \u{1b}c\u{7} \u{202e}red");
+
+    // Errors that quote the book: a chapter file that cannot be read.
+    std::fs::write(
+        root.join("src/SUMMARY.md"),
+        "# Summary\n\n- [Gone](<tdd/gone\u{1b}[8m.md>)\n",
+    )
+    .unwrap();
+    let o = mdbook_tdd(&["check"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert_no_raw_controls("load error", &stderr(&o));
+    assert!(stderr(&o).contains("gone\\u{1b}[8m.md"), "{}", stderr(&o));
+
+    // install names preprocessors from book.toml.
+    std::fs::write(
+        root.join("book.toml"),
+        "[book]\n[preprocessor.\"x\\u001b[31m\"]\nafter = [\"tdd\"]\nbefore = [\"links\"]\n",
+    )
+    .unwrap();
+    let o = mdbook_tdd(&["install"], root);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_no_raw_controls("install", &stdout(&o));
+    assert!(
+        stdout(&o).contains("(tdd → x\\u{1b}[31m → links)"),
+        "{}",
+        stdout(&o)
+    );
+}

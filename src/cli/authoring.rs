@@ -2,7 +2,7 @@
 //! written when a command fails.
 
 use super::write::{self, WriteError};
-use super::{preprocessor, usage_error};
+use super::{preprocessor, say, tell, usage_error};
 use mdbook_tdd::config::Config;
 use mdbook_tdd::diagnostic::Diagnostics;
 use mdbook_tdd::install;
@@ -228,9 +228,9 @@ pub fn new(a: NewArgs) -> ExitCode {
     if inserted.is_none()
         && let Some(p) = &prd
     {
-        eprintln!(
+        tell(format_args!(
             "note: the entry of `{p}` was not found in the lines of SUMMARY.md; the new entry goes at the end"
-        );
+        ));
     }
     let inserted = inserted.unwrap_or_else(|| newdoc::Inserted {
         text: newdoc::append_entry(&summary, &title, &rel),
@@ -253,8 +253,11 @@ pub fn new(a: NewArgs) -> ExitCode {
         created.undo();
         return usage_error(e);
     }
-    println!("created {}", new_file.shown.display());
-    println!("added `{title}` to {}", summary_path.display());
+    say(format_args!("created {}", new_file.shown.display()));
+    say(format_args!(
+        "added `{title}` to {}",
+        summary_path.display()
+    ));
     ExitCode::SUCCESS
 }
 
@@ -312,20 +315,20 @@ pub fn expand(file: &Path, book: Option<&Path>) -> ExitCode {
     let (expanded, diags) = expand_one(chapter, &config, &settings_for(&root, &config_json));
     preprocessor::report(&diags);
     if diags.has_errors() {
-        eprintln!("error: `{}` was not changed", file.display());
+        tell(format_args!("error: `{}` was not changed", file.display()));
         return ExitCode::FAILURE;
     }
     let Some(expanded) = expanded else {
-        eprintln!(
+        tell(format_args!(
             "error: `{}` holds no {{{{#tdd-skeleton}}}} directive",
             file.display()
-        );
+        ));
         return ExitCode::FAILURE;
     };
     if let Err(e) = target.write(expanded.as_bytes()) {
         return usage_error(e);
     }
-    println!("expanded {}", file.display());
+    say(format_args!("expanded {}", file.display()));
     ExitCode::SUCCESS
 }
 
@@ -352,12 +355,15 @@ pub fn install(root: &Path) -> ExitCode {
     let plan = match install::plan(&text, css_exists) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {e}");
+            tell(format_args!("error: {e}"));
             return ExitCode::FAILURE;
         }
     };
     if plan.changes.is_empty() {
-        println!("{} is already set up for mdbook-tdd", toml_path.display());
+        say(format_args!(
+            "{} is already set up for mdbook-tdd",
+            toml_path.display()
+        ));
         print_notes(&plan);
         return ExitCode::SUCCESS;
     }
@@ -388,7 +394,7 @@ pub fn install(root: &Path) -> ExitCode {
         return usage_error(e);
     }
     for c in &plan.changes {
-        println!("{c}");
+        say(format_args!("{c}"));
     }
     print_notes(&plan);
     ExitCode::SUCCESS
@@ -396,9 +402,9 @@ pub fn install(root: &Path) -> ExitCode {
 
 fn print_notes(plan: &install::InstallPlan) {
     for n in &plan.notes {
-        println!("{n}");
+        say(format_args!("{n}"));
     }
     for w in &plan.warnings {
-        eprintln!("warning: {w}");
+        tell(format_args!("warning: {w}"));
     }
 }
