@@ -257,30 +257,30 @@ fn restore_line_endings(original: &str, edited: &str) -> String {
     }
     let lf = original.matches('\n').count() - crlf;
     let dominant = if crlf >= lf { "\r\n" } else { "\n" };
-    let lines = |t: &str| -> Vec<(String, &'static str)> {
+    fn lines(t: &str) -> Vec<(&str, &'static str)> {
         t.split_inclusive('\n')
             .map(|l| {
                 if let Some(c) = l.strip_suffix("\r\n") {
-                    (c.to_string(), "\r\n")
+                    (c, "\r\n")
                 } else if let Some(c) = l.strip_suffix('\n') {
-                    (c.to_string(), "\n")
+                    (c, "\n")
                 } else {
-                    (l.to_string(), "")
+                    (l, "")
                 }
             })
             .collect()
-    };
+    }
     let old = lines(original);
     let new = lines(edited);
     let mut ending: Vec<&str> = new
         .iter()
         .map(|(_, e)| if e.is_empty() { "" } else { dominant })
         .collect();
-    if lf == 0 {
-        // Every line ended in CRLF: so does every line now.
-    } else {
-        let a: Vec<&str> = old.iter().map(|(c, _)| c.as_str()).collect();
-        let b: Vec<&str> = new.iter().map(|(c, _)| c.as_str()).collect();
+    // Where every line ended in CRLF every line does now; otherwise the
+    // lines toml_edit kept get their own endings back.
+    if lf > 0 {
+        let a: Vec<&str> = old.iter().map(|(c, _)| *c).collect();
+        let b: Vec<&str> = new.iter().map(|(c, _)| *c).collect();
         if let Some(pairs) = common_lines(&a, &b, 256) {
             for (i, j) in pairs {
                 if let (Some(e), Some((_, old_end))) = (ending.get_mut(j), old.get(i))
