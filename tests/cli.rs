@@ -494,6 +494,17 @@ fn writes_never_leave_the_book() {
         "{}",
         stderr(&o)
     );
+    // A file of another directory, with --book.
+    let o = mdbook_tdd(
+        &["expand", out.join("t.md").to_str().unwrap(), "--book", "."],
+        root,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("which is outside the book"),
+        "{}",
+        stderr(&o)
+    );
 
     // `new --dir` through a linked directory, and SUMMARY.md.
     let book = small_book();
