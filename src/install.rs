@@ -2,6 +2,7 @@
 //! the file's formatting and comments (with `toml_edit`). Running it twice
 //! changes nothing.
 
+use std::collections::{BTreeMap, BTreeSet};
 use toml_edit::{Array, DocumentMut, Item, Table, Value};
 
 /// The stylesheet for status badges, written next to `book.toml`.
@@ -17,6 +18,10 @@ pub struct InstallPlan {
     pub book_toml: String,
     /// Human-readable list of changes.
     pub changes: Vec<String>,
+    /// What was left as it is on purpose, and why.
+    pub notes: Vec<String>,
+    /// Problems of the file that `install` does not fix.
+    pub warnings: Vec<String>,
     /// Whether the stylesheet must be written.
     pub write_stylesheet: bool,
 }
@@ -68,23 +73,310 @@ fn ensure_in_array(
                 )));
             };
             if a.iter().any(|v| v.as_str() == Some(value)) {
-                Ok(false)
-            } else {
-                a.push(value);
-                Ok(true)
+                return Ok(false);
             }
+            // In a list written one value a line, the new value gets a line
+            // of its own, indented like the last one.
+            let own_line = a
+                .iter()
+                .last()
+                .and_then(|v| v.decor().prefix())
+                .and_then(|p| p.as_str())
+                .filter(|p| p.contains('\n'))
+                .map(str::to_string);
+            match own_line {
+                Some(prefix) => a.push_formatted(Value::from(value).decorated(prefix, "")),
+                None => a.push(value),
+            }
+            Ok(true)
         }
     }
 }
 
+/// The preprocessors mdBook runs and the order `before` and `after` ask
+/// for, as mdBook reads them: the default `links` and `index` (unless
+/// `build.use-default-preprocessors = false`) and every `[preprocessor.*]`
+/// table; an edge `a → b` means that `a` runs before `b`. Names that are
+/// not preprocessors of the book are left out, as mdBook leaves them out.
+struct Order {
+    edges: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Order {
+    fn of(doc: &DocumentMut) -> Order {
+        let defaults = doc
+            .get("build")
+            .and_then(Item::as_table_like)
+            .and_then(|b| b.get("use-default-preprocessors"))
+            .and_then(Item::as_bool)
+            .unwrap_or(true);
+        let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        if defaults {
+            for name in ["links", "index"] {
+                edges.entry(name.to_string()).or_default();
+            }
+        }
+        let tables: Vec<(&str, &dyn toml_edit::TableLike)> = doc
+            .get("preprocessor")
+            .and_then(Item::as_table_like)
+            .map(|t| {
+                t.iter()
+                    .filter_map(|(k, v)| v.as_table_like().map(|v| (k, v)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (name, _) in &tables {
+            edges.entry(name.to_string()).or_default();
+        }
+        let names = |t: &dyn toml_edit::TableLike, key: &str| -> Vec<String> {
+            t.get(key)
+                .and_then(Item::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut pairs = Vec::new();
+        for (name, table) in &tables {
+            for later in names(*table, "before") {
+                pairs.push((name.to_string(), later));
+            }
+            for earlier in names(*table, "after") {
+                pairs.push((earlier, name.to_string()));
+            }
+        }
+        for (from, to) in pairs {
+            if edges.contains_key(&from) && edges.contains_key(&to) {
+                edges.entry(from).or_default().insert(to);
+            }
+        }
+        Order { edges }
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.edges.contains_key(name)
+    }
+
+    /// The chain of preprocessors by which `from` runs before `to`
+    /// (`[from, .., to]`), if there is one.
+    fn chain(&self, from: &str, to: &str) -> Option<Vec<String>> {
+        let mut parent: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut queue = std::collections::VecDeque::from([from]);
+        let mut seen = BTreeSet::from([from]);
+        while let Some(n) = queue.pop_front() {
+            for next in self.edges.get(n).into_iter().flatten() {
+                if !seen.insert(next.as_str()) {
+                    continue;
+                }
+                parent.insert(next, n);
+                if next == to {
+                    let mut path = vec![to.to_string()];
+                    let mut at = to;
+                    while let Some(p) = parent.get(at) {
+                        path.push(p.to_string());
+                        at = p;
+                    }
+                    path.reverse();
+                    return Some(path);
+                }
+                queue.push_back(next);
+            }
+        }
+        None
+    }
+
+    /// A cycle of the order (`[a, b, .., a]`), if there is one: a
+    /// depth-first walk that meets a preprocessor still on its path.
+    fn cycle(&self) -> Option<Vec<String>> {
+        #[derive(Clone, Copy, PartialEq)]
+        enum Mark {
+            New,
+            OnPath,
+            Done,
+        }
+        let names: Vec<&str> = self.edges.keys().map(String::as_str).collect();
+        let index: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let next: Vec<Vec<usize>> = names
+            .iter()
+            .map(|n| {
+                self.edges
+                    .get(*n)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|t| index.get(t.as_str()).copied())
+                    .collect()
+            })
+            .collect();
+        let mut mark = vec![Mark::New; names.len()];
+        for start in 0..names.len() {
+            if mark[start] != Mark::New {
+                continue;
+            }
+            // The path, each entry with the position of its next edge.
+            let mut path: Vec<(usize, usize)> = vec![(start, 0)];
+            mark[start] = Mark::OnPath;
+            while let Some((n, e)) = path.last_mut() {
+                let n = *n;
+                let Some(&t) = next[n].get(*e) else {
+                    mark[n] = Mark::Done;
+                    path.pop();
+                    continue;
+                };
+                *e += 1;
+                match mark[t] {
+                    Mark::New => {
+                        mark[t] = Mark::OnPath;
+                        path.push((t, 0));
+                    }
+                    Mark::OnPath => {
+                        let from = path.iter().position(|(p, _)| *p == t).unwrap_or(0);
+                        let mut cycle: Vec<String> = path[from..]
+                            .iter()
+                            .map(|(p, _)| names[*p].to_string())
+                            .collect();
+                        cycle.push(names[t].to_string());
+                        return Some(cycle);
+                    }
+                    Mark::Done => {}
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Line endings as they were: each line `toml_edit` kept gets its own
+/// ending back (it writes `\n` throughout), each line it added the ending
+/// most lines of the file have.
+fn restore_line_endings(original: &str, edited: &str) -> String {
+    let crlf = original.matches("\r\n").count();
+    if crlf == 0 {
+        return edited.to_string();
+    }
+    let lf = original.matches('\n').count() - crlf;
+    let dominant = if crlf >= lf { "\r\n" } else { "\n" };
+    fn lines(t: &str) -> Vec<(&str, &'static str)> {
+        t.split_inclusive('\n')
+            .map(|l| {
+                if let Some(c) = l.strip_suffix("\r\n") {
+                    (c, "\r\n")
+                } else if let Some(c) = l.strip_suffix('\n') {
+                    (c, "\n")
+                } else {
+                    (l, "")
+                }
+            })
+            .collect()
+    }
+    let old = lines(original);
+    let new = lines(edited);
+    let mut ending: Vec<&str> = new
+        .iter()
+        .map(|(_, e)| if e.is_empty() { "" } else { dominant })
+        .collect();
+    // Where every line ended in CRLF every line does now; otherwise the
+    // lines toml_edit kept get their own endings back.
+    if lf > 0 {
+        let a: Vec<&str> = old.iter().map(|(c, _)| *c).collect();
+        let b: Vec<&str> = new.iter().map(|(c, _)| *c).collect();
+        if let Some(pairs) = common_lines(&a, &b, 256) {
+            for (i, j) in pairs {
+                if let (Some(e), Some((_, old_end))) = (ending.get_mut(j), old.get(i))
+                    && !e.is_empty()
+                    && !old_end.is_empty()
+                {
+                    *e = old_end;
+                }
+            }
+        }
+    }
+    let mut out = String::with_capacity(edited.len() + new.len());
+    for ((c, _), e) in new.iter().zip(ending) {
+        out.push_str(c);
+        out.push_str(e);
+    }
+    out
+}
+
+/// The lines `a` and `b` have in common, as index pairs in order: a
+/// shortest edit script (Myers' algorithm), given up beyond `max_edits`
+/// inserted or removed lines so that the time stays linear in the input.
+fn common_lines(a: &[&str], b: &[&str], max_edits: usize) -> Option<Vec<(usize, usize)>> {
+    let (n, m) = (a.len() as isize, b.len() as isize);
+    let max = max_edits.min(a.len() + b.len()) as isize;
+    let off = max + 1;
+    let at = |k: isize| (k + off) as usize;
+    let mut v = vec![0isize; 2 * max as usize + 3];
+    let mut trace: Vec<Vec<isize>> = Vec::new();
+    let same = |x: isize, y: isize| a.get(x as usize) == b.get(y as usize);
+    for d in 0..=max {
+        trace.push(v.clone());
+        let mut k = -d;
+        while k <= d {
+            let mut x = if k == -d || (k != d && v[at(k - 1)] < v[at(k + 1)]) {
+                v[at(k + 1)]
+            } else {
+                v[at(k - 1)] + 1
+            };
+            let mut y = x - k;
+            while x < n && y < m && same(x, y) {
+                x += 1;
+                y += 1;
+            }
+            v[at(k)] = x;
+            if x >= n && y >= m {
+                // Walk back through the trace, collecting the diagonals.
+                let mut pairs = Vec::new();
+                let (mut x, mut y) = (n, m);
+                for (d, v) in trace.iter().enumerate().rev() {
+                    let d = d as isize;
+                    let k = x - y;
+                    let (px, py) = if d == 0 {
+                        (0, 0)
+                    } else {
+                        let pk = if k == -d || (k != d && v[at(k - 1)] < v[at(k + 1)]) {
+                            k + 1
+                        } else {
+                            k - 1
+                        };
+                        let px = v[at(pk)];
+                        (px, px - pk)
+                    };
+                    while x > px && y > py {
+                        x -= 1;
+                        y -= 1;
+                        pairs.push((x as usize, y as usize));
+                    }
+                    x = px;
+                    y = py;
+                }
+                pairs.reverse();
+                return Some(pairs);
+            }
+            k += 2;
+        }
+    }
+    None
+}
+
 /// Plans the edit of `book.toml`: `[preprocessor.tdd]` with
-/// `after = ["links"]`, and the badge stylesheet in
-/// `output.html.additional-css` when the book renders HTML.
+/// `after = ["links"]` (unless that would make the preprocessor order a
+/// cycle), and the badge stylesheet in `output.html.additional-css` when
+/// the book renders HTML. A leading byte order mark and the line endings
+/// are kept.
 pub fn plan(book_toml: &str, stylesheet_exists: bool) -> Result<InstallPlan, InstallError> {
-    let mut doc: DocumentMut = book_toml
+    let (bom, body) = match book_toml.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", book_toml),
+    };
+    let mut doc: DocumentMut = body
         .parse()
         .map_err(|e: toml_edit::TomlError| InstallError::Toml(e.to_string()))?;
     let mut changes = Vec::new();
+    let mut notes = Vec::new();
+    let mut edited = false;
     {
         let root = doc.as_table_mut();
         let pre = table_like(root, "preprocessor", "preprocessor")?;
@@ -92,6 +384,7 @@ pub fn plan(book_toml: &str, stylesheet_exists: bool) -> Result<InstallPlan, Ins
         if !had_table {
             pre.insert("tdd", Item::Table(Table::new()));
             changes.push("added [preprocessor.tdd]".to_string());
+            edited = true;
         }
         if !had_table
             && let Some(inline) = root
@@ -100,16 +393,38 @@ pub fn plan(book_toml: &str, stylesheet_exists: bool) -> Result<InstallPlan, Ins
         {
             inline.fmt();
         }
-        let pre = root
-            .get_mut("preprocessor")
-            .and_then(Item::as_table_like_mut)
-            .ok_or_else(|| InstallError::NotATable("preprocessor".into()))?;
-        let tdd = pre
-            .get_mut("tdd")
-            .and_then(Item::as_table_like_mut)
-            .ok_or_else(|| InstallError::NotATable("preprocessor.tdd".into()))?;
-        if ensure_in_array(tdd, "after", "links", "preprocessor.tdd")? {
+    }
+    let order = Order::of(&doc);
+    let tdd = doc
+        .get_mut("preprocessor")
+        .and_then(Item::as_table_like_mut)
+        .ok_or_else(|| InstallError::NotATable("preprocessor".into()))?
+        .get_mut("tdd")
+        .and_then(Item::as_table_like_mut)
+        .ok_or_else(|| InstallError::NotATable("preprocessor.tdd".into()))?;
+    let after_links = match tdd.get("after") {
+        None => false,
+        Some(item) => item
+            .as_array()
+            .ok_or_else(|| InstallError::NotATable("preprocessor.tdd.after (not a list)".into()))?
+            .iter()
+            .any(|v| v.as_str() == Some("links")),
+    };
+    if !after_links {
+        if !order.has("links") {
+            notes.push(
+                "left preprocessor.tdd.after without \"links\": the book has no links preprocessor (build.use-default-preprocessors = false)"
+                    .to_string(),
+            );
+        } else if let Some(chain) = order.chain("tdd", "links") {
+            notes.push(format!(
+                "left preprocessor.tdd.after without \"links\": book.toml already runs tdd before links ({}), and running it after links too would be a cyclic dependency, which mdBook refuses",
+                chain.join(" → ")
+            ));
+        } else {
+            ensure_in_array(tdd, "after", "links", "preprocessor.tdd")?;
             changes.push("set preprocessor.tdd.after to run after \"links\"".to_string());
+            edited = true;
         }
     }
     // The stylesheet, unless the book renders only to other formats.
@@ -126,15 +441,30 @@ pub fn plan(book_toml: &str, stylesheet_exists: bool) -> Result<InstallPlan, Ins
             changes.push(format!(
                 "added {STYLESHEET_NAME} to output.html.additional-css"
             ));
+            edited = true;
         }
         if !stylesheet_exists {
             write_stylesheet = true;
             changes.push(format!("wrote {STYLESHEET_NAME} (status badge styles)"));
         }
     }
+    let mut warnings = Vec::new();
+    if let Some(cycle) = Order::of(&doc).cycle() {
+        warnings.push(format!(
+            "book.toml orders the preprocessors in a cycle ({}, where `a → b` means a runs before b); mdBook will stop with \"Cyclic dependency detected in preprocessors\"",
+            cycle.join(" → ")
+        ));
+    }
+    let book_toml = if edited {
+        format!("{bom}{}", restore_line_endings(body, &doc.to_string()))
+    } else {
+        book_toml.to_string()
+    };
     Ok(InstallPlan {
-        book_toml: doc.to_string(),
+        book_toml,
         changes,
+        notes,
+        warnings,
         write_stylesheet,
     })
 }
@@ -194,5 +524,136 @@ mod tests {
     fn bad_shapes() {
         assert!(plan("preprocessor = 3\n", true).is_err());
         assert!(plan("[book\n", true).is_err());
+    }
+
+    #[test]
+    fn keeps_crlf_and_bom() {
+        let src = "\u{feff}# Docs\r\n[book]\r\ntitle = \"x\" # t\r\n\r\n[output.html]\r\nadditional-css = [\r\n    \"a.css\",\r\n]\r\n";
+        let p = plan(src, true).unwrap();
+        assert!(
+            p.book_toml.starts_with("\u{feff}# Docs\r\n[book]\r\n"),
+            "{:?}",
+            p.book_toml
+        );
+        assert!(
+            !p.book_toml.replace("\r\n", "").contains('\n'),
+            "{:?}",
+            p.book_toml
+        );
+        assert!(
+            p.book_toml
+                .contains("[preprocessor.tdd]\r\nafter = [\"links\"]\r\n")
+        );
+        let again = plan(&p.book_toml, true).unwrap();
+        assert!(again.changes.is_empty(), "{:?}", again.changes);
+        assert_eq!(again.book_toml, p.book_toml);
+        // Only the stylesheet to write: book.toml stays byte for byte.
+        let p = plan(&p.book_toml, false).unwrap();
+        assert_eq!(p.book_toml, again.book_toml);
+        assert!(p.write_stylesheet);
+    }
+
+    #[test]
+    fn mixed_line_endings_are_kept_line_by_line() {
+        let src = "[book]\r\ntitle = \"x\"\n\r\n[preprocessor.tdd]\r\ncommand = \"c\"\n\n[output.html]\r\nx = 1\r\n";
+        let p = plan(src, true).unwrap();
+        assert_eq!(
+            p.book_toml,
+            "[book]\r\ntitle = \"x\"\n\r\n[preprocessor.tdd]\r\ncommand = \"c\"\nafter = [\"links\"]\r\n\n[output.html]\r\nx = 1\r\nadditional-css = [\"mdbook-tdd.css\"]\r\n"
+        );
+        // No final line break: the lines after it get one, the last stays without.
+        let p = plan("[book]\r\ntitle = \"x\"", true).unwrap();
+        assert!(
+            p.book_toml.starts_with("[book]\r\ntitle = \"x\"\r\n"),
+            "{:?}",
+            p.book_toml
+        );
+    }
+
+    #[test]
+    fn line_diff() {
+        let a = ["a", "b", "c", "d"];
+        let b = ["a", "x", "c", "d", "e"];
+        assert_eq!(common_lines(&a, &b, 10), Some(vec![(0, 0), (2, 2), (3, 3)]));
+        assert_eq!(common_lines(&[], &b, 10), Some(vec![]));
+        assert_eq!(
+            common_lines(&a, &a, 0),
+            Some(vec![(0, 0), (1, 1), (2, 2), (3, 3)])
+        );
+        assert_eq!(common_lines(&a, &["q"; 9], 3), None);
+    }
+
+    #[test]
+    fn never_makes_a_cycle() {
+        // tdd already runs before links.
+        let src = "[preprocessor.tdd]\nbefore = [\"links\"]\n";
+        let p = plan(src, true).unwrap();
+        assert!(!p.book_toml.contains("after"), "{}", p.book_toml);
+        assert_eq!(p.notes.len(), 1);
+        assert!(p.notes[0].contains("(tdd → links)"), "{:?}", p.notes);
+        assert!(p.warnings.is_empty());
+        let again = plan(&p.book_toml, true).unwrap();
+        assert!(again.changes.is_empty());
+        assert_eq!(again.notes, p.notes);
+        // Through another preprocessor, before the tdd table exists.
+        let src = "[preprocessor.mermaid]\nafter = [\"tdd\"]\nbefore = [\"links\"]\n";
+        let p = plan(src, true).unwrap();
+        assert!(
+            p.book_toml.contains("[preprocessor.tdd]"),
+            "{}",
+            p.book_toml
+        );
+        assert!(
+            !p.book_toml.contains("after = [\"links\"]"),
+            "{}",
+            p.book_toml
+        );
+        assert!(
+            p.notes[0].contains("(tdd → mermaid → links)"),
+            "{:?}",
+            p.notes
+        );
+        // A name that is not a preprocessor of the book makes no edge.
+        let src = "[preprocessor.tdd]\nbefore = [\"mermaid\"]\n[preprocessor.x]\nafter = [\"mermaid\"]\nbefore = [\"links\"]\n";
+        let p = plan(src, true).unwrap();
+        assert!(
+            p.book_toml
+                .contains("before = [\"mermaid\"]\nafter = [\"links\"]"),
+            "{}",
+            p.book_toml
+        );
+        // No links preprocessor at all.
+        let src = "[build]\nuse-default-preprocessors = false\n";
+        let p = plan(src, true).unwrap();
+        assert!(!p.book_toml.contains("after"), "{}", p.book_toml);
+        assert!(
+            p.notes[0].contains("no links preprocessor"),
+            "{:?}",
+            p.notes
+        );
+        let src = "[build]\nuse-default-preprocessors = false\n[preprocessor.links]\n";
+        assert!(
+            plan(src, true)
+                .unwrap()
+                .book_toml
+                .contains("after = [\"links\"]")
+        );
+    }
+
+    #[test]
+    fn warns_about_a_cycle_it_did_not_make() {
+        let src = "[preprocessor.tdd]\nbefore = [\"links\"]\nafter = [\"links\"]\n";
+        let p = plan(src, true).unwrap();
+        assert!(p.changes.iter().all(|c| !c.contains("after")));
+        assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+        assert!(
+            p.warnings[0].contains("(links → tdd → links"),
+            "{:?}",
+            p.warnings
+        );
+        let src = "[preprocessor.a]\nbefore = [\"b\"]\n[preprocessor.b]\nbefore = [\"c\"]\n[preprocessor.c]\nbefore = [\"a\"]\n";
+        let p = plan(src, true).unwrap();
+        assert!(p.warnings[0].contains("(a → b → c → a"), "{:?}", p.warnings);
+        assert!(plan("[book]\n", true).unwrap().warnings.is_empty());
     }
 }

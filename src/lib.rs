@@ -34,6 +34,7 @@ pub mod report;
 pub mod scan;
 pub mod skeleton;
 pub mod template;
+pub mod terminal;
 pub mod text;
 
 use diagnostic::Diagnostics;

@@ -75,17 +75,38 @@ pub fn glob_dir(glob: &str) -> Option<String> {
 struct Entry {
     /// Line index.
     line: usize,
-    /// Indentation width.
+    /// Indentation width in columns (a tab advances to the next multiple of
+    /// four, as in CommonMark).
     indent: usize,
-    /// The link destination, decoded.
+    /// The indentation as written (spaces and tabs).
+    prefix: String,
+    /// The link destination, decoded and normalized.
     dest: String,
+}
+
+/// The leading spaces and tabs of a line, and their width in columns.
+fn indentation(line: &str) -> (&str, usize) {
+    let end = line.len() - line.trim_start_matches([' ', '\t']).len();
+    let prefix = line.get(..end).unwrap_or("");
+    let width = prefix
+        .chars()
+        .fold(0, |w, c| if c == '\t' { w + 4 - w % 4 } else { w + 1 });
+    (prefix, width)
+}
+
+/// A destination as the book names chapters: decoded, `./` and `..`
+/// resolved.
+fn chapter_path(dest: &str) -> String {
+    let decoded = links::percent_decode(dest);
+    links::normalize(&decoded).unwrap_or(decoded)
 }
 
 fn entries(lines: &[&str]) -> Vec<Entry> {
     let mut out = Vec::new();
     let mut in_code = false;
     for (i, l) in lines.iter().enumerate() {
-        let t = l.trim_start();
+        let (prefix, indent) = indentation(l);
+        let t = l.get(prefix.len()..).unwrap_or("");
         if t.starts_with("```") || t.starts_with("~~~") {
             in_code = !in_code;
             continue;
@@ -93,31 +114,38 @@ fn entries(lines: &[&str]) -> Vec<Entry> {
         if in_code {
             continue;
         }
-        let indent = l.len() - t.len();
         let Some(rest) = t
             .strip_prefix("- ")
             .or_else(|| t.strip_prefix("* "))
             .or_else(|| t.strip_prefix("+ "))
+            .or_else(|| t.strip_prefix("-\t"))
+            .or_else(|| t.strip_prefix("*\t"))
+            .or_else(|| t.strip_prefix("+\t"))
         else {
             continue;
         };
-        let rest = rest.trim_start();
+        let rest = rest.trim_start_matches([' ', '\t']);
         if !rest.starts_with('[') {
             continue;
         }
-        let Some(close) = rest.find("](") else {
+        let Some(after) = rest.find("](").and_then(|close| rest.get(close + 2..)) else {
             continue;
         };
-        let after = &rest[close + 2..];
         let dest = if let Some(a) = after.strip_prefix('<') {
             a.split('>').next().unwrap_or("").to_string()
         } else {
-            after.split(')').next().unwrap_or("").trim().to_string()
+            after
+                .split([')', ' ', '\t'])
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string()
         };
         out.push(Entry {
             line: i,
             indent,
-            dest: links::percent_decode(&dest),
+            prefix: prefix.to_string(),
+            dest: chapter_path(&dest),
         });
     }
     out
@@ -131,14 +159,37 @@ pub enum Placement<'a> {
     After(&'a [String]),
 }
 
+/// Where an inserted entry must turn out to be once SUMMARY.md is parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expected {
+    /// A child of the entry of this chapter path.
+    ChildOf(String),
+    /// The next item after the entry of this chapter path, in the same list.
+    After(String),
+    /// Anywhere at the top level.
+    TopLevel,
+}
+
+/// SUMMARY.md with a new entry, and where the entry is meant to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inserted {
+    /// The new text.
+    pub text: String,
+    /// Where the entry must be in the parsed summary.
+    pub expected: Expected,
+}
+
 /// Inserts `- [title](path)` into SUMMARY.md text. Returns `None` when the
-/// anchor entry is not found (the caller then falls back).
+/// anchor entry is not found (the caller then falls back). The entry copies
+/// the indentation of its neighbours: a sibling's exactly, or its parent's
+/// plus one level written the way the file writes levels (a tab where the
+/// file indents with tabs).
 pub fn insert_entry(
     summary: &str,
     title: &str,
     path: &str,
     placement: Placement<'_>,
-) -> Option<String> {
+) -> Option<Inserted> {
     let eol = if summary.contains("\r\n") {
         "\r\n"
     } else {
@@ -150,24 +201,27 @@ pub fn insert_entry(
         .map(|l| l.trim_end_matches(['\n', '\r']))
         .collect();
     let all = entries(&bare);
-    let unit = all
-        .iter()
-        .map(|e| e.indent)
-        .filter(|&i| i > 0)
-        .min()
-        .unwrap_or(4);
+    let unit = if all.iter().any(|e| e.prefix.contains('\t')) {
+        "\t".to_string()
+    } else {
+        " ".repeat(
+            all.iter()
+                .map(|e| e.indent)
+                .filter(|&i| i > 0)
+                .min()
+                .unwrap_or(4),
+        )
+    };
     let subtree_end = |e: &Entry| -> usize {
         // The line after the last line that belongs to this entry: deeper
         // entries and their continuation lines, up to the next entry at the
         // same or a lower level or a non-list block.
         let mut end = e.line + 1;
         for (i, l) in bare.iter().enumerate().skip(e.line + 1) {
-            let t = l.trim_start();
-            let indent = l.len() - t.len();
-            if t.is_empty() {
+            if l.trim().is_empty() {
                 continue;
             }
-            if indent > e.indent {
+            if indentation(l).1 > e.indent {
                 end = i + 1;
             } else {
                 break;
@@ -175,13 +229,15 @@ pub fn insert_entry(
         }
         end
     };
-    let (at, indent) = match placement {
+    let (at, prefix, expected) = match placement {
         Placement::Under(prd) => {
             let e = all.iter().find(|e| e.dest == prd)?;
+            let end = subtree_end(e);
             let child = all
                 .iter()
-                .find(|c| c.line > e.line && c.indent > e.indent && c.line < subtree_end(e));
-            (subtree_end(e), child.map_or(e.indent + unit, |c| c.indent))
+                .find(|c| c.line > e.line && c.indent > e.indent && c.line < end);
+            let prefix = child.map_or_else(|| format!("{}{unit}", e.prefix), |c| c.prefix.clone());
+            (end, prefix, Expected::ChildOf(e.dest.clone()))
         }
         Placement::After(paths) => {
             let mut e = all.iter().rev().find(|e| paths.contains(&e.dest))?;
@@ -195,19 +251,14 @@ pub fn insert_entry(
             {
                 e = parent;
             }
-            (subtree_end(e), e.indent)
+            (
+                subtree_end(e),
+                e.prefix.clone(),
+                Expected::After(e.dest.clone()),
+            )
         }
     };
-    let dest = if path.contains([' ', '(', ')', '<', '>']) {
-        format!("<{path}>")
-    } else {
-        path.to_string()
-    };
-    let entry = format!(
-        "{}- [{}]({dest}){eol}",
-        " ".repeat(indent),
-        crate::skeleton::escape_link_text(title)
-    );
+    let entry = format!("{prefix}{}{eol}", entry_text(title, path));
     let mut out = String::with_capacity(summary.len() + entry.len() + 2);
     for (i, l) in lines.iter().enumerate() {
         if i == at {
@@ -224,7 +275,85 @@ pub fn insert_entry(
     if lines.is_empty() {
         out.push_str(&entry);
     }
-    Some(out)
+    Some(Inserted {
+        text: out,
+        expected,
+    })
+}
+
+/// `- [title](path)`.
+fn entry_text(title: &str, path: &str) -> String {
+    let dest = if path.contains([' ', '(', ')', '<', '>']) {
+        format!("<{path}>")
+    } else {
+        path.to_string()
+    };
+    format!("- [{}]({dest})", crate::skeleton::escape_link_text(title))
+}
+
+/// Checks, with mdBook's own parser, that SUMMARY.md parses and that the
+/// entry of `path` is there once, where `expected` says.
+pub fn check_placement(summary: &str, path: &str, expected: &Expected) -> Result<(), String> {
+    use mdbook_summary::SummaryItem;
+    let parsed = mdbook_summary::parse_summary(summary).map_err(|e| format!("{e:#}"))?;
+    // Every link: its path, its parent's path, and the previous item's path
+    // in the same list.
+    struct Found {
+        parent: Option<String>,
+        previous: Option<String>,
+    }
+    fn location(item: &SummaryItem) -> Option<String> {
+        match item {
+            SummaryItem::Link(l) => l
+                .location
+                .as_deref()
+                .map(|p| chapter_path(&links::slash_path(p))),
+            _ => None,
+        }
+    }
+    fn walk(items: &[SummaryItem], parent: Option<&str>, path: &str, found: &mut Vec<Found>) {
+        let mut previous: Option<String> = None;
+        for item in items {
+            let here = location(item);
+            if here.as_deref() == Some(path) {
+                found.push(Found {
+                    parent: parent.map(str::to_string),
+                    previous: previous.clone(),
+                });
+            }
+            if let SummaryItem::Link(l) = item {
+                walk(&l.nested_items, here.as_deref(), path, found);
+            }
+            previous = here;
+        }
+    }
+    let mut found = Vec::new();
+    for list in [
+        &parsed.prefix_chapters,
+        &parsed.numbered_chapters,
+        &parsed.suffix_chapters,
+    ] {
+        walk(list, None, path, &mut found);
+    }
+    let [f] = found.as_slice() else {
+        return Err(format!(
+            "the new entry appears {} times instead of once",
+            found.len()
+        ));
+    };
+    let (ok, want) = match expected {
+        Expected::ChildOf(p) => (f.parent.as_deref() == Some(p), format!("under `{p}`")),
+        Expected::After(p) => (
+            f.previous.as_deref() == Some(p),
+            format!("right after `{p}` at its level"),
+        ),
+        Expected::TopLevel => (f.parent.is_none(), "at the top level".to_string()),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("the new entry would not land {want}"))
+    }
 }
 
 /// Appends `- [title](path)` at the end of SUMMARY.md.
@@ -238,15 +367,8 @@ pub fn append_entry(summary: &str, title: &str, path: &str) -> String {
     if !out.is_empty() && !out.ends_with('\n') {
         out.push_str(eol);
     }
-    let dest = if path.contains([' ', '(', ')', '<', '>']) {
-        format!("<{path}>")
-    } else {
-        path.to_string()
-    };
-    out.push_str(&format!(
-        "- [{}]({dest}){eol}",
-        crate::skeleton::escape_link_text(title)
-    ));
+    out.push_str(&entry_text(title, path));
+    out.push_str(eol);
     out
 }
 
@@ -301,7 +423,10 @@ mod tests {
 
     #[test]
     fn inserts_under_prd() {
-        let out = insert_entry(SUMMARY, "New", "tdd/new.md", Placement::Under("prd/a.md")).unwrap();
+        let ins = insert_entry(SUMMARY, "New", "tdd/new.md", Placement::Under("prd/a.md")).unwrap();
+        assert_eq!(ins.expected, Expected::ChildOf("prd/a.md".into()));
+        check_placement(&ins.text, "tdd/new.md", &ins.expected).unwrap();
+        let out = ins.text;
         assert_eq!(
             out,
             SUMMARY.replace(
@@ -309,8 +434,9 @@ mod tests {
                 "    - [T1](tdd/t1.md)\n    - [New](tdd/new.md)\n"
             )
         );
-        let out =
-            insert_entry(SUMMARY, "New", "tdd/x y.md", Placement::Under("prd/b c.md")).unwrap();
+        let out = insert_entry(SUMMARY, "New", "tdd/x y.md", Placement::Under("prd/b c.md"))
+            .unwrap()
+            .text;
         assert!(
             out.contains("- [PRD B](<prd/b c.md>)\n    - [New](<tdd/x y.md>)\n\n# Designs"),
             "{out}"
@@ -323,11 +449,69 @@ mod tests {
         let tdds: Vec<String> = ["tdd/t1.md", "tdd/t2.md", "tdd/t3.md"]
             .map(String::from)
             .to_vec();
-        let out = insert_entry(SUMMARY, "New", "tdd/new.md", Placement::After(&tdds)).unwrap();
+        let ins = insert_entry(SUMMARY, "New", "tdd/new.md", Placement::After(&tdds)).unwrap();
+        assert_eq!(ins.expected, Expected::After("tdd/t2.md".into()));
+        check_placement(&ins.text, "tdd/new.md", &ins.expected).unwrap();
+        let out = ins.text;
         assert!(
             out.contains("    - [T3](tdd/t3.md)\n- [New](tdd/new.md)\n- [Other](o.md)\n"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn copies_tab_indentation() {
+        let tabs = "# Summary\n\n- [PRD A](prd/a.md)\n\t- [T1](tdd/t1.md)\n\t\t- [T1a](tdd/t1a.md)\n- [PRD B](prd/b.md)\n- [PRD C](./prd/c.md)\n\t- [X](x.md)\n";
+        let ins = insert_entry(tabs, "New", "tdd/new.md", Placement::Under("prd/a.md")).unwrap();
+        assert_eq!(
+            ins.text,
+            tabs.replace(
+                "\t\t- [T1a](tdd/t1a.md)\n",
+                "\t\t- [T1a](tdd/t1a.md)\n\t- [New](tdd/new.md)\n"
+            )
+        );
+        check_placement(&ins.text, "tdd/new.md", &ins.expected).unwrap();
+        // No child yet: the parent's indentation and one tab.
+        let ins = insert_entry(tabs, "New", "tdd/new.md", Placement::Under("prd/b.md")).unwrap();
+        assert!(
+            ins.text
+                .contains("- [PRD B](prd/b.md)\n\t- [New](tdd/new.md)\n- [PRD C]"),
+            "{}",
+            ins.text
+        );
+        check_placement(&ins.text, "tdd/new.md", &ins.expected).unwrap();
+        // A destination written `./prd/c.md` is the chapter `prd/c.md`.
+        let ins = insert_entry(tabs, "New", "tdd/new.md", Placement::Under("prd/c.md")).unwrap();
+        assert!(
+            ins.text.ends_with("\t- [X](x.md)\n\t- [New](tdd/new.md)\n"),
+            "{}",
+            ins.text
+        );
+        check_placement(&ins.text, "tdd/new.md", &ins.expected).unwrap();
+        // Two spaces a level: one level is two spaces.
+        let two = "- [P](p.md)\n  - [Q](q.md)\n- [R](r.md)\n";
+        let ins = insert_entry(two, "New", "n.md", Placement::Under("r.md")).unwrap();
+        assert!(
+            ins.text.ends_with("- [R](r.md)\n  - [New](n.md)\n"),
+            "{}",
+            ins.text
+        );
+        check_placement(&ins.text, "n.md", &ins.expected).unwrap();
+    }
+
+    #[test]
+    fn placement_is_checked_in_the_parsed_tree() {
+        let s = "- [P](p.md)\n    - [N](n.md)\n";
+        check_placement(s, "n.md", &Expected::ChildOf("p.md".into())).unwrap();
+        let e = check_placement(s, "n.md", &Expected::TopLevel).unwrap_err();
+        assert!(e.contains("at the top level"), "{e}");
+        // One space is not enough to nest: the entry lands at the top level.
+        let s = "- [P](p.md)\n - [N](n.md)\n";
+        let e = check_placement(s, "n.md", &Expected::ChildOf("p.md".into())).unwrap_err();
+        assert!(e.contains("under `p.md`"), "{e}");
+        check_placement(s, "n.md", &Expected::After("p.md".into())).unwrap();
+        let e = check_placement(s, "x.md", &Expected::TopLevel).unwrap_err();
+        assert!(e.contains("0 times"), "{e}");
     }
 
     #[test]

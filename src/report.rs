@@ -239,7 +239,9 @@ impl<'a> From<&'a Diagnostic> for DiagnosticEntry<'a> {
 /// (`::warning file=...,line=...,col=...,title=...::message`).
 pub fn github_annotation(d: &Diagnostic) -> String {
     fn data(s: &str) -> String {
-        s.replace('%', "%25")
+        // The workflow log shows the command as a terminal would.
+        crate::terminal::visible_lines(s)
+            .replace('%', "%25")
             .replace('\r', "%0D")
             .replace('\n', "%0A")
     }
@@ -289,6 +291,16 @@ mod tests {
         assert_eq!(
             github_annotation(&d),
             "::warning file=src/a%2Cb%3Ac.md,line=6,col=17,title=mdbook-tdd broken-prd-link::100%25 broken: a, b%0Ahelp: fix it"
+        );
+        // Nothing for the log viewer to interpret.
+        let d = Diagnostic::new(Lint::UnknownStatus, "bad `x\u{1b}[2J\ry`").at(Location {
+            file: "src/\u{7}.md".into(),
+            line: 1,
+            column: 1,
+        });
+        assert_eq!(
+            github_annotation(&d),
+            "::warning file=src/\\u{7}.md,line=1,col=1,title=mdbook-tdd unknown-status::bad `x\\u{1b}[2J\\ry`"
         );
     }
 }

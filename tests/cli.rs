@@ -325,3 +325,590 @@ fn example_stylesheet_is_the_installed_one() {
     let example = std::fs::read_to_string(repo().join("book-example/mdbook-tdd.css")).unwrap();
     assert_eq!(installed, example);
 }
+
+/// A small book written in place: a PRD and a skeleton TDD.
+fn small_book() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("book.toml"), "[book]\ntitle = \"Small\"\n").unwrap();
+    std::fs::create_dir_all(root.join("src/prd")).unwrap();
+    std::fs::create_dir_all(root.join("src/tdd")).unwrap();
+    std::fs::write(
+        root.join("src/SUMMARY.md"),
+        "# Summary\n\n- [PRD A](prd/a.md)\n- [T](tdd/t.md)\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("src/prd/a.md"), "# PRD A\n\n**Status:** Draft\n").unwrap();
+    std::fs::write(
+        root.join("src/tdd/t.md"),
+        "{{#tdd-skeleton title=\"T\" date=\"2026-01-01\"}}\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[cfg(unix)]
+fn is_symlink(p: &Path) -> bool {
+    std::fs::symlink_metadata(p)
+        .unwrap()
+        .file_type()
+        .is_symlink()
+}
+
+/// `install` does not follow a stylesheet link to nothing, and writes
+/// nothing when it refuses.
+#[cfg(unix)]
+#[test]
+fn install_refuses_a_dangling_stylesheet_link() {
+    let outside = tempfile::tempdir().unwrap();
+    let book = small_book();
+    let root = book.path();
+    let target = outside.path().join("styles.css");
+    std::os::unix::fs::symlink(&target, root.join("mdbook-tdd.css")).unwrap();
+    let o = mdbook_tdd(&["install"], root);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("mdbook-tdd.css` is a symbolic link to `")
+            && err.contains(&format!("{}`, which does not exist", target.display())),
+        "{err}"
+    );
+    assert!(!target.exists());
+    assert_eq!(read(&root.join("book.toml")), "[book]\ntitle = \"Small\"\n");
+    assert_eq!(stdout(&o), "");
+}
+
+/// Links whose target is inside the book are written through and stay
+/// links: book.toml, SUMMARY.md, a chapter, and directories of `new --dir`.
+#[cfg(unix)]
+#[test]
+fn writes_go_through_links_inside_the_book() {
+    use std::os::unix::fs::symlink;
+    let book = small_book();
+    let root = book.path();
+    std::fs::create_dir(root.join("config")).unwrap();
+    std::fs::rename(root.join("book.toml"), root.join("config/book.toml")).unwrap();
+    symlink("config/book.toml", root.join("book.toml")).unwrap();
+    std::fs::rename(
+        root.join("src/SUMMARY.md"),
+        root.join("src/summary-real.md"),
+    )
+    .unwrap();
+    symlink("summary-real.md", root.join("src/SUMMARY.md")).unwrap();
+    std::fs::create_dir(root.join("src/shared")).unwrap();
+    std::fs::rename(root.join("src/tdd/t.md"), root.join("src/shared/t.md")).unwrap();
+    symlink("../shared/t.md", root.join("src/tdd/t.md")).unwrap();
+    symlink("shared", root.join("src/linked")).unwrap();
+
+    let o = mdbook_tdd(&["install"], root);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(is_symlink(&root.join("book.toml")));
+    assert!(read(&root.join("config/book.toml")).contains("[preprocessor.tdd]"));
+
+    let o = mdbook_tdd(&["expand", "src/tdd/t.md"], root);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(is_symlink(&root.join("src/tdd/t.md")));
+    assert!(read(&root.join("src/shared/t.md")).starts_with("# T — Technical Design Document"));
+
+    let o = mdbook_tdd(
+        &[
+            "new",
+            "Via Link",
+            "--dir",
+            "linked/sub",
+            "--date",
+            "2026-01-02",
+        ],
+        root,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(is_symlink(&root.join("src/SUMMARY.md")));
+    assert!(
+        read(&root.join("src/summary-real.md")).contains("- [Via Link](linked/sub/via-link.md)")
+    );
+    assert!(root.join("src/shared/sub/via-link.md").is_file());
+    let o = mdbook_tdd(&["check"], root);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// Links leading out of the book are refused, with both paths named, and
+/// nothing is written anywhere.
+#[cfg(unix)]
+#[test]
+fn writes_never_leave_the_book() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    let out = outside.path();
+    std::fs::write(out.join("book.toml"), "[book]\ntitle = \"Elsewhere\"\n").unwrap();
+    std::fs::write(out.join("t.md"), "{{#tdd-skeleton title=\"X\"}}\n").unwrap();
+    std::fs::create_dir(out.join("designs")).unwrap();
+    let snapshot = |dir: &Path| {
+        let mut v: Vec<(PathBuf, String)> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let p = e.unwrap().path();
+                let text = std::fs::read_to_string(&p).unwrap_or_default();
+                (p, text)
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = snapshot(out);
+
+    // book.toml
+    let book = small_book();
+    let root = book.path();
+    std::fs::remove_file(root.join("book.toml")).unwrap();
+    symlink(out.join("book.toml"), root.join("book.toml")).unwrap();
+    let o = mdbook_tdd(&["install"], root);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("book.toml` resolves to `")
+            && err.contains("which is outside the book")
+            && err.contains(
+                &out.join("book.toml")
+                    .canonicalize()
+                    .unwrap()
+                    .display()
+                    .to_string()
+            ),
+        "{err}"
+    );
+    assert!(!root.join("mdbook-tdd.css").exists());
+
+    // A chapter.
+    let book = small_book();
+    let root = book.path();
+    std::fs::remove_file(root.join("src/tdd/t.md")).unwrap();
+    symlink(out.join("t.md"), root.join("src/tdd/t.md")).unwrap();
+    let o = mdbook_tdd(&["expand", "src/tdd/t.md"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("which is outside the book"),
+        "{}",
+        stderr(&o)
+    );
+    // A file of another directory, with --book.
+    let o = mdbook_tdd(
+        &["expand", out.join("t.md").to_str().unwrap(), "--book", "."],
+        root,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("which is outside the book"),
+        "{}",
+        stderr(&o)
+    );
+
+    // `new --dir` through a linked directory, and SUMMARY.md.
+    let book = small_book();
+    let root = book.path();
+    symlink(out.join("designs"), root.join("src/designs")).unwrap();
+    let summary = read(&root.join("src/SUMMARY.md"));
+    let o = mdbook_tdd(&["new", "Escape", "--dir", "designs/deeper"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("src/designs` resolves to `"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(read(&root.join("src/SUMMARY.md")), summary);
+    std::fs::rename(root.join("src/SUMMARY.md"), out.join("SUMMARY.md")).unwrap();
+    symlink(out.join("SUMMARY.md"), root.join("src/SUMMARY.md")).unwrap();
+    let o = mdbook_tdd(&["new", "Escape"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("SUMMARY.md` resolves to `"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!root.join("src/tdd/escape.md").exists());
+    std::fs::remove_file(out.join("SUMMARY.md")).unwrap();
+
+    // The whole src directory elsewhere.
+    let book = small_book();
+    let root = book.path();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::rename(root.join("src"), elsewhere.path().join("src")).unwrap();
+    symlink(elsewhere.path().join("src"), root.join("src")).unwrap();
+    let o = mdbook_tdd(&["new", "Escape"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("which is outside the book"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!elsewhere.path().join("src/tdd/escape.md").exists());
+
+    assert_eq!(snapshot(out), before);
+}
+
+/// Read-only files (by their mode bits, which hold even for root) and files
+/// with several hard links are refused, never replaced; permissions of
+/// replaced files are kept.
+#[cfg(unix)]
+#[test]
+fn writes_respect_read_only_and_hard_links() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    let set =
+        |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+
+    let book = small_book();
+    let root = book.path();
+    set(&root.join("book.toml"), 0o444);
+    let o = mdbook_tdd(&["install"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("book.toml` is read-only"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(read(&root.join("book.toml")), "[book]\ntitle = \"Small\"\n");
+    assert_eq!(mode(&root.join("book.toml")), 0o444);
+    assert!(!root.join("mdbook-tdd.css").exists());
+
+    set(&root.join("src/SUMMARY.md"), 0o400);
+    let o = mdbook_tdd(&["new", "Locked"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("SUMMARY.md` is read-only"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!root.join("src/tdd/locked.md").exists());
+
+    set(&root.join("src/tdd/t.md"), 0o444);
+    let o = mdbook_tdd(&["expand", "src/tdd/t.md"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("t.md` is read-only"), "{}", stderr(&o));
+    assert!(read(&root.join("src/tdd/t.md")).starts_with("{{#tdd-skeleton"));
+
+    // Hard links.
+    let book = small_book();
+    let root = book.path();
+    std::fs::hard_link(root.join("src/tdd/t.md"), root.join("t-copy.md")).unwrap();
+    let o = mdbook_tdd(&["expand", "src/tdd/t.md"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("t.md` has 2 hard links"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(read(&root.join("t-copy.md")).starts_with("{{#tdd-skeleton"));
+    std::fs::hard_link(root.join("book.toml"), root.join("book-copy.toml")).unwrap();
+    let o = mdbook_tdd(&["install"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("book.toml` has 2 hard links"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::hard_link(root.join("src/SUMMARY.md"), root.join("summary-copy.md")).unwrap();
+    let o = mdbook_tdd(&["new", "Linked"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!root.join("src/tdd/linked.md").exists());
+
+    // Modes are kept.
+    let book = small_book();
+    let root = book.path();
+    set(&root.join("book.toml"), 0o640);
+    set(&root.join("src/SUMMARY.md"), 0o600);
+    set(&root.join("src/tdd/t.md"), 0o604);
+    assert_eq!(mdbook_tdd(&["install"], root).status.code(), Some(0));
+    assert_eq!(mdbook_tdd(&["new", "Kept"], root).status.code(), Some(0));
+    assert_eq!(
+        mdbook_tdd(&["expand", "src/tdd/t.md"], root).status.code(),
+        Some(0)
+    );
+    assert_eq!(mode(&root.join("book.toml")), 0o640);
+    assert_eq!(mode(&root.join("src/SUMMARY.md")), 0o600);
+    assert_eq!(mode(&root.join("src/tdd/t.md")), 0o604);
+}
+
+/// A book whose `[preprocessor.tdd]` runs before `links` is not given
+/// `after = ["links"]` too (mdBook would refuse the cycle); `install` says
+/// so, and the book builds with both engines.
+#[test]
+fn install_leaves_before_links_alone() {
+    let book = small_book();
+    let root = book.path();
+    let toml = "[book]\ntitle = \"Small\"\n\n[preprocessor.tdd]\nbefore = [\"links\"]\n";
+    std::fs::write(root.join("book.toml"), toml).unwrap();
+    let o = mdbook_tdd(&["install"], root);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("left preprocessor.tdd.after without \"links\""),
+        "{}",
+        stdout(&o)
+    );
+    assert!(read(&root.join("book.toml")).starts_with(toml));
+    assert!(!read(&root.join("book.toml")).contains("after"));
+    for engine in [Engine::V05, Engine::V04] {
+        build(root, engine, "").assert_ok();
+    }
+    let o = mdbook_tdd(&["install"], root);
+    assert!(stdout(&o).contains("already set up"), "{}", stdout(&o));
+}
+
+/// Values with line breaks and tabs become one line; the directive parses
+/// and the book builds with the values as given.
+#[test]
+fn new_values_with_line_breaks_make_a_valid_directive() {
+    let book = small_book();
+    let root = book.path();
+    let o = mdbook_tdd(
+        &[
+            "new",
+            "Multi\nLine\r\n  Title",
+            "--author",
+            "Jo\n\"JJ\"\tPark \\ }}",
+            "--date",
+            "2026-01-05\n",
+            "--prd",
+            "prd/a.md",
+        ],
+        root,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        read(&root.join("src/tdd/multi-line-title.md")),
+        "{{#tdd-skeleton title=\"Multi Line Title\" author=\"Jo \\\"JJ\\\" Park \\\\ }}\" date=\"2026-01-05\" prd=\"../prd/a.md\"}}\n"
+    );
+    assert!(
+        read(&root.join("src/SUMMARY.md"))
+            .contains("- [PRD A](prd/a.md)\n    - [Multi Line Title](tdd/multi-line-title.md)\n")
+    );
+    let o = mdbook_tdd(&["check", "--format", "json"], root);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Only the placeholder PRD of the small book's own skeleton.
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let files: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["src/tdd/t.md"], "{}", stdout(&o));
+    let b = build(root, Engine::V05, "");
+    b.assert_ok();
+    b.assert_ok();
+    let page = b.page("tdd/multi-line-title.html");
+    assert!(
+        page.contains("Multi Line Title — Technical Design Document"),
+        "{page}"
+    );
+    // (mdBook's smart punctuation curls the quotes.)
+    assert!(
+        page.contains("Author:</strong> Jo “JJ” Park \\ }}\n"),
+        "{page}"
+    );
+}
+
+/// Other control characters are refused before anything is written.
+#[test]
+fn new_refuses_control_characters_and_directives() {
+    let book = small_book();
+    let root = book.path();
+    let summary = read(&root.join("src/SUMMARY.md"));
+    for (args, what) in [
+        (
+            vec!["new", "Bad\u{1b}[31mTitle"],
+            "the title holds the control character \\u{1b}",
+        ),
+        (
+            vec!["new", "Ok", "--author", "Jo\u{7}"],
+            "--author holds the control character \\u{7}",
+        ),
+        (
+            vec!["new", "{{#tdd-status}}"],
+            "the title holds `{{#`, which would open a directive",
+        ),
+        (
+            vec!["new", "Ok", "--author", "{{ #include ../../book.toml}}"],
+            "--author holds `{{#`",
+        ),
+        (
+            vec!["new", "Ok", "--date", "2026\u{1}"],
+            "--date holds the control character \\u{1}",
+        ),
+        (
+            vec!["new", "Ok", "--prd", "prd/a.md\n"],
+            "--prd holds the control character \\u{a}",
+        ),
+        (
+            vec!["new", "Ok", "--dir", "a\tb"],
+            "--dir holds the control character \\u{9}",
+        ),
+    ] {
+        let o = mdbook_tdd(&args, root);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(what), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains('\u{1b}'), "{args:?}");
+    }
+    assert_eq!(read(&root.join("src/SUMMARY.md")), summary);
+    let files: Vec<_> = std::fs::read_dir(root.join("src/tdd")).unwrap().collect();
+    assert_eq!(files.len(), 1);
+}
+
+/// Under a PRD whose children are indented with tabs, the new entry is
+/// indented with tabs too and is a child of the PRD in the parsed summary.
+#[test]
+fn new_under_tab_indented_children() {
+    let book = small_book();
+    let root = book.path();
+    std::fs::write(root.join("src/prd/b.md"), "# PRD B\n").unwrap();
+    let summary =
+        "# Summary\r\n\r\n- [PRD A](./prd/a.md)\r\n\t- [T](tdd/t.md)\r\n- [PRD B](prd/b.md)\r\n";
+    std::fs::write(root.join("src/SUMMARY.md"), summary).unwrap();
+    for (title, prd) in [("Child", "prd/a.md"), ("Other", "prd/b.md")] {
+        let o = mdbook_tdd(&["new", title, "--prd", prd, "--date", "2026-01-05"], root);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let text = read(&root.join("src/SUMMARY.md"));
+    assert_eq!(
+        text,
+        "# Summary\r\n\r\n- [PRD A](./prd/a.md)\r\n\t- [T](tdd/t.md)\r\n\t- [Child](tdd/child.md)\r\n- [PRD B](prd/b.md)\r\n\t- [Other](tdd/other.md)\r\n"
+    );
+    let parsed = mdbook_summary::parse_summary(&text).unwrap();
+    let children = |i: usize| -> Vec<String> {
+        match &parsed.numbered_chapters[i] {
+            mdbook_summary::SummaryItem::Link(l) => l
+                .nested_items
+                .iter()
+                .filter_map(|c| match c {
+                    mdbook_summary::SummaryItem::Link(c) => Some(c.name.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => panic!(),
+        }
+    };
+    assert_eq!(children(0), ["T", "Child"]);
+    assert_eq!(children(1), ["Other"]);
+}
+
+/// No control character (C0, C1, DEL) or bidirectional override from a
+/// document reaches the terminal raw.
+fn assert_no_raw_controls(what: &str, text: &str) {
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+        .collect();
+    assert!(bad.is_empty(), "{what}: raw {bad:?} in\n{text}");
+}
+
+#[cfg(unix)]
+#[test]
+fn terminal_output_escapes_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("book.toml"),
+        "[book]\ntitle = \"E\"\n\n[preprocessor.tdd]\nafter = [\"links\"]\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("src/tdd")).unwrap();
+    std::fs::write(
+        root.join("src/SUMMARY.md"),
+        "# Summary\n\n- [T \u{1b}c\u{7} \u{202e}red](<tdd/t\u{7}.md>)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/tdd/t\u{7}.md"),
+        "# T \u{2066}x\u{2069}\n\n**Status:** In\rReview\u{9b}\n**Source PRD:** [x](../prd/nope\u{1b}[5m.md)\n\n## 1. Overview\n\n{{#tdd-status columns=a\u{1b}]0;pwned\u{7}b}}\n",
+    )
+    .unwrap();
+
+    let o = mdbook_tdd(&["check"], root);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_no_raw_controls("check", &err);
+    for shown in [
+        "--> src/tdd/t\\u{7}.md:3:13",
+        "unknown status `In\\rReview\\u{9b}`",
+        "nope\\u{1b}[5m.md",
+        "unknown column `a\\u{1b}]0;pwned\\u{7}b`",
+    ] {
+        assert!(err.contains(shown), "{shown}: {err}");
+    }
+    // The preprocessor prints the same, in a build.
+    let b = build(root, Engine::V05, "");
+    assert!(b.result.is_err());
+    assert_eq!(b.stderr, err);
+
+    let o = mdbook_tdd(&["status"], root);
+    assert_no_raw_controls("status", &stdout(&o));
+    assert_no_raw_controls("status stderr", &stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("T \\u{1b}c\\u{7} \\u{202e}red  tdd/t\\u{7}.md  In\\rReview\\u{9b} (unknown)"),
+        "{out}"
+    );
+    // The columns stay aligned: every row as wide as the header up to the PRD column.
+    let at = |l: &str| l.find("PRD").or_else(|| l.find("broken"));
+    let lines: Vec<&str> = out.lines().take(2).collect();
+    assert_eq!(at(lines[0]), at(lines[1]), "{out}");
+
+    let o = mdbook_tdd(&["status", "--format", "markdown"], root);
+    assert_no_raw_controls("markdown", &stdout(&o));
+    assert!(stdout(&o).contains("\\u{202e}red"), "{}", stdout(&o));
+    let o = mdbook_tdd(&["check", "--format", "github"], root);
+    assert_no_raw_controls("github", &stdout(&o));
+    assert!(
+        stdout(&o).contains("file=src/tdd/t\\u{7}.md,"),
+        "{}",
+        stdout(&o)
+    );
+    // JSON keeps the exact text, escaped by JSON itself.
+    let o = mdbook_tdd(&["check", "--format", "json"], root);
+    assert_no_raw_controls("json", &stdout(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[0]["file"], "src/tdd/t\u{7}.md");
+    assert!(
+        v[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("In\rReview\u{9b}"),
+        "{v}"
+    );
+    let o = mdbook_tdd(&["status", "--format", "json"], root);
+    assert_no_raw_controls("status json", &stdout(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["tdds"][0]["name"], "T \u{1b}c\u{7} \u{202e}red");
+
+    // Errors that quote the book: a chapter file that cannot be read.
+    std::fs::write(
+        root.join("src/SUMMARY.md"),
+        "# Summary\n\n- [Gone](<tdd/gone\u{1b}[8m.md>)\n",
+    )
+    .unwrap();
+    let o = mdbook_tdd(&["check"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert_no_raw_controls("load error", &stderr(&o));
+    assert!(stderr(&o).contains("gone\\u{1b}[8m.md"), "{}", stderr(&o));
+
+    // install names preprocessors from book.toml.
+    std::fs::write(
+        root.join("book.toml"),
+        "[book]\n[preprocessor.\"x\\u001b[31m\"]\nafter = [\"tdd\"]\nbefore = [\"links\"]\n",
+    )
+    .unwrap();
+    let o = mdbook_tdd(&["install"], root);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_no_raw_controls("install", &stdout(&o));
+    assert!(
+        stdout(&o).contains("(tdd → x\\u{1b}[31m → links)"),
+        "{}",
+        stdout(&o)
+    );
+}

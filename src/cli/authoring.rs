@@ -1,12 +1,13 @@
 //! `new`, `expand` and `install`: the commands that write files. Nothing is
 //! written when a command fails.
 
-use super::{preprocessor, usage_error};
+use super::write::{self, WriteError};
+use super::{preprocessor, say, tell, usage_error};
 use mdbook_tdd::config::Config;
 use mdbook_tdd::diagnostic::Diagnostics;
 use mdbook_tdd::install;
 use mdbook_tdd::links;
-use mdbook_tdd::load::{self, write_atomic};
+use mdbook_tdd::load;
 use mdbook_tdd::model::ChapterMeta;
 use mdbook_tdd::newdoc::{self, Placement};
 use mdbook_tdd::preprocess::{Settings, SourceChapter, expand_one};
@@ -24,6 +25,8 @@ pub struct NewArgs {
     pub expand: bool,
 }
 
+/// A quoted directive value: quotes and backslashes escaped as the
+/// directive grammar reads them.
 fn quote(v: &str) -> String {
     format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
 }
@@ -36,8 +39,78 @@ fn settings_for(root: &Path, config: &serde_json::Value) -> Settings {
     }
 }
 
+/// A value that goes into the directive or SUMMARY.md: every run of white
+/// space (line breaks and tabs included) becomes one space; other control
+/// characters are refused.
+///
+/// A value that would open a directive in the new chapter (`{{#`, also
+/// with white space before the `#`, as mdBook reads its own) is refused
+/// too: a backslash cannot escape it, because mdBook's `links` removes the
+/// backslash before mdbook-tdd runs.
+fn one_line(option: &str, value: &str) -> Result<String, String> {
+    let v = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some(c) = v.chars().find(|c| c.is_control()) {
+        return Err(format!(
+            "{option} holds the control character {}; write the value without it",
+            c.escape_unicode()
+        ));
+    }
+    let opens_directive = v.match_indices("{{").any(|(at, _)| {
+        v.get(at + 2..)
+            .is_some_and(|r| r.trim_start().starts_with('#'))
+    });
+    if opens_directive {
+        return Err(format!(
+            "{option} holds `{{{{#`, which would open a directive (of mdbook-tdd or mdBook) in the new chapter; write the value without it"
+        ));
+    }
+    Ok(v)
+}
+
+/// A path given on the command line: no control characters at all.
+fn path_value(option: &str, value: &str) -> Result<String, String> {
+    match value.chars().find(|c| c.is_control()) {
+        Some(c) => Err(format!(
+            "{option} holds the control character {}; file names with control characters are not supported",
+            c.escape_unicode()
+        )),
+        None => Ok(value.to_string()),
+    }
+}
+
 /// `mdbook-tdd new`.
 pub fn new(a: NewArgs) -> ExitCode {
+    let values = (|| -> Result<_, String> {
+        let title = one_line("the title", &a.title)?;
+        let author = a
+            .author
+            .as_deref()
+            .map(|v| one_line("--author", v))
+            .transpose()?;
+        let date = a
+            .date
+            .as_deref()
+            .map(|v| one_line("--date", v))
+            .transpose()?;
+        let prd = a
+            .prd
+            .as_deref()
+            .map(|v| path_value("--prd", v))
+            .transpose()?;
+        let dir = a
+            .dir
+            .as_deref()
+            .map(|v| path_value("--dir", v))
+            .transpose()?;
+        Ok((title, author, date, prd, dir))
+    })();
+    let (title, author, date, prd_arg, dir_arg) = match values {
+        Ok(v) => v,
+        Err(e) => return usage_error(e),
+    };
+    if title.is_empty() {
+        return usage_error("the title is empty");
+    }
     let root = a.book;
     let book = match load::load_book(&root) {
         Ok(b) => b,
@@ -49,13 +122,7 @@ pub fn new(a: NewArgs) -> ExitCode {
         preprocessor::report(&diags);
         return ExitCode::FAILURE;
     }
-    let title = a.title.trim().to_string();
-    if title.is_empty() {
-        return usage_error("the title is empty");
-    }
-    let dir = a
-        .dir
-        .clone()
+    let dir = dir_arg
         .or_else(|| {
             config
                 .tdd_paths
@@ -74,14 +141,21 @@ pub fn new(a: NewArgs) -> ExitCode {
         format!("{dir}/{}.md", newdoc::slug(&title))
     };
     let src_dir = root.join(&book.src);
-    let file = src_dir.join(&rel);
-    if file.exists() {
-        return usage_error(format!(
-            "`{}` already exists; mdbook-tdd never overwrites a file",
-            file.display()
-        ));
-    }
-    let prd = match &a.prd {
+    // Every check of the file system before anything is written.
+    let target = match write::Book::open(&root) {
+        Ok(b) => b,
+        Err(e) => return usage_error(e),
+    };
+    let new_file = match target.create(&book.src.join(&rel)) {
+        Ok(c) => c,
+        Err(e) => return usage_error(e),
+    };
+    let summary_path = src_dir.join("SUMMARY.md");
+    let summary_file = match target.replace(&summary_path) {
+        Ok(r) => r,
+        Err(e) => return usage_error(e),
+    };
+    let prd = match &prd_arg {
         None => None,
         Some(p) => {
             let Some(p) = links::normalize(p) else {
@@ -104,10 +178,10 @@ pub fn new(a: NewArgs) -> ExitCode {
 
     // The chapter: the directive, or its expansion.
     let mut directive = format!("{{{{#tdd-skeleton title={}", quote(&title));
-    if let Some(author) = &a.author {
+    if let Some(author) = &author {
         directive.push_str(&format!(" author={}", quote(author)));
     }
-    let date = a.date.clone().unwrap_or_else(newdoc::today);
+    let date = date.unwrap_or_else(newdoc::today);
     directive.push_str(&format!(" date={}", quote(&date)));
     if let Some(p) = &prd {
         directive.push_str(&format!(" prd={}", quote(&links::relative_path(&rel, p))));
@@ -136,7 +210,6 @@ pub fn new(a: NewArgs) -> ExitCode {
     };
 
     // The SUMMARY.md entry.
-    let summary_path = src_dir.join("SUMMARY.md");
     let summary = match std::fs::read_to_string(&summary_path) {
         Ok(s) => s,
         Err(e) => return usage_error(format!("cannot read `{}`: {e}", summary_path.display())),
@@ -151,38 +224,40 @@ pub fn new(a: NewArgs) -> ExitCode {
         Some(p) => Placement::Under(p),
         None => Placement::After(&tdd_paths),
     };
-    let new_summary = newdoc::insert_entry(&summary, &title, &rel, placement)
-        .unwrap_or_else(|| newdoc::append_entry(&summary, &title, &rel));
-    if let Err(e) = mdbook_summary::parse_summary(&new_summary) {
-        return usage_error(format!(
-            "the edited SUMMARY.md would not parse ({e:#}); nothing was written"
+    let inserted = newdoc::insert_entry(&summary, &title, &rel, placement);
+    if inserted.is_none()
+        && let Some(p) = &prd
+    {
+        tell(format_args!(
+            "note: the entry of `{p}` was not found in the lines of SUMMARY.md; the new entry goes at the end"
         ));
     }
+    let inserted = inserted.unwrap_or_else(|| newdoc::Inserted {
+        text: newdoc::append_entry(&summary, &title, &rel),
+        expected: newdoc::Expected::TopLevel,
+    });
+    if let Err(e) = newdoc::check_placement(&inserted.text, &rel, &inserted.expected) {
+        return usage_error(format!(
+            "cannot add the entry to `{}`: {e}; nothing was written (add `{rel}` to it by hand)",
+            summary_path.display()
+        ));
+    }
+    let new_summary = inserted.text;
 
     // Write: the new file first (never over an existing one), then SUMMARY.md.
-    if let Some(parent) = file.parent()
-        && let Err(e) = std::fs::create_dir_all(parent)
-    {
-        return usage_error(format!("cannot create `{}`: {e}", parent.display()));
+    let created = match new_file.write(content.as_bytes()) {
+        Ok(c) => c,
+        Err(e) => return usage_error(e),
+    };
+    if let Err(e) = summary_file.write(new_summary.as_bytes()) {
+        created.undo();
+        return usage_error(e);
     }
-    let created = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&file)
-        .and_then(|mut f| {
-            use std::io::Write;
-            f.write_all(content.as_bytes())
-        });
-    if let Err(e) = created {
-        let _ = std::fs::remove_file(&file);
-        return usage_error(format!("cannot create `{}`: {e}", file.display()));
-    }
-    if let Err(e) = write_atomic(&summary_path, new_summary.as_bytes()) {
-        let _ = std::fs::remove_file(&file);
-        return usage_error(format!("cannot write `{}`: {e}", summary_path.display()));
-    }
-    println!("created {}", file.display());
-    println!("added `{title}` to {}", summary_path.display());
+    say(format_args!("created {}", new_file.shown.display()));
+    say(format_args!(
+        "added `{title}` to {}",
+        summary_path.display()
+    ));
     ExitCode::SUCCESS
 }
 
@@ -196,6 +271,10 @@ pub fn expand(file: &Path, book: Option<&Path>) -> ExitCode {
             "no book.toml above `{}`; pass the book with --book DIR",
             file.display()
         ));
+    };
+    let target = match write::Book::open(&root).and_then(|b| b.replace(file)) {
+        Ok(t) => t,
+        Err(e) => return usage_error(e),
     };
     let config_json = match load::read_config(&root) {
         Ok(c) => c,
@@ -236,20 +315,20 @@ pub fn expand(file: &Path, book: Option<&Path>) -> ExitCode {
     let (expanded, diags) = expand_one(chapter, &config, &settings_for(&root, &config_json));
     preprocessor::report(&diags);
     if diags.has_errors() {
-        eprintln!("error: `{}` was not changed", file.display());
+        tell(format_args!("error: `{}` was not changed", file.display()));
         return ExitCode::FAILURE;
     }
     let Some(expanded) = expanded else {
-        eprintln!(
+        tell(format_args!(
             "error: `{}` holds no {{{{#tdd-skeleton}}}} directive",
             file.display()
-        );
+        ));
         return ExitCode::FAILURE;
     };
-    if let Err(e) = write_atomic(file, expanded.as_bytes()) {
-        return usage_error(format!("cannot write `{}`: {e}", file.display()));
+    if let Err(e) = target.write(expanded.as_bytes()) {
+        return usage_error(e);
     }
-    println!("expanded {}", file.display());
+    say(format_args!("expanded {}", file.display()));
     ExitCode::SUCCESS
 }
 
@@ -265,30 +344,67 @@ pub fn install(root: &Path) -> ExitCode {
             ));
         }
     };
-    let css_path = root.join(install::STYLESHEET_NAME);
-    let plan = match install::plan(&text, css_path.exists()) {
+    let target = match write::Book::open(root) {
+        Ok(b) => b,
+        Err(e) => return usage_error(e),
+    };
+    let css_rel = Path::new(install::STYLESHEET_NAME);
+    // A stylesheet that is there (or a link to one) is only read by mdBook,
+    // never written; a link to nothing is refused when it would be written.
+    let css_exists = std::fs::metadata(root.join(css_rel)).is_ok_and(|m| m.is_file());
+    let plan = match install::plan(&text, css_exists) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {e}");
+            tell(format_args!("error: {e}"));
             return ExitCode::FAILURE;
         }
     };
     if plan.changes.is_empty() {
-        println!("{} is already set up for mdbook-tdd", toml_path.display());
+        say(format_args!(
+            "{} is already set up for mdbook-tdd",
+            toml_path.display()
+        ));
+        print_notes(&plan);
         return ExitCode::SUCCESS;
     }
-    if plan.book_toml != text
-        && let Err(e) = write_atomic(&toml_path, plan.book_toml.as_bytes())
-    {
-        return usage_error(format!("cannot write `{}`: {e}", toml_path.display()));
-    }
-    if plan.write_stylesheet
-        && let Err(e) = std::fs::write(&css_path, install::STYLESHEET)
-    {
-        return usage_error(format!("cannot write `{}`: {e}", css_path.display()));
+    // Every check before anything is written.
+    let planned = (|| -> Result<_, WriteError> {
+        let css = plan
+            .write_stylesheet
+            .then(|| target.create(css_rel))
+            .transpose()?;
+        let toml = (plan.book_toml != text)
+            .then(|| target.replace(&toml_path))
+            .transpose()?;
+        Ok((css, toml))
+    })();
+    let (css_file, toml_file) = match planned {
+        Ok(p) => p,
+        Err(e) => return usage_error(e),
+    };
+    let css_made = match css_file.map(|c| c.write(install::STYLESHEET.as_bytes())) {
+        Some(Err(e)) => return usage_error(e),
+        Some(Ok(made)) => Some(made),
+        None => None,
+    };
+    if let Some(Err(e)) = toml_file.map(|t| t.write(plan.book_toml.as_bytes())) {
+        if let Some(made) = css_made {
+            made.undo();
+        }
+        return usage_error(e);
     }
     for c in &plan.changes {
-        println!("{c}");
+        say(format_args!("{c}"));
     }
+    print_notes(&plan);
     ExitCode::SUCCESS
+}
+
+fn print_notes(plan: &install::InstallPlan) {
+    for n in &plan.notes {
+        say(format_args!("{n}"));
+    }
+    for w in &plan.warnings {
+        tell(format_args!("warning: {w}"));
+    }
 }

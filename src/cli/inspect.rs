@@ -1,9 +1,10 @@
 //! `check` and `status`: the analysis of a book on disk, printed.
 
-use super::{CheckFormat, StatusFormat, preprocessor, usage_error};
+use super::{CheckFormat, StatusFormat, preprocessor, tell, usage_error};
 use mdbook_tdd::model::{BookModel, Document, PrdTarget};
 use mdbook_tdd::render::fragment::{Cell, Fragment, Table};
 use mdbook_tdd::report::{DiagnosticEntry, StatusReport, github_annotation};
+use mdbook_tdd::terminal;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -29,11 +30,11 @@ pub fn check(dir: &Path, format: CheckFormat, strict: bool) -> ExitCode {
         CheckFormat::Human => {
             preprocessor::report(diags);
             if diags.is_empty() {
-                eprintln!(
+                tell(format_args!(
                     "mdbook-tdd: no problems in {chapters} chapters ({} TDDs, {} PRDs)",
                     processed.model.tdds().count(),
                     processed.model.prds().count()
-                );
+                ));
             }
             ExitCode::SUCCESS
         }
@@ -41,7 +42,7 @@ pub fn check(dir: &Path, format: CheckFormat, strict: bool) -> ExitCode {
             let entries: Vec<DiagnosticEntry<'_>> =
                 diags.iter().map(DiagnosticEntry::from).collect();
             match serde_json::to_string_pretty(&entries) {
-                Ok(j) => write_stdout(&format!("{j}\n")),
+                Ok(j) => write_stdout(&format!("{}\n", terminal::json(&j))),
                 Err(e) => usage_error(e),
             }
         }
@@ -73,15 +74,18 @@ pub fn status(dir: &Path, format: StatusFormat) -> ExitCode {
     let model = &processed.model;
     let text = match format {
         StatusFormat::Json => match serde_json::to_string_pretty(&StatusReport::new(model)) {
-            Ok(j) => format!("{j}\n"),
+            Ok(j) => format!("{}\n", terminal::json(&j)),
             Err(e) => return usage_error(e),
         },
-        StatusFormat::Markdown => markdown(model),
+        // Shown raw on a terminal as often as it is pasted.
+        StatusFormat::Markdown => terminal::visible_lines(&markdown(model)).into_owned(),
         StatusFormat::Table => table(model),
     };
     let summary = processed.diagnostics.summary();
     if !summary.is_empty() {
-        eprintln!("mdbook-tdd: {summary} (run `mdbook-tdd check` for details)");
+        tell(format_args!(
+            "mdbook-tdd: {summary} (run `mdbook-tdd check` for details)"
+        ));
     }
     write_stdout(&text)
 }
@@ -148,10 +152,20 @@ const TDD_HEADER: [&str; 7] = [
 ];
 const PRD_HEADER: [&str; 4] = ["PRD", "Path", "Status", "Designs"];
 
+/// Aligned columns; cells are made safe for the terminal first (control
+/// characters, line breaks and tabs escaped), so that widths hold.
 fn aligned(header: &[&str], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| terminal::visible(c).into_owned())
+                .collect()
+        })
+        .collect();
     let width = |s: &str| s.chars().count();
     let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
-    for r in rows {
+    for r in &rows {
         for (i, c) in r.iter().enumerate() {
             widths[i] = widths[i].max(width(c));
         }
@@ -169,7 +183,7 @@ fn aligned(header: &[&str], rows: &[Vec<String>]) -> String {
         s.trim_end().to_string() + "\n"
     };
     let mut out = line(header.to_vec());
-    for r in rows {
+    for r in &rows {
         out.push_str(&line(r.iter().map(String::as_str).collect()));
     }
     out

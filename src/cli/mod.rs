@@ -4,6 +4,7 @@
 mod authoring;
 mod inspect;
 mod preprocessor;
+mod write;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -161,7 +162,8 @@ pub fn init_logging(verbose: u8) {
             } else {
                 level
             };
-            writeln!(f, "{level}: {}", record.args())
+            let text = record.args().to_string();
+            writeln!(f, "{level}: {}", mdbook_tdd::terminal::visible_lines(&text))
         })
         .try_init();
 }
@@ -169,10 +171,33 @@ pub fn init_logging(verbose: u8) {
 /// Exit status for usage and I/O errors.
 pub const EXIT_USAGE: u8 = 2;
 
-/// Prints an error about the command line or the file system and returns
-/// exit status 2.
+/// Prints a line for people on stdout, with control characters escaped
+/// (see [`mdbook_tdd::terminal`]). A closed stdout is not an error here.
+fn say(line: impl std::fmt::Display) {
+    use std::io::Write;
+    let text = line.to_string();
+    let _ = writeln!(
+        std::io::stdout(),
+        "{}",
+        mdbook_tdd::terminal::visible_lines(&text)
+    );
+}
+
+/// [`say`] on stderr.
+fn tell(line: impl std::fmt::Display) {
+    use std::io::Write;
+    let text = line.to_string();
+    let _ = writeln!(
+        std::io::stderr(),
+        "{}",
+        mdbook_tdd::terminal::visible_lines(&text)
+    );
+}
+
+/// Prints an error about the command line or the file system (control
+/// characters escaped) and returns exit status 2.
 fn usage_error(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {message}");
+    tell(format_args!("error: {message}"));
     ExitCode::from(EXIT_USAGE)
 }
 

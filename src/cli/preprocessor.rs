@@ -1,17 +1,19 @@
 //! The preprocessor mode: book JSON on stdin, book JSON on stdout.
 
 use mdbook_tdd::diagnostic::{Diagnostic, Diagnostics, Lint};
-use mdbook_tdd::{preprocess, protocol};
+use mdbook_tdd::{preprocess, protocol, terminal};
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 /// Prints diagnostics to stderr in the human format, with a summary line.
+/// Text from the book in them (messages, notes, file names) is shown with
+/// control characters escaped.
 pub fn report(diags: &Diagnostics) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut err = std::io::stderr().lock();
     for d in diags {
-        let _ = writeln!(err, "{}\n", d.render(color));
+        let _ = writeln!(err, "{}\n", visible_diagnostic(d).render(color));
     }
     let summary = diags.summary();
     if !summary.is_empty() {
@@ -99,6 +101,28 @@ fn widen_pipes() {
     ] {
         let _ = rustix::pipe::fcntl_setpipe_size(fd, PIPE_BUFFER);
     }
+}
+
+/// The diagnostic with every text of it made safe for a terminal (borrowed
+/// when nothing needs escaping).
+fn visible_diagnostic(d: &Diagnostic) -> std::borrow::Cow<'_, Diagnostic> {
+    use std::borrow::Cow;
+    let unsafe_text = |s: &str| s.chars().any(terminal::is_unsafe);
+    if !unsafe_text(&d.message)
+        && !d.notes.iter().any(|n| unsafe_text(n))
+        && !d.location.as_ref().is_some_and(|l| unsafe_text(&l.file))
+    {
+        return Cow::Borrowed(d);
+    }
+    let mut safe = d.clone();
+    safe.message = terminal::visible(&d.message).into_owned();
+    for n in &mut safe.notes {
+        *n = terminal::visible(n).into_owned();
+    }
+    if let Some(l) = &mut safe.location {
+        l.file = terminal::visible(&l.file).into_owned();
+    }
+    Cow::Owned(safe)
 }
 
 fn fail(d: Diagnostic) -> ExitCode {
