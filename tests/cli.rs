@@ -825,7 +825,7 @@ fn terminal_output_escapes_control_characters() {
     .unwrap();
     std::fs::write(
         root.join("src/tdd/t\u{7}.md"),
-        "# T \u{2066}x\u{2069}\n\n**Status:** In\rReview\u{9b}\n**Source PRD:** [x](../prd/nope\u{1b}[5m.md)\n\n## 1. Overview\n\n{{#tdd-status columns=a\u{1b}]0;pwned\u{7}b}}\n",
+        "# T \u{2066}x\u{2069}\n\n**Status:** In\u{8}Review\u{9b}\n**Source PRD:** [x](../prd/nope\u{1b}[5m.md)\n\n## 1. Overview\n\n{{#tdd-status columns=a\u{1b}]0;pwned\u{7}b}}\n",
     )
     .unwrap();
 
@@ -835,7 +835,7 @@ fn terminal_output_escapes_control_characters() {
     assert_no_raw_controls("check", &err);
     for shown in [
         "--> src/tdd/t\\u{7}.md:3:13",
-        "unknown status `In\\rReview\\u{9b}`",
+        "unknown status `In\\u{8}Review\\u{9b}`",
         "nope\\u{1b}[5m.md",
         "unknown column `a\\u{1b}]0;pwned\\u{7}b`",
     ] {
@@ -851,7 +851,9 @@ fn terminal_output_escapes_control_characters() {
     assert_no_raw_controls("status stderr", &stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("T \\u{1b}c\\u{7} \\u{202e}red  tdd/t\\u{7}.md  In\\rReview\\u{9b} (unknown)"),
+        out.contains(
+            "T \\u{1b}c\\u{7} \\u{202e}red  tdd/t\\u{7}.md  In\\u{8}Review\\u{9b} (unknown)"
+        ),
         "{out}"
     );
     // The columns stay aligned: every row as wide as the header up to the PRD column.
@@ -878,7 +880,7 @@ fn terminal_output_escapes_control_characters() {
         v[0]["message"]
             .as_str()
             .unwrap()
-            .contains("In\rReview\u{9b}"),
+            .contains("In\u{8}Review\u{9b}"),
         "{v}"
     );
     let o = mdbook_tdd(&["status", "--format", "json"], root);
