@@ -99,7 +99,7 @@ pub struct ChapterScan {
 /// A link reference definition.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RefDef {
-    /// The label, lower case.
+    /// The label, lower case, white space runs as one space.
     pub label: String,
     /// The destination.
     pub dest: String,
@@ -146,6 +146,28 @@ impl ChapterScan {
     }
 }
 
+/// The definition of a reference label (as written in a link) among `defs`
+/// (sorted by label): labels match case-insensitively, with white space runs
+/// counting as one space.
+pub fn find_refdef<'d>(defs: &'d [RefDef], label: &str) -> Option<&'d RefDef> {
+    if defs.is_empty() {
+        return None;
+    }
+    let label = normalize_label(label);
+    defs.binary_search_by(|d| d.label.as_str().cmp(&label))
+        .ok()
+        .and_then(|i| defs.get(i))
+}
+
+/// A reference label as [`RefDef::label`] holds it.
+fn normalize_label(label: &str) -> String {
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 /// Whether `offset` lies in one of the sorted, non-overlapping `ranges`.
 pub fn in_ranges(ranges: &[Range<usize>], offset: usize) -> bool {
     let i = ranges.partition_point(|r| r.end <= offset);
@@ -189,7 +211,7 @@ fn scan_from(text: &str, bom: usize, options: &MarkdownOptions) -> ChapterScan {
         .reference_definitions()
         .iter()
         .map(|(label, def)| RefDef {
-            label: label.to_lowercase(),
+            label: normalize_label(label),
             dest: def.dest.to_string(),
             title: def.title.as_deref().unwrap_or_default().to_string(),
         })
