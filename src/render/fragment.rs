@@ -480,23 +480,18 @@ fn safe_dest(dest: &str) -> String {
 }
 
 /// Rebases a relative link written in the chapter at `from` for the chapter
-/// at `to`. Absolute URLs and paths are kept; with `index_enabled` a README
-/// target becomes its `index.md`.
+/// at `to`. URIs with a scheme (`https:`, `mailto:`, `tel:`, ...) and
+/// absolute paths are kept; a query and a fragment stay as written; with
+/// `index_enabled` a README target becomes its `index.md`.
 pub fn rebase(dest: &str, from: &str, to: &str, index_enabled: bool) -> String {
-    if dest.is_empty()
-        || dest.contains("://")
-        || dest.starts_with('/')
-        || dest.starts_with("mailto:")
-    {
+    if dest.is_empty() || dest.starts_with('/') || has_scheme(dest) {
         return dest.to_string();
     }
-    if from == to && !(index_enabled && links::is_readme(dest.split('#').next().unwrap_or(""))) {
+    let split = dest.find(['?', '#']).unwrap_or(dest.len());
+    let (path, rest) = (&dest[..split], &dest[split..]);
+    if from == to && !(index_enabled && links::is_readme(path)) {
         return dest.to_string();
     }
-    let (path, fragment) = match dest.find('#') {
-        Some(i) => (&dest[..i], &dest[i..]),
-        None => (dest, ""),
-    };
     let target = if path.is_empty() {
         Some(from.to_string())
     } else {
@@ -504,11 +499,24 @@ pub fn rebase(dest: &str, from: &str, to: &str, index_enabled: bool) -> String {
     };
     match target {
         Some(t) => format!(
-            "{}{fragment}",
+            "{}{rest}",
             links::relative(to, &links::served_path(&t, index_enabled))
         ),
         None => dest.to_string(),
     }
+}
+
+/// Whether a link destination starts with a URI scheme (RFC 3986:
+/// `[A-Za-z][A-Za-z0-9+.-]*:`), so that it is no relative path.
+fn has_scheme(dest: &str) -> bool {
+    let Some(colon) = dest.find(':') else {
+        return false;
+    };
+    let scheme = &dest[..colon];
+    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
 }
 
 /// A table to be printed as Markdown.
@@ -960,6 +968,32 @@ mod tests {
         assert_eq!(
             rebase("../README.md#a", "tdd/t.md", "s.md", false),
             "README.md#a"
+        );
+        // Any scheme is a URI, not a path.
+        for uri in [
+            "tel:+1-555-0100",
+            "mailto:a@b.c",
+            "ftp://x.y/a.md",
+            "data:text/plain,a",
+            "xmpp:a@b.c",
+            "git+ssh://x/y",
+        ] {
+            assert_eq!(rebase(uri, "tdd/t.md", "s/s.md", true), uri);
+        }
+        // A query stays after the rebased path, before a fragment.
+        assert_eq!(
+            rebase("b.md?x=1#y", "tdd/t.md", "s.md", true),
+            "tdd/b.md?x=1#y"
+        );
+        assert_eq!(
+            rebase("../README.md?x=a/b", "tdd/t.md", "s.md", true),
+            "index.md?x=a/b"
+        );
+        assert_eq!(rebase("?x=1", "tdd/t.md", "s.md", true), "tdd/t.md?x=1");
+        // Not a scheme: a path with a colon further on.
+        assert_eq!(
+            rebase("a/b:c.md", "tdd/t.md", "s.md", true),
+            "tdd/a/b%3Ac.md"
         );
     }
 
