@@ -9,7 +9,6 @@ use crate::directive::DirectiveKind;
 use crate::model::{DocKind, PrdForm, PrdTarget};
 use crate::preprocess::Settings;
 use crate::render::{self, RenderContext};
-use crate::skeleton;
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -220,7 +219,7 @@ fn edit_chapter(
                 p.value_range.clone(),
                 vec![format!(
                     "[{}]({dest})",
-                    skeleton::escape_link_text(&p.written)
+                    render::fragment::written_link_text(&p.written)
                 )],
             ));
         }

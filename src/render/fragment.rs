@@ -451,6 +451,34 @@ pub fn write_link(out: &mut String, text: &str, dest: &str) {
     out.push(')');
 }
 
+/// The text of a link made of a value an author wrote as Markdown (a bare
+/// Source PRD): what could end the text or open a tag is escaped, an escape
+/// the author wrote is kept as written (it renders as the same character),
+/// and directives are made inert.
+pub fn written_link_text(written: &str) -> String {
+    let mut out = String::with_capacity(written.len() + 4);
+    let mut chars = written.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\'
+            && let Some(&next) = chars.peek()
+            && next.is_ascii_punctuation()
+        {
+            out.push(c);
+            out.push(next);
+            chars.next();
+            continue;
+        }
+        if matches!(c, '[' | ']' | '\\' | '*' | '_' | '`' | '<') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    match break_directives(&out) {
+        Cow::Borrowed(_) => out,
+        Cow::Owned(o) => o,
+    }
+}
+
 /// A link destination that cannot break out of `(...)` or a table cell, nor
 /// hold a directive.
 fn safe_dest(dest: &str) -> String {
@@ -1118,6 +1146,25 @@ mod tests {
         }
         assert_eq!(break_directives("{ {# {{x}} {{"), "{ {# {{x}} {{");
         assert_eq!(break_directives("{{\t#a}}"), "{&#123;\t#a}}");
+    }
+
+    #[test]
+    fn written_values_as_link_text() {
+        for (written, text) in [
+            ("\\{{#tdd-status}}", "{{#tdd-status}}"),
+            ("../prd/a_b.md", "../prd/a_b.md"),
+            ("PRD [x] <b> *y* \\* \\", "PRD [x] &lt;b&gt; *y* * \\"),
+        ] {
+            let md = format!("[{}](x.md)", written_link_text(written));
+            assert!(!has_live_directive(&md), "{md}");
+            let mut html = String::new();
+            mdbook_markdown::pulldown_cmark::html::push_html(&mut html, Parser::new(&md));
+            assert_eq!(
+                html,
+                format!("<p><a href=\"x.md\">{text}</a></p>\n"),
+                "{md}"
+            );
+        }
     }
 
     #[test]
