@@ -5,8 +5,9 @@
 use crate::analyze::{Analysis, ChapterWork, arg_problem};
 use crate::config::Config;
 use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Lint};
 use crate::directive::DirectiveKind;
-use crate::model::{DocKind, PrdForm, PrdTarget};
+use crate::model::{BACKLINKS_MARKER, ChapterEnd, DocKind, PrdForm, PrdTarget};
 use crate::preprocess::Settings;
 use crate::render::{self, RenderContext};
 use rayon::prelude::*;
@@ -58,7 +59,7 @@ pub fn splice(text: &str, pieces: &[Piece]) -> String {
 /// The prefix that continuation lines of a block need to stay in the
 /// container of the directive's first line (`> ` for a block quote, spaces
 /// for a list item).
-fn continuation_prefix(first_line_prefix: &str) -> String {
+pub(crate) fn continuation_prefix(first_line_prefix: &str) -> String {
     first_line_prefix
         .chars()
         .map(|c| if c == '>' || c == '\t' { c } else { ' ' })
@@ -136,6 +137,49 @@ fn opens_item_or_heading(line: &str) -> bool {
     (1..=9).contains(&digits)
         && line[digits..].starts_with(['.', ')'])
         && (line.len() == digits + 1 || line[digits + 1..].starts_with([' ', '\t']))
+}
+
+/// The text to append to a chapter that ends as `end` says so that the
+/// generated block `md` (which starts with the backlinks marker and its
+/// heading) follows as blocks of their own at the top level: what is open is
+/// closed, then a blank line. The result is checked by reading the chapter
+/// with it: `None` if the marker and the heading would not be top-level
+/// blocks read as markup.
+fn append_block(text: &str, end: &ChapterEnd, md: &str, config: &Config) -> Option<String> {
+    let eol = if end.crlf { "\r\n" } else { "\n" };
+    let closing = end.closing.as_deref()?;
+    let mut block = String::new();
+    if !end.empty && !end.newline {
+        block.push_str(eol);
+    }
+    block.push_str(&closing.replace('\n', eol));
+    if !end.empty {
+        block.push_str(eol);
+    }
+    let marker_at = text.len() + block.len();
+    let md = md.replace('\n', eol);
+    let heading_at = md
+        .find(&format!("{eol}{eol}#"))
+        .map(|i| marker_at + i + 2 * eol.len());
+    block.push_str(&md);
+    block.push_str(eol);
+    // Read the chapter as it will be.
+    let whole = format!("{text}{block}");
+    let scan = crate::scan::scan(&whole, &config.markdown);
+    let marker = scan.top_level_html.iter().any(|(r, state)| {
+        r.start == marker_at
+            && *state == crate::scan::HtmlState::Data
+            && whole
+                .get(r.clone())
+                .is_some_and(|t| t.trim() == BACKLINKS_MARKER)
+    });
+    let heading = heading_at.is_none_or(|at| scan.headings.iter().any(|h| h.range.start == at));
+    (marker && heading).then_some(block)
+}
+
+/// Where the last line of a text that is not blank starts.
+fn last_line_start(text: &str) -> usize {
+    text.trim_end().rfind('\n').map_or(0, |i| i + 1)
 }
 
 /// Computes the edit of every chapter.
@@ -232,25 +276,23 @@ fn edit_chapter(
             // How the chapter ends was read in the analysis pass.
             let e = &doc.end;
             if !e.has_backlinks {
-                let eol = if e.crlf { "\r\n" } else { "\n" };
                 let md = render::backlinks(&ctx, index, Some(&config.backlinks_heading));
-                let mut block = String::new();
-                if !e.empty && !e.newline {
-                    block.push_str(eol);
+                match append_block(text, e, &md, config) {
+                    Some(block) => {
+                        if edits.is_empty() && work.expansion.is_none() {
+                            return ChapterEdit::Append(block);
+                        }
+                        edits.push((text.len()..text.len(), vec![block]));
+                    }
+                    None => diags.push(
+                        Diagnostic::new(
+                            Lint::BacklinksNotAppended,
+                            "the backlinks list cannot be appended to this PRD: it would not be read after how the chapter ends",
+                        )
+                        .at(work.locate(last_line_start(text)))
+                        .help("put `{{#tdd-backlinks}}` where the list should go"),
+                    ),
                 }
-                if let Some(fence) = &e.open_fence {
-                    block.push_str(fence);
-                    block.push_str(eol);
-                }
-                if !e.empty {
-                    block.push_str(eol);
-                }
-                block.push_str(&md.replace('\n', eol));
-                block.push_str(eol);
-                if edits.is_empty() && work.expansion.is_none() {
-                    return ChapterEdit::Append(block);
-                }
-                edits.push((text.len()..text.len(), vec![block]));
             }
         }
     }

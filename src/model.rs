@@ -12,7 +12,7 @@ use crate::links;
 use crate::outline::{
     FlatSection, Outline, SectionNumber, body_sections_flat, heading_key, section_at_flat,
 };
-use crate::scan::ChapterScan;
+use crate::scan::{ChapterScan, HtmlState};
 use crate::template;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -72,10 +72,17 @@ pub struct ChapterEnd {
     pub empty: bool,
     /// The chapter ends with a line break.
     pub newline: bool,
-    /// The chapter already holds a backlinks list (outside code).
+    /// The chapter already holds a backlinks list: the marker as an HTML
+    /// block of its own outside any container, not swallowed by raw HTML
+    /// before it.
     pub has_backlinks: bool,
-    /// The fence that closes a code block the chapter ends inside.
-    pub open_fence: Option<String>,
+    /// Lines (with `\n` endings) that close what the chapter ends inside, so
+    /// that a block appended after them and a blank line is read at the top
+    /// level and as markup: a fenced code block or an HTML block that runs
+    /// to the end (closed inside its container), then raw HTML still open
+    /// (a comment, a `<script>`). Empty when nothing is open; `None` when
+    /// nothing can close it (`<plaintext>`).
+    pub closing: Option<String>,
 }
 
 impl ChapterEnd {
@@ -85,10 +92,67 @@ impl ChapterEnd {
             crlf: text.contains("\r\n"),
             empty: text.is_empty(),
             newline: text.ends_with('\n'),
-            has_backlinks: scan.contains_outside_code(text, BACKLINKS_MARKER),
-            open_fence: scan.open_fence(text),
+            has_backlinks: has_marker(text, scan),
+            closing: closing(text, scan),
         }
     }
+}
+
+/// Whether a scanned text holds the backlinks marker where it is one: an
+/// HTML block of its own outside any container, read as markup.
+pub fn has_marker(text: &str, scan: &ChapterScan) -> bool {
+    scan.top_level_html.iter().any(|(r, state)| {
+        *state == HtmlState::Data
+            && text
+                .get(r.clone())
+                .is_some_and(|t| t.trim() == BACKLINKS_MARKER)
+    })
+}
+
+/// See [`ChapterEnd::closing`].
+fn closing(text: &str, scan: &ChapterScan) -> Option<String> {
+    let end = text.trim_end().len();
+    let prefix = |at: usize| {
+        let line_start = text
+            .get(..at)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        crate::edit::continuation_prefix(text.get(line_start..at).unwrap_or_default())
+    };
+    let mut out = String::new();
+    let mut state = scan.html_state;
+    if let Some(code) = &scan.last_code
+        && code.fenced
+        && code.range.end >= end
+        && code.content_end >= code.range.end
+    {
+        let first = text
+            .get(code.range.clone())
+            .unwrap_or_default()
+            .trim_start();
+        let ch = if first.starts_with('~') { '~' } else { '`' };
+        let len = first.chars().take_while(|c| *c == ch).count().max(3);
+        out.push_str(&prefix(code.range.start));
+        out.extend(std::iter::repeat_n(ch, len));
+        out.push('\n');
+    }
+    if let Some(block) = &scan.last_html_block
+        && block.range.end >= end
+        && !block.closed
+        && let Some((_, close)) = block.kind
+    {
+        state.feed(close);
+        out.push_str(&prefix(block.range.start));
+        out.push_str(close);
+        out.push('\n');
+    }
+    let raw = state.closer()?;
+    if !raw.is_empty() {
+        out.push('\n');
+        out.push_str(&raw);
+        out.push('\n');
+    }
+    Some(out)
 }
 
 /// A chapter as the model sees it; what the chapter says is in its
