@@ -888,6 +888,7 @@ fn source_prd(
         at.clone(),
         &chapters[i].path,
         index,
+        &f.refdefs,
     );
     let problem = |lint, message: String| Diagnostic::new(lint, message).at(at.clone());
     if r.form == PrdForm::Name
@@ -1012,6 +1013,7 @@ fn resolve_prd(
     at: Location,
     chapter_path: &str,
     index: &PathIndex<'_>,
+    defs: &[crate::scan::RefDef],
 ) -> PrdRef {
     let written = value.trim().to_string();
     let unset = |form| PrdRef {
@@ -1025,7 +1027,7 @@ fn resolve_prd(
     if written.is_empty() {
         return unset(PrdForm::Path);
     }
-    let link_dest = link_destination(&written);
+    let link_dest = link_destination(&written, defs);
     let (form, target_text) = match &link_dest {
         Some(d) => (PrdForm::Link, d.clone()),
         None if looks_like_path(&written) => (PrdForm::Path, written.clone()),
@@ -1072,16 +1074,24 @@ fn resolve_path(target: &str, chapter_path: &str, index: &PathIndex<'_>) -> Opti
     links::normalize(&path).and_then(|p| index.path(&p))
 }
 
-/// The destination of the first link in a field value, if it is a link.
-fn link_destination(value: &str) -> Option<String> {
-    use mdbook_markdown::pulldown_cmark::{Event, Parser, Tag};
+/// The destination of the first link in a field value, if it is a link; a
+/// reference link (`[P][ref]`, `[P][]`, `[P]`) resolves through the
+/// document's reference definitions `defs`.
+fn link_destination(value: &str, defs: &[crate::scan::RefDef]) -> Option<String> {
+    use mdbook_markdown::pulldown_cmark::{BrokenLink, CowStr, Event, Options, Parser, Tag};
     if !value.starts_with('[') && !value.starts_with('<') {
         return None;
     }
-    Parser::new(value).find_map(|e| match e {
-        Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
-        _ => None,
-    })
+    let mut resolve = |link: BrokenLink<'_>| {
+        crate::scan::find_refdef(defs, &link.reference)
+            .map(|d| (CowStr::from(d.dest.clone()), CowStr::from(d.title.clone())))
+    };
+    Parser::new_with_broken_link_callback(value, Options::empty(), Some(&mut resolve)).find_map(
+        |e| match e {
+            Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+            _ => None,
+        },
+    )
 }
 
 /// Facts about one chapter that do not depend on the rest of the book:
@@ -1542,6 +1552,45 @@ mod tests {
             broken[0].message,
             "Source PRD does not resolve to a chapter of this book: ../prd/paymnts.md"
         );
+    }
+
+    #[test]
+    fn reference_links_as_source_prd() {
+        let c = Config::default();
+        let (m, d) = build(
+            &[
+                ("Payments PRD", "prd/pay.md", PRD),
+                (
+                    "A",
+                    "tdd/a.md",
+                    "# A\n\n**Source PRD:** [the PRD][p]\n\n[p]: ../prd/pay.md\n",
+                ),
+                (
+                    "B",
+                    "tdd/b.md",
+                    "# B\n\n**Source PRD:** [Payments  PRD][]\n\n[payments prd]: <../prd/pay.md> \"T\"\n",
+                ),
+                (
+                    "C",
+                    "tdd/c.md",
+                    "# C\n\n**Source PRD:** [pay]\n\n[PAY]: ../prd/pay.md#goals\n",
+                ),
+                ("D", "tdd/d.md", "# D\n\n**Source PRD:** [pay][nowhere]\n"),
+            ],
+            &c,
+        );
+        for i in 1..=3 {
+            let p = m.document_of(i).unwrap().prd.as_ref().unwrap();
+            assert_eq!(
+                (p.form, &p.target),
+                (PrdForm::Link, &PrdTarget::Chapter(0)),
+                "{p:?}"
+            );
+        }
+        assert_eq!(m.document_of(0).unwrap().derived, vec![1, 2, 3]);
+        let p = m.document_of(4).unwrap().prd.as_ref().unwrap();
+        assert_eq!(p.target, PrdTarget::Broken);
+        assert_eq!(d.len(), 1, "{d:?}");
     }
 
     #[test]
