@@ -218,8 +218,9 @@ pub struct PrdRef {
 }
 
 /// A table inside a document. Its texts (the section's key, the header cells
-/// as plain text, the body cells) are kept in one buffer, so a table costs a
-/// few allocations however many cells it has.
+/// as plain text and, where that drops markup, as written, the body cells)
+/// are kept in one buffer, so a table costs a few allocations however many
+/// cells it has.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocTable {
     /// Number of the innermost section holding the table.
@@ -228,11 +229,16 @@ pub struct DocTable {
     pub rows: Vec<DocRow>,
     /// Every text of the table, one after the other.
     text: String,
-    /// Spans of `text`: the section key, the plain header cells, then the
-    /// body cells row by row.
+    /// Spans of `text`: the section key, the plain header cells, the
+    /// header cells as written (with `raw_header`), then the body cells row
+    /// by row.
     spans: Vec<(u32, u32)>,
     /// Number of header cells.
     width: usize,
+    /// Whether the header cells as written are kept: only when one of them
+    /// differs from its plain text (emphasis, code), so that most tables
+    /// keep their header once.
+    raw_header: bool,
 }
 
 /// One row of a document's table.
@@ -299,6 +305,15 @@ impl DocTable {
             self.span(1 + column)
         } else {
             ""
+        }
+    }
+
+    /// A header cell as written (inline Markdown).
+    pub fn header_markdown(&self, column: usize) -> &str {
+        if self.raw_header && column < self.width {
+            self.span(1 + self.width + column)
+        } else {
+            self.header_plain(column)
         }
     }
 
@@ -1153,9 +1168,14 @@ impl ChapterFacts {
             .map(|t| {
                 let section = section_at_flat(text, &scan.headings, t.range.start);
                 let section_key = section.as_ref().map(|s| s.key_in(text)).unwrap_or_default();
-                let (mut cells, mut bytes) = (1 + t.header.len(), section_key.len());
+                let raw_header = t.header.iter().any(|c| {
+                    let raw = &text[c.clone()];
+                    plain(raw) != raw
+                });
+                let copies = if raw_header { 2 } else { 1 };
+                let (mut cells, mut bytes) = (1 + copies * t.header.len(), section_key.len());
                 for c in &t.header {
-                    bytes += c.len();
+                    bytes += copies * c.len();
                 }
                 for r in &t.rows {
                     cells += r.cells.len();
@@ -1165,6 +1185,11 @@ impl ChapterFacts {
                 b.push(&section_key);
                 for c in &t.header {
                     b.push(&plain(&text[c.clone()]));
+                }
+                if raw_header {
+                    for c in &t.header {
+                        b.push(&text[c.clone()]);
+                    }
                 }
                 let rows = t
                     .rows
@@ -1187,6 +1212,7 @@ impl ChapterFacts {
                     text: b.text,
                     spans: b.spans,
                     width: t.header.len(),
+                    raw_header,
                 }
             })
             .collect();
