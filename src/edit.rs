@@ -5,7 +5,7 @@
 use crate::analyze::{Analysis, ChapterWork, arg_problem};
 use crate::config::Config;
 use crate::diagnostic::Diagnostics;
-use crate::diagnostic::{Diagnostic, Lint};
+use crate::diagnostic::{Diagnostic, Lint, Location};
 use crate::directive::DirectiveKind;
 use crate::model::{BACKLINKS_MARKER, ChapterEnd, DocKind, PrdForm, PrdTarget};
 use crate::preprocess::Settings;
@@ -277,7 +277,14 @@ fn edit_chapter(
             let e = &doc.end;
             if !e.has_backlinks {
                 let md = render::backlinks(&ctx, index, Some(&config.backlinks_heading));
-                match append_block(text, e, &md, config) {
+                // A chapter that nothing else edits may have let its text go
+                // after the analysis; the check of the list needs it.
+                let whole = if work.text.is_none() && work.expansion.is_none() {
+                    work.original()
+                } else {
+                    std::borrow::Cow::Borrowed(text)
+                };
+                match append_block(&whole, e, &md, config) {
                     Some(block) => {
                         if edits.is_empty() && work.expansion.is_none() {
                             return ChapterEdit::Append(block);
@@ -289,7 +296,15 @@ fn edit_chapter(
                             Lint::BacklinksNotAppended,
                             "the backlinks list cannot be appended to this PRD: it would not be read after how the chapter ends",
                         )
-                        .at(work.locate(last_line_start(text)))
+                        .at({
+                            let (line, column) =
+                                crate::diagnostic::line_col(&whole, last_line_start(&whole));
+                            Location {
+                                file: work.meta.file.clone(),
+                                line,
+                                column,
+                            }
+                        })
                         .help("put `{{#tdd-backlinks}}` where the list should go"),
                     ),
                 }
