@@ -161,7 +161,8 @@ const RAW_TEXT: &[&str] = &[
 /// swallows what follows (a comment, a bogus comment such as `<?...` or
 /// `<!DOCTYPE`, the content of a raw text element like `<script>`).
 /// Markdown text between pieces of HTML is escaped, so only the HTML moves
-/// the state.
+/// the state, and the tags written for Markdown elements, whose `>` ends a
+/// bogus comment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum HtmlState {
     /// Markup: what follows is read as HTML.
@@ -627,6 +628,20 @@ impl<'t> Walker<'t> {
     }
 
     fn event(&mut self, event: Event<'t>, range: Range<usize>) {
+        // Markup the renderer writes for an event holds a `>`, which ends a
+        // bogus comment left open by an HTML block.
+        let writes_markup = !matches!(
+            event,
+            Event::Text(_)
+                | Event::SoftBreak
+                | Event::Html(_)
+                | Event::InlineHtml(_)
+                | Event::Start(Tag::HtmlBlock)
+                | Event::End(TagEnd::HtmlBlock)
+        );
+        if writes_markup && self.out.html_state == HtmlState::Bogus {
+            self.out.html_state = HtmlState::Data;
+        }
         match event {
             Event::Start(tag) => {
                 if is_inline_tag(&tag) {
@@ -924,6 +939,15 @@ mod tests {
         assert_eq!(state(&["<textarea>", "<!-- </textarea>"]), HtmlState::Data);
         assert_eq!(state(&["<scripts>", "<pre>", "<b"]), HtmlState::Data);
         assert_eq!(state(&["<plaintext>", "</plaintext>"]).closer(), None);
+        // The tags written for Markdown end a bogus comment, not a comment.
+        assert_eq!(
+            scan_default("> <?x\n\nafter <textarea> y\n").html_state,
+            HtmlState::Raw(2)
+        );
+        assert_eq!(
+            scan_default("<div>\n<!-- x\n\n*para*\n").html_state,
+            HtmlState::Comment
+        );
         for (s, closer) in [
             (HtmlState::Data, ""),
             (HtmlState::Comment, "<!-- -->"),

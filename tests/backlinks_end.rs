@@ -102,28 +102,41 @@ fn markup_before_list(md: &str) -> Result<(), String> {
         return Err(format!("no list item in {html}"));
     };
     let before = html[..at].to_ascii_lowercase();
-    // Read as a browser does: each opener is closed by the next closer.
-    let open = |opener: &str, closer: &str| {
-        let mut rest = before.as_str();
-        while let Some(i) = rest.find(opener) {
-            match rest[i + opener.len()..].find(closer) {
-                Some(j) => rest = &rest[i + opener.len() + j + closer.len()..],
-                None => return true,
-            }
+    // Read as a browser does: from the first opener on, everything up to
+    // its closer is swallowed (a comment, a bogus comment, a raw text
+    // element).
+    let pairs: Vec<(String, String)> = [
+        ("<!-->", ""),
+        ("<!--->", ""),
+        ("<!--", "-->"),
+        ("<?", ">"),
+        ("<!", ">"),
+    ]
+    .iter()
+    .map(|(o, c)| (o.to_string(), c.to_string()))
+    .chain(
+        [
+            "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
+        ]
+        .iter()
+        .map(|n| (format!("<{n}"), format!("</{n}"))),
+    )
+    .collect();
+    let mut rest = before.as_str();
+    loop {
+        let first = pairs
+            .iter()
+            .filter_map(|(o, c)| rest.find(o.as_str()).map(|i| (i, o, c)))
+            .min_by_key(|(i, o, _)| (*i, std::cmp::Reverse(o.len())));
+        let Some((i, opener, closer)) = first else {
+            return Ok(());
+        };
+        let after = &rest[i + opener.len()..];
+        match after.find(closer.as_str()) {
+            Some(j) => rest = &after[j + closer.len()..],
+            None => return Err(format!("{opener} is open before the list: {html}")),
         }
-        false
-    };
-    if open("<!--", "-->") {
-        return Err(format!("a comment is open before the list: {html}"));
     }
-    for name in [
-        "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
-    ] {
-        if open(&format!("<{name}"), &format!("</{name}")) {
-            return Err(format!("<{name}> is open before the list: {html}"));
-        }
-    }
-    Ok(())
 }
 
 /// Endings a PRD can have, after its header.
@@ -163,6 +176,8 @@ const ENDINGS: &[&str] = &[
     "x <script> y",
     "<div>\n<!-- open\n",
     "<div>\n<?x\n",
+    "> <?x\n\nafter <textarea> y\n",
+    "<!--> <script>--><textarea>",
     "<script>\nclosed\n</script>\n",
     "`<!-- tdd-backlinks -->` in a code span\n",
     "- <!-- tdd-backlinks -->\n",
@@ -223,4 +238,63 @@ fn plaintext_gets_no_list_but_a_warning() {
         diags[0].starts_with("warning[backlinks-not-appended]") && diags[0].contains("pay.md:5:1"),
         "{diags:?}"
     );
+}
+
+/// Pieces PRD endings are made of.
+fn piece() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    prop_oneof![
+        Just("\n".to_string()),
+        Just("\r\n".to_string()),
+        Just("text ".to_string()),
+        Just("```".to_string()),
+        Just("~~~".to_string()),
+        Just("    ".to_string()),
+        Just("> ".to_string()),
+        Just("- ".to_string()),
+        Just("1. ".to_string()),
+        Just("| a |\n|---|\n".to_string()),
+        Just("`".to_string()),
+        Just("<script>".to_string()),
+        Just("</script>".to_string()),
+        Just("<pre>".to_string()),
+        Just("<textarea>".to_string()),
+        Just("<style>".to_string()),
+        Just("<div>".to_string()),
+        Just("<!--".to_string()),
+        Just("-->".to_string()),
+        Just("<?".to_string()),
+        Just("<!X".to_string()),
+        Just("<![CDATA[".to_string()),
+        Just(">".to_string()),
+        Just("---".to_string()),
+        Just("===".to_string()),
+        Just(MARKER.to_string()),
+        Just("[^1]: ".to_string()),
+        "[a-z ]{0,6}",
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config { cases: 400, failure_persistence: None, .. Default::default() })]
+
+    /// Whatever a PRD ends in, the list is appended at the top level (or,
+    /// if nothing can close what is open, not at all, with a warning), and a
+    /// second run changes nothing.
+    #[test]
+    fn any_ending(pieces in proptest::collection::vec(piece(), 0..24)) {
+        let prd = format!("# Payments PRD\n\n**Status:** Approved\n\n{}", pieces.concat());
+        let (out, diags) = run(&prd);
+        proptest::prop_assert!(out.starts_with(&prd), "{:?}\n=>\n{:?}", prd, out);
+        if out.len() > prd.len() {
+            let checked = top_level_list(&out).and_then(|()| markup_before_list(&out));
+            proptest::prop_assert!(checked.is_ok(), "{:?}: {:?}\n{}", prd, checked, out);
+            let (again, _) = run(&out);
+            proptest::prop_assert_eq!(&again, &out, "{:?}", prd);
+        } else {
+            // Nothing appended: a marker already there, or a warning.
+            let warned = diags.iter().any(|d| d.starts_with("warning[backlinks-not-appended]"));
+            proptest::prop_assert!(warned || prd.contains(MARKER), "{:?}: {:?}", prd, diags);
+        }
+    }
 }
