@@ -59,11 +59,24 @@ pub fn splice(text: &str, pieces: &[Piece]) -> String {
 /// The prefix that continuation lines of a block need to stay in the
 /// container of the directive's first line (`> ` for a block quote, spaces
 /// for a list item).
+///
+/// A block quote marker takes one space after it as its own: where the
+/// first line has none (`>- item`), the continuation writes one more, so
+/// that the list item's content still starts in the same column.
 pub(crate) fn continuation_prefix(first_line_prefix: &str) -> String {
-    first_line_prefix
-        .chars()
-        .map(|c| if c == '>' || c == '\t' { c } else { ' ' })
-        .collect()
+    let mut out = String::with_capacity(first_line_prefix.len() + 2);
+    let mut chars = first_line_prefix.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '>' || c == '\t' {
+            out.push(c);
+            if c == '>' && chars.peek().is_some_and(|n| !matches!(n, ' ' | '\t' | '>')) {
+                out.push(' ');
+            }
+        } else {
+            out.push(' ');
+        }
+    }
+    out
 }
 
 /// Re-indents a generated block (in pieces) for the directive's place.
@@ -146,8 +159,21 @@ fn opens_item_or_heading(line: &str) -> bool {
 /// with it: `None` if the marker and the heading would not be top-level
 /// blocks read as markup.
 fn append_block(text: &str, end: &ChapterEnd, md: &str, config: &Config) -> Option<String> {
+    [&end.closing, &end.fallback]
+        .into_iter()
+        .flatten()
+        .find_map(|closing| append_after(text, end, closing, md, config))
+}
+
+/// The text to append after `closing` (see [`append_block`]), if it checks.
+fn append_after(
+    text: &str,
+    end: &ChapterEnd,
+    closing: &str,
+    md: &str,
+    config: &Config,
+) -> Option<String> {
     let eol = if end.crlf { "\r\n" } else { "\n" };
-    let closing = end.closing.as_deref()?;
     let mut block = String::new();
     if !end.empty && !end.newline {
         block.push_str(eol);
@@ -163,17 +189,30 @@ fn append_block(text: &str, end: &ChapterEnd, md: &str, config: &Config) -> Opti
         .map(|i| marker_at + i + 2 * eol.len());
     block.push_str(&md);
     block.push_str(eol);
-    // Read the chapter as it will be.
+    // Read the chapter as it will be, from its last block outside any
+    // container on (what comes before cannot change how that reads).
     let whole = format!("{text}{block}");
-    let scan = crate::scan::scan(&whole, &config.markdown);
+    let (from, scan) = match end.last_top_block {
+        Some((from, state)) if from > 0 && whole.is_char_boundary(from) => (
+            from,
+            crate::scan::scan_tail(
+                whole.get(from..).unwrap_or_default(),
+                &config.markdown,
+                state,
+            ),
+        ),
+        _ => (0, crate::scan::scan(&whole, &config.markdown)),
+    };
+    let tail = whole.get(from..).unwrap_or_default();
     let marker = scan.top_level_html.iter().any(|(r, state)| {
-        r.start == marker_at
+        from + r.start == marker_at
             && *state == crate::scan::HtmlState::Data
-            && whole
+            && tail
                 .get(r.clone())
                 .is_some_and(|t| t.trim() == BACKLINKS_MARKER)
     });
-    let heading = heading_at.is_none_or(|at| scan.headings.iter().any(|h| h.range.start == at));
+    let heading =
+        heading_at.is_none_or(|at| scan.headings.iter().any(|h| from + h.range.start == at));
     (marker && heading).then_some(block)
 }
 
@@ -354,5 +393,10 @@ mod tests {
             place_block(text, &(5..11), vec!["a\nb".into()], "\n").concat(),
             "a\n   > b"
         );
+        // `>` takes a space after it as its own.
+        assert_eq!(continuation_prefix(">- "), ">   ");
+        assert_eq!(continuation_prefix("> - "), ">   ");
+        assert_eq!(continuation_prefix(">>1. "), ">>    ");
+        assert_eq!(continuation_prefix(">"), ">");
     }
 }

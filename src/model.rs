@@ -83,6 +83,16 @@ pub struct ChapterEnd {
     /// (a comment, a `<script>`). Empty when nothing is open; `None` when
     /// nothing can close it (`<plaintext>`).
     pub closing: Option<String>,
+    /// Where `closing` closes a block inside a container: the lines that
+    /// rely on the blank line and the appended block to end the container
+    /// (and the block with it) instead, with only the raw HTML closed; to be
+    /// used when a container's continuation cannot be written (a footnote
+    /// or list item whose first line starts with indented content).
+    pub fallback: Option<String>,
+    /// Where the last block outside any container starts, with the state of
+    /// the raw HTML there: the text appended is checked by reading the
+    /// chapter from there.
+    pub last_top_block: Option<(usize, HtmlState)>,
 }
 
 impl ChapterEnd {
@@ -93,7 +103,9 @@ impl ChapterEnd {
             empty: text.is_empty(),
             newline: text.ends_with('\n'),
             has_backlinks: has_marker(text, scan),
-            closing: closing(text, scan),
+            closing: closing(text, scan, true),
+            fallback: closing(text, scan, false),
+            last_top_block: scan.last_top_block,
         }
     }
 }
@@ -109,8 +121,10 @@ pub fn has_marker(text: &str, scan: &ChapterScan) -> bool {
     })
 }
 
-/// See [`ChapterEnd::closing`].
-fn closing(text: &str, scan: &ChapterScan) -> Option<String> {
+/// See [`ChapterEnd::closing`]; without `in_container`, the fallback
+/// ([`ChapterEnd::fallback`]), `None` if the chapter ends inside no block
+/// to close.
+fn closing(text: &str, scan: &ChapterScan, in_container: bool) -> Option<String> {
     let end = text.trim_end().len();
     let prefix = |at: usize| {
         let line_start = text
@@ -119,32 +133,45 @@ fn closing(text: &str, scan: &ChapterScan) -> Option<String> {
             .map_or(0, |i| i + 1);
         crate::edit::continuation_prefix(text.get(line_start..at).unwrap_or_default())
     };
-    let mut out = String::new();
-    let mut state = scan.html_state;
+    // The block the chapter ends inside, if any: its start and what closes it.
+    let mut open: Option<(usize, String)> = None;
     if let Some(code) = &scan.last_code
         && code.fenced
         && code.range.end >= end
-        && code.content_end >= code.range.end
     {
         let first = text
             .get(code.range.clone())
             .unwrap_or_default()
             .trim_start();
         let ch = if first.starts_with('~') { '~' } else { '`' };
-        let len = first.chars().take_while(|c| *c == ch).count().max(3);
-        out.push_str(&prefix(code.range.start));
-        out.extend(std::iter::repeat_n(ch, len));
-        out.push('\n');
+        // After the content come only blank lines or the closing fence.
+        let rest = text
+            .get(code.content_end..code.range.end)
+            .unwrap_or_default();
+        if !rest.contains(ch) {
+            let len = first.chars().take_while(|c| *c == ch).count().max(3);
+            open = Some((code.range.start, ch.to_string().repeat(len)));
+        }
     }
     if let Some(block) = &scan.last_html_block
         && block.range.end >= end
         && !block.closed
         && let Some((_, close)) = block.kind
     {
-        state.feed(close);
-        out.push_str(&prefix(block.range.start));
-        out.push_str(close);
-        out.push('\n');
+        open = Some((block.range.start, close.to_string()));
+    }
+    let mut out = String::new();
+    let mut state = scan.html_state;
+    match open {
+        Some((start, close)) if in_container => {
+            state.feed(&close);
+            out.push_str(&prefix(start));
+            out.push_str(&close);
+            out.push('\n');
+        }
+        Some((start, _)) if !prefix(start).is_empty() => {}
+        _ if in_container => {}
+        _ => return None,
     }
     let raw = state.closer()?;
     if !raw.is_empty() {

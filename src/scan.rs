@@ -103,6 +103,10 @@ pub struct ChapterScan {
     pub last_code: Option<CodeEnd>,
     /// The last HTML block (at any depth).
     pub last_html_block: Option<HtmlBlockEnd>,
+    /// Where the line of the last block outside any container starts, with
+    /// the state of the raw HTML there: the chapter from there on reads the
+    /// same on its own, since no block is open at that line.
+    pub last_top_block: Option<(usize, HtmlState)>,
 }
 
 /// The last code block of a chapter, for text appended after it.
@@ -113,7 +117,7 @@ pub struct CodeEnd {
     /// Whether it is fenced.
     pub fenced: bool,
     /// Where its content (or its opening fence line, if it has none) ends:
-    /// a fenced block whose range goes no further was not closed.
+    /// in a fenced block, only blank lines or the closing fence follow.
     pub content_end: usize,
 }
 
@@ -385,19 +389,27 @@ pub fn scan(text: &str, options: &MarkdownOptions) -> ChapterScan {
     } else {
         0
     };
-    scan_from(text, bom, options)
+    scan_from(text, bom, options, HtmlState::Data)
 }
 
 /// Scans a piece of a chapter that does not start the file: a leading
 /// byte-order mark is text like any other.
 pub fn scan_fragment(text: &str, options: &MarkdownOptions) -> ChapterScan {
-    scan_from(text, 0, options)
+    scan_from(text, 0, options, HtmlState::Data)
 }
 
-fn scan_from(text: &str, bom: usize, options: &MarkdownOptions) -> ChapterScan {
+/// Scans the end of a chapter from the start of a block outside any
+/// container (see [`ChapterScan::last_top_block`]), the raw HTML before it
+/// in `state`.
+pub fn scan_tail(text: &str, options: &MarkdownOptions, state: HtmlState) -> ChapterScan {
+    scan_from(text, 0, options, state)
+}
+
+fn scan_from(text: &str, bom: usize, options: &MarkdownOptions, state: HtmlState) -> ChapterScan {
     let mut events = parser(&text[bom..], options).into_offset_iter();
-    let mut out =
-        Walker::new(text).run((&mut events).map(|(e, r)| (e, r.start + bom..r.end + bom)));
+    let mut walker = Walker::new(text);
+    walker.out.html_state = state;
+    let mut out = walker.run((&mut events).map(|(e, r)| (e, r.start + bom..r.end + bom)));
     out.refdefs = events
         .reference_definitions()
         .iter()
@@ -641,6 +653,12 @@ impl<'t> Walker<'t> {
         );
         if writes_markup && self.out.html_state == HtmlState::Bogus {
             self.out.html_state = HtmlState::Data;
+        }
+        if self.stack.is_empty() && matches!(event, Event::Start(_) | Event::Rule) {
+            // From its line's start: only indentation comes before it there.
+            let line_start =
+                memchr::memrchr(b'\n', &self.text.as_bytes()[..range.start]).map_or(0, |i| i + 1);
+            self.out.last_top_block = Some((line_start, self.out.html_state));
         }
         match event {
             Event::Start(tag) => {
