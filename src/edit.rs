@@ -189,31 +189,29 @@ fn append_after(
         .map(|i| marker_at + i + 2 * eol.len());
     block.push_str(&md);
     block.push_str(eol);
-    // Read the chapter as it will be, from its last block outside any
-    // container on (what comes before cannot change how that reads).
+    // Read the chapter as it will be, from the line of its last block
+    // outside any container on (what comes before cannot change how that
+    // reads), or whole: up to the heading.
     let whole = format!("{text}{block}");
-    let (from, scan) = match end.last_top_block {
-        Some((from, state)) if from > 0 && whole.is_char_boundary(from) => (
-            from,
-            crate::scan::scan_tail(
-                whole.get(from..).unwrap_or_default(),
-                &config.markdown,
-                state,
-            ),
-        ),
-        _ => (0, crate::scan::scan(&whole, &config.markdown)),
+    // A byte-order mark at the start is no text to mdBook.
+    let bom = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
     };
-    let tail = whole.get(from..).unwrap_or_default();
-    let marker = scan.top_level_html.iter().any(|(r, state)| {
-        from + r.start == marker_at
-            && *state == crate::scan::HtmlState::Data
-            && tail
-                .get(r.clone())
-                .is_some_and(|t| t.trim() == BACKLINKS_MARKER)
-    });
-    let heading =
-        heading_at.is_none_or(|at| scan.headings.iter().any(|h| from + h.range.start == at));
-    (marker && heading).then_some(block)
+    let (from, state) = match end.last_top_block {
+        Some((from, state)) if from >= bom && whole.is_char_boundary(from) => (from, state),
+        _ => (bom, crate::scan::HtmlState::Data),
+    };
+    let heading_at = heading_at?;
+    let checked = crate::scan::top_level_blocks(
+        whole.get(from..).unwrap_or_default(),
+        &config.markdown,
+        state,
+        (marker_at - from, BACKLINKS_MARKER),
+        heading_at - from,
+    );
+    checked.then_some(block)
 }
 
 /// Where the last line of a text that is not blank starts.

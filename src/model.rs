@@ -131,7 +131,14 @@ fn closing(text: &str, scan: &ChapterScan, in_container: bool) -> Option<String>
             .get(..at)
             .and_then(|t| t.rfind('\n'))
             .map_or(0, |i| i + 1);
-        crate::edit::continuation_prefix(text.get(line_start..at).unwrap_or_default())
+        let before = text.get(line_start..at).unwrap_or_default();
+        // A byte-order mark that starts the file is no text to mdBook.
+        let before = if line_start == 0 {
+            before.trim_start_matches('\u{feff}')
+        } else {
+            before
+        };
+        crate::edit::continuation_prefix(before)
     };
     // The block the chapter ends inside, if any: its start and what closes it.
     let mut open: Option<(usize, String)> = None;

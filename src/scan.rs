@@ -258,6 +258,24 @@ impl HtmlState {
         }
     }
 
+    /// Takes into account the markup the renderer writes for an event
+    /// (before its raw HTML, if it has any): it holds a `>`, which ends a
+    /// bogus comment left open by an HTML block.
+    fn before(&mut self, event: &Event<'_>) {
+        let writes_markup = !matches!(
+            event,
+            Event::Text(_)
+                | Event::SoftBreak
+                | Event::Html(_)
+                | Event::InlineHtml(_)
+                | Event::Start(Tag::HtmlBlock)
+                | Event::End(TagEnd::HtmlBlock)
+        );
+        if writes_markup && *self == HtmlState::Bogus {
+            *self = HtmlState::Data;
+        }
+    }
+
     /// Raw HTML that brings a browser back to markup from this state, if
     /// any can (nothing ends `<plaintext>`).
     pub fn closer(self) -> Option<String> {
@@ -389,27 +407,59 @@ pub fn scan(text: &str, options: &MarkdownOptions) -> ChapterScan {
     } else {
         0
     };
-    scan_from(text, bom, options, HtmlState::Data)
+    scan_from(text, bom, options)
 }
 
 /// Scans a piece of a chapter that does not start the file: a leading
 /// byte-order mark is text like any other.
 pub fn scan_fragment(text: &str, options: &MarkdownOptions) -> ChapterScan {
-    scan_from(text, 0, options, HtmlState::Data)
+    scan_from(text, 0, options)
 }
 
-/// Scans the end of a chapter from the start of a block outside any
-/// container (see [`ChapterScan::last_top_block`]), the raw HTML before it
-/// in `state`.
-pub fn scan_tail(text: &str, options: &MarkdownOptions, state: HtmlState) -> ChapterScan {
-    scan_from(text, 0, options, state)
+/// Whether `text`, read from a line where no block is open with the raw
+/// HTML before it in `state`, has at `marker` an HTML block outside any
+/// container that holds `marker_text` alone and is read as markup, and at
+/// `heading` a heading outside any container. Reading stops at the heading.
+pub fn top_level_blocks(
+    text: &str,
+    options: &MarkdownOptions,
+    mut state: HtmlState,
+    (marker, marker_text): (usize, &str),
+    heading: usize,
+) -> bool {
+    let mut depth = 0usize;
+    let mut found = false;
+    for (event, range) in parser(text, options).into_offset_iter() {
+        if range.start > heading {
+            return false;
+        }
+        state.before(&event);
+        match &event {
+            Event::Start(Tag::HtmlBlock) if depth == 0 && range.start == marker => {
+                found = state == HtmlState::Data
+                    && text
+                        .get(range.clone())
+                        .is_some_and(|t| t.trim() == marker_text);
+            }
+            Event::Start(Tag::Heading { .. }) if depth == 0 && range.start == heading => {
+                return found;
+            }
+            Event::Html(h) | Event::InlineHtml(h) => state.feed(h),
+            _ => {}
+        }
+        match &event {
+            Event::Start(tag) if !is_inline_tag(tag) => depth += 1,
+            Event::End(tag) if !is_inline_end(tag) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
 }
 
-fn scan_from(text: &str, bom: usize, options: &MarkdownOptions, state: HtmlState) -> ChapterScan {
+fn scan_from(text: &str, bom: usize, options: &MarkdownOptions) -> ChapterScan {
     let mut events = parser(&text[bom..], options).into_offset_iter();
-    let mut walker = Walker::new(text);
-    walker.out.html_state = state;
-    let mut out = walker.run((&mut events).map(|(e, r)| (e, r.start + bom..r.end + bom)));
+    let mut out =
+        Walker::new(text).run((&mut events).map(|(e, r)| (e, r.start + bom..r.end + bom)));
     out.refdefs = events
         .reference_definitions()
         .iter()
@@ -640,20 +690,7 @@ impl<'t> Walker<'t> {
     }
 
     fn event(&mut self, event: Event<'t>, range: Range<usize>) {
-        // Markup the renderer writes for an event holds a `>`, which ends a
-        // bogus comment left open by an HTML block.
-        let writes_markup = !matches!(
-            event,
-            Event::Text(_)
-                | Event::SoftBreak
-                | Event::Html(_)
-                | Event::InlineHtml(_)
-                | Event::Start(Tag::HtmlBlock)
-                | Event::End(TagEnd::HtmlBlock)
-        );
-        if writes_markup && self.out.html_state == HtmlState::Bogus {
-            self.out.html_state = HtmlState::Data;
-        }
+        self.out.html_state.before(&event);
         if self.stack.is_empty() && matches!(event, Event::Start(_) | Event::Rule) {
             // From its line's start: only indentation comes before it there.
             let line_start =

@@ -35,6 +35,8 @@ fn run(prd: &str) -> (String, Vec<String>) {
 /// Where the marker, the heading and the list are, as mdBook reads the
 /// chapter: each must be a block outside any container.
 fn top_level_list(md: &str) -> Result<(), String> {
+    // mdBook drops a byte-order mark that starts a chapter.
+    let md = md.strip_prefix('\u{feff}').unwrap_or(md);
     let options = mdbook_markdown::MarkdownOptions::default();
     let mut depth = 0usize;
     let mut code = false;
@@ -93,6 +95,7 @@ fn is_inline_end(t: &TagEnd) -> bool {
 /// Whether, in the HTML of the chapter up to the list, every element that
 /// swallows what follows (comments, raw text elements) is closed again.
 fn markup_before_list(md: &str) -> Result<(), String> {
+    let md = md.strip_prefix('\u{feff}').unwrap_or(md);
     let mut html = String::new();
     mdbook_markdown::pulldown_cmark::html::push_html(
         &mut html,
@@ -194,11 +197,17 @@ const ENDINGS: &[&str] = &[
     "<pre>\r\nx\r\n",
 ];
 
+/// Whole PRDs (without a header): empty, or starting with a byte-order mark.
+const WHOLE: &[&str] = &["", "\u{feff}", "\u{feff}```\ncode\n", "\u{feff}<script>", "```"];
+
 #[test]
 fn the_list_lands_at_the_top_level() {
     let mut failures = Vec::new();
-    for ending in ENDINGS {
-        let prd = format!("# Payments PRD\n\n**Status:** Approved\n\n{ending}");
+    let texts = ENDINGS
+        .iter()
+        .map(|e| format!("# Payments PRD\n\n**Status:** Approved\n\n{e}"))
+        .chain(WHOLE.iter().map(|w| w.to_string()));
+    for (prd, ending) in texts.zip(ENDINGS.iter().chain(WHOLE)) {
         let prd = if ending.contains('\r') {
             prd.replace("\r\n", "\n").replace('\n', "\r\n")
         } else {
