@@ -192,7 +192,6 @@ fn append_after(
     // Read the chapter as it will be, from the line of its last block
     // outside any container on (what comes before cannot change how that
     // reads), or whole: up to the heading.
-    let whole = format!("{text}{block}");
     // A byte-order mark at the start is no text to mdBook.
     let bom = if text.starts_with('\u{feff}') {
         '\u{feff}'.len_utf8()
@@ -200,12 +199,13 @@ fn append_after(
         0
     };
     let (from, state) = match end.last_top_block {
-        Some((from, state)) if from >= bom && whole.is_char_boundary(from) => (from, state),
+        Some((from, state)) if from >= bom && text.is_char_boundary(from) => (from, state),
         _ => (bom, crate::scan::HtmlState::Data),
     };
     let heading_at = heading_at?;
+    let tail = format!("{}{block}", text.get(from..).unwrap_or_default());
     let checked = crate::scan::top_level_blocks(
-        whole.get(from..).unwrap_or_default(),
+        &tail,
         &config.markdown,
         state,
         (marker_at - from, BACKLINKS_MARKER),

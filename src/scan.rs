@@ -262,16 +262,17 @@ impl HtmlState {
     /// (before its raw HTML, if it has any): it holds a `>`, which ends a
     /// bogus comment left open by an HTML block.
     fn before(&mut self, event: &Event<'_>) {
-        let writes_markup = !matches!(
-            event,
-            Event::Text(_)
-                | Event::SoftBreak
-                | Event::Html(_)
-                | Event::InlineHtml(_)
-                | Event::Start(Tag::HtmlBlock)
-                | Event::End(TagEnd::HtmlBlock)
-        );
-        if writes_markup && *self == HtmlState::Bogus {
+        if *self == HtmlState::Bogus
+            && !matches!(
+                event,
+                Event::Text(_)
+                    | Event::SoftBreak
+                    | Event::Html(_)
+                    | Event::InlineHtml(_)
+                    | Event::Start(Tag::HtmlBlock)
+                    | Event::End(TagEnd::HtmlBlock)
+            )
+        {
             *self = HtmlState::Data;
         }
     }
