@@ -159,10 +159,13 @@ fn opens_item_or_heading(line: &str) -> bool {
 /// with it: `None` if the marker and the heading would not be top-level
 /// blocks read as markup.
 fn append_block(text: &str, end: &ChapterEnd, md: &str, config: &Config) -> Option<String> {
-    [&end.closing, &end.fallback]
-        .into_iter()
-        .flatten()
-        .find_map(|closing| append_after(text, end, closing, md, config))
+    match &end.closing {
+        None => append_after(text, end, "", md, config),
+        Some(c) => [&c.lines, &c.fallback]
+            .into_iter()
+            .flatten()
+            .find_map(|closing| append_after(text, end, closing, md, config)),
+    }
 }
 
 /// The text to append after `closing` (see [`append_block`]), if it checks.

@@ -76,19 +76,10 @@ pub struct ChapterEnd {
     /// block of its own outside any container, not swallowed by raw HTML
     /// before it.
     pub has_backlinks: bool,
-    /// Lines (with `\n` endings) that close what the chapter ends inside, so
-    /// that a block appended after them and a blank line is read at the top
-    /// level and as markup: a fenced code block or an HTML block that runs
-    /// to the end (closed inside its container), then raw HTML still open
-    /// (a comment, a `<script>`). Empty when nothing is open; `None` when
-    /// nothing can close it (`<plaintext>`).
-    pub closing: Option<String>,
-    /// Where `closing` closes a block inside a container: the lines that
-    /// rely on the blank line and the appended block to end the container
-    /// (and the block with it) instead, with only the raw HTML closed; to be
-    /// used when a container's continuation cannot be written (a footnote
-    /// or list item whose first line starts with indented content).
-    pub fallback: Option<String>,
+    /// How to close what the chapter ends inside; `None` when nothing is
+    /// open, and a block appended after a blank line is read at the top level
+    /// and as markup as it is (most chapters, which pay for no more).
+    pub closing: Option<Box<Closing>>,
     /// Where the last block outside any container starts, with the state of
     /// the raw HTML there: the text appended is checked by reading the
     /// chapter from there.
@@ -103,8 +94,12 @@ impl ChapterEnd {
             empty: text.is_empty(),
             newline: text.ends_with('\n'),
             has_backlinks: has_marker(text, scan),
-            closing: closing(text, scan, true),
-            fallback: closing(text, scan, false),
+            closing: {
+                let lines = closing(text, scan, true);
+                let fallback = closing(text, scan, false);
+                (lines.as_deref() != Some("") || fallback.is_some())
+                    .then(|| Box::new(Closing { lines, fallback }))
+            },
             last_top_block: scan.last_top_block,
         }
     }
@@ -121,9 +116,9 @@ pub fn has_marker(text: &str, scan: &ChapterScan) -> bool {
     })
 }
 
-/// See [`ChapterEnd::closing`]; without `in_container`, the fallback
-/// ([`ChapterEnd::fallback`]), `None` if the chapter ends inside no block
-/// to close.
+/// See [`Closing::lines`]; without `in_container`, the fallback
+/// ([`Closing::fallback`]), `None` if the chapter ends inside no block to
+/// close.
 fn closing(text: &str, scan: &ChapterScan, in_container: bool) -> Option<String> {
     let end = text.trim_end().len();
     let prefix = |at: usize| {
@@ -187,6 +182,24 @@ fn closing(text: &str, scan: &ChapterScan, in_container: bool) -> Option<String>
         out.push('\n');
     }
     Some(out)
+}
+
+/// What closes the blocks and raw HTML a chapter ends inside.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Closing {
+    /// Lines (with `\n` endings) that close what the chapter ends inside, so
+    /// that a block appended after them and a blank line is read at the top
+    /// level and as markup: a fenced code block or an HTML block that runs
+    /// to the end (closed inside its container), then raw HTML still open
+    /// (a comment, a `<script>`); `None` when nothing can close it
+    /// (`<plaintext>`).
+    pub lines: Option<String>,
+    /// Where `lines` close a block inside a container: the lines that rely
+    /// on the blank line and the appended block to end the container (and
+    /// the block with it) instead, with only the raw HTML closed; to be used
+    /// when a container's continuation cannot be written (a footnote or
+    /// list item whose first line starts with indented content).
+    pub fallback: Option<String>,
 }
 
 /// A chapter as the model sees it; what the chapter says is in its
