@@ -198,7 +198,13 @@ const ENDINGS: &[&str] = &[
 ];
 
 /// Whole PRDs (without a header): empty, or starting with a byte-order mark.
-const WHOLE: &[&str] = &["", "\u{feff}", "\u{feff}```\ncode\n", "\u{feff}<script>", "```"];
+const WHOLE: &[&str] = &[
+    "",
+    "\u{feff}",
+    "\u{feff}```\ncode\n",
+    "\u{feff}<script>",
+    "```",
+];
 
 #[test]
 fn the_list_lands_at_the_top_level() {
