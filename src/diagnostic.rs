@@ -107,6 +107,9 @@ lints! {
     DuplicateSection = "duplicate-section", Warning;
     /// A Source PRD given by a name that several chapters have.
     AmbiguousPrd = "ambiguous-prd", Warning;
+    /// A PRD after whose end no appended backlinks list would be read as
+    /// a list (it ends inside `<plaintext>`).
+    BacklinksNotAppended = "backlinks-not-appended", Warning;
 }
 
 impl Lint {

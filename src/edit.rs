@@ -5,11 +5,11 @@
 use crate::analyze::{Analysis, ChapterWork, arg_problem};
 use crate::config::Config;
 use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Lint, Location};
 use crate::directive::DirectiveKind;
-use crate::model::{DocKind, PrdForm, PrdTarget};
+use crate::model::{BACKLINKS_MARKER, ChapterEnd, DocKind, PrdForm, PrdTarget};
 use crate::preprocess::Settings;
 use crate::render::{self, RenderContext};
-use crate::skeleton;
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -59,11 +59,24 @@ pub fn splice(text: &str, pieces: &[Piece]) -> String {
 /// The prefix that continuation lines of a block need to stay in the
 /// container of the directive's first line (`> ` for a block quote, spaces
 /// for a list item).
-fn continuation_prefix(first_line_prefix: &str) -> String {
-    first_line_prefix
-        .chars()
-        .map(|c| if c == '>' || c == '\t' { c } else { ' ' })
-        .collect()
+///
+/// A block quote marker takes one space after it as its own: where the
+/// first line has none (`>- item`), the continuation writes one more, so
+/// that the list item's content still starts in the same column.
+pub(crate) fn continuation_prefix(first_line_prefix: &str) -> String {
+    let mut out = String::with_capacity(first_line_prefix.len() + 2);
+    let mut chars = first_line_prefix.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '>' || c == '\t' {
+            out.push(c);
+            if c == '>' && chars.peek().is_some_and(|n| !matches!(n, ' ' | '\t' | '>')) {
+                out.push(' ');
+            }
+        } else {
+            out.push(' ');
+        }
+    }
+    out
 }
 
 /// Re-indents a generated block (in pieces) for the directive's place.
@@ -137,6 +150,76 @@ fn opens_item_or_heading(line: &str) -> bool {
     (1..=9).contains(&digits)
         && line[digits..].starts_with(['.', ')'])
         && (line.len() == digits + 1 || line[digits + 1..].starts_with([' ', '\t']))
+}
+
+/// The text to append to a chapter that ends as `end` says so that the
+/// generated block `md` (which starts with the backlinks marker and its
+/// heading) follows as blocks of their own at the top level: what is open is
+/// closed, then a blank line. The result is checked by reading the chapter
+/// with it: `None` if the marker and the heading would not be top-level
+/// blocks read as markup.
+fn append_block(text: &str, end: &ChapterEnd, md: &str, config: &Config) -> Option<String> {
+    match &end.closing {
+        None => append_after(text, end, "", md, config),
+        Some(c) => [&c.lines, &c.fallback]
+            .into_iter()
+            .flatten()
+            .find_map(|closing| append_after(text, end, closing, md, config)),
+    }
+}
+
+/// The text to append after `closing` (see [`append_block`]), if it checks.
+fn append_after(
+    text: &str,
+    end: &ChapterEnd,
+    closing: &str,
+    md: &str,
+    config: &Config,
+) -> Option<String> {
+    let eol = crate::text::html_block_line_ending(end.eol);
+    let mut block = String::new();
+    if !end.empty && !end.newline {
+        block.push_str(eol);
+    }
+    block.push_str(&closing.replace('\n', eol));
+    if !end.empty {
+        block.push_str(eol);
+    }
+    let marker_at = text.len() + block.len();
+    let md = md.replace('\n', eol);
+    let heading_at = md
+        .find(&format!("{eol}{eol}#"))
+        .map(|i| marker_at + i + 2 * eol.len());
+    block.push_str(&md);
+    block.push_str(eol);
+    // Read the chapter as it will be, from the line of its last block
+    // outside any container on (what comes before cannot change how that
+    // reads), or whole: up to the heading.
+    // A byte-order mark at the start is no text to mdBook.
+    let bom = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let (from, state) = match end.last_top_block {
+        Some((from, state)) if from >= bom && text.is_char_boundary(from) => (from, state),
+        _ => (bom, crate::scan::HtmlState::Data),
+    };
+    let heading_at = heading_at?;
+    let tail = format!("{}{block}", text.get(from..).unwrap_or_default());
+    let checked = crate::scan::top_level_blocks(
+        &tail,
+        &config.markdown,
+        state,
+        (marker_at - from, BACKLINKS_MARKER),
+        heading_at - from,
+    );
+    checked.then_some(block)
+}
+
+/// Where the last line of a text that is not blank starts.
+fn last_line_start(text: &str) -> usize {
+    text.trim_end().rfind('\n').map_or(0, |i| i + 1)
 }
 
 /// Computes the edit of every chapter.
@@ -222,7 +305,7 @@ fn edit_chapter(
                 p.value_range.clone(),
                 vec![format!(
                     "[{}]({dest})",
-                    skeleton::escape_link_text(&p.written)
+                    render::fragment::written_link_text(&p.written)
                 )],
             ));
         }
@@ -235,25 +318,38 @@ fn edit_chapter(
             // How the chapter ends was read in the analysis pass.
             let e = &doc.end;
             if !e.has_backlinks {
-                let eol = e.eol;
                 let md = render::backlinks(&ctx, index, Some(&config.backlinks_heading));
-                let mut block = String::new();
-                if !e.empty && !e.newline {
-                    block.push_str(eol);
+                // A chapter that nothing else edits may have let its text go
+                // after the analysis; the check of the list needs it.
+                let whole = if work.text.is_none() && work.expansion.is_none() {
+                    work.original()
+                } else {
+                    std::borrow::Cow::Borrowed(text)
+                };
+                match append_block(&whole, e, &md, config) {
+                    Some(block) => {
+                        if edits.is_empty() && work.expansion.is_none() {
+                            return ChapterEdit::Append(block);
+                        }
+                        edits.push((text.len()..text.len(), vec![block]));
+                    }
+                    None => diags.push(
+                        Diagnostic::new(
+                            Lint::BacklinksNotAppended,
+                            "the backlinks list cannot be appended to this PRD: it would not be read after how the chapter ends",
+                        )
+                        .at({
+                            let (line, column) =
+                                crate::diagnostic::line_col(&whole, last_line_start(&whole));
+                            Location {
+                                file: work.meta.file.clone(),
+                                line,
+                                column,
+                            }
+                        })
+                        .help("put `{{#tdd-backlinks}}` where the list should go"),
+                    ),
                 }
-                if let Some(fence) = &e.open_fence {
-                    block.push_str(fence);
-                    block.push_str(eol);
-                }
-                if !e.empty {
-                    block.push_str(eol);
-                }
-                block.push_str(&md.replace('\n', eol));
-                block.push_str(eol);
-                if edits.is_empty() && work.expansion.is_none() {
-                    return ChapterEdit::Append(block);
-                }
-                edits.push((text.len()..text.len(), vec![block]));
             }
         }
     }
@@ -300,5 +396,10 @@ mod tests {
             place_block(text, &(5..11), vec!["a\nb".into()], "\n").concat(),
             "a\n   > b"
         );
+        // `>` takes a space after it as its own.
+        assert_eq!(continuation_prefix(">- "), ">   ");
+        assert_eq!(continuation_prefix("> - "), ">   ");
+        assert_eq!(continuation_prefix(">>1. "), ">>    ");
+        assert_eq!(continuation_prefix(">"), ">");
     }
 }

@@ -12,7 +12,7 @@ use crate::links;
 use crate::outline::{
     FlatSection, Outline, SectionNumber, body_sections_flat, heading_key, section_at_flat,
 };
-use crate::scan::ChapterScan;
+use crate::scan::{ChapterScan, HtmlState};
 use crate::template;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -72,10 +72,18 @@ pub struct ChapterEnd {
     pub empty: bool,
     /// The chapter ends with a line break.
     pub newline: bool,
-    /// The chapter already holds a backlinks list (outside code).
+    /// The chapter already holds a backlinks list: the marker as an HTML
+    /// block of its own outside any container, not swallowed by raw HTML
+    /// before it.
     pub has_backlinks: bool,
-    /// The fence that closes a code block the chapter ends inside.
-    pub open_fence: Option<String>,
+    /// How to close what the chapter ends inside; `None` when nothing is
+    /// open, and a block appended after a blank line is read at the top level
+    /// and as markup as it is (most chapters, which pay for no more).
+    pub closing: Option<Box<Closing>>,
+    /// Where the last block outside any container starts, with the state of
+    /// the raw HTML there: the text appended is checked by reading the
+    /// chapter from there.
+    pub last_top_block: Option<(usize, HtmlState)>,
 }
 
 impl Default for ChapterEnd {
@@ -85,7 +93,8 @@ impl Default for ChapterEnd {
             empty: false,
             newline: false,
             has_backlinks: false,
-            open_fence: None,
+            closing: None,
+            last_top_block: None,
         }
     }
 }
@@ -97,10 +106,113 @@ impl ChapterEnd {
             eol,
             empty: text.is_empty(),
             newline: text.ends_with('\n'),
-            has_backlinks: scan.contains_outside_code(text, BACKLINKS_MARKER),
-            open_fence: scan.open_fence(text),
+            has_backlinks: has_marker(text, scan),
+            closing: {
+                let lines = closing(text, scan, true);
+                let fallback = closing(text, scan, false);
+                (lines.as_deref() != Some("") || fallback.is_some())
+                    .then(|| Box::new(Closing { lines, fallback }))
+            },
+            last_top_block: scan.last_top_block,
         }
     }
+}
+
+/// Whether a scanned text holds the backlinks marker where it is one: an
+/// HTML block of its own outside any container, read as markup.
+pub fn has_marker(text: &str, scan: &ChapterScan) -> bool {
+    scan.top_level_html.iter().any(|(r, state)| {
+        *state == HtmlState::Data
+            && text
+                .get(r.clone())
+                .is_some_and(|t| t.trim() == BACKLINKS_MARKER)
+    })
+}
+
+/// See [`Closing::lines`]; without `in_container`, the fallback
+/// ([`Closing::fallback`]), `None` if the chapter ends inside no block to
+/// close.
+fn closing(text: &str, scan: &ChapterScan, in_container: bool) -> Option<String> {
+    let end = text.trim_end().len();
+    let prefix = |at: usize| {
+        let line_start = text
+            .get(..at)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let before = text.get(line_start..at).unwrap_or_default();
+        // A byte-order mark that starts the file is no text to mdBook.
+        let before = if line_start == 0 {
+            before.trim_start_matches('\u{feff}')
+        } else {
+            before
+        };
+        crate::edit::continuation_prefix(before)
+    };
+    // The block the chapter ends inside, if any: its start and what closes it.
+    let mut open: Option<(usize, String)> = None;
+    if let Some(code) = &scan.last_code
+        && code.fenced
+        && code.range.end >= end
+    {
+        let first = text
+            .get(code.range.clone())
+            .unwrap_or_default()
+            .trim_start();
+        let ch = if first.starts_with('~') { '~' } else { '`' };
+        // After the content come only blank lines or the closing fence.
+        let rest = text
+            .get(code.content_end..code.range.end)
+            .unwrap_or_default();
+        if !rest.contains(ch) {
+            let len = first.chars().take_while(|c| *c == ch).count().max(3);
+            open = Some((code.range.start, ch.to_string().repeat(len)));
+        }
+    }
+    if let Some(block) = &scan.last_html_block
+        && block.range.end >= end
+        && !block.closed
+        && let Some((_, close)) = block.kind
+    {
+        open = Some((block.range.start, close.to_string()));
+    }
+    let mut out = String::new();
+    let mut state = scan.html_state;
+    match open {
+        Some((start, close)) if in_container => {
+            state.feed(&close);
+            out.push_str(&prefix(start));
+            out.push_str(&close);
+            out.push('\n');
+        }
+        Some((start, _)) if !prefix(start).is_empty() => {}
+        _ if in_container => {}
+        _ => return None,
+    }
+    let raw = state.closer()?;
+    if !raw.is_empty() {
+        out.push('\n');
+        out.push_str(&raw);
+        out.push('\n');
+    }
+    Some(out)
+}
+
+/// What closes the blocks and raw HTML a chapter ends inside.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Closing {
+    /// Lines (with `\n` endings) that close what the chapter ends inside, so
+    /// that a block appended after them and a blank line is read at the top
+    /// level and as markup: a fenced code block or an HTML block that runs
+    /// to the end (closed inside its container), then raw HTML still open
+    /// (a comment, a `<script>`); `None` when nothing can close it
+    /// (`<plaintext>`).
+    pub lines: Option<String>,
+    /// Where `lines` close a block inside a container: the lines that rely
+    /// on the blank line and the appended block to end the container (and
+    /// the block with it) instead, with only the raw HTML closed; to be used
+    /// when a container's continuation cannot be written (a footnote or
+    /// list item whose first line starts with indented content).
+    pub fallback: Option<String>,
 }
 
 /// A chapter as the model sees it; what the chapter says is in its
@@ -166,8 +278,9 @@ pub struct PrdRef {
 }
 
 /// A table inside a document. Its texts (the section's key, the header cells
-/// as plain text, the body cells) are kept in one buffer, so a table costs a
-/// few allocations however many cells it has.
+/// as plain text and, where that drops markup, as written, the body cells)
+/// are kept in one buffer, so a table costs a few allocations however many
+/// cells it has.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocTable {
     /// Number of the innermost section holding the table.
@@ -176,11 +289,16 @@ pub struct DocTable {
     pub rows: Vec<DocRow>,
     /// Every text of the table, one after the other.
     text: String,
-    /// Spans of `text`: the section key, the plain header cells, then the
-    /// body cells row by row.
+    /// Spans of `text`: the section key, the plain header cells, the
+    /// header cells as written (with `raw_header`), then the body cells row
+    /// by row.
     spans: Vec<(u32, u32)>,
     /// Number of header cells.
     width: usize,
+    /// Whether the header cells as written are kept: only when one of them
+    /// differs from its plain text (emphasis, code), so that most tables
+    /// keep their header once.
+    raw_header: bool,
 }
 
 /// One row of a document's table.
@@ -247,6 +365,15 @@ impl DocTable {
             self.span(1 + column)
         } else {
             ""
+        }
+    }
+
+    /// A header cell as written (inline Markdown).
+    pub fn header_markdown(&self, column: usize) -> &str {
+        if self.raw_header && column < self.width {
+            self.span(1 + self.width + column)
+        } else {
+            self.header_plain(column)
         }
     }
 
@@ -836,6 +963,7 @@ fn source_prd(
         at.clone(),
         &chapters[i].path,
         index,
+        &f.refdefs,
     );
     let problem = |lint, message: String| Diagnostic::new(lint, message).at(at.clone());
     if r.form == PrdForm::Name
@@ -960,6 +1088,7 @@ fn resolve_prd(
     at: Location,
     chapter_path: &str,
     index: &PathIndex<'_>,
+    defs: &[crate::scan::RefDef],
 ) -> PrdRef {
     let written = value.trim().to_string();
     let unset = |form| PrdRef {
@@ -973,7 +1102,7 @@ fn resolve_prd(
     if written.is_empty() {
         return unset(PrdForm::Path);
     }
-    let link_dest = link_destination(&written);
+    let link_dest = link_destination(&written, defs);
     let (form, target_text) = match &link_dest {
         Some(d) => (PrdForm::Link, d.clone()),
         None if looks_like_path(&written) => (PrdForm::Path, written.clone()),
@@ -1020,16 +1149,24 @@ fn resolve_path(target: &str, chapter_path: &str, index: &PathIndex<'_>) -> Opti
     links::normalize(&path).and_then(|p| index.path(&p))
 }
 
-/// The destination of the first link in a field value, if it is a link.
-fn link_destination(value: &str) -> Option<String> {
-    use mdbook_markdown::pulldown_cmark::{Event, Parser, Tag};
+/// The destination of the first link in a field value, if it is a link; a
+/// reference link (`[P][ref]`, `[P][]`, `[P]`) resolves through the
+/// document's reference definitions `defs`.
+fn link_destination(value: &str, defs: &[crate::scan::RefDef]) -> Option<String> {
+    use mdbook_markdown::pulldown_cmark::{BrokenLink, CowStr, Event, Options, Parser, Tag};
     if !value.starts_with('[') && !value.starts_with('<') {
         return None;
     }
-    Parser::new(value).find_map(|e| match e {
-        Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
-        _ => None,
-    })
+    let mut resolve = |link: BrokenLink<'_>| {
+        crate::scan::find_refdef(defs, &link.reference)
+            .map(|d| (CowStr::from(d.dest.clone()), CowStr::from(d.title.clone())))
+    };
+    Parser::new_with_broken_link_callback(value, Options::empty(), Some(&mut resolve)).find_map(
+        |e| match e {
+            Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+            _ => None,
+        },
+    )
 }
 
 /// Facts about one chapter that do not depend on the rest of the book:
@@ -1095,9 +1232,14 @@ impl ChapterFacts {
             .map(|t| {
                 let section = section_at_flat(text, &scan.headings, t.range.start);
                 let section_key = section.as_ref().map(|s| s.key_in(text)).unwrap_or_default();
-                let (mut cells, mut bytes) = (1 + t.header.len(), section_key.len());
+                let raw_header = t.header.iter().any(|c| {
+                    let raw = &text[c.clone()];
+                    plain(raw) != raw
+                });
+                let copies = if raw_header { 2 } else { 1 };
+                let (mut cells, mut bytes) = (1 + copies * t.header.len(), section_key.len());
                 for c in &t.header {
-                    bytes += c.len();
+                    bytes += copies * c.len();
                 }
                 for r in &t.rows {
                     cells += r.cells.len();
@@ -1107,6 +1249,11 @@ impl ChapterFacts {
                 b.push(&section_key);
                 for c in &t.header {
                     b.push(&plain(&text[c.clone()]));
+                }
+                if raw_header {
+                    for c in &t.header {
+                        b.push(&text[c.clone()]);
+                    }
                 }
                 let rows = t
                     .rows
@@ -1129,6 +1276,7 @@ impl ChapterFacts {
                     text: b.text,
                     spans: b.spans,
                     width: t.header.len(),
+                    raw_header,
                 }
             })
             .collect();
@@ -1494,6 +1642,45 @@ mod tests {
             broken[0].message,
             "Source PRD does not resolve to a chapter of this book: ../prd/paymnts.md"
         );
+    }
+
+    #[test]
+    fn reference_links_as_source_prd() {
+        let c = Config::default();
+        let (m, d) = build(
+            &[
+                ("Payments PRD", "prd/pay.md", PRD),
+                (
+                    "A",
+                    "tdd/a.md",
+                    "# A\n\n**Source PRD:** [the PRD][p]\n\n[p]: ../prd/pay.md\n",
+                ),
+                (
+                    "B",
+                    "tdd/b.md",
+                    "# B\n\n**Source PRD:** [Payments  PRD][]\n\n[payments prd]: <../prd/pay.md> \"T\"\n",
+                ),
+                (
+                    "C",
+                    "tdd/c.md",
+                    "# C\n\n**Source PRD:** [pay]\n\n[PAY]: ../prd/pay.md#goals\n",
+                ),
+                ("D", "tdd/d.md", "# D\n\n**Source PRD:** [pay][nowhere]\n"),
+            ],
+            &c,
+        );
+        for i in 1..=3 {
+            let p = m.document_of(i).unwrap().prd.as_ref().unwrap();
+            assert_eq!(
+                (p.form, &p.target),
+                (PrdForm::Link, &PrdTarget::Chapter(0)),
+                "{p:?}"
+            );
+        }
+        assert_eq!(m.document_of(0).unwrap().derived, vec![1, 2, 3]);
+        let p = m.document_of(4).unwrap().prd.as_ref().unwrap();
+        assert_eq!(p.target, PrdTarget::Broken);
+        assert_eq!(d.len(), 1, "{d:?}");
     }
 
     #[test]

@@ -11,7 +11,7 @@
 
 use crate::config::MarkdownOptions;
 use crate::directive::{self, RawDirective, SyntaxError};
-use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
+use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use std::ops::Range;
 
 /// A heading outside any container (list, block quote, ...).
@@ -94,17 +94,258 @@ pub struct ChapterScan {
     pub directives: Vec<FoundDirective>,
     /// Link reference definitions (`[label]: dest "title"`).
     pub refdefs: Vec<RefDef>,
+    /// HTML blocks outside any container, each with the state of the
+    /// chapter's raw HTML before it.
+    pub top_level_html: Vec<(Range<usize>, HtmlState)>,
+    /// The state of the chapter's raw HTML at its end.
+    pub html_state: HtmlState,
+    /// The last code block.
+    pub last_code: Option<CodeEnd>,
+    /// The last HTML block (at any depth).
+    pub last_html_block: Option<HtmlBlockEnd>,
+    /// Where the line of the last block outside any container starts, with
+    /// the state of the raw HTML there: the chapter from there on reads the
+    /// same on its own, since no block is open at that line.
+    pub last_top_block: Option<(usize, HtmlState)>,
+}
+
+/// The last code block of a chapter, for text appended after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeEnd {
+    /// The block, from its opening fence or first line.
+    pub range: Range<usize>,
+    /// Whether it is fenced.
+    pub fenced: bool,
+    /// Where its content (or its opening fence line, if it has none) ends:
+    /// in a fenced block, only blank lines or the closing fence follow.
+    pub content_end: usize,
+}
+
+/// The last HTML block of a chapter, for text appended after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HtmlBlockEnd {
+    /// The block, from its `<`.
+    pub range: Range<usize>,
+    /// Its CommonMark kind, if it is one of kinds 1 to 5, which run until
+    /// an end condition rather than to a blank line; with the end condition.
+    pub kind: Option<(u8, &'static str)>,
+    /// Whether a line met the end condition.
+    pub closed: bool,
 }
 
 /// A link reference definition.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RefDef {
-    /// The label, lower case.
+    /// The label, lower case, white space runs as one space.
     pub label: String,
     /// The destination.
     pub dest: String,
     /// The title (empty if none).
     pub title: String,
+}
+
+/// Elements whose content a browser reads as text up to their end tag
+/// (raw text and escapable raw text elements, `noscript` with scripting on,
+/// and `plaintext`, which has no end).
+const RAW_TEXT: &[&str] = &[
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "noscript",
+    "plaintext",
+];
+
+/// Where a browser reading a chapter's raw HTML is after it, as far as
+/// text that follows is concerned: in markup, or inside something that
+/// swallows what follows (a comment, a bogus comment such as `<?...` or
+/// `<!DOCTYPE`, the content of a raw text element like `<script>`).
+/// Markdown text between pieces of HTML is escaped, so only the HTML moves
+/// the state, and the tags written for Markdown elements, whose `>` ends a
+/// bogus comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HtmlState {
+    /// Markup: what follows is read as HTML.
+    #[default]
+    Data,
+    /// Inside `<!--`, up to `-->`.
+    Comment,
+    /// Inside `<?` or `<!`, up to `>`.
+    Bogus,
+    /// Inside a raw text element (an index into the element names), up to
+    /// its end tag.
+    Raw(u8),
+}
+
+impl HtmlState {
+    /// Reads a piece of raw HTML.
+    pub fn feed(&mut self, html: &str) {
+        let b = html.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            match *self {
+                HtmlState::Comment => match memchr::memmem::find(&b[i..], b"-->") {
+                    Some(j) => {
+                        i += j + 3;
+                        *self = HtmlState::Data;
+                    }
+                    None => return,
+                },
+                HtmlState::Bogus => match memchr::memchr(b'>', &b[i..]) {
+                    Some(j) => {
+                        i += j + 1;
+                        *self = HtmlState::Data;
+                    }
+                    None => return,
+                },
+                HtmlState::Raw(e) => {
+                    let name = RAW_TEXT.get(usize::from(e)).copied().unwrap_or("");
+                    if name == "plaintext" {
+                        return;
+                    }
+                    let Some(j) = end_tag(&b[i..], name) else {
+                        return;
+                    };
+                    i += j;
+                    *self = HtmlState::Data;
+                }
+                HtmlState::Data => {
+                    let Some(j) = memchr::memchr(b'<', &b[i..]) else {
+                        return;
+                    };
+                    i += j + 1;
+                    let rest = &b[i..];
+                    if rest.starts_with(b"!--") {
+                        i += 3;
+                        // `<!-->` and `<!--->` are whole (empty) comments.
+                        if b[i..].starts_with(b">") {
+                            i += 1;
+                        } else if b[i..].starts_with(b"->") {
+                            i += 2;
+                        } else {
+                            *self = HtmlState::Comment;
+                        }
+                    } else if rest.starts_with(b"!") || rest.starts_with(b"?") {
+                        i += 1;
+                        *self = HtmlState::Bogus;
+                    } else {
+                        let name_len = rest
+                            .iter()
+                            .take_while(|c| c.is_ascii_alphanumeric())
+                            .count();
+                        let name = &rest[..name_len];
+                        let ends = rest
+                            .get(name_len)
+                            .is_none_or(|c| c.is_ascii_whitespace() || matches!(c, b'/' | b'>'));
+                        if name_len > 0 && ends {
+                            i += name_len;
+                            if let Some(e) = RAW_TEXT
+                                .iter()
+                                .position(|r| r.as_bytes().eq_ignore_ascii_case(name))
+                            {
+                                // The start tag runs to its `>`.
+                                i += memchr::memchr(b'>', &b[i..]).map_or(b.len() - i, |k| k + 1);
+                                *self = HtmlState::Raw(u8::try_from(e).unwrap_or(0));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Takes into account the markup the renderer writes for an event
+    /// (before its raw HTML, if it has any): it holds a `>`, which ends a
+    /// bogus comment left open by an HTML block.
+    fn before(&mut self, event: &Event<'_>) {
+        if *self == HtmlState::Bogus
+            && !matches!(
+                event,
+                Event::Text(_)
+                    | Event::SoftBreak
+                    | Event::Html(_)
+                    | Event::InlineHtml(_)
+                    | Event::Start(Tag::HtmlBlock)
+                    | Event::End(TagEnd::HtmlBlock)
+            )
+        {
+            *self = HtmlState::Data;
+        }
+    }
+
+    /// Raw HTML that brings a browser back to markup from this state, if
+    /// any can (nothing ends `<plaintext>`).
+    pub fn closer(self) -> Option<String> {
+        match self {
+            HtmlState::Data => Some(String::new()),
+            HtmlState::Comment | HtmlState::Bogus => Some("<!-- -->".into()),
+            HtmlState::Raw(e) => match RAW_TEXT.get(usize::from(e)) {
+                Some(&"plaintext") | None => None,
+                Some(name) => Some(format!("<!-- --></{name}>")),
+            },
+        }
+    }
+}
+
+/// The offset just after the end tag `</name ...>` in `b` (the name matched
+/// case-insensitively), if there is one.
+fn end_tag(b: &[u8], name: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(j) = memchr::memmem::find(&b[from..], b"</").map(|j| from + j) {
+        let after = j + 2 + name.len();
+        let matches = b
+            .get(j + 2..after)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+            && b.get(after)
+                .is_none_or(|c| c.is_ascii_whitespace() || matches!(c, b'/' | b'>'));
+        if matches {
+            return Some(memchr::memchr(b'>', &b[after..]).map_or(b.len(), |k| after + k + 1));
+        }
+        from = j + 2;
+    }
+    None
+}
+
+/// The CommonMark kind (1 to 5) of an HTML block by its first line, with
+/// the text whose presence in a line ends it (as pulldown-cmark, which
+/// mdBook uses, reads them: a kind 1 block ends at the end tag of its own
+/// element, in lower case); `None` for kinds 6 and 7, which end at a blank
+/// line.
+pub fn html_block_kind(first_line: &str) -> Option<(u8, &'static str)> {
+    let line = first_line.trim_start().as_bytes();
+    for (tag, end) in [
+        ("pre", "</pre>"),
+        ("style", "</style>"),
+        ("script", "</script>"),
+        ("textarea", "</textarea>"),
+    ] {
+        let after = 1 + tag.len();
+        if line.first() == Some(&b'<')
+            && line
+                .get(1..after)
+                .is_some_and(|n| n.eq_ignore_ascii_case(tag.as_bytes()))
+            && line
+                .get(after)
+                .is_none_or(|c| c.is_ascii_whitespace() || *c == b'>')
+        {
+            return Some((1, end));
+        }
+    }
+    if line.starts_with(b"<!--") {
+        Some((2, "-->"))
+    } else if line.starts_with(b"<?") {
+        Some((3, "?>"))
+    } else if line.starts_with(b"<![CDATA[") {
+        Some((5, "]]>"))
+    } else if line.starts_with(b"<!") && line.get(2).is_some_and(u8::is_ascii_alphabetic) {
+        Some((4, ">"))
+    } else {
+        None
+    }
 }
 
 impl ChapterScan {
@@ -117,33 +358,28 @@ impl ChapterScan {
     pub fn in_code_block(&self, offset: usize) -> bool {
         in_ranges(&self.code_blocks, offset)
     }
+}
 
-    /// Whether `needle` occurs in `text` outside code blocks.
-    pub fn contains_outside_code(&self, text: &str, needle: &str) -> bool {
-        memchr::memmem::find_iter(text.as_bytes(), needle.as_bytes())
-            .any(|at| !self.in_code_block(at))
+/// The definition of a reference label (as written in a link) among `defs`
+/// (sorted by label): labels match case-insensitively, with white space runs
+/// counting as one space.
+pub fn find_refdef<'d>(defs: &'d [RefDef], label: &str) -> Option<&'d RefDef> {
+    if defs.is_empty() {
+        return None;
     }
+    let label = normalize_label(label);
+    defs.binary_search_by(|d| d.label.as_str().cmp(&label))
+        .ok()
+        .and_then(|i| defs.get(i))
+}
 
-    /// The closing fence `text` needs when it ends inside an unclosed fenced
-    /// code block (so that text appended to it is not swallowed by the block).
-    pub fn open_fence(&self, text: &str) -> Option<String> {
-        let last = self.code_blocks.last()?;
-        if last.end < text.trim_end().len() {
-            return None;
-        }
-        let block = text.get(last.clone())?;
-        let first = block.lines().next()?.trim_start();
-        let ch = first.chars().next().filter(|c| *c == '`' || *c == '~')?;
-        let fence_len = first.chars().take_while(|c| *c == ch).count();
-        if fence_len < 3 {
-            return None;
-        }
-        let closed = block.lines().skip(1).last().is_some_and(|l| {
-            let l = l.trim();
-            l.chars().take_while(|c| *c == ch).count() >= fence_len && l.chars().all(|c| c == ch)
-        });
-        (!closed).then(|| ch.to_string().repeat(fence_len))
-    }
+/// A reference label as [`RefDef::label`] holds it.
+fn normalize_label(label: &str) -> String {
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// Whether `offset` lies in one of the sorted, non-overlapping `ranges`.
@@ -181,6 +417,46 @@ pub fn scan_fragment(text: &str, options: &MarkdownOptions) -> ChapterScan {
     scan_from(text, 0, options)
 }
 
+/// Whether `text`, read from a line where no block is open with the raw
+/// HTML before it in `state`, has at `marker` an HTML block outside any
+/// container that holds `marker_text` alone and is read as markup, and at
+/// `heading` a heading outside any container. Reading stops at the heading.
+pub fn top_level_blocks(
+    text: &str,
+    options: &MarkdownOptions,
+    mut state: HtmlState,
+    (marker, marker_text): (usize, &str),
+    heading: usize,
+) -> bool {
+    let mut depth = 0usize;
+    let mut found = false;
+    for (event, range) in parser(text, options).into_offset_iter() {
+        if range.start > heading {
+            return false;
+        }
+        state.before(&event);
+        match &event {
+            Event::Start(Tag::HtmlBlock) if depth == 0 && range.start == marker => {
+                found = state == HtmlState::Data
+                    && text
+                        .get(range.clone())
+                        .is_some_and(|t| t.trim() == marker_text);
+            }
+            Event::Start(Tag::Heading { .. }) if depth == 0 && range.start == heading => {
+                return found;
+            }
+            Event::Html(h) | Event::InlineHtml(h) => state.feed(h),
+            _ => {}
+        }
+        match &event {
+            Event::Start(tag) if !is_inline_tag(tag) => depth += 1,
+            Event::End(tag) if !is_inline_end(tag) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
 fn scan_from(text: &str, bom: usize, options: &MarkdownOptions) -> ChapterScan {
     let mut events = parser(&text[bom..], options).into_offset_iter();
     let mut out =
@@ -189,7 +465,7 @@ fn scan_from(text: &str, bom: usize, options: &MarkdownOptions) -> ChapterScan {
         .reference_definitions()
         .iter()
         .map(|(label, def)| RefDef {
-            label: label.to_lowercase(),
+            label: normalize_label(label),
             dest: def.dest.to_string(),
             title: def.title.as_deref().unwrap_or_default().to_string(),
         })
@@ -222,6 +498,8 @@ struct Walker<'t> {
     cell_start: Option<usize>,
     heading: Option<(u8, usize)>,
     heading_text: Option<Range<usize>>,
+    /// Whether the next `Html` event is the first line of its block.
+    html_first_line: bool,
 }
 
 fn leaf_kind(tag: Option<&TagEnd>) -> Leaf {
@@ -324,6 +602,7 @@ impl<'t> Walker<'t> {
             cell_start: None,
             heading: None,
             heading_text: None,
+            html_first_line: false,
         }
     }
 
@@ -433,6 +712,13 @@ impl<'t> Walker<'t> {
     }
 
     fn event(&mut self, event: Event<'t>, range: Range<usize>) {
+        self.out.html_state.before(&event);
+        if self.stack.is_empty() && matches!(event, Event::Start(_) | Event::Rule) {
+            // From its line's start: only indentation comes before it there.
+            let line_start =
+                memchr::memrchr(b'\n', &self.text.as_bytes()[..range.start]).map_or(0, |i| i + 1);
+            self.out.last_top_block = Some((line_start, self.out.html_state));
+        }
         match event {
             Event::Start(tag) => {
                 if is_inline_tag(&tag) {
@@ -450,11 +736,32 @@ impl<'t> Walker<'t> {
                         self.heading = Some((*level as u8, start));
                         self.heading_text = None;
                     }
-                    Tag::CodeBlock(_) => {
+                    Tag::CodeBlock(kind) => {
                         self.code_depth += 1;
                         self.out.code_blocks.push(range.clone());
+                        let first_line =
+                            memchr::memchr(b'\n', &self.text.as_bytes()[range.clone()])
+                                .map_or(range.end, |i| range.start + i + 1);
+                        self.out.last_code = Some(CodeEnd {
+                            range: range.clone(),
+                            fenced: matches!(kind, CodeBlockKind::Fenced(_)),
+                            content_end: first_line,
+                        });
                     }
-                    Tag::HtmlBlock => self.out.html.push(range.clone()),
+                    Tag::HtmlBlock => {
+                        self.out.html.push(range.clone());
+                        if self.containers == 0 {
+                            self.out
+                                .top_level_html
+                                .push((range.clone(), self.out.html_state));
+                        }
+                        self.out.last_html_block = Some(HtmlBlockEnd {
+                            range: range.clone(),
+                            kind: None,
+                            closed: false,
+                        });
+                        self.html_first_line = true;
+                    }
                     Tag::Table(_) => {
                         self.table = Some(Table {
                             range: range.clone(),
@@ -535,6 +842,9 @@ impl<'t> Walker<'t> {
             }
             Event::Text(_) => {
                 if self.code_depth > 0 {
+                    if let Some(code) = &mut self.out.last_code {
+                        code.content_end = code.content_end.max(range.end);
+                    }
                     return;
                 }
                 self.extend_leaf(&range);
@@ -544,8 +854,9 @@ impl<'t> Walker<'t> {
                 self.out.code_spans.push(range.clone());
                 self.extend_leaf(&range);
             }
-            Event::InlineHtml(_) => {
+            Event::InlineHtml(html) => {
                 self.out.html.push(range.clone());
+                self.out.html_state.feed(&html);
                 self.extend_leaf(&range);
             }
             Event::InlineMath(_)
@@ -554,8 +865,20 @@ impl<'t> Walker<'t> {
             | Event::SoftBreak
             | Event::HardBreak
             | Event::TaskListMarker(_) => self.extend_leaf(&range),
-            Event::Html(_) => {
+            Event::Html(html) => {
                 self.close_leaf();
+                self.out.html_state.feed(&html);
+                if let Some(block) = &mut self.out.last_html_block {
+                    if std::mem::take(&mut self.html_first_line) {
+                        block.kind = html_block_kind(&html);
+                    }
+                    if let Some((_, end)) = block.kind
+                        && !block.closed
+                        && html.contains(end)
+                    {
+                        block.closed = true;
+                    }
+                }
             }
             Event::Rule => {
                 self.close_leaf();
@@ -689,6 +1012,80 @@ mod tests {
             t.rows[1].cells.iter().map(cell).collect::<Vec<_>>(),
             ["y", "`z`"]
         );
+    }
+
+    #[test]
+    fn raw_html_state() {
+        let state = |pieces: &[&str]| {
+            let mut s = HtmlState::Data;
+            for p in pieces {
+                s.feed(p);
+            }
+            s
+        };
+        assert_eq!(
+            state(&["<b>x</b>", "<!-- c -->", "<!-->", "<?x?>"]),
+            HtmlState::Data
+        );
+        assert_eq!(state(&["<div>", "<!-- open"]), HtmlState::Comment);
+        assert_eq!(state(&["<!-- a", "b -->"]), HtmlState::Data);
+        assert_eq!(state(&["<!DOCTYPE html"]), HtmlState::Bogus);
+        assert_eq!(state(&["<![CDATA[x"]), HtmlState::Bogus);
+        let script = state(&["<SCRIPT type=\"module\">", "if (a < b) {}", "</scripts>"]);
+        assert_eq!(script, HtmlState::Raw(0));
+        assert_eq!(script.closer().as_deref(), Some("<!-- --></script>"));
+        assert_eq!(state(&["<script>", "x</Script >"]), HtmlState::Data);
+        assert_eq!(state(&["<textarea>", "<!-- </textarea>"]), HtmlState::Data);
+        assert_eq!(state(&["<scripts>", "<pre>", "<b"]), HtmlState::Data);
+        assert_eq!(state(&["<plaintext>", "</plaintext>"]).closer(), None);
+        // The tags written for Markdown end a bogus comment, not a comment.
+        assert_eq!(
+            scan_default("> <?x\n\nafter <textarea> y\n").html_state,
+            HtmlState::Raw(2)
+        );
+        assert_eq!(
+            scan_default("<div>\n<!-- x\n\n*para*\n").html_state,
+            HtmlState::Comment
+        );
+        for (s, closer) in [
+            (HtmlState::Data, ""),
+            (HtmlState::Comment, "<!-- -->"),
+            (HtmlState::Bogus, "<!-- -->"),
+        ] {
+            let mut after = s;
+            after.feed(&s.closer().unwrap());
+            assert_eq!(
+                (after, s.closer().unwrap().as_str()),
+                (HtmlState::Data, closer)
+            );
+        }
+    }
+
+    #[test]
+    fn html_block_kinds() {
+        assert_eq!(html_block_kind("<script>"), Some((1, "</script>")));
+        assert_eq!(html_block_kind("<PRE class=x>"), Some((1, "</pre>")));
+        assert_eq!(html_block_kind("<textarea"), Some((1, "</textarea>")));
+        assert_eq!(html_block_kind("<scripts>"), None);
+        assert_eq!(html_block_kind("<!-- x"), Some((2, "-->")));
+        assert_eq!(html_block_kind("<?php"), Some((3, "?>")));
+        assert_eq!(html_block_kind("<!DOCTYPE html>"), Some((4, ">")));
+        assert_eq!(html_block_kind("<![CDATA["), Some((5, "]]>")));
+        assert_eq!(html_block_kind("<div>"), None);
+        let s = scan_default("<style>\np {}\n</style>\n\n<pre>\nx\n");
+        let b = s.last_html_block.unwrap();
+        assert_eq!((b.kind, b.closed), (Some((1, "</pre>")), false));
+        // As pulldown-cmark reads it, an end tag in capitals does not end
+        // the block.
+        let s = scan_default("<style>\np {}\n</STYLE>\n\nx\n");
+        let b = s.last_html_block.unwrap();
+        assert_eq!(
+            (b.kind, b.closed, b.range.end),
+            (Some((1, "</style>")), false, 25)
+        );
+        let s = scan_default("> ```\n> a\n> ```\n\n- ```\n  b\n");
+        let c = s.last_code.unwrap();
+        assert!(c.fenced && c.content_end == c.range.end, "{c:?}");
     }
 
     #[test]

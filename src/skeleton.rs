@@ -311,12 +311,19 @@ fn no_place(arg: &Arg, wanted: &str) -> ArgProblem {
     }
 }
 
-/// Collapses white space runs that contain line breaks into one space.
+/// An argument value as it goes into the template: white space runs that
+/// contain line breaks collapsed into one space, and directives made inert
+/// (a value is no directive of the expanded chapter).
 fn one_line(value: &str) -> String {
-    if !value.contains('\n') {
-        return value.to_string();
+    let value = if value.contains('\n') {
+        value.split_whitespace().collect::<Vec<_>>().join(" ")
+    } else {
+        value.to_string()
+    };
+    match crate::render::fragment::break_directives(&value) {
+        std::borrow::Cow::Borrowed(_) => value,
+        std::borrow::Cow::Owned(v) => v,
     }
-    value.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn file_name(path: &str) -> &str {

@@ -91,6 +91,14 @@ pub fn line_ending(text: &str) -> &'static str {
     if lone_cr { "\r" } else { "\n" }
 }
 
+/// The line ending for added lines around an HTML block (the backlinks
+/// marker) in a chapter whose lines end with `eol`: pulldown-cmark, which
+/// mdBook renders with, does not end an HTML block at a carriage return
+/// alone, so such lines end with `\n` there.
+pub fn html_block_line_ending(eol: &'static str) -> &'static str {
+    if eol == "\r" { "\n" } else { eol }
+}
+
 /// The text with every line ending (`\r\n`, `\r`) written as `\n`.
 pub fn lf_only(text: &str) -> String {
     let lf = text.replace("\r\n", "\n");

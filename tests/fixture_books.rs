@@ -176,3 +176,131 @@ fn diagnostics_behind_an_include_name_the_file() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("  --> src/t.md:8:1\n"), "{err}");
 }
+
+/// Values, names and cells copied from one document into another page reach
+/// it as text: no markup of theirs, no directive for mdBook's `links`
+/// preprocessor (which runs after mdbook-tdd in this book), and the list
+/// appended to PRDs lands after what they end in.
+#[test]
+fn copied_values_render_as_text() {
+    for engine in [Engine::V05, Engine::V04] {
+        let (b, warnings) =
+            support::build_with_warnings(&books().join("copied-values"), engine, "");
+        b.assert_ok();
+        assert_eq!(b.stderr, "", "{engine:?}");
+        // A SUMMARY title `{{#include secret.txt}}` is shown, never included.
+        let mut pages = Vec::new();
+        collect_pages(&b.html, &mut pages);
+        for p in &pages {
+            let text = std::fs::read_to_string(p).unwrap();
+            assert!(
+                !text.contains("SECRET-SENTINEL"),
+                "{engine:?}: {} includes the file",
+                p.display()
+            );
+        }
+        let status = b.page("status.html");
+        let main = support::main_of(&status);
+        assert!(
+            main.contains("{{#include secret.txt}}</a>"),
+            "{engine:?}: {main}"
+        );
+        // No markup from a value.
+        for raw in [
+            "<script",
+            "<style",
+            "<b>",
+            "<i>",
+            "<textarea",
+            "<div style",
+            "<img src=x",
+            "<a href=\"javascript:",
+            "<!-- a comment",
+        ] {
+            assert!(
+                !main.contains(raw),
+                "{engine:?}: {raw} on the status page:\n{main}"
+            );
+        }
+        for text in [
+            "&lt;script&gt;alert(1)&lt;/script&gt;",
+            "&lt;style&gt;body{display:none}&lt;/style&gt;",
+            "2026-01-02&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;",
+            "&lt;b&gt;unclosed",
+            "&lt;script&gt; and &amp;lt;b&amp;gt; stay text",
+            "<a href=\"https://example.com/a?b=1&amp;c=2\">",
+            "<a href=\"mailto:ana@example.com\">",
+            "<em>em</em>",
+            "<code>code &lt;b&gt;</code>",
+            "<del>gone</del>",
+        ] {
+            assert!(main.contains(text), "{engine:?}: {text} missing:\n{main}");
+        }
+        // Three tables, each whole: as many rows as the book has.
+        assert_eq!(main.matches("<table").count(), 3, "{engine:?}: {main}");
+        assert_eq!(main.matches("</table>").count(), 3, "{engine:?}: {main}");
+        assert_eq!(
+            main.matches("<tr").count(),
+            1 + 4 + 1 + 3 + 1 + 2,
+            "{engine:?}: {main}"
+        );
+        // The lists appended to PRDs that end inside a fence nested in a
+        // list item, or inside a <script> block, are read as lists.
+        for (page, tdd) in [
+            ("prd/fence.html", "../tdd/fence.html"),
+            ("prd/script.html", "../tdd/script.html"),
+        ] {
+            let html = b.page(page);
+            let main = support::main_of(&html);
+            let list = main
+                .find(&format!("<li><a href=\"{tdd}\">"))
+                .unwrap_or_else(|| panic!("{engine:?}: no list item in {page}:\n{main}"));
+            let heading = main.find(">Technical Designs</").unwrap_or(usize::MAX);
+            assert!(heading < list, "{engine:?}: {page}:\n{main}");
+            let before = &main[..heading];
+            assert_eq!(
+                before.matches("<pre").count(),
+                before.matches("</pre>").count(),
+                "{engine:?}: {page}:\n{main}"
+            );
+            assert_eq!(
+                before.matches("<script").count(),
+                before.matches("</script>").count(),
+                "{engine:?}: {page}:\n{main}"
+            );
+        }
+        // mdBook has nothing to say about the pages mdbook-tdd wrote to (it
+        // has about the hostile TDD's own unclosed `<b>`).
+        if engine == Engine::V05 {
+            assert!(
+                warnings
+                    .iter()
+                    .any(|w| w.contains("unclosed HTML tag `<b>`") && w.contains("hostile.md")),
+                "{warnings:#?}"
+            );
+        }
+        let ours: Vec<&String> = warnings
+            .iter()
+            .filter(|w| {
+                ["status.md", "fence.md", "script.md"]
+                    .iter()
+                    .any(|p| w.contains(p))
+            })
+            .collect();
+        assert!(ours.is_empty(), "{engine:?}: {ours:#?}");
+    }
+}
+
+fn collect_pages(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            collect_pages(&p, out);
+        } else if p
+            .extension()
+            .is_some_and(|x| x == "html" || x == "js" || x == "json")
+        {
+            out.push(p);
+        }
+    }
+}

@@ -89,10 +89,13 @@ fn every_line_ending_keeps_every_author_line() {
         }
         assert!(merged.starts_with("# Checkout — Technical Design Document"));
         assert!(merged.contains(&format!("**Source PRD:** [prd.md](prd.md){eol}")));
-        // The PRD got its backlinks list, with the PRD's line endings.
+        // The PRD got its backlinks list, with the PRD's line endings; after
+        // a lone `\r`, with `\n`, since pulldown-cmark (and so mdBook) does
+        // not end the marker's HTML block at a lone `\r`.
+        let block_eol = if eol == "\r" { "\n" } else { eol };
         assert!(
             out[0].contains(&format!(
-                "## Technical Designs{eol}{eol}- [Checkout](tdd.md)"
+                "{eol}{block_eol}<!-- tdd-backlinks -->{block_eol}{block_eol}## Technical Designs{block_eol}{block_eol}- [Checkout](tdd.md)"
             )),
             "{eol:?}: {:?}",
             out[0]

@@ -7,7 +7,8 @@
 //!   `name` (its SUMMARY name), `renderer` (default `html`), and a `[book]`
 //!   table that is the book configuration (as in book.toml);
 //! - `context/`: more chapters of the book (path relative to `context/`,
-//!   named by their first H1);
+//!   named by their first H1, or as the `[names]` table of `case.toml` says:
+//!   `"tdd/a.md" = "SUMMARY name"`);
 //! - any file a template path names (the case directory is the book root).
 //!
 //! Run with `BLESS=1` to write the expected files from the current output.
@@ -59,6 +60,7 @@ struct Case {
     name: String,
     renderer: String,
     book: serde_json::Value,
+    names: toml::Table,
 }
 
 fn read_case(dir: &Path) -> Case {
@@ -79,6 +81,11 @@ fn read_case(dir: &Path) -> Case {
             .get("book")
             .map(|b| serde_json::to_value(b).unwrap())
             .unwrap_or(serde_json::json!({})),
+        names: value
+            .get("names")
+            .and_then(|n| n.as_table())
+            .cloned()
+            .unwrap_or_default(),
     }
 }
 
@@ -91,6 +98,11 @@ fn run_case(dir: &Path) -> (Option<String>, String) {
     let ctx_dir = dir.join("context");
     if ctx_dir.is_dir() {
         collect(&ctx_dir, &ctx_dir, &mut chapters);
+    }
+    for c in &mut chapters {
+        if let Some(name) = case.names.get(&c.meta.path).and_then(|n| n.as_str()) {
+            c.meta = ChapterMeta::new(name, &c.meta.path, &c.meta.path, "src", true);
+        }
     }
     chapters.push(chapter(&case.path, &case.name, input));
     chapters.sort_by(|a, b| a.meta.path.cmp(&b.meta.path));
@@ -145,6 +157,17 @@ fn markdown_fixtures() {
             }
             continue;
         }
+        // Whatever the preprocessor writes holds no directive of its own:
+        // every live one in the output was in the input.
+        if let Some(o) = &out {
+            let input = std::fs::read_to_string(dir.join("input.md")).unwrap();
+            let known = live_directives(&input);
+            for d in live_directives(o) {
+                if !known.contains(&d) {
+                    failures.push(format!("{name}: the output holds a live directive: {d}"));
+                }
+            }
+        }
         let want_md = std::fs::read_to_string(&expected_md).ok();
         let want_err = std::fs::read_to_string(&expected_err).unwrap_or_default();
         if out != want_md {
@@ -161,6 +184,22 @@ fn markdown_fixtures() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Every directive of mdBook's `links` preprocessor (or ours) in a text: `{{`,
+/// optional white space, `#`, up to the next `}}`.
+fn live_directives(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("{{") {
+        let after = &rest[i + 2..];
+        if after.trim_start().starts_with('#') {
+            let end = after.find("}}").map_or(after.len(), |e| e + 2);
+            out.push(format!("{{{{{}", &after[..end]));
+        }
+        rest = &rest[i + 1..];
+    }
+    out
 }
 
 /// Running the preprocessor on its own output changes nothing.

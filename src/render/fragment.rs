@@ -19,6 +19,7 @@ use mdbook_markdown::pulldown_cmark::{
 };
 use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::ops::Range;
 
 /// One piece of inline content.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,7 +92,10 @@ impl Cell {
     /// Inline Markdown from a table cell of the document at `from`, shown in
     /// the chapter at `to`: relative link and image destinations are rebased
     /// so that they lead to the same place (with `index_enabled`, README
-    /// targets become their `index.md`); everything else is kept as written.
+    /// targets become their `index.md`); everything else is kept as written,
+    /// except what must not reach a page from another document: raw HTML is
+    /// shown as the text it was written as, and directives (`{{#...}}`) are
+    /// made inert (see [`break_directives`]).
     ///
     /// Reference links (`[text][label]`) are resolved with the document's
     /// `defs` and written as inline links, since the definitions stay behind
@@ -101,86 +105,16 @@ impl Cell {
             return Cell::default();
         }
         let md = escape_pipes(one_line(md));
-        if !md.contains("](") && (defs.is_empty() || !md.contains('[')) {
+        if is_verbatim(&md, !defs.is_empty()) {
             return Cell(vec![Inline::Markdown(md.into_owned())]);
         }
-        let mut resolve = |link: BrokenLink<'_>| {
-            let label = link.reference.to_lowercase();
-            defs.binary_search_by(|d| d.label.as_str().cmp(&label))
-                .ok()
-                .map(|i| {
-                    (
-                        CowStr::from(defs[i].dest.clone()),
-                        CowStr::from(defs[i].title.clone()),
-                    )
-                })
-        };
-        // Splice rebased destinations into the source of each inline link.
-        let mut out = String::with_capacity(md.len() + 16);
-        let mut last = 0;
-        let mut stack: Vec<(usize, Option<usize>, String, String)> = Vec::new();
-        let parser = Parser::new_with_broken_link_callback(
+        Cell(vec![Inline::Markdown(rewrite_markdown(
             &md,
-            Options::ENABLE_STRIKETHROUGH,
-            Some(&mut resolve),
-        );
-        for (event, range) in parser.into_offset_iter() {
-            match event {
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    ..
-                })
-                | Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    ..
-                }) if !matches!(link_type, LinkType::Autolink | LinkType::Email) => {
-                    if stack.is_empty() {
-                        stack.push((range.start, None, dest_url.to_string(), title.to_string()));
-                    } else {
-                        stack.push((usize::MAX, None, String::new(), String::new()));
-                    }
-                }
-                Event::End(TagEnd::Link | TagEnd::Image) => {
-                    let Some((start, inner_end, dest, title)) = stack.pop() else {
-                        continue;
-                    };
-                    if start == usize::MAX || !stack.is_empty() {
-                        continue;
-                    }
-                    // `[` or `![` up to the inner text's end, then a new `(...)`.
-                    let text_end = inner_end.unwrap_or(start + 1);
-                    let Some(open) = md[start..range.end].find('[').map(|i| start + i) else {
-                        continue;
-                    };
-                    let inner_start = open + 1;
-                    let inner_end = text_end.max(inner_start);
-                    out.push_str(&md[last..inner_start]);
-                    out.push_str(&md[inner_start..inner_end]);
-                    out.push_str("](");
-                    out.push_str(&safe_dest(&rebase(&dest, from, to, index_enabled)));
-                    if !title.is_empty() {
-                        out.push_str(" \"");
-                        out.push_str(&title.replace('\\', "\\\\").replace('"', "\\\""));
-                        out.push('"');
-                    }
-                    out.push(')');
-                    last = range.end;
-                }
-                _ => {
-                    if stack.len() == 1
-                        && let Some(top) = stack.last_mut()
-                    {
-                        top.1 = Some(top.1.unwrap_or(0).max(range.end));
-                    }
-                }
-            }
-        }
-        out.push_str(&md[last..]);
-        Cell(vec![Inline::Markdown(out)])
+            from,
+            to,
+            index_enabled,
+            defs,
+        ))])
     }
 
     /// The cell as written in a table, to be added to rows with
@@ -251,6 +185,198 @@ fn escape_pipes(md: Cow<'_, str>) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Whether inline Markdown (one line, pipes escaped) can be copied into a
+/// table cell of another chapter as it is: it holds no link to rebase or
+/// resolve, no HTML and nothing that could be a directive.
+fn is_verbatim(md: &str, has_defs: bool) -> bool {
+    !(md.contains("](") || md.contains('<') || md.contains("{{") || (has_defs && md.contains('[')))
+}
+
+/// The options inline Markdown of a cell is read with: those of mdBook's
+/// HTML renderer that bear on inline content.
+const CELL_OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS);
+
+/// The outermost link or image of a cell being read.
+struct OpenLink {
+    /// The end of its text read so far.
+    text_end: Option<usize>,
+    dest: String,
+    title: String,
+}
+
+/// The work of [`Cell::markdown`] on a cell that is not copied verbatim:
+/// `md` is read as the table cell it becomes (so that it is parsed as the
+/// page will parse it), and the pieces that must change are replaced in its
+/// source: link tails (rebased, reference links made inline), raw HTML
+/// (shown as text), code spans and autolinks holding a directive. Last,
+/// every directive left in text is broken.
+fn rewrite_markdown(
+    md: &str,
+    from: &str,
+    to: &str,
+    index_enabled: bool,
+    defs: &[RefDef],
+) -> String {
+    const HEAD: &str = "| |\n|-|\n| ";
+    let src = format!("{HEAD}{md} |");
+    let (base, limit) = (HEAD.len(), HEAD.len() + md.len());
+    let mut resolve = |link: BrokenLink<'_>| {
+        crate::scan::find_refdef(defs, &link.reference)
+            .map(|d| (CowStr::from(d.dest.clone()), CowStr::from(d.title.clone())))
+    };
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    // Links and images being read, outermost first; `None` for those kept
+    // as written (autolinks, links inside another link's text).
+    let mut stack: Vec<Option<OpenLink>> = Vec::new();
+    let parser = Parser::new_with_broken_link_callback(&src, CELL_OPTIONS, Some(&mut resolve));
+    for (event, range) in parser.into_offset_iter() {
+        // The table around the cell.
+        if range.start < base || range.end > limit {
+            continue;
+        }
+        let range = range.start - base..range.end - base;
+        let source = md.get(range.clone()).unwrap_or_default();
+        if (!matches!(event, Event::End(TagEnd::Link | TagEnd::Image)) || stack.len() > 1)
+            && let Some(Some(top)) = stack.first_mut()
+        {
+            top.text_end = Some(top.text_end.unwrap_or(0).max(range.end));
+        }
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            })
+            | Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                ..
+            }) => {
+                let auto = matches!(link_type, LinkType::Autolink | LinkType::Email);
+                if auto && has_live_directive(source) {
+                    let scheme = if link_type == LinkType::Email {
+                        "mailto:"
+                    } else {
+                        ""
+                    };
+                    let mut link = String::new();
+                    write_link(&mut link, &dest_url, &format!("{scheme}{dest_url}"));
+                    edits.push((range.clone(), link));
+                }
+                stack.push((!auto && stack.is_empty()).then(|| OpenLink {
+                    text_end: None,
+                    dest: dest_url.to_string(),
+                    title: title.to_string(),
+                }));
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                let Some(Some(link)) = stack.pop() else {
+                    continue;
+                };
+                // `[` or `![` and the text stay; a new `(...)` follows.
+                let Some(open) = source.find('[').map(|i| range.start + i) else {
+                    continue;
+                };
+                let text_end = link.text_end.unwrap_or(open + 1).max(open + 1);
+                let mut tail = String::from("](");
+                tail.push_str(&safe_dest(&rebase(&link.dest, from, to, index_enabled)));
+                write_title(&mut tail, &link.title);
+                tail.push(')');
+                edits.push((text_end..range.end, tail));
+            }
+            Event::InlineHtml(html) | Event::Html(html) => {
+                let mut text = String::with_capacity(html.len() + 8);
+                escape_text(&mut text, &html.replace("\\|", "|"), false);
+                edits.push((range, text));
+            }
+            Event::Code(code) if has_live_directive(source) => {
+                // A code span cannot hold an inert brace: the same text as
+                // inline HTML, which can.
+                let mut html = String::from("<code>");
+                escape_text(&mut html, &code, false);
+                html.push_str("</code>");
+                edits.push((range, html));
+            }
+            _ => {}
+        }
+    }
+    edits.sort_by_key(|(r, _)| r.start);
+    let mut out = String::with_capacity(md.len() + 16);
+    let mut last = 0;
+    for (r, new) in edits {
+        if r.start < last {
+            continue;
+        }
+        out.push_str(md.get(last..r.start).unwrap_or_default());
+        out.push_str(&new);
+        last = r.end;
+    }
+    out.push_str(md.get(last..).unwrap_or_default());
+    match break_directives(&out) {
+        Cow::Borrowed(_) => out,
+        Cow::Owned(o) => o,
+    }
+}
+
+/// Writes a link title (after a destination): on one line, in double
+/// quotes, with what would end it, split a table cell or be read as an
+/// entity escaped.
+fn write_title(out: &mut String, title: &str) {
+    if title.is_empty() {
+        return;
+    }
+    out.push_str(" \"");
+    for c in one_line(title).chars() {
+        if matches!(c, '\\' | '"' | '&' | '|') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+}
+
+/// Whether text holds a directive of mdBook's `links` preprocessor or of
+/// this crate: `{{`, optional white space, `#`.
+pub fn has_live_directive(s: &str) -> bool {
+    live_braces(s).next().is_some()
+}
+
+/// The offsets of the second brace of each `{{`, optional white space, `#`.
+fn live_braces(s: &str) -> impl Iterator<Item = usize> + '_ {
+    memchr::memchr_iter(b'{', s.as_bytes()).filter(move |&i| {
+        i > 0
+            && s.as_bytes().get(i - 1) == Some(&b'{')
+            && s.get(i + 1..)
+                .is_some_and(|rest| rest.trim_start().starts_with('#'))
+    })
+}
+
+/// Makes every directive in Markdown text inert: the brace before its `#`
+/// becomes the entity `&#123;`, which renders as the same brace but is no
+/// directive to mdBook (whose `links` preprocessor looks for `{{`, optional
+/// white space, `#`) nor to this crate. Only for text, where entities are
+/// read: code spans and autolinks need another form.
+pub fn break_directives(s: &str) -> Cow<'_, str> {
+    let mut braces = live_braces(s).peekable();
+    if braces.peek().is_none() {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut last = 0;
+    for i in braces {
+        out.push_str(s.get(last..i).unwrap_or_default());
+        out.push_str("&#123;");
+        last = i + 1;
+    }
+    out.push_str(s.get(last..).unwrap_or_default());
+    Cow::Owned(out)
+}
+
 /// Text with line breaks turned into spaces.
 fn one_line(s: &str) -> Cow<'_, str> {
     if s.contains(['\n', '\r']) {
@@ -267,9 +393,22 @@ fn one_line(s: &str) -> Cow<'_, str> {
 
 /// Escapes plain text for inline Markdown (also `|`, so that it is safe in
 /// a table cell). At the start of a block, characters that would open a
-/// block (`#`, `-`, `1.`) are escaped too.
+/// block (`#`, `-`, `1.`) are escaped too. Directives in the text are made
+/// inert.
 fn escape_text(out: &mut String, text: &str, block_start: bool) {
     let text = one_line(text);
+    if text.contains("{{") {
+        let start = out.len();
+        escape_line(out, &text, block_start);
+        let escaped = out.split_off(start);
+        out.push_str(&break_directives(&escaped));
+    } else {
+        escape_line(out, &text, block_start);
+    }
+}
+
+/// [`escape_text`] for text on one line, directives left as they are.
+fn escape_line(out: &mut String, text: &str, block_start: bool) {
     let special = |b: u8| {
         matches!(
             b,
@@ -282,7 +421,7 @@ fn escape_text(out: &mut String, text: &str, block_start: bool) {
             .next()
             .is_some_and(|b| matches!(b, b'#' | b'+' | b'-' | b'=') || b.is_ascii_digit());
     if !starts_block && !text.bytes().any(special) {
-        out.push_str(&text);
+        out.push_str(text);
         return;
     }
     // Leading digits: a `.` or `)` after up to nine of them would open an
@@ -312,7 +451,36 @@ pub fn write_link(out: &mut String, text: &str, dest: &str) {
     out.push(')');
 }
 
-/// A link destination that cannot break out of `(...)` or a table cell.
+/// The text of a link made of a value an author wrote as Markdown (a bare
+/// Source PRD): what could end the text or open a tag is escaped, an escape
+/// the author wrote is kept as written (it renders as the same character),
+/// and directives are made inert.
+pub fn written_link_text(written: &str) -> String {
+    let mut out = String::with_capacity(written.len() + 4);
+    let mut chars = written.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\'
+            && let Some(&next) = chars.peek()
+            && next.is_ascii_punctuation()
+        {
+            out.push(c);
+            out.push(next);
+            chars.next();
+            continue;
+        }
+        if matches!(c, '[' | ']' | '\\' | '*' | '_' | '`' | '<') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    match break_directives(&out) {
+        Cow::Borrowed(_) => out,
+        Cow::Owned(o) => o,
+    }
+}
+
+/// A link destination that cannot break out of `(...)` or a table cell, nor
+/// hold a directive.
 fn safe_dest(dest: &str) -> String {
     let mut out = String::with_capacity(dest.len());
     for c in dest.chars() {
@@ -325,6 +493,8 @@ fn safe_dest(dest: &str) -> String {
             ')' => out.push_str("%29"),
             '\\' => out.push_str("%5C"),
             '`' => out.push_str("%60"),
+            '{' => out.push_str("%7B"),
+            '}' => out.push_str("%7D"),
             c if c.is_control() => {
                 let mut buf = [0u8; 4];
                 for b in c.encode_utf8(&mut buf).bytes() {
@@ -338,23 +508,18 @@ fn safe_dest(dest: &str) -> String {
 }
 
 /// Rebases a relative link written in the chapter at `from` for the chapter
-/// at `to`. Absolute URLs and paths are kept; with `index_enabled` a README
-/// target becomes its `index.md`.
+/// at `to`. URIs with a scheme (`https:`, `mailto:`, `tel:`, ...) and
+/// absolute paths are kept; a query and a fragment stay as written; with
+/// `index_enabled` a README target becomes its `index.md`.
 pub fn rebase(dest: &str, from: &str, to: &str, index_enabled: bool) -> String {
-    if dest.is_empty()
-        || dest.contains("://")
-        || dest.starts_with('/')
-        || dest.starts_with("mailto:")
-    {
+    if dest.is_empty() || dest.starts_with('/') || has_scheme(dest) {
         return dest.to_string();
     }
-    if from == to && !(index_enabled && links::is_readme(dest.split('#').next().unwrap_or(""))) {
+    let split = dest.find(['?', '#']).unwrap_or(dest.len());
+    let (path, rest) = (&dest[..split], &dest[split..]);
+    if from == to && !(index_enabled && links::is_readme(path)) {
         return dest.to_string();
     }
-    let (path, fragment) = match dest.find('#') {
-        Some(i) => (&dest[..i], &dest[i..]),
-        None => (dest, ""),
-    };
     let target = if path.is_empty() {
         Some(from.to_string())
     } else {
@@ -362,18 +527,31 @@ pub fn rebase(dest: &str, from: &str, to: &str, index_enabled: bool) -> String {
     };
     match target {
         Some(t) => format!(
-            "{}{fragment}",
+            "{}{rest}",
             links::relative(to, &links::served_path(&t, index_enabled))
         ),
         None => dest.to_string(),
     }
 }
 
+/// Whether a link destination starts with a URI scheme (RFC 3986:
+/// `[A-Za-z][A-Za-z0-9+.-]*:`), so that it is no relative path.
+fn has_scheme(dest: &str) -> bool {
+    let Some(colon) = dest.find(':') else {
+        return false;
+    };
+    let scheme = &dest[..colon];
+    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
+}
+
 /// A table to be printed as Markdown.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     /// Header labels.
-    pub header: Vec<String>,
+    pub header: Vec<Cell>,
     /// Body rows, already written as Markdown (see [`Table::row`]): each
     /// entry holds one or more rows separated by line breaks, so that large
     /// tables are written in a few chunks rather than a string per row.
@@ -447,9 +625,7 @@ impl RowWriter<'_> {
             return self;
         }
         // Most cells hold nothing to rebase, resolve or escape.
-        let plain = !md.contains(['\n', '\r', '|'])
-            && !md.contains("](")
-            && (!md.contains('[') || defs.is_empty());
+        let plain = !md.contains(['\n', '\r', '|']) && is_verbatim(md, !defs.is_empty());
         if plain {
             self.out.push_str(md);
         } else {
@@ -470,8 +646,13 @@ impl Drop for RowWriter<'_> {
 }
 
 impl Table {
-    /// A table with these headers and no rows.
+    /// A table with these headers (plain text) and no rows.
     pub fn new(header: Vec<String>) -> Self {
+        Self::with_header(header.iter().map(|h| Cell::text(h)).collect())
+    }
+
+    /// A table with these header cells and no rows.
+    pub fn with_header(header: Vec<Cell>) -> Self {
         Table {
             header,
             rows: Vec::new(),
@@ -526,7 +707,7 @@ impl Table {
         out.push('|');
         for h in &self.header {
             out.push(' ');
-            escape_text(out, h, false);
+            h.write_from(out, true, false);
             out.push_str(" |");
         }
         if self.header.is_empty() {
@@ -815,6 +996,198 @@ mod tests {
         assert_eq!(
             rebase("../README.md#a", "tdd/t.md", "s.md", false),
             "README.md#a"
+        );
+        // Any scheme is a URI, not a path.
+        for uri in [
+            "tel:+1-555-0100",
+            "mailto:a@b.c",
+            "ftp://x.y/a.md",
+            "data:text/plain,a",
+            "xmpp:a@b.c",
+            "git+ssh://x/y",
+        ] {
+            assert_eq!(rebase(uri, "tdd/t.md", "s/s.md", true), uri);
+        }
+        // A query stays after the rebased path, before a fragment.
+        assert_eq!(
+            rebase("b.md?x=1#y", "tdd/t.md", "s.md", true),
+            "tdd/b.md?x=1#y"
+        );
+        assert_eq!(
+            rebase("../README.md?x=a/b", "tdd/t.md", "s.md", true),
+            "index.md?x=a/b"
+        );
+        assert_eq!(rebase("?x=1", "tdd/t.md", "s.md", true), "tdd/t.md?x=1");
+        // Not a scheme: a path with a colon further on.
+        assert_eq!(
+            rebase("a/b:c.md", "tdd/t.md", "s.md", true),
+            "tdd/a/b%3Ac.md"
+        );
+    }
+
+    /// A one-cell table holding `cell` (from `tdd/a.md`, shown in `s.md`),
+    /// written both ways a row can be written, and its HTML.
+    fn cell_html(md: &str) -> (String, String) {
+        let mut t = Table::new(vec!["H".into()]);
+        t.push(vec![Cell::markdown(md, "tdd/a.md", "s.md", true, &[])]);
+        let table = Fragment::new().table(t).to_markdown();
+        let mut direct = String::new();
+        let mut row = Table::start_row(&mut direct, 1);
+        row.markdown(md, "tdd/a.md", "s.md", true, &[]);
+        drop(row);
+        assert!(table.ends_with(&direct), "{table}\n{direct}");
+        let mut html = String::new();
+        mdbook_markdown::pulldown_cmark::html::push_html(
+            &mut html,
+            Parser::new_ext(&table, CELL_OPTIONS),
+        );
+        (table, html)
+    }
+
+    #[test]
+    fn raw_html_in_cells_is_shown_as_text() {
+        for (md, text) in [
+            (
+                "<script>alert(1)</script>",
+                "&lt;script&gt;alert(1)&lt;/script&gt;",
+            ),
+            (
+                "<style>body{display:none}</style>",
+                "&lt;style&gt;body{display:none}&lt;/style&gt;",
+            ),
+            (
+                "2026-01-02</td></tr></table>",
+                "2026-01-02&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;",
+            ),
+            ("<b>unclosed", "&lt;b&gt;unclosed"),
+            ("<div hidden>x</div>", "&lt;div hidden&gt;x&lt;/div&gt;"),
+            ("<!-- c --> after", "&lt;!-- c --&gt; after"),
+            ("<textarea>", "&lt;textarea&gt;"),
+            ("<a title=\"x|y\">", "&lt;a title=\"x|y\"&gt;"),
+            ("&lt;script&gt; as written", "&lt;script&gt; as written"),
+            (
+                "[<b>x</b>](b.md)",
+                "<a href=\"tdd/b.md\">&lt;b&gt;x&lt;/b&gt;</a>",
+            ),
+            (
+                "*em* `<b>` ~~s~~",
+                "<em>em</em> <code>&lt;b&gt;</code> <del>s</del>",
+            ),
+            (
+                "<https://x.y/?a=1&b=2> <ana@x.y>",
+                "<a href=\"https://x.y/?a=1&amp;b=2\">https://x.y/?a=1&amp;b=2</a> <a href=\"mailto:ana@x.y\">ana@x.y</a>",
+            ),
+        ] {
+            let (table, html) = cell_html(md);
+            assert_eq!(
+                html.matches("</table>").count(),
+                1,
+                "{md:?}: {table}\n{html}"
+            );
+            assert!(
+                html.contains(&format!("<td>{text}</td>")),
+                "{md:?}: {table}\n{html}"
+            );
+        }
+    }
+
+    #[test]
+    fn directives_in_values_are_inert() {
+        let defs = [RefDef {
+            label: "r".into(),
+            dest: "{{#include x}}.md".into(),
+            title: "{{#include t}}".into(),
+        }];
+        for (md, text) in [
+            ("{{#include /etc/hostname}}", "{{#include /etc/hostname}}"),
+            (
+                "\\{{#tdd-status}} and {{ #tdd-status}}",
+                "{{#tdd-status}} and {{ #tdd-status}}",
+            ),
+            ("{{{#include a b}}}", "{{{#include a b}}}"),
+            (
+                "`{{#include x}}` *e*",
+                "<code>{{#include x}}</code> <em>e</em>",
+            ),
+            ("`a|{{ #b c}}`", "<code>a|{{ #b c}}</code>"),
+            (
+                "[l](<{{#include x}}.md>)",
+                "<a href=\"tdd/%7B%7B#include%20x%7D%7D.md\">l</a>",
+            ),
+            (
+                "[r] <https://x.y/{{#tdd-status}}>",
+                "<a href=\"tdd/%7B%7B#include%20x%7D%7D.md\" title=\"{{#include t}}\">r</a> <a href=\"https://x.y/%7B%7B#tdd-status%7D%7D\">https://x.y/{{#tdd-status}}</a>",
+            ),
+            ("<b>{{#include x}}</b>", "&lt;b&gt;{{#include x}}&lt;/b&gt;"),
+        ] {
+            let mut t = Table::new(vec!["{{#include h}}".into()]);
+            t.push(vec![Cell::markdown(md, "tdd/a.md", "s.md", true, &defs)]);
+            let table = Fragment::new()
+                .heading(2, "{{ #include h}}")
+                .list(vec![Cell::link("{{#include l}}", "{{#x}}.md")])
+                .table(t)
+                .to_markdown();
+            assert!(!has_live_directive(&table), "{md:?}: {table}");
+            let mut html = String::new();
+            mdbook_markdown::pulldown_cmark::html::push_html(
+                &mut html,
+                Parser::new_ext(&table, CELL_OPTIONS),
+            );
+            assert!(
+                html.contains(&format!("<td>{text}</td>")),
+                "{md:?}: {table}\n{html}"
+            );
+            assert!(html.contains("<h2>{{ #include h}}</h2>"), "{html}");
+            assert!(
+                html.contains("<a href=\"%7B%7B#x%7D%7D.md\">{{#include l}}</a>"),
+                "{html}"
+            );
+            assert!(html.contains("<th>{{#include h}}</th>"), "{html}");
+        }
+        assert_eq!(break_directives("{ {# {{x}} {{"), "{ {# {{x}} {{");
+        assert_eq!(break_directives("{{\t#a}}"), "{&#123;\t#a}}");
+    }
+
+    #[test]
+    fn written_values_as_link_text() {
+        for (written, text) in [
+            ("\\{{#tdd-status}}", "{{#tdd-status}}"),
+            ("../prd/a_b.md", "../prd/a_b.md"),
+            ("PRD [x] <b> *y* \\* \\", "PRD [x] &lt;b&gt; *y* * \\"),
+        ] {
+            let md = format!("[{}](x.md)", written_link_text(written));
+            assert!(!has_live_directive(&md), "{md}");
+            let mut html = String::new();
+            mdbook_markdown::pulldown_cmark::html::push_html(&mut html, Parser::new(&md));
+            assert_eq!(
+                html,
+                format!("<p><a href=\"x.md\">{text}</a></p>\n"),
+                "{md}"
+            );
+        }
+    }
+
+    #[test]
+    fn titles_stay_on_one_line() {
+        let defs = [RefDef {
+            label: "r".into(),
+            dest: "b.md".into(),
+            title: "two\nlines | \"quoted\" &amp; \\".into(),
+        }];
+        let mut t = Table::new(vec!["H".into()]);
+        t.push(vec![Cell::markdown(
+            "[x][r]", "tdd/a.md", "s.md", true, &defs,
+        )]);
+        let md = Fragment::new().table(t).to_markdown();
+        assert_eq!(md.lines().count(), 3, "{md}");
+        let mut html = String::new();
+        mdbook_markdown::pulldown_cmark::html::push_html(
+            &mut html,
+            Parser::new_ext(&md, CELL_OPTIONS),
+        );
+        assert!(
+            html.contains("<td><a href=\"tdd/b.md\" title=\"two lines | &quot;quoted&quot; &amp;amp; \\\">x</a></td>"),
+            "{md}\n{html}"
         );
     }
 

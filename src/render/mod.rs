@@ -730,7 +730,9 @@ fn rollup(
         .collect();
     // Tables with the same header share their column positions: each
     // distinct header (a layout) is looked at once.
-    let mut layouts: Vec<&DocTable> = Vec::new();
+    // A layout is kept with the document of its first table, whose header
+    // cells as written become the labels.
+    let mut layouts: Vec<(&Document, &DocTable)> = Vec::new();
     let mut layout_index: HashMap<Vec<&str>, usize> = HashMap::new();
     let mut tables: Vec<(&Document, &DocTable, usize)> = Vec::with_capacity(found.len());
     for (d, t) in found {
@@ -739,7 +741,7 @@ fn rollup(
             _ => *layout_index
                 .entry(t.header_plains().collect())
                 .or_insert_with(|| {
-                    layouts.push(t);
+                    layouts.push((d, t));
                     layouts.len() - 1
                 }),
         };
@@ -756,7 +758,7 @@ fn rollup(
         }
         None => {
             let mut cols: Vec<String> = Vec::new();
-            for t in &layouts {
+            for (_, t) in &layouts {
                 for p in t.header_plains() {
                     if !cols.iter().any(|c| c.eq_ignore_ascii_case(p)) {
                         cols.push(p.to_string());
@@ -766,15 +768,25 @@ fn rollup(
             cols
         }
     };
-    // Header labels as the documents spell them.
+    // Header labels as the documents write them (with their markup).
     let labels = columns.iter().map(|c| {
         layouts
             .iter()
-            .find_map(|t| t.column(c).map(|i| t.header_plain(i).to_string()))
-            .unwrap_or_else(|| c.clone())
+            .find_map(|(d, t)| {
+                t.column(c).map(|i| {
+                    Cell::markdown(
+                        t.header_markdown(i),
+                        &ctx.model.chapters[d.chapter].served,
+                        ctx.here(),
+                        ctx.index_enabled,
+                        &d.refdefs,
+                    )
+                })
+            })
+            .unwrap_or_else(|| Cell::text(c))
     });
-    let mut table = Table::new(
-        std::iter::once("Document".to_string())
+    let mut table = Table::with_header(
+        std::iter::once(Cell::text("Document"))
             .chain(labels)
             .collect(),
     );
@@ -782,7 +794,7 @@ fn rollup(
     // The positions of the condition and shown columns in each layout.
     let positions: Vec<ColumnPositions> = layouts
         .iter()
-        .map(|t| {
+        .map(|(_, t)| {
             (
                 conditions.iter().map(|c| t.column(&c.column)).collect(),
                 columns.iter().map(|c| t.column(c)).collect(),

@@ -130,6 +130,63 @@ pub fn build(book: &Path, engine: Engine, extra_toml: &str) -> Built {
     }
 }
 
+/// Builds like [`build`], and also returns the warnings the engine itself
+/// reported while it built (mdBook 0.5 reports them through `tracing`; for
+/// mdBook 0.4 the list is empty).
+pub fn build_with_warnings(book: &Path, engine: Engine, extra_toml: &str) -> (Built, Vec<String>) {
+    let warnings = Warnings::default();
+    let built =
+        tracing::subscriber::with_default(warnings.clone(), || build(book, engine, extra_toml));
+    let found = warnings.0.lock().map(|w| w.clone()).unwrap_or_default();
+    (built, found)
+}
+
+/// A `tracing` subscriber that keeps the message of every warning or error.
+#[derive(Clone, Default)]
+struct Warnings(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl tracing::Subscriber for Warnings {
+    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+        *metadata.level() <= tracing::Level::WARN
+    }
+
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+
+    fn event(&self, event: &tracing::Event<'_>) {
+        struct Message(String);
+        impl tracing::field::Visit for Message {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                if field.name() == "message" {
+                    self.0 = format!("{value:?}");
+                }
+            }
+        }
+        let mut m = Message(String::new());
+        event.record(&mut m);
+        if let Ok(mut w) = self.0.lock() {
+            w.push(format!("{}: {}", event.metadata().level(), m.0));
+        }
+    }
+
+    fn enter(&self, _: &tracing::span::Id) {}
+
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+/// The `<main>` element of a page (the whole page if it has none).
+pub fn main_of(html: &str) -> &str {
+    match (html.find("<main"), html.rfind("</main>")) {
+        (Some(a), Some(b)) if a < b => &html[a..b],
+        _ => html,
+    }
+}
+
 /// Every `href` of `<a>` elements inside the page's `<main>` element.
 pub fn links_in_main(html: &str) -> Vec<String> {
     let main = match (html.find("<main"), html.rfind("</main>")) {

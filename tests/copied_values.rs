@@ -1,0 +1,132 @@
+//! Whatever a TDD's header fields and table cells hold, the status page
+//! that copies them keeps its tables whole, gets no markup of theirs and
+//! no live directive, and a second run changes nothing.
+
+use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
+use mdbook_tdd::config::Config;
+use mdbook_tdd::diagnostic::Diagnostics;
+use mdbook_tdd::model::ChapterMeta;
+use mdbook_tdd::preprocess::{Settings, SourceChapter, process};
+use proptest::prelude::*;
+
+const STATUS: &str =
+    "# Status\n\n{{#tdd-status columns=document,owner}}\n\n{{#tdd-rollup section=\"10.3\"}}\n";
+
+fn run(tdd: &str, status: &str) -> (String, bool) {
+    let chapter = |path: &str, text: &str| SourceChapter {
+        meta: ChapterMeta::new(path, path, path, "src", true),
+        text: text.to_string().into(),
+    };
+    let mut p = process(
+        vec![
+            chapter("prd/pay.md", "# Pay\n\n**Status:** Approved\n"),
+            chapter("status.md", status),
+            chapter("tdd/a.md", tdd),
+        ],
+        &Config::default(),
+        &Settings::default(),
+        Diagnostics::new(),
+    );
+    let errors = p.diagnostics.has_errors();
+    (p.texts().swap_remove(1), errors)
+}
+
+/// Pieces of hostile values (no line breaks: a header field is one line).
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("<script>".to_string()),
+        Just("</table>".to_string()),
+        Just("</td>".to_string()),
+        Just("<b>".to_string()),
+        Just("<!--".to_string()),
+        Just("-->".to_string()),
+        Just("<https://x.y/a>".to_string()),
+        Just("<a@b.c>".to_string()),
+        Just("&lt;".to_string()),
+        Just("&amp;".to_string()),
+        Just("\\|".to_string()),
+        Just("\\".to_string()),
+        Just("`".to_string()),
+        Just("*".to_string()),
+        Just("_".to_string()),
+        Just("[".to_string()),
+        Just("]".to_string()),
+        Just("](".to_string()),
+        Just(")".to_string()),
+        Just("](../x.md \"t\")".to_string()),
+        Just("{{#".to_string()),
+        Just("{{ #".to_string()),
+        Just("{{".to_string()),
+        Just("{".to_string()),
+        Just("#".to_string()),
+        Just("}}".to_string()),
+        Just("include x".to_string()),
+        Just(" ".to_string()),
+        "[a-z]{1,4}",
+    ]
+}
+
+/// A value made of pieces, without a `|` that would split the document's
+/// own table cell.
+fn value() -> impl Strategy<Value = String> {
+    prop::collection::vec(piece(), 1..10).prop_map(|v| v.concat())
+}
+
+/// The tables of a page as pulldown-cmark reads it: for each, its number of
+/// body rows; and every piece of raw HTML found in it.
+fn tables(md: &str) -> (Vec<usize>, Vec<String>) {
+    let options = mdbook_markdown::MarkdownOptions::default();
+    let (mut rows, mut html) = (Vec::new(), Vec::new());
+    for e in mdbook_markdown::new_cmark_parser(md, &options) {
+        match e {
+            Event::Start(Tag::Table(_)) => rows.push(0),
+            Event::End(TagEnd::TableRow) => {
+                if let Some(r) = rows.last_mut() {
+                    *r += 1;
+                }
+            }
+            Event::InlineHtml(h) | Event::Html(h) => html.push(h.to_string()),
+            _ => {}
+        }
+    }
+    (rows, html)
+}
+
+fn live_directive(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(i) = rest.find("{{") {
+        if rest[i + 2..].trim_start().starts_with('#') {
+            return true;
+        }
+        rest = &rest[i + 1..];
+    }
+    false
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, .. ProptestConfig::default() })]
+
+    #[test]
+    fn values_cannot_change_the_status_page(owner in value(), cell in value(), other in value()) {
+        let cell = cell.replace('|', "\\|");
+        let other = other.replace('|', "\\|");
+        let tdd = format!(
+            "# A\n\n**Status:** Draft\n**Owner:** {owner}\n**Source PRD:** ../prd/pay.md\n\n## 10. Implementation\n\n### 10.3 Dependencies & Blockers\n| Dependency | Owner |\n|---|---|\n| {cell} | {other} |\n| plain | row |\n"
+        );
+        // The TDD itself may hold one of our directives, made of the pieces.
+        prop_assume!(!tdd.contains("{{#tdd-") && !tdd.contains("{{#prd-"));
+        let (out, errors) = run(&tdd, STATUS);
+        prop_assert!(!errors, "{}", tdd);
+        let (rows, html) = tables(&out);
+        // One TDD; the two rows of its table.
+        prop_assert_eq!(rows, vec![1, 2], "{}\n{}", tdd, out);
+        for h in &html {
+            let ours = matches!(h.as_str(), "<code>" | "</code>" | "</span>")
+                || h.starts_with("<span class=\"tdd-status ");
+            prop_assert!(ours, "raw HTML {:?} from\n{}\nin\n{}", h, tdd, out);
+        }
+        prop_assert!(!live_directive(&out), "{}\n{}", tdd, out);
+        let (again, _) = run(&tdd, &out);
+        prop_assert_eq!(&again, &out);
+    }
+}
