@@ -216,6 +216,11 @@ struct Walker<'t> {
     /// Candidates (`{{#tdd-` / `{{#prd-`) not yet reached.
     candidates: Vec<usize>,
     next_candidate: usize,
+    /// The parses of the candidates.
+    parses: directive::Parses<'t>,
+    /// The line of the last candidate taken: where it starts, how far it
+    /// has been read, and whether a `>` was found up to there.
+    line: (usize, usize, bool),
     table: Option<Table>,
     row: Option<TableRow>,
     in_head: bool,
@@ -297,6 +302,8 @@ impl<'t> Walker<'t> {
             leaf: None,
             candidates: directive::candidates(text),
             next_candidate: 0,
+            parses: directive::Parses::new(text),
+            line: (0, 0, false),
             table: None,
             row: None,
             in_head: false,
@@ -375,6 +382,25 @@ impl<'t> Walker<'t> {
         }
     }
 
+    /// Whether the line holding `at` has a `>` before it (a block-quote
+    /// marker, so that the directive's continuation lines start with
+    /// markers too). Candidates come in order: each byte is read once.
+    fn quoted_line(&mut self, at: usize) -> bool {
+        let bytes = self.text.as_bytes();
+        let (mut start, read, mut quoted) = self.line;
+        let read = read.min(at);
+        let gap = &bytes[read..at];
+        match memchr::memrchr(b'\n', gap) {
+            Some(i) => {
+                start = read + i + 1;
+                quoted = memchr::memchr(b'>', &bytes[start..at]).is_some();
+            }
+            None => quoted |= memchr::memchr(b'>', gap).is_some(),
+        }
+        self.line = (start, at, quoted);
+        quoted
+    }
+
     /// Takes the candidates that lie inside a prose text event.
     fn text_event(&mut self, range: &Range<usize>) {
         while let Some(&at) = self.candidates.get(self.next_candidate) {
@@ -393,10 +419,9 @@ impl<'t> Walker<'t> {
             {
                 continue;
             }
-            let line_start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
-            let prefix = &self.text[line_start..at];
-            let quoted = prefix.contains('>');
-            let parsed = directive::parse_at(self.text, at, quoted);
+            let quoted = self.quoted_line(at);
+            let next = self.candidates.get(self.next_candidate).copied();
+            let parsed = self.parses.parse(at, quoted, next);
             let idx = self.out.directives.len();
             self.out.directives.push(FoundDirective {
                 parsed,
