@@ -1,6 +1,7 @@
 //! The TDD template: the built-in one, template files inside the book root,
 //! and `{placeholder}` handling.
 
+use std::collections::HashSet;
 use std::io;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
@@ -174,6 +175,7 @@ pub fn placeholder_name(text: &str, range: &Range<usize>) -> String {
 pub fn fill(text: &str, mut value: impl FnMut(&str) -> Option<String>) -> (String, Vec<String>) {
     let mut out = String::with_capacity(text.len());
     let mut filled = Vec::new();
+    let mut seen = HashSet::new();
     let mut last = 0;
     for r in placeholder_ranges(text) {
         let name = placeholder_name(text, &r);
@@ -184,7 +186,7 @@ pub fn fill(text: &str, mut value: impl FnMut(&str) -> Option<String>) -> (Strin
             out.push_str(before.strip_suffix('\\').unwrap_or(before));
             out.push_str(&v);
             last = r.end;
-            if !filled.contains(&name) {
+            if seen.insert(name.clone()) {
                 filled.push(name);
             }
         }
@@ -196,9 +198,10 @@ pub fn fill(text: &str, mut value: impl FnMut(&str) -> Option<String>) -> (Strin
 /// The distinct placeholder names of a text, in order of appearance.
 pub fn placeholder_names(text: &str) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
+    let mut seen = HashSet::new();
     for r in placeholder_ranges(text) {
         let n = placeholder_name(text, &r);
-        if !names.contains(&n) {
+        if seen.insert(n.clone()) {
             names.push(n);
         }
     }
