@@ -110,17 +110,19 @@ fn place_block(text: &str, span: &Range<usize>, block: Vec<String>, eol: &str) -
 
 /// The last line of text written in pieces.
 fn last_line(pieces: &[String]) -> String {
-    let mut line = String::new();
+    // The pieces after the last line break, then the end of the piece
+    // holding it.
+    let mut tail: Vec<&str> = Vec::new();
     for p in pieces.iter().rev() {
         match p.rfind('\n') {
             Some(i) => {
-                line.insert_str(0, &p[i + 1..]);
+                tail.push(&p[i + 1..]);
                 break;
             }
-            None => line.insert_str(0, p),
+            None => tail.push(p),
         }
     }
-    line
+    tail.iter().rev().copied().collect()
 }
 
 /// Whether a line (its container prefix removed) opens a list item or an
@@ -279,6 +281,15 @@ fn edit_chapter(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn last_line_of_pieces() {
+        let p = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(last_line(&p(&["a\nb", "c", "d"])), "bcd");
+        assert_eq!(last_line(&p(&["a", "b"])), "ab");
+        assert_eq!(last_line(&p(&["a\n"])), "");
+        assert_eq!(last_line(&[]), "");
+    }
 
     #[test]
     fn blocks_keep_their_container() {
