@@ -84,7 +84,7 @@ pub fn resolve_in_root(root: &Path, rel: &str) -> Result<PathBuf, TemplateError>
 /// Reads a template file given relative to the book root.
 pub fn load(root: &Path, rel: &str) -> Result<String, TemplateError> {
     let path = resolve_in_root(root, rel)?;
-    let bytes = std::fs::read(&path).map_err(|source| TemplateError::Unreadable {
+    let bytes = crate::load::read_bytes(&path).map_err(|source| TemplateError::Unreadable {
         path: rel.to_string(),
         source,
     })?;
@@ -288,6 +288,21 @@ mod tests {
         ));
         #[cfg(unix)]
         {
+            // A FIFO or a directory is refused before it is opened.
+            let made = std::process::Command::new("mkfifo")
+                .arg(root.join("pipe.md"))
+                .status()
+                .unwrap();
+            assert!(made.success());
+            std::fs::create_dir(root.join("dir.md")).unwrap();
+            for (path, kind) in [("pipe.md", "a FIFO"), ("dir.md", "a directory")] {
+                let e = load(root, path).unwrap_err();
+                assert!(matches!(e, TemplateError::Unreadable { .. }));
+                assert_eq!(
+                    e.to_string(),
+                    format!("template `{path}` cannot be read: it is {kind}, not a regular file")
+                );
+            }
             let outside = tempfile::tempdir().unwrap();
             std::fs::write(outside.path().join("secret.md"), "# S\n").unwrap();
             std::os::unix::fs::symlink(outside.path().join("secret.md"), root.join("link.md"))
