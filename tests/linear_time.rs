@@ -624,3 +624,27 @@ fn the_binary_on_a_long_line_of_directives() {
         out.stderr.len()
     });
 }
+
+/// `mdbook-tdd new` places the entry after the last TDD of SUMMARY.md.
+#[test]
+fn a_long_summary_for_a_new_entry() {
+    use mdbook_tdd::newdoc::{Placement, insert_entry};
+    let input = |n: usize| {
+        let mut summary = String::from("# Summary\n\n");
+        let mut paths = Vec::new();
+        for i in 0..n {
+            summary.push_str(&format!(
+                "- [T{i}](tdd/t{i}.md)\n    - [U{i}](tdd/u{i}.md)\n"
+            ));
+            paths.push(format!("tdd/t{i}.md"));
+            paths.push(format!("tdd/u{i}.md"));
+        }
+        for i in 0..n {
+            summary.push_str(&format!("- [P{i}](prd/p{i}.md)\n"));
+        }
+        (summary, paths)
+    };
+    assert_linear("long SUMMARY.md", 500, input, |(summary, paths)| {
+        insert_entry(&summary, "New", "tdd/new.md", Placement::After(&paths)).map_or(0, |s| s.len())
+    });
+}
