@@ -322,9 +322,10 @@ impl<'t> Walker<'t> {
     }
 
     /// The (empty) content position of a heading without inline content: after
-    /// its `#` markers.
-    fn empty_heading_text(&self, start: usize) -> Range<usize> {
-        let line = &self.text[start..];
+    /// its `#` markers (never past the heading's end).
+    fn empty_heading_text(&self, heading: Range<usize>) -> Range<usize> {
+        let start = heading.start;
+        let line = self.text.get(heading).unwrap_or_default();
         let line = &line[..line.find('\n').unwrap_or(line.len())];
         let after_indent = line.len() - line.trim_start().len();
         let after_marks = after_indent + line[after_indent..].len()
@@ -490,7 +491,7 @@ impl<'t> Walker<'t> {
                             let text = self
                                 .heading_text
                                 .take()
-                                .unwrap_or_else(|| self.empty_heading_text(start));
+                                .unwrap_or_else(|| self.empty_heading_text(start..range.end));
                             self.out.headings.push(Heading {
                                 level,
                                 range: start..range.end,
@@ -671,6 +672,26 @@ mod tests {
             t.rows[1].cells.iter().map(cell).collect::<Vec<_>>(),
             ["y", "`z`"]
         );
+    }
+
+    /// An empty heading's text is inside the heading, also when its line
+    /// ends with a carriage return alone (it used to point into the next
+    /// line, which made slicing the template's heading panic).
+    #[test]
+    fn empty_headings_end_at_their_line() {
+        for text in ["##\r  ## a\r", "##\r\n## a\r\n", "##\n", "## ##\n", "#"] {
+            let s = scan_default(text);
+            for h in &s.headings {
+                assert!(
+                    h.range.start <= h.text.start && h.text.end <= h.range.end,
+                    "{text:?}: {h:?}"
+                );
+            }
+        }
+        assert_eq!(scan_default("##\r\n").headings[0].text, 3..3);
+        let o = MarkdownOptions::default();
+        let tpl = crate::skeleton::PreparedTemplate::new("# T\n\n##\r  ## {x}\r", &o);
+        assert!(tpl.text.contains("{x}"));
     }
 
     #[test]
