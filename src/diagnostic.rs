@@ -531,10 +531,19 @@ impl Lines {
 /// be a plausible typo.
 pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     let word = word.to_ascii_lowercase();
+    let len = word.chars().count();
     candidates
         .into_iter()
-        .map(|c| (edit_distance(&word, &c.to_ascii_lowercase()), c))
-        .filter(|(d, c)| *d <= (c.chars().count().max(3) / 2))
+        .filter_map(|c| {
+            let limit = c.chars().count().max(3) / 2;
+            // The distance is at least the difference in length: a word
+            // much longer or shorter than a candidate is not compared.
+            if len.abs_diff(c.chars().count()) > limit {
+                return None;
+            }
+            let d = edit_distance(&word, &c.to_ascii_lowercase());
+            (d <= limit).then_some((d, c))
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -638,5 +647,7 @@ mod tests {
         assert_eq!(closest("tdd-stauts", names), Some("tdd-status"));
         assert_eq!(closest("tdd-skelton", names), Some("tdd-skeleton"));
         assert_eq!(closest("zzz", names), None);
+        assert_eq!(closest(&"tdd-status".repeat(1000), names), None);
+        assert_eq!(closest("td", ["tdd"]), Some("tdd"));
     }
 }
