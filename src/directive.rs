@@ -221,12 +221,27 @@ fn key_of<'t>(text: &'t str, arg: &Arg) -> &'t str {
     text.get(start..start + arg.key.len()).unwrap_or_default()
 }
 
+/// Names and keys quoted in syntax errors keep at most this many
+/// characters.
+const QUOTED_CHARS: usize = 64;
+
+/// A name or key as a syntax error quotes it: cut after `QUOTED_CHARS`
+/// characters (and marked with `…`), so that the candidates of a text
+/// without white space, whose names run into each other, do not each quote
+/// the rest of the text.
+pub fn excerpt(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(QUOTED_CHARS) {
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}…", &s[..cut])),
+        None => std::borrow::Cow::Borrowed(s),
+    }
+}
+
 fn given_twice(name: &str, start: usize, arg: &Arg) -> SyntaxError {
     SyntaxError {
-        name: name.to_string(),
+        name: excerpt(name).into_owned(),
         start,
         at: arg.span.start,
-        message: format!("argument `{}` is given twice", arg.key),
+        message: format!("argument `{}` is given twice", excerpt(&arg.key)),
     }
 }
 
@@ -241,7 +256,7 @@ struct Fail {
 impl Fail {
     fn into_error(self, name: &str, start: usize) -> SyntaxError {
         SyntaxError {
-            name: name.to_string(),
+            name: excerpt(name).into_owned(),
             start,
             at: self.at.unwrap_or(start),
             message: self.message,
@@ -371,15 +386,16 @@ impl<'t> Parser<'t> {
             ));
         }
         let key = self.text[key_start..self.pos].to_string();
+        let quoted_key = excerpt(&key);
         if self.peek() != Some(b'=') {
             return Err(Self::error(
                 key_start,
-                format!("argument `{key}` has no value (write `{key}=value`)"),
+                format!("argument `{quoted_key}` has no value (write `{quoted_key}=value`)"),
             ));
         }
         self.pos += 1;
         let value = if self.peek() == Some(b'"') {
-            self.quoted_value(&key)?
+            self.quoted_value(&quoted_key)?
         } else {
             let value_start = self.pos;
             while let Some(b) = self.peek() {
@@ -391,7 +407,9 @@ impl<'t> Parser<'t> {
             if self.pos == value_start {
                 return Err(Self::error(
                     key_start,
-                    format!("argument `{key}` has no value (write `{key}=value`, or `{key}=\"\"`)"),
+                    format!(
+                        "argument `{quoted_key}` has no value (write `{quoted_key}=value`, or `{quoted_key}=\"\"`)"
+                    ),
                 ));
             }
             self.text[value_start..self.pos].to_string()
@@ -474,6 +492,10 @@ pub struct Parses<'t> {
     segments: Vec<Segment<'t>>,
     /// How argument lists end.
     ends: Vec<Result<usize, Fail>>,
+    /// The last name's end: (where the search started, where it ended).
+    /// Names of candidates without white space between them run into each
+    /// other; each byte is searched once.
+    name_end: (usize, usize),
 }
 
 /// A piece of a path of places: arguments one after the other, then the
@@ -531,7 +553,7 @@ impl<'t> Parses<'t> {
         let text = self.text;
         let limit = next.unwrap_or(usize::MAX);
         let mut p = Parser::new(text, start, quoted);
-        let name = p.name();
+        let name = self.name(&mut p);
         let mut args: Vec<Arg> = Vec::new();
         let mut places: Vec<usize> = Vec::new();
         let mut keys: HashSet<&str> = HashSet::new();
@@ -585,6 +607,20 @@ impl<'t> Parses<'t> {
             )
         };
         self.result(name, start, entry)
+    }
+
+    /// Reads a candidate's name, as [`Parser::name`] does, from where the
+    /// last search ended if it started before.
+    fn name(&mut self, p: &mut Parser<'t>) -> &'t str {
+        let from = p.pos;
+        let (searched, end) = self.name_end;
+        if searched <= from && from <= end {
+            p.pos = end;
+        } else {
+            p.name();
+            self.name_end = (from, p.pos);
+        }
+        &self.text[from..p.pos]
     }
 
     /// Stores the arguments of a walk as a new segment that leads to

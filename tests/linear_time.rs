@@ -712,3 +712,28 @@ fn rendered_directives_on_carriage_return_lines() {
         ])
     });
 }
+
+/// Found by the growth target: candidates without white space between
+/// them, whose names run into each other up to the end of the text; each
+/// used to quote the rest of the text in its diagnostic.
+#[test]
+fn directive_names_running_into_each_other() {
+    assert_linear_run("names running into each other", 200, |n| {
+        book(vec![("s.md", "{{#tdd-a".repeat(n))])
+    });
+}
+
+/// Candidates nested in values of a long-keyed argument list all stop at
+/// the same error, which quotes the key.
+#[test]
+fn shared_errors_quoting_a_long_key() {
+    assert_linear_run("shared error with a long key", 200, |n| {
+        let key = "k".repeat(10 * n);
+        let mut text = "{{#tdd-status ".to_string();
+        for i in 0..n {
+            text.push_str(&format!("a{i}={{{{#tdd-status "));
+        }
+        text.push_str(&key);
+        book(vec![("s.md", text)])
+    });
+}
