@@ -1132,7 +1132,13 @@ impl ChapterFacts {
         let body = body_sections_flat(text, &scan.headings);
         // A template section is the first body section with its number (or,
         // unnumbered on either side, with its heading text).
-        let keys: Vec<String> = body.iter().map(|s| s.key_in(text)).collect();
+        // Keys are needed for unnumbered sections, and for all if the
+        // template has unnumbered ones.
+        let all_keys = guidance.sections.iter().any(|(n, _, _)| n.is_none());
+        let keys: Vec<Option<String>> = body
+            .iter()
+            .map(|s| (all_keys || s.number.is_none()).then(|| s.key_in(text)))
+            .collect();
         let mut by_number: HashMap<SectionNumber, usize> = HashMap::new();
         let mut by_key: HashMap<&str, usize> = HashMap::new();
         let mut unnumbered_by_key: HashMap<&str, usize> = HashMap::new();
@@ -1140,10 +1146,10 @@ impl ChapterFacts {
             if let Some(n) = s.number {
                 by_number.entry(n).or_insert(i);
             }
-            if !k.is_empty() {
-                by_key.entry(k.as_str()).or_insert(i);
+            if let Some(k) = k.as_deref().filter(|k| !k.is_empty()) {
+                by_key.entry(k).or_insert(i);
                 if s.number.is_none() {
-                    unnumbered_by_key.entry(k.as_str()).or_insert(i);
+                    unnumbered_by_key.entry(k).or_insert(i);
                 }
             }
         }

@@ -172,25 +172,33 @@ impl<'d> DocFields<'d> {
 }
 
 /// The header field names of a set of documents: each name in lower case,
-/// with its spelling in the first document (in order) that has it.
-struct FieldNames(HashMap<String, String>);
+/// with its spelling in the first document (in order) that has it; indexed
+/// when a column first asks for a field.
+struct FieldNames<'d> {
+    docs: &'d [&'d Document],
+    names: std::cell::OnceCell<HashMap<String, &'d str>>,
+}
 
-impl FieldNames {
-    fn new(docs: &[&Document]) -> Self {
-        let mut names = HashMap::new();
-        for d in docs {
-            for (n, _) in &d.fields {
-                names
-                    .entry(n.to_ascii_lowercase())
-                    .or_insert_with(|| n.clone());
-            }
+impl<'d> FieldNames<'d> {
+    fn new(docs: &'d [&'d Document]) -> Self {
+        FieldNames {
+            docs,
+            names: std::cell::OnceCell::new(),
         }
-        FieldNames(names)
     }
 
     /// The spelling of a field name, if some document has it.
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(&name.to_ascii_lowercase()).map(String::as_str)
+    fn get(&self, name: &str) -> Option<&'d str> {
+        let names = self.names.get_or_init(|| {
+            let mut names = HashMap::new();
+            for d in self.docs {
+                for (n, _) in &d.fields {
+                    names.entry(n.to_ascii_lowercase()).or_insert(n.as_str());
+                }
+            }
+            names
+        });
+        names.get(&name.to_ascii_lowercase()).copied()
     }
 }
 
@@ -440,7 +448,7 @@ fn parse_columns(
     args: &[Arg],
     default: &[&str],
     known: &[&str],
-    fields: &FieldNames,
+    fields: &FieldNames<'_>,
     problems: &mut Vec<ArgProblem>,
 ) -> Vec<String> {
     let Some(a) = arg(args, "columns") else {
@@ -449,7 +457,8 @@ fn parse_columns(
     let mut out = Vec::new();
     for c in a.list() {
         let lower = c.to_ascii_lowercase();
-        let is_field = fields.get(&c).is_some();
+        // Whether it names a field matters only if it is not a known column.
+        let is_field = !known.contains(&lower.as_str()) && fields.get(&c).is_some();
         if known.contains(&lower.as_str()) || is_field {
             out.push(if is_field && !known.contains(&lower.as_str()) {
                 c
@@ -478,7 +487,7 @@ fn parse_columns(
     out
 }
 
-fn column_label(col: &str, fields: &FieldNames) -> String {
+fn column_label(col: &str, fields: &FieldNames<'_>) -> String {
     match col {
         "document" => "Document".into(),
         "prd" => "PRD".into(),
@@ -750,16 +759,40 @@ fn parse_where(text: &str) -> Result<Vec<Condition>, String> {
 /// `Column=...` conditions and in none of the `Column!=...` ones.
 struct ColumnTest {
     /// The values every `=` condition allows (`None`: no such condition).
-    allowed: Option<HashSet<String>>,
+    allowed: Option<Values>,
     /// The values some `!=` condition excludes.
-    excluded: HashSet<String>,
+    excluded: Values,
     /// Whether an empty cell (or a missing column) passes.
     empty_passes: bool,
 }
 
+/// A set of values in lower case (ASCII): a few are compared one by one,
+/// more are hashed.
+struct Values {
+    list: Vec<String>,
+    set: Option<HashSet<String>>,
+}
+
+impl Values {
+    /// Sets of up to this many values are searched.
+    const SMALL: usize = 8;
+
+    fn new(list: Vec<String>) -> Self {
+        let set = (list.len() > Self::SMALL).then(|| list.iter().cloned().collect());
+        Values { list, set }
+    }
+
+    fn contains(&self, v: &str) -> bool {
+        match &self.set {
+            Some(set) => set.contains(&v.to_ascii_lowercase()),
+            None => self.list.iter().any(|x| x.eq_ignore_ascii_case(v)),
+        }
+    }
+}
+
 impl ColumnTest {
     fn passes(&self, value: &str) -> bool {
-        let v = plain(value).to_ascii_lowercase();
+        let v = plain(value);
         self.allowed.as_ref().is_none_or(|a| a.contains(&v)) && !self.excluded.contains(&v)
     }
 }
@@ -773,32 +806,44 @@ struct RowFilter {
 
 impl RowFilter {
     fn new(conditions: &[Condition]) -> Self {
-        let mut tests: Vec<ColumnTest> = Vec::new();
+        // Per column: the values every `=` condition allows, and those some
+        // `!=` condition excludes, each once, in lower case.
+        let mut columns: Vec<(Option<Vec<String>>, Vec<String>)> = Vec::new();
         let mut by_column: HashMap<String, usize> = HashMap::new();
         for c in conditions {
             let key = plain(&c.column).to_ascii_lowercase();
             let i = *by_column.entry(key).or_insert_with(|| {
-                tests.push(ColumnTest {
-                    allowed: None,
-                    excluded: HashSet::new(),
-                    empty_passes: true,
-                });
-                tests.len() - 1
+                columns.push((None, Vec::new()));
+                columns.len() - 1
             });
-            let values: HashSet<String> = c.values.iter().map(|v| v.to_ascii_lowercase()).collect();
-            let t = &mut tests[i];
+            let mut seen = HashSet::new();
+            let values: Vec<String> = c
+                .values
+                .iter()
+                .map(|v| v.to_ascii_lowercase())
+                .filter(|v| seen.insert(v.clone()))
+                .collect();
+            let (allowed, excluded) = &mut columns[i];
             if c.negate {
-                t.excluded.extend(values);
+                excluded.extend(values);
             } else {
-                t.allowed = Some(match t.allowed.take() {
+                *allowed = Some(match allowed.take() {
                     Some(mut a) => {
-                        a.retain(|v| values.contains(v));
+                        a.retain(|v| seen.contains(v));
                         a
                     }
                     None => values,
                 });
             }
         }
+        let mut tests: Vec<ColumnTest> = columns
+            .into_iter()
+            .map(|(allowed, excluded)| ColumnTest {
+                allowed: allowed.map(Values::new),
+                excluded: Values::new(excluded),
+                empty_passes: true,
+            })
+            .collect();
         for t in &mut tests {
             t.empty_passes = t.passes("");
         }
