@@ -737,3 +737,19 @@ fn shared_errors_quoting_a_long_key() {
         book(vec![("s.md", text)])
     });
 }
+
+/// Found by the growth target, in the Markdown parser itself (pulldown-cmark
+/// 0.13, which mdBook renders with too): containers nested n deep on one
+/// line, then n lazy continuation lines, take time n x n, in mdBook's own
+/// build as much as here. Kept to be run when the parser changes:
+/// `cargo test --test linear_time -- --ignored`.
+#[test]
+#[ignore = "quadratic in pulldown-cmark, not in mdbook-tdd"]
+fn nested_containers_then_lazy_lines() {
+    assert_linear(
+        "nested containers, lazy lines",
+        100,
+        |n| format!("{}a{}\n", "> ".repeat(n), "\nx".repeat(n)),
+        |t| mdbook_markdown::pulldown_cmark::Parser::new(&t).count(),
+    );
+}

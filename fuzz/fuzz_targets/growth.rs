@@ -20,7 +20,8 @@
 //! target aborts. Run it without a sanitizer, which would only add noise:
 //!
 //! ```sh
-//! RUSTC_BOOTSTRAP=1 cargo fuzz run -s none growth fuzz/seeds/growth -- -max_total_time=600
+//! cd fuzz && mkdir -p corpus/growth
+//! RUSTC_BOOTSTRAP=1 cargo fuzz run -s none growth corpus/growth seeds/growth -- -max_total_time=600
 //! ```
 //!
 //! A shape it finds goes into `tests/linear_time.rs`.
