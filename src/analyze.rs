@@ -7,7 +7,7 @@
 //! only its facts, not its text.
 
 use crate::config::{Config, MarkdownOptions};
-use crate::diagnostic::{Diagnostic, Diagnostics, Lint, Location, closest, line_col};
+use crate::diagnostic::{Diagnostic, Diagnostics, Lines, Lint, Location, closest};
 use crate::directive::{Arg, ArgProblem, DirectiveKind};
 use crate::model::{BookModel, ChapterFacts, ChapterInput, ChapterMeta, Guidance};
 use crate::preprocess::{Settings, SourceChapter};
@@ -55,6 +55,8 @@ pub struct ChapterWork {
     /// What the chapter says on its own (for scanned chapters, until the
     /// model takes it).
     pub facts: Option<Box<ChapterFacts>>,
+    /// Lines and columns of the text as it came, for diagnostics.
+    lines: Lines,
 }
 
 impl ChapterWork {
@@ -72,6 +74,7 @@ impl ChapterWork {
             directives: Vec::new(),
             template: 0,
             facts: None,
+            lines: Lines::default(),
         }
     }
 
@@ -106,8 +109,15 @@ impl ChapterWork {
             Some(e) => e.original_offset(offset),
             None => offset,
         };
+        self.locate_original(original)
+    }
+
+    /// The location of an offset of the text as it came.
+    pub fn locate_original(&self, offset: usize) -> Location {
+        // The text is decoded before anything is located, and only dropped
+        // once nothing will be.
         let (line, column) = match &self.text {
-            Some(t) => line_col(t, original),
+            Some(t) => self.lines.line_col(t, offset),
             None => (0, 0),
         };
         Location {
@@ -578,7 +588,6 @@ fn scan_chapter(
         }
     }
     for (at, title) in &expansion.duplicates {
-        let (line, column) = line_col(work.text.as_deref().unwrap_or_default(), *at);
         diags.push(
             Diagnostic::new(
                 Lint::DuplicateSection,
@@ -586,11 +595,7 @@ fn scan_chapter(
                     "section `{title}` is written twice; the second one is kept as an extra section"
                 ),
             )
-            .at(Location {
-                file: work.meta.file.clone(),
-                line,
-                column,
-            }),
+            .at(work.locate_original(*at)),
         );
     }
     work.view = lf_view(&expansion.text);
@@ -629,8 +634,9 @@ fn late_facts(
     let text = lf_view(&original).map_or(original, Cow::Owned);
     let scan = scan::scan(&text, &config.markdown);
     let g = guidance.get(work.template).or(guidance.first())?;
+    let lines = Lines::default();
     let locate = |o: usize| {
-        let (line, column) = line_col(&text, o);
+        let (line, column) = lines.line_col(&text, o);
         Location {
             file: work.meta.file.clone(),
             line,

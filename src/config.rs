@@ -8,7 +8,7 @@
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Level, Lint, LintLevels, closest};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 /// The default status vocabulary, in order.
@@ -120,6 +120,44 @@ pub struct Config {
     pub prd_paths: Vec<PathGlob>,
     /// Lint levels, including `strict`.
     pub lints: LintLevels,
+    /// `statuses` and `final-statuses` indexed by lower-case spelling, each
+    /// built on first use (neither may change after that).
+    index: StatusIndex,
+}
+
+/// The status vocabulary, indexed: a status is looked up in constant time
+/// however many there are.
+#[derive(Default)]
+struct StatusIndex {
+    ranks: std::sync::OnceLock<HashMap<String, usize>>,
+    finals: std::sync::OnceLock<HashSet<String>>,
+}
+
+impl StatusIndex {
+    /// Vocabularies up to this size are searched, not indexed.
+    const SMALL: usize = 16;
+}
+
+impl Clone for StatusIndex {
+    fn clone(&self) -> Self {
+        StatusIndex::default()
+    }
+}
+
+impl PartialEq for StatusIndex {
+    /// An index says nothing of its own: configurations compare by their
+    /// vocabularies.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for StatusIndex {}
+
+impl std::fmt::Debug for StatusIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StatusIndex")
+    }
 }
 
 impl Default for Config {
@@ -138,6 +176,7 @@ impl Default for Config {
             tdd_paths: Vec::new(),
             prd_paths: Vec::new(),
             lints: LintLevels::default(),
+            index: StatusIndex::default(),
         }
     }
 }
@@ -161,9 +200,21 @@ impl Config {
 
     /// Whether `status` (already normalized) is final.
     pub fn is_final(&self, status: &str) -> bool {
-        self.final_statuses
-            .iter()
-            .any(|s| s.eq_ignore_ascii_case(status))
+        if self.final_statuses.len() <= StatusIndex::SMALL {
+            return self
+                .final_statuses
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(status));
+        }
+        self.index
+            .finals
+            .get_or_init(|| {
+                self.final_statuses
+                    .iter()
+                    .map(|s| s.to_ascii_lowercase())
+                    .collect()
+            })
+            .contains(&status.to_ascii_lowercase())
     }
 
     /// The vocabulary spelling of a status, matched case-insensitively and
@@ -173,17 +224,30 @@ impl Config {
             .trim()
             .trim_matches(|c| c == '*' || c == '_' || c == '`');
         let wanted = wanted.trim();
-        self.statuses
-            .iter()
-            .find(|s| s.eq_ignore_ascii_case(wanted))
+        self.status_rank(wanted)
+            .and_then(|i| self.statuses.get(i))
             .map(String::as_str)
     }
 
     /// Position of a status in the vocabulary (for sorting).
     pub fn status_rank(&self, status: &str) -> Option<usize> {
-        self.statuses
-            .iter()
-            .position(|s| s.eq_ignore_ascii_case(status))
+        if self.statuses.len() <= StatusIndex::SMALL {
+            return self
+                .statuses
+                .iter()
+                .position(|s| s.eq_ignore_ascii_case(status));
+        }
+        self.index
+            .ranks
+            .get_or_init(|| {
+                let mut ranks = HashMap::with_capacity(self.statuses.len());
+                for (i, s) in self.statuses.iter().enumerate() {
+                    ranks.entry(s.to_ascii_lowercase()).or_insert(i);
+                }
+                ranks
+            })
+            .get(&status.to_ascii_lowercase())
+            .copied()
     }
 
     fn read_table(&mut self, table: &Value, diags: &mut Diagnostics) {

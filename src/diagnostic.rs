@@ -422,14 +422,145 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col_text.chars().count() + 1)
 }
 
+/// Every line start of a text, so that the line and column of an offset are
+/// found without reading the text up to it: a binary search for the line,
+/// then the characters between the line start and the offset, counted from
+/// the nearest checkpoint (none are needed when the text is ASCII).
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    /// Offsets where lines start; the first is 0.
+    starts: Vec<usize>,
+    /// The number of characters before every `CHECKPOINT`-th byte; empty
+    /// when the text is ASCII.
+    chars: Vec<usize>,
+    /// The text starts with a byte-order mark.
+    bom: bool,
+    /// The length of the text.
+    len: usize,
+}
+
+/// Bytes between two character-count checkpoints.
+const CHECKPOINT: usize = 256;
+
+/// The number of characters that start in `bytes` (bytes that are not
+/// UTF-8 continuation bytes).
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
+impl LineIndex {
+    /// Indexes a text (one pass over it).
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        // A line ends with `\n`, `\r\n` or a lone `\r`, as in Markdown.
+        let mut starts = vec![0];
+        starts.extend(
+            memchr::memchr2_iter(b'\n', b'\r', bytes)
+                .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+                .map(|i| i + 1),
+        );
+        let chars = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let mut total = 0;
+            let mut out = Vec::with_capacity(bytes.len() / CHECKPOINT + 1);
+            for chunk in bytes.chunks(CHECKPOINT) {
+                out.push(total);
+                total += char_starts(chunk);
+            }
+            out
+        };
+        LineIndex {
+            starts,
+            chars,
+            bom: text.starts_with('\u{feff}'),
+            len: text.len(),
+        }
+    }
+
+    /// The number of characters before `offset` (a character boundary).
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        if self.chars.is_empty() {
+            return offset;
+        }
+        let block = offset / CHECKPOINT;
+        let from = block * CHECKPOINT;
+        self.chars.get(block).copied().unwrap_or(0)
+            + char_starts(text.as_bytes().get(from..offset).unwrap_or_default())
+    }
+
+    /// The same as [`line_col`] for the text this index was built from.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        if text.len() != self.len {
+            return line_col(text, offset);
+        }
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts.get(line.wrapping_sub(1)).copied().unwrap_or(0);
+        let mut column = self.chars_before(text, offset) - self.chars_before(text, start);
+        if line == 1 && self.bom && offset >= '\u{feff}'.len_utf8() {
+            column -= 1;
+        }
+        (line, column + 1)
+    }
+}
+
+/// Lines and columns of offsets of one text, computed directly while that
+/// is cheap and from a [`LineIndex`], built on first need, once direct
+/// computation has read as much as the text holds: any number of queries
+/// costs time linear in the text, plus a binary search each.
+#[derive(Debug, Default)]
+pub struct Lines {
+    /// Bytes read by direct computations so far.
+    spent: std::sync::atomic::AtomicUsize,
+    index: std::sync::OnceLock<LineIndex>,
+}
+
+impl Clone for Lines {
+    /// A new, empty cache: the clone may hold another text.
+    fn clone(&self) -> Self {
+        Lines::default()
+    }
+}
+
+impl Lines {
+    /// The 1-based line and character column of `offset` in `text`, as
+    /// [`line_col`] computes it. Every query must be about the same text.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        use std::sync::atomic::Ordering::Relaxed;
+        if let Some(index) = self.index.get() {
+            return index.line_col(text, offset);
+        }
+        let cost = offset.min(text.len());
+        if self.spent.fetch_add(cost, Relaxed).saturating_add(cost) <= text.len() {
+            return line_col(text, offset);
+        }
+        self.index
+            .get_or_init(|| LineIndex::new(text))
+            .line_col(text, offset)
+    }
+}
+
 /// The closest candidate to `word` by edit distance, if it is close enough to
 /// be a plausible typo.
 pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     let word = word.to_ascii_lowercase();
+    let len = word.chars().count();
     candidates
         .into_iter()
-        .map(|c| (edit_distance(&word, &c.to_ascii_lowercase()), c))
-        .filter(|(d, c)| *d <= (c.chars().count().max(3) / 2))
+        .filter_map(|c| {
+            let limit = c.chars().count().max(3) / 2;
+            // The distance is at least the difference in length: a word
+            // much longer or shorter than a candidate is not compared.
+            if len.abs_diff(c.chars().count()) > limit {
+                return None;
+            }
+            let d = edit_distance(&word, &c.to_ascii_lowercase());
+            (d <= limit).then_some((d, c))
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -507,10 +638,35 @@ mod tests {
     }
 
     #[test]
+    fn line_index_agrees_with_line_col() {
+        let texts = [
+            "",
+            "ab\ncd",
+            "ab\nçé{x}\n",
+            "\u{feff}ab\nc",
+            "\u{feff}",
+            "\n\n\n",
+            "é",
+        ];
+        let long: String = "aé✓\u{1F600}\n".repeat(300) + &"xé".repeat(400);
+        for text in texts.iter().copied().chain([long.as_str()]) {
+            let index = LineIndex::new(text);
+            let lines = Lines::default();
+            for offset in 0..=text.len() + 2 {
+                let want = line_col(text, offset);
+                assert_eq!(index.line_col(text, offset), want, "{text:?} at {offset}");
+                assert_eq!(lines.line_col(text, offset), want, "{text:?} at {offset}");
+            }
+        }
+    }
+
+    #[test]
     fn closest_names_typos() {
         let names = ["tdd-status", "tdd-skeleton", "prd-status"];
         assert_eq!(closest("tdd-stauts", names), Some("tdd-status"));
         assert_eq!(closest("tdd-skelton", names), Some("tdd-skeleton"));
         assert_eq!(closest("zzz", names), None);
+        assert_eq!(closest(&"tdd-status".repeat(1000), names), None);
+        assert_eq!(closest("td", ["tdd"]), Some("tdd"));
     }
 }

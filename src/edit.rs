@@ -81,7 +81,9 @@ pub(crate) fn continuation_prefix(first_line_prefix: &str) -> String {
 
 /// Re-indents a generated block (in pieces) for the directive's place.
 fn place_block(text: &str, span: &Range<usize>, block: Vec<String>, eol: &str) -> Vec<String> {
-    let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    // Lines end at `\n`, `\r\n` or a `\r` alone, as in Markdown.
+    let bytes = text.as_bytes();
+    let line_start = memchr::memrchr2(b'\n', b'\r', &bytes[..span.start]).map_or(0, |i| i + 1);
     let cont = continuation_prefix(&text[line_start..span.start]);
     let ends_with_table = last_line(&block).starts_with('|');
     // A block at the start of a line of a file with `\n` endings goes in as
@@ -109,8 +111,16 @@ fn place_block(text: &str, span: &Range<usize>, block: Vec<String>, eol: &str) -
     // the next line opens a list item or a heading, which end a table on
     // their own (and a blank line would make a tight list loose).
     let rest = &text[span.end..];
-    let line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
-    let next_line = rest[line_end..].split('\n').next().unwrap_or("");
+    // Where the line at `from` ends, and where the next one starts.
+    let line_bounds = |from: usize| match memchr::memchr2(b'\n', b'\r', &rest.as_bytes()[from..]) {
+        Some(i) if rest.as_bytes()[from..].get(i..i + 2) == Some(b"\r\n") => {
+            (from + i, from + i + 2)
+        }
+        Some(i) => (from + i, from + i + 1),
+        None => (rest.len(), rest.len()),
+    };
+    let (_, line_end) = line_bounds(0);
+    let next_line = &rest[line_end..line_bounds(line_end).0];
     let next_content = next_line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
     if line_end < rest.len()
         && !next_content.is_empty()
@@ -123,17 +133,19 @@ fn place_block(text: &str, span: &Range<usize>, block: Vec<String>, eol: &str) -
 
 /// The last line of text written in pieces.
 fn last_line(pieces: &[String]) -> String {
-    let mut line = String::new();
+    // The pieces after the last line break, then the end of the piece
+    // holding it.
+    let mut tail: Vec<&str> = Vec::new();
     for p in pieces.iter().rev() {
         match p.rfind('\n') {
             Some(i) => {
-                line.insert_str(0, &p[i + 1..]);
+                tail.push(&p[i + 1..]);
                 break;
             }
-            None => line.insert_str(0, p),
+            None => tail.push(p),
         }
     }
-    line
+    tail.iter().rev().copied().collect()
 }
 
 /// Whether a line (its container prefix removed) opens a list item or an
@@ -377,6 +389,33 @@ fn edit_chapter(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A carriage return alone ends a line: the generated block's lines
+    /// take the directive's own line prefix, not everything since the last
+    /// `\n` (which made output and time grow with the lines before it).
+    #[test]
+    fn blocks_in_carriage_return_files() {
+        let text = "a\r\r> {{#x}}\r> more\r";
+        assert_eq!(
+            place_block(text, &(5..11), vec!["| a |\n|---|".into()], "\n").concat(),
+            "| a |\n> |---|\n>"
+        );
+        let text = "a\r\n\r\n- {{#x}}\r\n\r\nb\r\n";
+        let at = text.find("{{").unwrap();
+        assert_eq!(
+            place_block(text, &(at..at + 6), vec!["| a |\n|---|".into()], "\r\n").concat(),
+            "| a |\r\n  |---|"
+        );
+    }
+
+    #[test]
+    fn last_line_of_pieces() {
+        let p = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(last_line(&p(&["a\nb", "c", "d"])), "bcd");
+        assert_eq!(last_line(&p(&["a", "b"])), "ab");
+        assert_eq!(last_line(&p(&["a\n"])), "");
+        assert_eq!(last_line(&[]), "");
+    }
 
     #[test]
     fn blocks_keep_their_container() {

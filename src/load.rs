@@ -55,16 +55,81 @@ pub struct DiskBook {
 }
 
 fn read(path: &Path) -> Result<String, LoadError> {
-    std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+    read_text(path).map_err(|source| LoadError::Read {
         path: path.to_path_buf(),
         source,
+    })
+}
+
+/// What a path that is not a regular file is.
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    let t = meta.file_type();
+    if t.is_dir() {
+        return "a directory";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    "not a regular file"
+}
+
+fn not_regular(meta: &std::fs::Metadata) -> std::io::Error {
+    let kind = file_kind(meta);
+    let message = if kind == "not a regular file" {
+        kind.to_string()
+    } else {
+        format!("it is {kind}, not a regular file")
+    };
+    std::io::Error::new(std::io::ErrorKind::InvalidInput, message)
+}
+
+/// Reads a file, refusing anything but a regular file (following
+/// symlinks) before opening it: opening a FIFO blocks until something
+/// writes to it, and a device may never end.
+pub fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    let mut file = std::fs::File::open(path)?;
+    // The path may have been replaced since it was looked at.
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Reads a UTF-8 text file as [`read_bytes`] does.
+pub fn read_text(path: &Path) -> std::io::Result<String> {
+    String::from_utf8(read_bytes(path)?).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
     })
 }
 
 /// Reads `book.toml` as JSON.
 pub fn read_config(root: &Path) -> Result<Value, LoadError> {
     let path = root.join("book.toml");
-    if !path.is_file() {
+    if std::fs::metadata(&path).is_err() {
         return Err(LoadError::NoBook(root.to_path_buf()));
     }
     let text = read(&path)?;
@@ -190,5 +255,65 @@ mod tests {
         assert!(matches!(load_book(dir.path()), Err(LoadError::Toml { .. })));
         std::fs::write(dir.path().join("book.toml"), "").unwrap();
         assert!(matches!(load_book(dir.path()), Err(LoadError::Read { .. })));
+    }
+
+    #[cfg(unix)]
+    fn fifo(path: &Path) {
+        let made = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .unwrap();
+        assert!(made.success());
+    }
+
+    /// A FIFO, a directory or a device is refused before it is opened
+    /// (opening a FIFO would block).
+    #[cfg(unix)]
+    #[test]
+    fn only_regular_files_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let message = |r: std::io::Result<Vec<u8>>| r.unwrap_err().to_string();
+        fifo(&root.join("pipe"));
+        assert_eq!(
+            message(read_bytes(&root.join("pipe"))),
+            "it is a FIFO, not a regular file"
+        );
+        assert_eq!(
+            message(read_bytes(root)),
+            "it is a directory, not a regular file"
+        );
+        assert_eq!(
+            message(read_bytes(Path::new("/dev/zero"))),
+            "it is a character device, not a regular file"
+        );
+        std::os::unix::fs::symlink(root.join("pipe"), root.join("link")).unwrap();
+        assert!(read_bytes(&root.join("link")).is_err());
+        std::fs::write(root.join("f"), "x").unwrap();
+        assert_eq!(read_bytes(&root.join("f")).unwrap(), b"x");
+        // Every file of a book.
+        std::fs::write(root.join("book.toml"), "[book]\ntitle = \"x\"\n").unwrap();
+        std::fs::create_dir(root.join("src")).unwrap();
+        fifo(&root.join("src/SUMMARY.md"));
+        let e = load_book(root).unwrap_err().to_string();
+        assert!(
+            e.ends_with("SUMMARY.md`: it is a FIFO, not a regular file"),
+            "{e}"
+        );
+        std::fs::remove_file(root.join("src/SUMMARY.md")).unwrap();
+        std::fs::write(root.join("src/SUMMARY.md"), "- [A](a.md)\n").unwrap();
+        fifo(&root.join("src/a.md"));
+        let e = load_book(root).unwrap_err().to_string();
+        assert!(
+            e.ends_with("a.md`: it is a FIFO, not a regular file"),
+            "{e}"
+        );
+        std::fs::remove_file(root.join("book.toml")).unwrap();
+        fifo(&root.join("book.toml"));
+        let e = load_book(root).unwrap_err().to_string();
+        assert!(
+            e.ends_with("book.toml`: it is a FIFO, not a regular file"),
+            "{e}"
+        );
     }
 }

@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Lint, Location, closest};
 use crate::header::Header;
 use crate::links;
 use crate::outline::{
-    FlatSection, Outline, SectionNumber, body_sections_flat, heading_key, section_at_flat,
+    FlatSection, Outline, SectionNumber, body_sections_flat, heading_at, heading_key,
 };
 use crate::scan::{ChapterScan, HtmlState};
 use crate::template;
@@ -386,6 +386,11 @@ impl DocTable {
     /// (case-insensitive).
     pub fn plain_column(&self, want: &str) -> Option<usize> {
         (0..self.width).find(|&i| self.header_plain(i).eq_ignore_ascii_case(want))
+    }
+
+    /// The number of cells of a row.
+    pub fn row_len(&self, row: &DocRow) -> usize {
+        (row.cells.1 - row.cells.0) as usize
     }
 
     /// A cell of a row (empty if the row has no such cell).
@@ -1230,8 +1235,15 @@ impl ChapterFacts {
             .tables
             .iter()
             .map(|t| {
-                let section = section_at_flat(text, &scan.headings, t.range.start);
-                let section_key = section.as_ref().map(|s| s.key_in(text)).unwrap_or_default();
+                let (section_number, rest) = heading_at(&scan.headings, t.range.start)
+                    .map_or((None, ""), |h| {
+                        SectionNumber::split_heading(&text[h.text.clone()])
+                    });
+                let section_key = if rest.is_empty() {
+                    String::new()
+                } else {
+                    heading_key(rest)
+                };
                 let raw_header = t.header.iter().any(|c| {
                     let raw = &text[c.clone()];
                     plain(raw) != raw
@@ -1271,7 +1283,7 @@ impl ChapterFacts {
                     })
                     .collect();
                 DocTable {
-                    section_number: section.as_ref().and_then(|s| s.number),
+                    section_number,
                     rows,
                     text: b.text,
                     spans: b.spans,
@@ -1282,18 +1294,54 @@ impl ChapterFacts {
             .collect();
         let placeholders = placeholder_offsets(text, scan);
         let body = body_sections_flat(text, &scan.headings);
+        // A template section is the first body section with its number (or,
+        // unnumbered on either side, with its heading text).
+        // Keys are needed for unnumbered sections, and for all if the
+        // template has unnumbered ones.
+        let all_keys = guidance.sections.iter().any(|(n, _, _)| n.is_none());
+        let keys: Vec<Option<String>> = body
+            .iter()
+            .map(|s| (all_keys || s.number.is_none()).then(|| s.key_in(text)))
+            .collect();
+        let mut by_number: HashMap<SectionNumber, usize> = HashMap::new();
+        let mut by_key: HashMap<&str, usize> = HashMap::new();
+        let mut unnumbered_by_key: HashMap<&str, usize> = HashMap::new();
+        for (i, (s, k)) in body.iter().zip(&keys).enumerate() {
+            if let Some(n) = s.number {
+                by_number.entry(n).or_insert(i);
+            }
+            if let Some(k) = k.as_deref().filter(|k| !k.is_empty()) {
+                by_key.entry(k).or_insert(i);
+                if s.number.is_none() {
+                    unnumbered_by_key.entry(k).or_insert(i);
+                }
+            }
+        }
+        let mut states: Vec<Option<SectionState>> = vec![None; body.len()];
         let completeness = guidance
             .sections
             .iter()
             .enumerate()
             .map(|(si, (number, key, _))| {
-                let section = body.iter().find(|s| match (number, &s.number) {
-                    (Some(a), Some(b)) => a == b,
-                    _ => !key.is_empty() && s.key_in(text) == *key,
-                });
-                let state = match section {
+                let keyed = |map: &HashMap<&str, usize>| {
+                    if key.is_empty() {
+                        None
+                    } else {
+                        map.get(key.as_str()).copied()
+                    }
+                };
+                let found = match number {
+                    Some(n) => match (by_number.get(n).copied(), keyed(&unnumbered_by_key)) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    },
+                    None => keyed(&by_key),
+                };
+                let state = match found {
                     None => SectionState::Missing,
-                    Some(s) => section_state(text, s, &placeholders, guidance),
+                    Some(i) => *states[i].get_or_insert_with(|| {
+                        section_state(text, &body[i], &placeholders, guidance)
+                    }),
                 };
                 SectionStatus { section: si, state }
             })
@@ -1414,7 +1462,7 @@ fn is_placeholder_row(
         .map(|c| text[c.clone()].trim().len())
         .sum::<usize>()
         + cells.len().saturating_sub(1);
-    if guidance.row_lengths.contains(&len) {
+    if guidance.row_lengths.binary_search(&len).is_ok() {
         row_key_into(text, cells, key);
         if guidance.rows.contains(key.as_str()) {
             return true;
@@ -1438,27 +1486,34 @@ fn is_placeholder_row(
 /// Offsets of the template placeholders of a text: outside code blocks and
 /// HTML; inside a code span only when the span holds nothing else.
 pub fn placeholder_offsets(text: &str, scan: &ChapterScan) -> Vec<Range<usize>> {
+    // Whether each code span holds nothing but placeholders, once per span.
+    let mut only_placeholders: HashMap<usize, bool> = HashMap::new();
     template::placeholder_ranges(text)
         .filter(|r| !scan.is_protected(r.start))
         .filter(|r| {
             let i = scan.code_spans.partition_point(|s| s.end <= r.start);
             match scan.code_spans.get(i) {
                 Some(span) if span.start <= r.start => {
-                    let inner = text[span.clone()].trim_matches('`');
-                    let mut rest = inner.to_string();
-                    for p in template::placeholder_ranges(inner)
-                        .collect::<Vec<_>>()
-                        .iter()
-                        .rev()
-                    {
-                        rest.replace_range(p.clone(), "");
-                    }
-                    rest.trim().is_empty()
+                    *only_placeholders.entry(i).or_insert_with(|| {
+                        holds_only_placeholders(text[span.clone()].trim_matches('`'))
+                    })
                 }
                 _ => true,
             }
         })
         .collect()
+}
+
+/// Whether a text is placeholders and white space only.
+fn holds_only_placeholders(text: &str) -> bool {
+    let mut last = 0;
+    for p in template::placeholder_ranges(text) {
+        if !text[last..p.start].trim().is_empty() {
+            return false;
+        }
+        last = p.end;
+    }
+    text[last..].trim().is_empty()
 }
 
 fn section_state(
@@ -1468,7 +1523,7 @@ fn section_state(
     guidance: &Guidance,
 ) -> SectionState {
     let body = &text[s.heading.end.min(s.range.end)..s.range.end];
-    let has_placeholder = || placeholders.iter().any(|p| s.range.contains(&p.start));
+    let has_placeholder = || !within(placeholders, &s.range).is_empty();
     let has_guidance = || guidance.guidance_block(&text[s.range.clone()]).is_some();
     let has_text = || {
         body.lines()
@@ -1479,6 +1534,13 @@ fn section_state(
     } else {
         SectionState::Written
     }
+}
+
+/// The ranges (sorted by start) that start inside `range`.
+fn within<'r>(ranges: &'r [Range<usize>], range: &Range<usize>) -> &'r [Range<usize>] {
+    let from = ranges.partition_point(|r| r.start < range.start);
+    let to = ranges.partition_point(|r| r.start < range.end);
+    ranges.get(from..to.max(from)).unwrap_or_default()
 }
 
 fn leftover_diagnostics(
@@ -1492,7 +1554,7 @@ fn leftover_diagnostics(
     let mut diags = Vec::new();
     let body_start = body.first().map_or(text.len(), |s| s.range.start);
     // The header and anything before the first section.
-    let head: Vec<&Range<usize>> = found.iter().filter(|r| r.start < body_start).collect();
+    let head = within(found, &(0..body_start));
     if let Some(first) = head.first() {
         diags.push(
             Diagnostic::new(
@@ -1501,7 +1563,7 @@ fn leftover_diagnostics(
                     "this TDD is {status} but its header still holds {} template placeholder{}, first `{}`",
                     head.len(),
                     if head.len() == 1 { "" } else { "s" },
-                    &text[(*first).clone()]
+                    &text[first.clone()]
                 ),
             )
             .at(locate(first.start)),
@@ -1509,10 +1571,7 @@ fn leftover_diagnostics(
     }
     for s in body {
         let title = text[s.title.clone()].trim();
-        let inside: Vec<&Range<usize>> = found
-            .iter()
-            .filter(|r| s.range.contains(&r.start))
-            .collect();
+        let inside = within(found, &s.range);
         if let Some(first) = inside.first() {
             diags.push(
                 Diagnostic::new(
@@ -1521,7 +1580,7 @@ fn leftover_diagnostics(
                         "this TDD is {status} but section `{title}` still holds {} template placeholder{}, first `{}`",
                         inside.len(),
                         if inside.len() == 1 { "" } else { "s" },
-                        &text[(*first).clone()]
+                        &text[first.clone()]
                     ),
                 )
                 .at(locate(first.start)),

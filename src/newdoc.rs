@@ -2,6 +2,7 @@
 //! SUMMARY.md while keeping every other byte of it.
 
 use crate::links;
+use std::collections::HashSet;
 
 /// A file-name slug for a title: lower case, ASCII where a Latin letter has an
 /// obvious ASCII spelling, other letters and digits kept, everything else a
@@ -240,17 +241,17 @@ pub fn insert_entry(
             (end, prefix, Expected::ChildOf(e.dest.clone()))
         }
         Placement::After(paths) => {
-            let mut e = all.iter().rev().find(|e| paths.contains(&e.dest))?;
+            let paths: HashSet<&str> = paths.iter().map(String::as_str).collect();
+            let mut i = all.iter().rposition(|e| paths.contains(e.dest.as_str()))?;
             // Not inside another design: climb to the outermost enclosing
-            // entry that is a TDD too.
-            while let Some(parent) = all
-                .iter()
-                .rev()
-                .find(|p| p.line < e.line && p.indent < e.indent)
-                .filter(|p| paths.contains(&p.dest))
+            // entry that is a TDD too. Entries are in line order: the parent
+            // is the nearest earlier entry that is less indented.
+            while let Some(p) = all[..i].iter().rposition(|p| p.indent < all[i].indent)
+                && paths.contains(all[p].dest.as_str())
             {
-                e = parent;
+                i = p;
             }
+            let e = &all[i];
             (
                 subtree_end(e),
                 e.prefix.clone(),

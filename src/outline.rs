@@ -373,6 +373,13 @@ pub fn body_sections_flat(text: &str, headings: &[Heading]) -> Vec<FlatSection> 
         .collect()
 }
 
+/// The heading of the innermost section holding `offset`: the last heading
+/// before it.
+pub fn heading_at(headings: &[Heading], offset: usize) -> Option<&Heading> {
+    let i = headings.partition_point(|h| h.range.start <= offset);
+    i.checked_sub(1).and_then(|i| headings.get(i))
+}
+
 /// The innermost section holding `offset`: the last heading before it.
 pub fn section_at_flat(text: &str, headings: &[Heading], offset: usize) -> Option<FlatSection> {
     let i = headings.partition_point(|h| h.range.start <= offset);

@@ -492,6 +492,11 @@ struct Walker<'t> {
     /// Candidates (`{{#tdd-` / `{{#prd-`) not yet reached.
     candidates: Vec<usize>,
     next_candidate: usize,
+    /// The parses of the candidates.
+    parses: directive::Parses<'t>,
+    /// The line of the last candidate taken: where it starts, how far it
+    /// has been read, and whether a `>` was found up to there.
+    line: (usize, usize, bool),
     table: Option<Table>,
     row: Option<TableRow>,
     in_head: bool,
@@ -596,6 +601,8 @@ impl<'t> Walker<'t> {
             leaf: None,
             candidates: directive::candidates(text),
             next_candidate: 0,
+            parses: directive::Parses::new(text),
+            line: (0, 0, false),
             table: None,
             row: None,
             in_head: false,
@@ -615,9 +622,10 @@ impl<'t> Walker<'t> {
     }
 
     /// The (empty) content position of a heading without inline content: after
-    /// its `#` markers.
-    fn empty_heading_text(&self, start: usize) -> Range<usize> {
-        let line = &self.text[start..];
+    /// its `#` markers (never past the heading's end).
+    fn empty_heading_text(&self, heading: Range<usize>) -> Range<usize> {
+        let start = heading.start;
+        let line = self.text.get(heading).unwrap_or_default();
         let line = &line[..line.find('\n').unwrap_or(line.len())];
         let after_indent = line.len() - line.trim_start().len();
         let after_marks = after_indent + line[after_indent..].len()
@@ -675,6 +683,25 @@ impl<'t> Walker<'t> {
         }
     }
 
+    /// Whether the line holding `at` has a `>` before it (a block-quote
+    /// marker, so that the directive's continuation lines start with
+    /// markers too). Candidates come in order: each byte is read once.
+    fn quoted_line(&mut self, at: usize) -> bool {
+        let bytes = self.text.as_bytes();
+        let (mut start, read, mut quoted) = self.line;
+        let read = read.min(at);
+        let gap = &bytes[read..at];
+        match memchr::memrchr(b'\n', gap) {
+            Some(i) => {
+                start = read + i + 1;
+                quoted = memchr::memchr(b'>', &bytes[start..at]).is_some();
+            }
+            None => quoted |= memchr::memchr(b'>', gap).is_some(),
+        }
+        self.line = (start, at, quoted);
+        quoted
+    }
+
     /// Takes the candidates that lie inside a prose text event.
     fn text_event(&mut self, range: &Range<usize>) {
         while let Some(&at) = self.candidates.get(self.next_candidate) {
@@ -693,10 +720,9 @@ impl<'t> Walker<'t> {
             {
                 continue;
             }
-            let line_start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
-            let prefix = &self.text[line_start..at];
-            let quoted = prefix.contains('>');
-            let parsed = directive::parse_at(self.text, at, quoted);
+            let quoted = self.quoted_line(at);
+            let next = self.candidates.get(self.next_candidate).copied();
+            let parsed = self.parses.parse(at, quoted, next);
             let idx = self.out.directives.len();
             self.out.directives.push(FoundDirective {
                 parsed,
@@ -797,7 +823,7 @@ impl<'t> Walker<'t> {
                             let text = self
                                 .heading_text
                                 .take()
-                                .unwrap_or_else(|| self.empty_heading_text(start));
+                                .unwrap_or_else(|| self.empty_heading_text(start..range.end));
                             self.out.headings.push(Heading {
                                 level,
                                 range: start..range.end,
@@ -1012,6 +1038,26 @@ mod tests {
             t.rows[1].cells.iter().map(cell).collect::<Vec<_>>(),
             ["y", "`z`"]
         );
+    }
+
+    /// An empty heading's text is inside the heading, also when its line
+    /// ends with a carriage return alone (it used to point into the next
+    /// line, which made slicing the template's heading panic).
+    #[test]
+    fn empty_headings_end_at_their_line() {
+        for text in ["##\r  ## a\r", "##\r\n## a\r\n", "##\n", "## ##\n", "#"] {
+            let s = scan_default(text);
+            for h in &s.headings {
+                assert!(
+                    h.range.start <= h.text.start && h.text.end <= h.range.end,
+                    "{text:?}: {h:?}"
+                );
+            }
+        }
+        assert_eq!(scan_default("##\r\n").headings[0].text, 3..3);
+        let o = MarkdownOptions::default();
+        let tpl = crate::skeleton::PreparedTemplate::new("# T\n\n##\r  ## {x}\r", &o);
+        assert!(tpl.text.contains("{x}"));
     }
 
     #[test]

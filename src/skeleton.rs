@@ -13,10 +13,12 @@
 use crate::config::MarkdownOptions;
 use crate::directive::{Arg, ArgProblem};
 use crate::header::Header;
+use crate::outline::SectionNumber;
 use crate::outline::{Outline, Section};
 use crate::scan;
 use crate::template;
 use crate::text::{lf_view, line_ending};
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 /// Where a piece of the expanded chapter came from.
@@ -91,6 +93,8 @@ pub struct PreparedTemplate {
     outline: Outline,
     header: Header,
     names: Vec<String>,
+    /// The names, lower case (ASCII), for look-ups.
+    lower_names: HashSet<String>,
 }
 
 impl PreparedTemplate {
@@ -112,17 +116,40 @@ impl PreparedTemplate {
         let outline = Outline::build(&text, &scan.headings);
         let header = Header::parse(&text, &scan);
         let names = template::placeholder_names(&text);
+        let lower_names = names.iter().map(|n| n.to_ascii_lowercase()).collect();
         PreparedTemplate {
             text,
             closings,
             outline,
             header,
             names,
+            lower_names,
         }
     }
 
     fn has(&self, name: &str) -> bool {
-        self.names.iter().any(|p| p.eq_ignore_ascii_case(name))
+        self.lower_names.contains(&name.to_ascii_lowercase())
+    }
+
+    /// The valid arguments of a skeleton with this template: the
+    /// directive's own, then the template's placeholder names that can be
+    /// written as keys.
+    fn valid_arguments(&self) -> String {
+        let mut valid: Vec<&str> = crate::directive::DirectiveKind::TddSkeleton
+            .params()
+            .to_vec();
+        valid.extend(
+            self.names
+                .iter()
+                .filter(|n| {
+                    n.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                })
+                .map(String::as_str),
+        );
+        let mut seen = HashSet::new();
+        valid.retain(|v| seen.insert(*v));
+        valid.join(", ")
     }
 }
 
@@ -131,7 +158,8 @@ impl PreparedTemplate {
 #[derive(Debug, Clone, Default)]
 pub struct Filling {
     edits: Vec<(Range<usize>, String)>,
-    values: Vec<(String, String)>,
+    /// Placeholder values by lower-case name.
+    values: HashMap<String, String>,
 }
 
 impl Filling {
@@ -142,6 +170,7 @@ impl Filling {
         let mut problems: Vec<ArgProblem> = Vec::new();
         let mut edits: Vec<(Range<usize>, String)> = Vec::new();
         let mut values: Vec<(String, String)> = Vec::new();
+        let mut valid_arguments: Option<String> = None;
         let value_of = |key: &str| {
             args.iter()
                 .find(|a| a.key == key)
@@ -192,29 +221,13 @@ impl Filling {
                 ("template", _) => {}
                 (key, None) => {
                     if !tpl.has(key) {
-                        let mut valid: Vec<String> = crate::directive::DirectiveKind::TddSkeleton
-                            .params()
-                            .iter()
-                            .map(|s| s.to_string())
-                            .collect();
-                        valid.extend(
-                            tpl.names
-                                .iter()
-                                .filter(|n| {
-                                    n.bytes().all(|b| {
-                                        b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
-                                    })
-                                })
-                                .cloned(),
-                        );
-                        let mut seen = std::collections::HashSet::new();
-                        valid.retain(|v| seen.insert(v.clone()));
+                        let valid = valid_arguments.get_or_insert_with(|| tpl.valid_arguments());
                         problems.push(ArgProblem {
                             span: arg.span.clone(),
                             message: format!(
                                 "unknown argument `{key}` for `tdd-skeleton`: the template has no `{{{key}}}` placeholder"
                             ),
-                            help: Some(format!("valid arguments: {}", valid.join(", "))),
+                            help: Some(format!("valid arguments: {valid}")),
                         });
                     }
                 }
@@ -235,12 +248,17 @@ impl Filling {
                 values.push((a.key.to_ascii_lowercase(), one_line(&a.value)));
             }
         }
+        // The first value of a name wins.
+        let mut by_name = HashMap::with_capacity(values.len());
+        for (k, v) in values {
+            by_name.entry(k).or_insert(v);
+        }
         // A placeholder that ended a heading needs nothing to stay visible
         // once it is filled, unless its value itself ends like a placeholder.
         for (r, name) in &tpl.closings {
-            if values
-                .iter()
-                .any(|(k, v)| k == name && !template::ends_with_placeholder(v))
+            if by_name
+                .get(name)
+                .is_some_and(|v| !template::ends_with_placeholder(v))
             {
                 edits.push((r.clone(), String::new()));
             }
@@ -258,7 +276,13 @@ impl Filling {
                 help: None,
             });
         }
-        (Filling { edits, values }, problems)
+        (
+            Filling {
+                edits,
+                values: by_name,
+            },
+            problems,
+        )
     }
 
     /// The filled text of a range of the template.
@@ -277,11 +301,7 @@ impl Filling {
             return text;
         }
         let (filled, _) = template::fill(&text, |name| {
-            let lower = name.to_ascii_lowercase();
-            self.values
-                .iter()
-                .find(|(k, _)| *k == lower)
-                .map(|(_, v)| v.clone())
+            self.values.get(&name.to_ascii_lowercase()).cloned()
         });
         filled
     }
@@ -669,13 +689,14 @@ impl<F: Fn(usize) -> usize> Merger<'_, F> {
         parent_written: bool,
         body: bool,
     ) {
+        let mut index = TemplateIndex::new(tpl);
         let mut matched: Vec<Option<usize>> = vec![None; auth.len()];
-        let mut taken = vec![false; tpl.len()];
+        let mut author_of: Vec<Option<usize>> = vec![None; tpl.len()];
         for (ai, a) in auth.iter().enumerate() {
-            if let Some(ti) = (0..tpl.len()).find(|&ti| !taken[ti] && tpl[ti].matches(a)) {
-                taken[ti] = true;
+            if let Some(ti) = index.take(a) {
                 matched[ai] = Some(ti);
-            } else if a.number.is_some() && tpl.iter().any(|t| t.matches(a)) {
+                author_of[ti] = Some(ai);
+            } else if a.number.is_some() && index.any_match(a) {
                 let title = self.author[a.title.clone()].trim().to_string();
                 self.duplicates
                     .push(((self.to_original)(a.heading.start), title));
@@ -687,10 +708,7 @@ impl<F: Fn(usize) -> usize> Merger<'_, F> {
             let slot = if let Some(ti) = matched[ai] {
                 Slot::After(ti)
             } else if let Some(n) = &a.number {
-                match tpl
-                    .iter()
-                    .rposition(|t| t.number.as_ref().is_some_and(|tn| tn <= n))
-                {
+                match index.last_at_most(n) {
                     Some(ti) => Slot::After(ti),
                     None => Slot::Start,
                 }
@@ -705,17 +723,25 @@ impl<F: Fn(usize) -> usize> Merger<'_, F> {
             };
             slots.push(slot);
         }
-        let extras = |want: &dyn Fn(&Slot) -> bool| -> Vec<usize> {
-            (0..auth.len())
-                .filter(|&ai| matched[ai].is_none() && want(&slots[ai]))
-                .collect()
-        };
-        for ai in extras(&|s| matches!(s, Slot::Start)) {
+        // The author's extra sections by where they go, in their order.
+        let (mut at_start, mut at_end) = (Vec::new(), Vec::new());
+        let mut after: Vec<Vec<usize>> = vec![Vec::new(); tpl.len()];
+        for (ai, slot) in slots.iter().enumerate() {
+            if matched[ai].is_some() {
+                continue;
+            }
+            match slot {
+                Slot::Start => at_start.push(ai),
+                Slot::After(ti) => after[*ti].push(ai),
+                Slot::End => at_end.push(ai),
+            }
+        }
+        for ai in at_start {
             self.next_item(body, &mut first);
             self.author_chunk(auth[ai].range.clone());
         }
         for (ti, t) in tpl.iter().enumerate() {
-            match matched.iter().position(|m| *m == Some(ti)) {
+            match author_of[ti] {
                 Some(ai) => {
                     self.next_item(body, &mut first);
                     let a = auth[ai];
@@ -730,15 +756,122 @@ impl<F: Fn(usize) -> usize> Merger<'_, F> {
                     }
                 }
             }
-            for ai in extras(&|s| matches!(s, Slot::After(x) if *x == ti)) {
+            for &ai in &after[ti] {
                 self.next_item(body, &mut first);
                 self.author_chunk(auth[ai].range.clone());
             }
         }
-        for ai in extras(&|s| matches!(s, Slot::End)) {
+        for ai in at_end {
             self.next_item(body, &mut first);
             self.author_chunk(auth[ai].range.clone());
         }
+    }
+}
+
+/// The sections of one template level, indexed for matching author
+/// sections against them (see [`Section::matches`]) in time linear in both.
+struct TemplateIndex<'s> {
+    tpl: &'s [Section],
+    taken: Vec<bool>,
+    /// Sections by number, and unnumbered or all sections by key, each with
+    /// a cursor before which every section is taken.
+    by_number: HashMap<SectionNumber, (usize, Vec<usize>)>,
+    unnumbered_by_key: HashMap<&'s str, (usize, Vec<usize>)>,
+    by_key: HashMap<&'s str, (usize, Vec<usize>)>,
+    /// For each position, the lowest number of the sections from there on.
+    lowest_after: Vec<Option<SectionNumber>>,
+}
+
+impl<'s> TemplateIndex<'s> {
+    fn new(tpl: &'s [Section]) -> Self {
+        let mut by_number: HashMap<SectionNumber, (usize, Vec<usize>)> = HashMap::new();
+        let mut unnumbered_by_key: HashMap<&str, (usize, Vec<usize>)> = HashMap::new();
+        let mut by_key: HashMap<&str, (usize, Vec<usize>)> = HashMap::new();
+        for (ti, t) in tpl.iter().enumerate() {
+            if let Some(n) = t.number {
+                by_number.entry(n).or_default().1.push(ti);
+            }
+            if !t.key.is_empty() {
+                by_key.entry(t.key.as_str()).or_default().1.push(ti);
+                if t.number.is_none() {
+                    unnumbered_by_key
+                        .entry(t.key.as_str())
+                        .or_default()
+                        .1
+                        .push(ti);
+                }
+            }
+        }
+        let mut lowest_after = vec![None; tpl.len()];
+        let mut lowest: Option<SectionNumber> = None;
+        for (ti, t) in tpl.iter().enumerate().rev() {
+            if let Some(n) = t.number {
+                lowest = Some(lowest.map_or(n, |l| l.min(n)));
+            }
+            lowest_after[ti] = lowest;
+        }
+        TemplateIndex {
+            tpl,
+            taken: vec![false; tpl.len()],
+            by_number,
+            unnumbered_by_key,
+            by_key,
+            lowest_after,
+        }
+    }
+
+    /// The first section of a list not yet taken.
+    fn first_free(taken: &[bool], entry: Option<&mut (usize, Vec<usize>)>) -> Option<usize> {
+        let (cursor, list) = entry?;
+        while list.get(*cursor).is_some_and(|&ti| taken[ti]) {
+            *cursor += 1;
+        }
+        list.get(*cursor).copied()
+    }
+
+    /// Takes the first section, in template order, that matches `a` and is
+    /// not taken yet.
+    fn take(&mut self, a: &Section) -> Option<usize> {
+        let by_key = |map: &mut HashMap<&str, (usize, Vec<usize>)>| {
+            if a.key.is_empty() {
+                None
+            } else {
+                Self::first_free(&self.taken, map.get_mut(a.key.as_str()))
+            }
+        };
+        let found = match &a.number {
+            Some(n) => {
+                let numbered = Self::first_free(&self.taken, self.by_number.get_mut(n));
+                let unnumbered = by_key(&mut self.unnumbered_by_key);
+                match (numbered, unnumbered) {
+                    (Some(x), Some(y)) => Some(x.min(y)),
+                    (x, y) => x.or(y),
+                }
+            }
+            None => by_key(&mut self.by_key),
+        }?;
+        self.taken[found] = true;
+        Some(found)
+    }
+
+    /// Whether any section matches `a`, taken or not.
+    fn any_match(&self, a: &Section) -> bool {
+        let keyed = |map: &HashMap<&str, (usize, Vec<usize>)>| {
+            !a.key.is_empty() && map.contains_key(a.key.as_str())
+        };
+        match &a.number {
+            Some(n) => self.by_number.contains_key(n) || keyed(&self.unnumbered_by_key),
+            None => keyed(&self.by_key),
+        }
+    }
+
+    /// The last section whose number is at most `n`.
+    fn last_at_most(&self, n: &SectionNumber) -> Option<usize> {
+        let k = self
+            .lowest_after
+            .partition_point(|l| l.as_ref().is_some_and(|l| l <= n));
+        debug_assert!(k == 0 || self.tpl[k - 1].number.is_some_and(|m| m <= *n));
+        k.checked_sub(1)
     }
 }
 

@@ -1,6 +1,7 @@
 //! The TDD template: the built-in one, template files inside the book root,
 //! and `{placeholder}` handling.
 
+use std::collections::HashSet;
 use std::io;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
@@ -83,7 +84,7 @@ pub fn resolve_in_root(root: &Path, rel: &str) -> Result<PathBuf, TemplateError>
 /// Reads a template file given relative to the book root.
 pub fn load(root: &Path, rel: &str) -> Result<String, TemplateError> {
     let path = resolve_in_root(root, rel)?;
-    let bytes = std::fs::read(&path).map_err(|source| TemplateError::Unreadable {
+    let bytes = crate::load::read_bytes(&path).map_err(|source| TemplateError::Unreadable {
         path: rel.to_string(),
         source,
     })?;
@@ -229,6 +230,7 @@ pub fn placeholder_name(text: &str, range: &Range<usize>) -> String {
 pub fn fill(text: &str, mut value: impl FnMut(&str) -> Option<String>) -> (String, Vec<String>) {
     let mut out = String::with_capacity(text.len());
     let mut filled = Vec::new();
+    let mut seen = HashSet::new();
     let mut last = 0;
     for r in placeholder_ranges(text) {
         let name = placeholder_name(text, &r);
@@ -239,7 +241,7 @@ pub fn fill(text: &str, mut value: impl FnMut(&str) -> Option<String>) -> (Strin
             out.push_str(before.strip_suffix('\\').unwrap_or(before));
             out.push_str(&v);
             last = r.end;
-            if !filled.contains(&name) {
+            if seen.insert(name.clone()) {
                 filled.push(name);
             }
         }
@@ -251,9 +253,10 @@ pub fn fill(text: &str, mut value: impl FnMut(&str) -> Option<String>) -> (Strin
 /// The distinct placeholder names of a text, in order of appearance.
 pub fn placeholder_names(text: &str) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
+    let mut seen = HashSet::new();
     for r in placeholder_ranges(text) {
         let n = placeholder_name(text, &r);
-        if !names.contains(&n) {
+        if seen.insert(n.clone()) {
             names.push(n);
         }
     }
@@ -353,6 +356,21 @@ mod tests {
         ));
         #[cfg(unix)]
         {
+            // A FIFO or a directory is refused before it is opened.
+            let made = std::process::Command::new("mkfifo")
+                .arg(root.join("pipe.md"))
+                .status()
+                .unwrap();
+            assert!(made.success());
+            std::fs::create_dir(root.join("dir.md")).unwrap();
+            for (path, kind) in [("pipe.md", "a FIFO"), ("dir.md", "a directory")] {
+                let e = load(root, path).unwrap_err();
+                assert!(matches!(e, TemplateError::Unreadable { .. }));
+                assert_eq!(
+                    e.to_string(),
+                    format!("template `{path}` cannot be read: it is {kind}, not a regular file")
+                );
+            }
             let outside = tempfile::tempdir().unwrap();
             std::fs::write(outside.path().join("secret.md"), "# S\n").unwrap();
             std::os::unix::fs::symlink(outside.path().join("secret.md"), root.join("link.md"))

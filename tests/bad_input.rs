@@ -432,3 +432,136 @@ fn two_chapters_with_the_same_name() {
         "{status}"
     );
 }
+
+/// Runs the binary with a deadline: a FIFO that is opened blocks forever,
+/// which must fail the test, not hang it.
+#[cfg(unix)]
+fn run_with_deadline(args: &[&str], cwd: &Path, input: &[u8]) -> Outcome {
+    use std::io::Read;
+    let mut child = Command::new(support::binary())
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("RUST_LOG")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let data = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&data);
+    });
+    let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let reader = std::thread::spawn(move || {
+        let (mut o, mut e) = (Vec::new(), Vec::new());
+        let _ = out.read_to_end(&mut o);
+        let _ = err.read_to_end(&mut e);
+        (o, e)
+    });
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("mdbook-tdd {args:?} still runs after 60 s: it blocks on a FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    writer.join().unwrap();
+    let (stdout, stderr) = reader.join().unwrap();
+    Outcome {
+        code: status.code(),
+        stdout,
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let made = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
+/// A FIFO (or a directory) given as a template or found where the command
+/// line reads a file gets a clear error instead of blocking forever.
+#[cfg(unix)]
+#[test]
+fn fifos_and_directories_are_not_read() {
+    let root = tempfile::tempdir().unwrap();
+    mkfifo(&root.path().join("pipe.md"));
+    std::fs::create_dir(root.path().join("dir.md")).unwrap();
+    for (path, kind) in [("pipe.md", "a FIFO"), ("dir.md", "a directory")] {
+        let text = format!("{{{{#tdd-skeleton template=\"{path}\"}}}}\n");
+        let input = book(root.path(), json!({}), vec![chapter("S", "s.md", &text)]);
+        let out = run_with_deadline(&[], root.path(), &input);
+        assert_error(
+            &out,
+            &format!(
+                "error[template-not-found]: template `{path}` cannot be read: it is {kind}, not a regular file\n  --> src/s.md:1:17"
+            ),
+        );
+        let input = book(
+            root.path(),
+            json!({ "template": path }),
+            vec![chapter("S", "s.md", "{{#tdd-skeleton}}\n")],
+        );
+        let out = run_with_deadline(&[], root.path(), &input);
+        assert_error(
+            &out,
+            &format!(
+                "error[template-not-found]: `[preprocessor.tdd] template`: template `{path}` cannot be read: it is {kind}, not a regular file\n  --> book.toml"
+            ),
+        );
+    }
+
+    // The command line: a chapter, SUMMARY.md, book.toml, the file to expand.
+    let b = root.path().join("book");
+    std::fs::create_dir_all(b.join("src")).unwrap();
+    std::fs::write(b.join("book.toml"), "[book]\ntitle = \"T\"\n").unwrap();
+    std::fs::write(b.join("src/SUMMARY.md"), "# S\n\n- [A](a.md)\n").unwrap();
+    mkfifo(&b.join("src/a.md"));
+    let out = run_with_deadline(&["check", "."], &b, b"");
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("a.md`: it is a FIFO, not a regular file"),
+        "{}",
+        out.stderr
+    );
+    // `expand` plans its write first: the file it would replace is refused.
+    let out = run_with_deadline(&["expand", "src/a.md"], &b, b"");
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("error: `src/a.md` is not a regular file"),
+        "{}",
+        out.stderr
+    );
+    std::fs::remove_file(b.join("src/SUMMARY.md")).unwrap();
+    mkfifo(&b.join("src/SUMMARY.md"));
+    let out = run_with_deadline(&["check", "."], &b, b"");
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("SUMMARY.md`: it is a FIFO, not a regular file"),
+        "{}",
+        out.stderr
+    );
+    std::fs::remove_file(b.join("book.toml")).unwrap();
+    mkfifo(&b.join("book.toml"));
+    for args in [&["check", "."][..], &["install", "."]] {
+        let out = run_with_deadline(args, &b, b"");
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("book.toml`: it is a FIFO, not a regular file"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+}

@@ -71,3 +71,14 @@ fn h1_at_the_end_with_a_multibyte_character() {
         ]
     );
 }
+
+/// fuzz/growth (Arguments, a unit of `\r\r##`): an empty heading on a line
+/// ended by a carriage return alone took its text position from the next
+/// line, past the heading's end; a template holding one panicked when its
+/// heading placeholders were escaped. The position now stays inside the
+/// heading.
+#[test]
+fn template_with_an_empty_heading_on_a_carriage_return_line() {
+    let tpl = PreparedTemplate::new("# T\n\n##\r  ## {x}\r", &MarkdownOptions::default());
+    assert!(tpl.text.contains("  ## {x} ##"), "{:?}", tpl.text);
+}

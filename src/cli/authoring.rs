@@ -210,7 +210,7 @@ pub fn new(a: NewArgs) -> ExitCode {
     };
 
     // The SUMMARY.md entry.
-    let summary = match std::fs::read_to_string(&summary_path) {
+    let summary = match load::read_text(&summary_path) {
         Ok(s) => s,
         Err(e) => return usage_error(format!("cannot read `{}`: {e}", summary_path.display())),
     };
@@ -286,7 +286,7 @@ pub fn expand(file: &Path, book: Option<&Path>) -> ExitCode {
         preprocessor::report(&diags);
         return ExitCode::FAILURE;
     }
-    let text = match std::fs::read_to_string(file) {
+    let text = match load::read_text(file) {
         Ok(t) => t,
         Err(e) => return usage_error(format!("cannot read `{}`: {e}", file.display())),
     };
@@ -335,7 +335,7 @@ pub fn expand(file: &Path, book: Option<&Path>) -> ExitCode {
 /// `mdbook-tdd install`.
 pub fn install(root: &Path) -> ExitCode {
     let toml_path = root.join("book.toml");
-    let text = match std::fs::read_to_string(&toml_path) {
+    let text = match load::read_text(&toml_path) {
         Ok(t) => t,
         Err(e) => {
             return usage_error(format!(

@@ -6,14 +6,15 @@ pub mod fragment;
 use crate::config::Config;
 use crate::directive::{Arg, ArgProblem, DirectiveKind, split_list};
 use crate::model::{
-    BookModel, DocKind, DocTable, Document, PrdTarget, SectionSelector, SectionState, plain,
+    BookModel, DocKind, DocRow, DocTable, Document, PrdTarget, SectionSelector, SectionState, plain,
 };
 use crate::{diagnostic::closest, links};
 use fragment::{Cell, Fragment, RowWriter, Table};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 pub use crate::model::BACKLINKS_MARKER;
 
@@ -61,8 +62,14 @@ impl RenderContext<'_> {
     }
 
     /// Adds a cell with a header field of a document.
-    fn write_field(&self, row: &mut RowWriter<'_>, doc: &Document, name: &str) {
-        match doc.field(name) {
+    fn write_field(
+        &self,
+        row: &mut RowWriter<'_>,
+        doc: &Document,
+        fields: &DocFields<'_>,
+        name: &str,
+    ) {
+        match fields.get(doc, name) {
             Some(v) if !v.is_empty() => row.markdown(
                 v,
                 &self.model.chapters[doc.chapter].served,
@@ -97,8 +104,8 @@ impl RenderContext<'_> {
 
 /// The status cells of the vocabulary, written once for a table.
 struct Badges {
-    /// Status, the cell as the first content of a cell, as later content.
-    known: Vec<(String, String, String)>,
+    /// By status: the cell as the first content of a cell, as later content.
+    known: HashMap<String, (String, String)>,
 }
 
 impl Badges {
@@ -110,7 +117,7 @@ impl Badges {
                 .iter()
                 .map(|s| {
                     let c = ctx.status(Some(s), None);
-                    (s.clone(), c.to_cell_markdown(), c.to_inner_markdown())
+                    (s.clone(), (c.to_cell_markdown(), c.to_inner_markdown()))
                 })
                 .collect(),
         }
@@ -120,7 +127,7 @@ impl Badges {
     /// cell comes before it.
     fn get<'b>(&'b self, ctx: &RenderContext<'_>, doc: &Document, inner: bool) -> Cow<'b, str> {
         if let Some(s) = doc.status.as_deref()
-            && let Some((_, lead, after)) = self.known.iter().find(|(k, _, _)| k == s)
+            && let Some((lead, after)) = self.known.get(s)
         {
             return Cow::Borrowed(if inner { after } else { lead });
         }
@@ -130,6 +137,68 @@ impl Badges {
         } else {
             c.to_cell_markdown()
         })
+    }
+}
+
+/// The header fields of one document by name, for a row that shows many of
+/// them: a document with many fields is indexed once per row, not searched
+/// for every cell.
+struct DocFields<'d> {
+    index: Option<HashMap<String, &'d str>>,
+}
+
+impl<'d> DocFields<'d> {
+    /// Documents with up to this many fields are searched.
+    const SMALL: usize = 16;
+
+    fn new(doc: &'d Document) -> Self {
+        if doc.fields.len() <= Self::SMALL {
+            return DocFields { index: None };
+        }
+        let mut index = HashMap::with_capacity(doc.fields.len());
+        for (n, v) in &doc.fields {
+            index.entry(n.to_ascii_lowercase()).or_insert(v.as_str());
+        }
+        DocFields { index: Some(index) }
+    }
+
+    /// A field by name (case-insensitive), as [`Document::field`].
+    fn get(&self, doc: &'d Document, name: &str) -> Option<&'d str> {
+        match &self.index {
+            Some(index) => index.get(&name.to_ascii_lowercase()).copied(),
+            None => doc.field(name),
+        }
+    }
+}
+
+/// The header field names of a set of documents: each name in lower case,
+/// with its spelling in the first document (in order) that has it; indexed
+/// when a column first asks for a field.
+struct FieldNames<'d> {
+    docs: &'d [&'d Document],
+    names: std::cell::OnceCell<HashMap<String, &'d str>>,
+}
+
+impl<'d> FieldNames<'d> {
+    fn new(docs: &'d [&'d Document]) -> Self {
+        FieldNames {
+            docs,
+            names: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The spelling of a field name, if some document has it.
+    fn get(&self, name: &str) -> Option<&'d str> {
+        let names = self.names.get_or_init(|| {
+            let mut names = HashMap::new();
+            for d in self.docs {
+                for (n, _) in &d.fields {
+                    names.entry(n.to_ascii_lowercase()).or_insert(n.as_str());
+                }
+            }
+            names
+        });
+        names.get(&name.to_ascii_lowercase()).copied()
     }
 }
 
@@ -333,6 +402,7 @@ fn filter_status(
             )),
         }
     }
+    let wanted: HashSet<String> = wanted.into_iter().collect();
     docs.retain(|d| d.status.as_ref().is_some_and(|s| wanted.contains(s)));
 }
 
@@ -378,7 +448,7 @@ fn parse_columns(
     args: &[Arg],
     default: &[&str],
     known: &[&str],
-    docs: &[&Document],
+    fields: &FieldNames<'_>,
     problems: &mut Vec<ArgProblem>,
 ) -> Vec<String> {
     let Some(a) = arg(args, "columns") else {
@@ -387,7 +457,8 @@ fn parse_columns(
     let mut out = Vec::new();
     for c in a.list() {
         let lower = c.to_ascii_lowercase();
-        let is_field = docs.iter().any(|d| d.field(&c).is_some());
+        // Whether it names a field matters only if it is not a known column.
+        let is_field = !known.contains(&lower.as_str()) && fields.get(&c).is_some();
         if known.contains(&lower.as_str()) || is_field {
             out.push(if is_field && !known.contains(&lower.as_str()) {
                 c
@@ -416,7 +487,7 @@ fn parse_columns(
     out
 }
 
-fn column_label(col: &str, docs: &[&Document]) -> String {
+fn column_label(col: &str, fields: &FieldNames<'_>) -> String {
     match col {
         "document" => "Document".into(),
         "prd" => "PRD".into(),
@@ -430,15 +501,7 @@ fn column_label(col: &str, docs: &[&Document]) -> String {
         "placeholders" => "Placeholders".into(),
         "designs" => "Designs".into(),
         "coverage" => "Coverage".into(),
-        field => docs
-            .iter()
-            .find_map(|d| {
-                d.fields
-                    .iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case(field))
-                    .map(|(n, _)| n.clone())
-            })
-            .unwrap_or_else(|| field.to_string()),
+        field => fields.get(field).unwrap_or(field).to_string(),
     }
 }
 
@@ -501,6 +564,7 @@ fn write_tdd_cell(
     badges: &Badges,
     row: &mut RowWriter<'_>,
     doc: &Document,
+    fields: &DocFields<'_>,
     col: &str,
 ) {
     match col {
@@ -521,7 +585,7 @@ fn write_tdd_cell(
         "placeholders" => {
             row.text(&doc.placeholders.to_string());
         }
-        field => ctx.write_field(row, doc, field),
+        field => ctx.write_field(row, doc, fields, field),
     }
 }
 
@@ -549,14 +613,16 @@ fn tdd_status(
 ) -> Vec<String> {
     let all: Vec<&Document> = ctx.model.tdds().collect();
     let docs = selected_tdds(ctx, args, problems);
-    let cols = parse_columns(args, TDD_DEFAULT, TDD_COLUMNS, &all, problems);
-    let mut table = Table::new(cols.iter().map(|c| column_label(c, &all)).collect());
+    let fields = FieldNames::new(&all);
+    let cols = parse_columns(args, TDD_DEFAULT, TDD_COLUMNS, &fields, problems);
+    let mut table = Table::new(cols.iter().map(|c| column_label(c, &fields)).collect());
     let width = table.width();
     let badges = Badges::new(ctx);
     table.rows = write_rows(&docs, |out, d| {
         let mut row = Table::start_row(out, width);
+        let doc_fields = DocFields::new(d);
         for c in &cols {
-            write_tdd_cell(ctx, &badges, &mut row, d, c);
+            write_tdd_cell(ctx, &badges, &mut row, d, &doc_fields, c);
         }
     });
     let mut f = Fragment::new();
@@ -597,12 +663,14 @@ fn prd_status(
         problems,
     );
     sort_docs(ctx, &mut docs, key, desc);
-    let cols = parse_columns(args, PRD_DEFAULT, PRD_COLUMNS, &all, problems);
-    let mut table = Table::new(cols.iter().map(|c| column_label(c, &all)).collect());
+    let fields = FieldNames::new(&all);
+    let cols = parse_columns(args, PRD_DEFAULT, PRD_COLUMNS, &fields, problems);
+    let mut table = Table::new(cols.iter().map(|c| column_label(c, &fields)).collect());
     let width = table.width();
     let badges = Badges::new(ctx);
     table.rows = write_rows(&docs, |out, d| {
         let mut row = Table::start_row(out, width);
+        let doc_fields = DocFields::new(d);
         for c in &cols {
             match c.as_str() {
                 "prd" => ctx.write_link(&mut row, d.chapter),
@@ -638,7 +706,7 @@ fn prd_status(
                         n => row.text(&format!("✓ {n} designs")),
                     };
                 }
-                field => ctx.write_field(&mut row, d, field),
+                field => ctx.write_field(&mut row, d, &doc_fields, field),
             }
         }
     });
@@ -686,9 +754,172 @@ fn parse_where(text: &str) -> Result<Vec<Condition>, String> {
     Ok(out)
 }
 
-/// Where the condition columns and the shown columns of a roll-up are in
-/// one table layout.
-type ColumnPositions = (Vec<Option<usize>>, Vec<Option<usize>>);
+/// The conditions of a roll-up on one column (as the table header names
+/// it, in lower case): a cell passes when its value is in every list of the
+/// `Column=...` conditions and in none of the `Column!=...` ones.
+struct ColumnTest {
+    /// The values every `=` condition allows (`None`: no such condition).
+    allowed: Option<Values>,
+    /// The values some `!=` condition excludes.
+    excluded: Values,
+    /// Whether an empty cell (or a missing column) passes.
+    empty_passes: bool,
+}
+
+/// A set of values in lower case (ASCII): a few are compared one by one,
+/// more are hashed.
+struct Values {
+    list: Vec<String>,
+    set: Option<HashSet<String>>,
+}
+
+impl Values {
+    /// Sets of up to this many values are searched.
+    const SMALL: usize = 8;
+
+    fn new(list: Vec<String>) -> Self {
+        let set = (list.len() > Self::SMALL).then(|| list.iter().cloned().collect());
+        Values { list, set }
+    }
+
+    fn contains(&self, v: &str) -> bool {
+        match &self.set {
+            Some(set) => set.contains(&v.to_ascii_lowercase()),
+            None => self.list.iter().any(|x| x.eq_ignore_ascii_case(v)),
+        }
+    }
+}
+
+impl ColumnTest {
+    fn passes(&self, value: &str) -> bool {
+        let v = plain(value);
+        self.allowed.as_ref().is_none_or(|a| a.contains(&v)) && !self.excluded.contains(&v)
+    }
+}
+
+/// The conditions of a roll-up, grouped by column, so that a row is tested
+/// once per column it has, however many conditions there are.
+struct RowFilter {
+    tests: Vec<ColumnTest>,
+    by_column: HashMap<String, usize>,
+}
+
+impl RowFilter {
+    fn new(conditions: &[Condition]) -> Self {
+        // Per column: the values every `=` condition allows, and those some
+        // `!=` condition excludes, each once, in lower case.
+        let mut columns: Vec<(Option<Vec<String>>, Vec<String>)> = Vec::new();
+        let mut by_column: HashMap<String, usize> = HashMap::new();
+        for c in conditions {
+            let key = plain(&c.column).to_ascii_lowercase();
+            let i = *by_column.entry(key).or_insert_with(|| {
+                columns.push((None, Vec::new()));
+                columns.len() - 1
+            });
+            let mut seen = HashSet::new();
+            let values: Vec<String> = c
+                .values
+                .iter()
+                .map(|v| v.to_ascii_lowercase())
+                .filter(|v| seen.insert(v.clone()))
+                .collect();
+            let (allowed, excluded) = &mut columns[i];
+            if c.negate {
+                excluded.extend(values);
+            } else {
+                *allowed = Some(match allowed.take() {
+                    Some(mut a) => {
+                        a.retain(|v| seen.contains(v));
+                        a
+                    }
+                    None => values,
+                });
+            }
+        }
+        let mut tests: Vec<ColumnTest> = columns
+            .into_iter()
+            .map(|(allowed, excluded)| ColumnTest {
+                allowed: allowed.map(Values::new),
+                excluded: Values::new(excluded),
+                empty_passes: true,
+            })
+            .collect();
+        for t in &mut tests {
+            t.empty_passes = t.passes("");
+        }
+        RowFilter { tests, by_column }
+    }
+
+    /// The tests of the columns one table layout has, by position, and
+    /// whether every row of the layout fails (a test that an empty cell
+    /// fails is on a column the layout lacks).
+    fn for_layout(&self, header: &HashMap<String, usize>) -> LayoutFilter {
+        let mut found: Vec<(usize, usize)> = self
+            .by_column
+            .iter()
+            .filter_map(|(column, &test)| header.get(column).map(|&pos| (pos, test)))
+            .collect();
+        found.sort_unstable();
+        let present = found.len();
+        let failing_missing = self
+            .tests
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !t.empty_passes)
+            .count()
+            > found
+                .iter()
+                .filter(|(_, t)| !self.tests[*t].empty_passes)
+                .count();
+        // For each position in `found`, whether a test from there on fails
+        // on an empty cell (for rows shorter than the header).
+        let mut empty_fails_from = vec![false; present + 1];
+        for k in (0..present).rev() {
+            empty_fails_from[k] = empty_fails_from[k + 1] || !self.tests[found[k].1].empty_passes;
+        }
+        LayoutFilter {
+            found,
+            empty_fails_from,
+            rejects_all: failing_missing,
+        }
+    }
+}
+
+/// The conditions of a roll-up for one table layout.
+struct LayoutFilter {
+    /// (position, test), by position.
+    found: Vec<(usize, usize)>,
+    empty_fails_from: Vec<bool>,
+    rejects_all: bool,
+}
+
+impl LayoutFilter {
+    /// Whether a row passes. Only the row's own cells are read: tests on
+    /// columns past its end see empty cells.
+    fn passes(&self, filter: &RowFilter, t: &DocTable, r: &DocRow) -> bool {
+        if self.rejects_all {
+            return false;
+        }
+        let len = t.row_len(r);
+        let inside = self.found.partition_point(|(pos, _)| *pos < len);
+        if self.empty_fails_from.get(inside).copied().unwrap_or(false) {
+            return false;
+        }
+        self.found[..inside]
+            .iter()
+            .all(|&(pos, test)| filter.tests[test].passes(t.cell(r, pos)))
+    }
+}
+
+/// The header of a table layout: each plain header text in lower case,
+/// with its first position.
+fn header_positions(t: &DocTable) -> HashMap<String, usize> {
+    let mut out = HashMap::new();
+    for (i, h) in t.header_plains().enumerate() {
+        out.entry(h.to_ascii_lowercase()).or_insert(i);
+    }
+    out
+}
 
 fn rollup(
     ctx: &RenderContext<'_>,
@@ -747,6 +978,15 @@ fn rollup(
         };
         tables.push((d, t, layout));
     }
+    let headers: Vec<HashMap<String, usize>> =
+        layouts.iter().map(|(_, t)| header_positions(t)).collect();
+    // The first layout with a column, and where the column is in it.
+    let mut first_with: HashMap<&str, (usize, usize)> = HashMap::new();
+    for (l, h) in headers.iter().enumerate() {
+        for (k, &i) in h {
+            first_with.entry(k.as_str()).or_insert((l, i));
+        }
+    }
     // Columns: as asked, else every header of the gathered tables in order.
     let columns: Vec<String> = match arg(args, "columns") {
         Some(a) => {
@@ -758,9 +998,10 @@ fn rollup(
         }
         None => {
             let mut cols: Vec<String> = Vec::new();
+            let mut seen: HashSet<String> = HashSet::new();
             for (_, t) in &layouts {
                 for p in t.header_plains() {
-                    if !cols.iter().any(|c| c.eq_ignore_ascii_case(p)) {
+                    if seen.insert(p.to_ascii_lowercase()) {
                         cols.push(p.to_string());
                     }
                 }
@@ -768,20 +1009,25 @@ fn rollup(
             cols
         }
     };
-    // Header labels as the documents write them (with their markup).
-    let labels = columns.iter().map(|c| {
-        layouts
-            .iter()
-            .find_map(|(d, t)| {
-                t.column(c).map(|i| {
-                    Cell::markdown(
-                        t.header_markdown(i),
-                        &ctx.model.chapters[d.chapter].served,
-                        ctx.here(),
-                        ctx.index_enabled,
-                        &d.refdefs,
-                    )
-                })
+    // Each column as a header would name it, in lower case.
+    let column_keys: Vec<String> = columns
+        .iter()
+        .map(|c| plain(c).to_ascii_lowercase())
+        .collect();
+    // Header labels as the documents write them (with their markup): the
+    // first layout with the column names it.
+    let labels = column_keys.iter().zip(&columns).map(|(k, c)| {
+        first_with
+            .get(k.as_str())
+            .map(|&(l, i)| {
+                let (d, t) = layouts[l];
+                Cell::markdown(
+                    t.header_markdown(i),
+                    &ctx.model.chapters[d.chapter].served,
+                    ctx.here(),
+                    ctx.index_enabled,
+                    &d.refdefs,
+                )
             })
             .unwrap_or_else(|| Cell::text(c))
     });
@@ -791,35 +1037,32 @@ fn rollup(
             .collect(),
     );
     let width = table.width();
-    // The positions of the condition and shown columns in each layout.
-    let positions: Vec<ColumnPositions> = layouts
-        .iter()
-        .map(|(_, t)| {
-            (
-                conditions.iter().map(|c| t.column(&c.column)).collect(),
-                columns.iter().map(|c| t.column(c)).collect(),
-            )
-        })
-        .collect();
+    let filter = RowFilter::new(&conditions);
+    let filters: Vec<LayoutFilter> = headers.iter().map(|h| filter.for_layout(h)).collect();
+    // Where the shown columns are in a layout: found once a row of the
+    // layout is shown (which writes a cell for each of them anyway).
+    let shown: Vec<OnceLock<Vec<Option<usize>>>> =
+        layouts.iter().map(|_| OnceLock::new()).collect();
     table.rows = write_rows(&tables, |out, (doc, t, layout)| {
         let from = &ctx.model.chapters[doc.chapter].served;
-        let (condition_cols, shown_cols) = &positions[*layout];
+        let layout_filter = &filters[*layout];
         let mut link: Option<String> = None;
-        'rows: for r in t.real_rows() {
-            let cell = |i: Option<usize>| i.map_or("", |i| t.cell(r, i));
-            for (c, col) in conditions.iter().zip(condition_cols) {
-                let v = plain(cell(*col));
-                let hit = c.values.iter().any(|x| x.eq_ignore_ascii_case(&v));
-                if hit == c.negate {
-                    continue 'rows;
-                }
+        for r in t.real_rows() {
+            if !layout_filter.passes(&filter, t, r) {
+                continue;
             }
+            let shown_cols = shown[*layout].get_or_init(|| {
+                column_keys
+                    .iter()
+                    .map(|k| headers[*layout].get(k).copied())
+                    .collect()
+            });
             let link = link.get_or_insert_with(|| ctx.link_markdown(doc.chapter));
             let mut row = Table::start_row(out, width);
             row.written(link);
             for col in shown_cols {
                 row.markdown(
-                    cell(*col),
+                    col.map_or("", |i| t.cell(r, i)),
                     from,
                     ctx.here(),
                     ctx.index_enabled,
@@ -882,11 +1125,11 @@ fn completeness(
         let mut row = Table::start_row(out, width);
         ctx.write_link(&mut row, d.chapter);
         for i in 0..sections.len() {
+            // In the order of the template's sections.
             let state = d
                 .completeness
-                .iter()
-                .find(|s| s.section == i)
-                .map_or(SectionState::Missing, |s| s.state);
+                .binary_search_by_key(&i, |s| s.section)
+                .map_or(SectionState::Missing, |k| d.completeness[k].state);
             row.text(match state {
                 SectionState::Written => WRITTEN,
                 SectionState::Placeholder => PLACEHOLDER,
