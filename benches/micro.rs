@@ -17,14 +17,14 @@ fn main() {
 /// A filled-in TDD of about 8 KB: the built-in template with every
 /// placeholder replaced by prose, and real rows in 10.3 and 12.
 fn tdd(i: usize) -> String {
-    let (filled, _) = mdbook_tdd::template::placeholder_ranges(mdbook_tdd::template::BUILTIN).fold(
-        (String::new(), 0),
-        |(mut out, last), r| {
-            out.push_str(&mdbook_tdd::template::BUILTIN[last..r.start]);
-            out.push_str("the service keeps every invoice consistent across regions");
-            (out, r.end)
-        },
-    );
+    let (filled, _) = mdbook_tdd::syntax::placeholder::placeholder_ranges(
+        mdbook_tdd::template::BUILTIN,
+    )
+    .fold((String::new(), 0), |(mut out, last), r| {
+        out.push_str(&mdbook_tdd::template::BUILTIN[last..r.start]);
+        out.push_str("the service keeps every invoice consistent across regions");
+        (out, r.end)
+    });
     let text = filled.replace("# the service", &format!("# Service {i}"));
     text.replace(
         "**Status:** Draft",
@@ -44,7 +44,7 @@ fn scan_one_tdd(b: divan::Bencher) {
     let text = tdd(1);
     let options = mdbook_tdd::config::MarkdownOptions::default();
     b.counter(divan::counter::BytesCount::of_str(&text))
-        .bench(|| mdbook_tdd::scan::scan(divan::black_box(&text), &options));
+        .bench(|| mdbook_tdd::syntax::scan::scan(divan::black_box(&text), &options));
 }
 
 #[divan::bench(args = [100, 1000])]

@@ -8,13 +8,14 @@
 
 use crate::config::{Config, MarkdownOptions};
 use crate::diagnostic::{Diagnostic, Diagnostics, Lines, Lint, Location, closest};
-use crate::directive::{Arg, ArgProblem, DirectiveKind};
 use crate::model::{BookModel, ChapterFacts, ChapterInput, ChapterMeta, Guidance};
 use crate::preprocess::{Settings, SourceChapter};
-use crate::scan::{self, ChapterScan, Leaf};
 use crate::skeleton::{self, Expansion, PreparedTemplate};
+use crate::syntax::directive::{Arg, ArgProblem, DirectiveKind};
+use crate::syntax::lines::{lf_view, line_ending};
+use crate::syntax::scan::{self, ChapterScan, Leaf};
 use crate::template;
-use crate::text::{ChapterText, JsonText, lf_view, line_ending};
+use crate::text::{ChapterText, JsonText};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashMap;

@@ -6,10 +6,10 @@ use crate::analyze::{Analysis, ChapterWork, arg_problem};
 use crate::config::Config;
 use crate::diagnostic::Diagnostics;
 use crate::diagnostic::{Diagnostic, Lint, Location};
-use crate::directive::DirectiveKind;
 use crate::model::{BACKLINKS_MARKER, ChapterEnd, DocKind, PrdForm, PrdTarget};
 use crate::preprocess::Settings;
 use crate::render::{self, RenderContext};
+use crate::syntax::directive::DirectiveKind;
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -188,7 +188,7 @@ fn append_after(
     md: &str,
     config: &Config,
 ) -> Option<String> {
-    let eol = crate::text::html_block_line_ending(end.eol);
+    let eol = crate::syntax::lines::html_block_line_ending(end.eol);
     let mut block = String::new();
     if !end.empty && !end.newline {
         block.push_str(eol);
@@ -215,11 +215,11 @@ fn append_after(
     };
     let (from, state) = match end.last_top_block {
         Some((from, state)) if from >= bom && text.is_char_boundary(from) => (from, state),
-        _ => (bom, crate::scan::HtmlState::Data),
+        _ => (bom, crate::syntax::scan::HtmlState::Data),
     };
     let heading_at = heading_at?;
     let tail = format!("{}{block}", text.get(from..).unwrap_or_default());
-    let checked = crate::scan::top_level_blocks(
+    let checked = crate::syntax::scan::top_level_blocks(
         &tail,
         &config.markdown,
         state,
@@ -271,7 +271,7 @@ fn edit_chapter(
     // Offsets are the same in the text and its view; the view's lines all
     // end with `\n`.
     let text = work.view();
-    let eol = crate::text::line_ending(work.text());
+    let eol = crate::syntax::lines::line_ending(work.text());
     let ctx = RenderContext {
         model: &analysis.model,
         config,

@@ -7,13 +7,12 @@
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, Lint, Location, closest};
-use crate::header::Header;
 use crate::links;
-use crate::outline::{
+use crate::syntax::header::Header;
+use crate::syntax::outline::{
     FlatSection, Outline, SectionNumber, body_sections_flat, heading_at, heading_key,
 };
-use crate::scan::{ChapterScan, HtmlState};
-use crate::template;
+use crate::syntax::scan::{ChapterScan, HtmlState};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -66,7 +65,7 @@ pub const BACKLINKS_MARKER: &str = "<!-- tdd-backlinks -->";
 /// take into account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChapterEnd {
-    /// The line ending of the chapter (see [`crate::text::line_ending`]).
+    /// The line ending of the chapter (see [`crate::syntax::lines::line_ending`]).
     pub eol: &'static str,
     /// The chapter is empty.
     pub empty: bool,
@@ -460,7 +459,7 @@ pub struct Document {
     pub blockers: usize,
     /// The document's link reference definitions, for its cells shown
     /// elsewhere.
-    pub refdefs: Vec<crate::scan::RefDef>,
+    pub refdefs: Vec<crate::syntax::scan::RefDef>,
     /// How the chapter ends (for the backlinks list).
     pub end: ChapterEnd,
 }
@@ -600,8 +599,8 @@ pub struct Guidance {
 impl Guidance {
     /// Learns a (filled) template.
     pub fn from_template(text: &str, options: &crate::config::MarkdownOptions) -> Guidance {
-        let text = crate::text::lf_only(text);
-        let scan = crate::scan::scan(&text, options);
+        let text = crate::syntax::lines::lf_only(text);
+        let scan = crate::syntax::scan::scan(&text, options);
         let outline = Outline::build(&text, &scan.headings);
         let sections = outline
             .body_sections()
@@ -623,7 +622,11 @@ impl Guidance {
                     candidate_blocks(&text[s.range.clone()])
                         .into_iter()
                         .map(|(_, b)| b)
-                        .filter(|b| template::placeholder_ranges(b).next().is_some()),
+                        .filter(|b| {
+                            crate::syntax::placeholder::placeholder_ranges(b)
+                                .next()
+                                .is_some()
+                        }),
                 );
             }
         }
@@ -1093,7 +1096,7 @@ fn resolve_prd(
     at: Location,
     chapter_path: &str,
     index: &PathIndex<'_>,
-    defs: &[crate::scan::RefDef],
+    defs: &[crate::syntax::scan::RefDef],
 ) -> PrdRef {
     let written = value.trim().to_string();
     let unset = |form| PrdRef {
@@ -1113,7 +1116,10 @@ fn resolve_prd(
         None if looks_like_path(&written) => (PrdForm::Path, written.clone()),
         None => (PrdForm::Name, written.clone()),
     };
-    if template::placeholder_ranges(&target_text).next().is_some() {
+    if crate::syntax::placeholder::placeholder_ranges(&target_text)
+        .next()
+        .is_some()
+    {
         return unset(form);
     }
     let target = match form {
@@ -1157,13 +1163,13 @@ fn resolve_path(target: &str, chapter_path: &str, index: &PathIndex<'_>) -> Opti
 /// The destination of the first link in a field value, if it is a link; a
 /// reference link (`[P][ref]`, `[P][]`, `[P]`) resolves through the
 /// document's reference definitions `defs`.
-fn link_destination(value: &str, defs: &[crate::scan::RefDef]) -> Option<String> {
+fn link_destination(value: &str, defs: &[crate::syntax::scan::RefDef]) -> Option<String> {
     use mdbook_markdown::pulldown_cmark::{BrokenLink, CowStr, Event, Options, Parser, Tag};
     if !value.starts_with('[') && !value.starts_with('<') {
         return None;
     }
     let mut resolve = |link: BrokenLink<'_>| {
-        crate::scan::find_refdef(defs, &link.reference)
+        crate::syntax::scan::find_refdef(defs, &link.reference)
             .map(|d| (CowStr::from(d.dest.clone()), CowStr::from(d.title.clone())))
     };
     Parser::new_with_broken_link_callback(value, Options::empty(), Some(&mut resolve)).find_map(
@@ -1204,7 +1210,7 @@ pub struct ChapterFacts {
     /// Where a missing Source PRD is reported (the H1, or the start).
     pub header_at: Location,
     /// Link reference definitions.
-    pub refdefs: Vec<crate::scan::RefDef>,
+    pub refdefs: Vec<crate::syntax::scan::RefDef>,
     /// How the chapter ends.
     pub end: ChapterEnd,
 }
@@ -1212,7 +1218,7 @@ pub struct ChapterFacts {
 impl ChapterFacts {
     /// Gathers the facts of a scanned chapter, judged against a template;
     /// `text` is the chapter as line-based code reads it (see
-    /// [`crate::text::lf_view`]), `eol` the line ending of the chapter as it
+    /// [`crate::syntax::lines::lf_view`]), `eol` the line ending of the chapter as it
     /// is; `locate` turns offsets of `text` into locations.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -1357,7 +1363,9 @@ impl ChapterFacts {
             .map(str::to_string);
         let mut status_problem = None;
         if let (Some(raw), None, Some(f)) = (&status_raw, &status, status_field)
-            && template::placeholder_ranges(raw).next().is_none()
+            && crate::syntax::placeholder::placeholder_ranges(raw)
+                .next()
+                .is_none()
         {
             let mut d = Diagnostic::new(Lint::UnknownStatus, format!("unknown status `{raw}`"))
                 .at(locate(f.value_range.start));
@@ -1474,7 +1482,7 @@ fn is_placeholder_row(
         if cell.is_empty() {
             continue;
         }
-        let mut ph = template::placeholder_ranges(cell);
+        let mut ph = crate::syntax::placeholder::placeholder_ranges(cell);
         match ph.next() {
             Some(r) if r == (0..cell.len()) => any = true,
             _ => return false,
@@ -1488,7 +1496,7 @@ fn is_placeholder_row(
 pub fn placeholder_offsets(text: &str, scan: &ChapterScan) -> Vec<Range<usize>> {
     // Whether each code span holds nothing but placeholders, once per span.
     let mut only_placeholders: HashMap<usize, bool> = HashMap::new();
-    template::placeholder_ranges(text)
+    crate::syntax::placeholder::placeholder_ranges(text)
         .filter(|r| !scan.is_protected(r.start))
         .filter(|r| {
             let i = scan.code_spans.partition_point(|s| s.end <= r.start);
@@ -1507,7 +1515,7 @@ pub fn placeholder_offsets(text: &str, scan: &ChapterScan) -> Vec<Range<usize>> 
 /// Whether a text is placeholders and white space only.
 fn holds_only_placeholders(text: &str) -> bool {
     let mut last = 0;
-    for p in template::placeholder_ranges(text) {
+    for p in crate::syntax::placeholder::placeholder_ranges(text) {
         if !text[last..p.start].trim().is_empty() {
             return false;
         }
@@ -1616,12 +1624,12 @@ mod tests {
 
     fn build(chapters: &[(&str, &str, &str)], config: &Config) -> (BookModel, Vec<Diagnostic>) {
         let metas: Vec<ChapterMeta> = chapters.iter().map(|(n, p, _)| meta(n, p)).collect();
-        let g = Guidance::from_template(template::BUILTIN, &MarkdownOptions::default());
+        let g = Guidance::from_template(crate::template::BUILTIN, &MarkdownOptions::default());
         let facts: Vec<Option<Box<ChapterFacts>>> = chapters
             .iter()
             .enumerate()
             .map(|(i, (_, _, t))| {
-                let scan = crate::scan::scan(t, &config.markdown);
+                let scan = crate::syntax::scan::scan(t, &config.markdown);
                 let locate = |o: usize| {
                     let (line, column) = crate::diagnostic::line_col(t, o);
                     Location {
@@ -1858,7 +1866,8 @@ mod tests {
     #[test]
     fn fresh_skeleton_is_all_placeholders() {
         let c = Config::default();
-        let (filled, _) = crate::skeleton::fill_template(template::BUILTIN, &[], &c.markdown);
+        let (filled, _) =
+            crate::skeleton::fill_template(crate::template::BUILTIN, &[], &c.markdown);
         let (m, _) = build(&[("S", "s.md", &filled)], &c);
         let s = m.document_of(0).unwrap();
         assert!(

@@ -11,13 +11,12 @@
 //! exactly once in the result.
 
 use crate::config::MarkdownOptions;
-use crate::directive::{Arg, ArgProblem};
-use crate::header::Header;
-use crate::outline::SectionNumber;
-use crate::outline::{Outline, Section};
-use crate::scan;
-use crate::template;
-use crate::text::{lf_view, line_ending};
+use crate::syntax::directive::{Arg, ArgProblem};
+use crate::syntax::header::Header;
+use crate::syntax::lines::{lf_view, line_ending};
+use crate::syntax::outline::SectionNumber;
+use crate::syntax::outline::{Outline, Section};
+use crate::syntax::scan;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -84,7 +83,7 @@ const FIELD_ARGS: &[(&str, &str)] = &[
 #[derive(Debug, Clone)]
 pub struct PreparedTemplate {
     /// The template text: LF line endings, placeholders that end a heading
-    /// kept visible (see [`template::heading_ends`]).
+    /// kept visible (see [`crate::syntax::placeholder::heading_ends`]).
     pub text: String,
     /// What keeps a placeholder at the end of a heading visible: its range
     /// in `text` and the placeholder's lower-case name. Once the placeholder
@@ -100,11 +99,11 @@ pub struct PreparedTemplate {
 impl PreparedTemplate {
     /// Parses a template.
     pub fn new(template_text: &str, options: &MarkdownOptions) -> Self {
-        let lf = crate::text::lf_only(template_text);
+        let lf = crate::syntax::lines::lf_only(template_text);
         let mut text = String::with_capacity(lf.len() + 64);
         let mut closings = Vec::new();
         let mut last = 0;
-        for e in template::heading_ends(&lf, options) {
+        for e in crate::syntax::placeholder::heading_ends(&lf, options) {
             text.push_str(&lf[last..e.at]);
             let start = text.len();
             text.push_str(&e.insert);
@@ -115,7 +114,7 @@ impl PreparedTemplate {
         let scan = scan::scan(&text, options);
         let outline = Outline::build(&text, &scan.headings);
         let header = Header::parse(&text, &scan);
-        let names = template::placeholder_names(&text);
+        let names = crate::syntax::placeholder::placeholder_names(&text);
         let lower_names = names.iter().map(|n| n.to_ascii_lowercase()).collect();
         PreparedTemplate {
             text,
@@ -135,7 +134,7 @@ impl PreparedTemplate {
     /// directive's own, then the template's placeholder names that can be
     /// written as keys.
     fn valid_arguments(&self) -> String {
-        let mut valid: Vec<&str> = crate::directive::DirectiveKind::TddSkeleton
+        let mut valid: Vec<&str> = crate::syntax::directive::DirectiveKind::TddSkeleton
             .params()
             .to_vec();
         valid.extend(
@@ -258,7 +257,7 @@ impl Filling {
         for (r, name) in &tpl.closings {
             if by_name
                 .get(name)
-                .is_some_and(|v| !template::ends_with_placeholder(v))
+                .is_some_and(|v| !crate::syntax::placeholder::ends_with_placeholder(v))
             {
                 edits.push((r.clone(), String::new()));
             }
@@ -300,7 +299,7 @@ impl Filling {
         if self.values.is_empty() {
             return text;
         }
-        let (filled, _) = template::fill(&text, |name| {
+        let (filled, _) = crate::syntax::placeholder::fill(&text, |name| {
             self.values.get(&name.to_ascii_lowercase()).cloned()
         });
         filled
@@ -909,7 +908,7 @@ fn strip_trailing_rule(s: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::directive;
+    use crate::syntax::directive;
 
     fn opts() -> MarkdownOptions {
         MarkdownOptions::default()

@@ -310,7 +310,7 @@ fn the_argument_parser_alone() {
         format!("{{{{#tdd-status {}}}}}", args.join("\n  "))
     };
     assert_linear("argument parser", 1000, text, |t| {
-        mdbook_tdd::directive::parse_at(&t, 0, false).map_or(0, |d| d.args.len())
+        mdbook_tdd::syntax::directive::parse_at(&t, 0, false).map_or(0, |d| d.args.len())
     });
 }
 

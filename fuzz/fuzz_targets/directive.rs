@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use mdbook_tdd::config::MarkdownOptions;
-use mdbook_tdd::directive;
+use mdbook_tdd::syntax::directive;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    let scan = mdbook_tdd::scan::scan(text, &MarkdownOptions::default());
+    let scan = mdbook_tdd::syntax::scan::scan(text, &MarkdownOptions::default());
     for h in &scan.headings {
         assert!(text.get(h.text.clone()).is_some());
     }

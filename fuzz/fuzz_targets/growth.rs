@@ -82,13 +82,13 @@ fn stage(s: Stage, text: &str) -> usize {
     let options = MarkdownOptions::default();
     match s {
         Stage::Scanner => {
-            let scan = mdbook_tdd::scan::scan(text, &options);
+            let scan = mdbook_tdd::syntax::scan::scan(text, &options);
             scan.directives.len() + scan.headings.len() + scan.tables.len()
         }
         Stage::Arguments => {
             let d = format!("{{{{#tdd-status {text}}}}}");
-            let parsed = mdbook_tdd::directive::parse_at(&d, 0, false).map_or(0, |d| d.args.len());
-            parsed + mdbook_tdd::scan::scan(&d, &options).directives.len()
+            let parsed = mdbook_tdd::syntax::directive::parse_at(&d, 0, false).map_or(0, |d| d.args.len());
+            parsed + mdbook_tdd::syntax::scan::scan(&d, &options).directives.len()
         }
         Stage::Tables => whole_run(vec![
             chapter("prd/p.md", PRD.to_string()),

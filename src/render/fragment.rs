@@ -13,7 +13,7 @@
 //! escaping against pulldown-cmark itself.
 
 use crate::links;
-use crate::scan::RefDef;
+use crate::syntax::scan::RefDef;
 use mdbook_markdown::pulldown_cmark::{
     BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
 };
@@ -224,7 +224,7 @@ fn rewrite_markdown(
     let src = format!("{HEAD}{md} |");
     let (base, limit) = (HEAD.len(), HEAD.len() + md.len());
     let mut resolve = |link: BrokenLink<'_>| {
-        crate::scan::find_refdef(defs, &link.reference)
+        crate::syntax::scan::find_refdef(defs, &link.reference)
             .map(|d| (CowStr::from(d.dest.clone()), CowStr::from(d.title.clone())))
     };
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();

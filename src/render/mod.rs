@@ -4,10 +4,10 @@
 pub mod fragment;
 
 use crate::config::Config;
-use crate::directive::{Arg, ArgProblem, DirectiveKind, split_list};
 use crate::model::{
     BookModel, DocKind, DocRow, DocTable, Document, PrdTarget, SectionSelector, SectionState, plain,
 };
+use crate::syntax::directive::{Arg, ArgProblem, DirectiveKind, split_list};
 use crate::{diagnostic::closest, links};
 use fragment::{Cell, Fragment, RowWriter, Table};
 use rayon::prelude::*;
@@ -1150,7 +1150,7 @@ fn completeness(
         .iter()
         .map(|(n, _, t)| match n {
             Some(n) => {
-                let (_, rest) = crate::outline::SectionNumber::split_heading(t);
+                let (_, rest) = crate::syntax::outline::SectionNumber::split_heading(t);
                 format!("{n} {rest}")
             }
             None => t.clone(),

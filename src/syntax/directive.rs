@@ -8,7 +8,7 @@
 //! span lines (not paragraphs) and ends at the first `}}` outside quotes.
 //!
 //! This module only reads syntax. Whether a candidate sits in prose (and not
-//! in code or HTML) is decided by [`crate::scan`], which walks the Markdown
+//! in code or HTML) is decided by [`crate::syntax::scan`], which walks the Markdown
 //! events.
 
 use std::collections::{HashMap, HashSet};

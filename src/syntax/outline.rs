@@ -5,7 +5,7 @@
 //! (`## 3. Data Model`, `### 3.4 Data Access Patterns`) carry their number,
 //! by which sections of a TDD are matched against the template.
 
-use crate::scan::Heading;
+use crate::syntax::scan::Heading;
 use std::cmp::Ordering;
 use std::fmt;
 use std::ops::Range;
@@ -160,7 +160,7 @@ impl Section {
         let mut rest = String::new();
         let mut found = false;
         let mut last = 0;
-        for r in crate::template::placeholder_ranges(title) {
+        for r in crate::syntax::placeholder::placeholder_ranges(title) {
             rest.push_str(&title[last..r.start]);
             last = r.end;
             found = true;
@@ -394,7 +394,7 @@ mod tests {
     fn outline(text: &str) -> Outline {
         Outline::build(
             text,
-            &crate::scan::scan(text, &MarkdownOptions::default()).headings,
+            &crate::syntax::scan::scan(text, &MarkdownOptions::default()).headings,
         )
     }
 
@@ -454,7 +454,7 @@ mod tests {
             "# T\n### x\n## y\n# U\n## z\n",
             "no headings",
         ] {
-            let scan = crate::scan::scan(text, &MarkdownOptions::default());
+            let scan = crate::syntax::scan::scan(text, &MarkdownOptions::default());
             let o = Outline::build(text, &scan.headings);
             let flat = body_sections_flat(text, &scan.headings);
             let tree: Vec<_> = o

@@ -4,7 +4,7 @@
 //! A field is a line `**Name:** value` or `**Name**: value`, optionally as a
 //! list item. Names match case-insensitively.
 
-use crate::scan::{ChapterScan, in_ranges};
+use crate::syntax::scan::{ChapterScan, in_ranges};
 use std::ops::Range;
 
 /// One header field.
@@ -137,7 +137,10 @@ mod tests {
     use crate::config::MarkdownOptions;
 
     fn header(text: &str) -> Header {
-        Header::parse(text, &crate::scan::scan(text, &MarkdownOptions::default()))
+        Header::parse(
+            text,
+            &crate::syntax::scan::scan(text, &MarkdownOptions::default()),
+        )
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! The chapter is parsed with the Markdown options of mdBook's HTML renderer.
 
 use crate::config::MarkdownOptions;
-use crate::directive::{self, RawDirective, SyntaxError};
+use crate::syntax::directive::{self, RawDirective, SyntaxError};
 use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use std::ops::Range;
 
