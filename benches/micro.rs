@@ -4,11 +4,11 @@
 //! The end-to-end benchmark against the no-op floor is `examples/bench.rs`
 //! (see BENCHMARKS.md).
 
-use mdbook_tdd::config::Config;
-use mdbook_tdd::diagnostic::Diagnostics;
-use mdbook_tdd::model::ChapterMeta;
-use mdbook_tdd::preprocess::{Settings, SourceChapter, process};
-use mdbook_tdd::render::fragment::{Cell, Fragment, Table};
+use mdbook_tdd::ChapterMeta;
+use mdbook_tdd::Config;
+use mdbook_tdd::Diagnostics;
+use mdbook_tdd::internals::{Cell, Fragment, Table};
+use mdbook_tdd::{Settings, SourceChapter, process};
 
 fn main() {
     divan::main();
@@ -17,14 +17,12 @@ fn main() {
 /// A filled-in TDD of about 8 KB: the built-in template with every
 /// placeholder replaced by prose, and real rows in 10.3 and 12.
 fn tdd(i: usize) -> String {
-    let (filled, _) = mdbook_tdd::syntax::placeholder::placeholder_ranges(
-        mdbook_tdd::template::BUILTIN,
-    )
-    .fold((String::new(), 0), |(mut out, last), r| {
-        out.push_str(&mdbook_tdd::template::BUILTIN[last..r.start]);
-        out.push_str("the service keeps every invoice consistent across regions");
-        (out, r.end)
-    });
+    let (filled, _) = mdbook_tdd::internals::placeholder_ranges(mdbook_tdd::internals::BUILTIN)
+        .fold((String::new(), 0), |(mut out, last), r| {
+            out.push_str(&mdbook_tdd::internals::BUILTIN[last..r.start]);
+            out.push_str("the service keeps every invoice consistent across regions");
+            (out, r.end)
+        });
     let text = filled.replace("# the service", &format!("# Service {i}"));
     text.replace(
         "**Status:** Draft",
@@ -42,9 +40,9 @@ fn chapter(path: &str, text: String) -> SourceChapter {
 #[divan::bench]
 fn scan_one_tdd(b: divan::Bencher) {
     let text = tdd(1);
-    let options = mdbook_tdd::config::MarkdownOptions::default();
+    let options = mdbook_tdd::MarkdownOptions::default();
     b.counter(divan::counter::BytesCount::of_str(&text))
-        .bench(|| mdbook_tdd::syntax::scan::scan(divan::black_box(&text), &options));
+        .bench(|| mdbook_tdd::internals::scan(divan::black_box(&text), &options));
 }
 
 #[divan::bench(args = [100, 1000])]

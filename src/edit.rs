@@ -2,12 +2,16 @@
 //! model and spliced into their byte ranges; bare Source PRDs become links;
 //! PRDs get their backlinks list. Every other byte of the chapter is kept.
 
-use crate::analyze::{Analysis, ChapterWork, arg_problem};
+use crate::analyze::directives::arg_problem;
+use crate::analyze::end::{BACKLINKS_MARKER, ChapterEnd};
+use crate::analyze::{Analysis, AnalyzedChapter};
+use crate::book::Settings;
 use crate::config::Config;
 use crate::diagnostic::Diagnostics;
 use crate::diagnostic::{Diagnostic, Lint, Location};
-use crate::model::{BACKLINKS_MARKER, ChapterEnd, DocKind, PrdForm, PrdTarget};
-use crate::preprocess::Settings;
+use crate::model::prd::{PrdForm, PrdTarget};
+use crate::model::{BookModel, DocKind};
+use crate::protocol::text::Piece;
 use crate::render::{self, RenderContext};
 use crate::syntax::directive::DirectiveKind;
 use rayon::prelude::*;
@@ -25,35 +29,6 @@ pub enum ChapterEdit {
     Append(String),
     /// The skeleton expansion, unchanged.
     Expanded,
-}
-
-/// A piece of a chapter's new text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Piece {
-    /// A range of the chapter's current text, kept.
-    Kept(Range<usize>),
-    /// New text.
-    New(String),
-}
-
-/// Writes a chapter's new text: the pieces, one after the other.
-pub fn splice(text: &str, pieces: &[Piece]) -> String {
-    let mut out = String::with_capacity(
-        pieces
-            .iter()
-            .map(|p| match p {
-                Piece::Kept(r) => r.len(),
-                Piece::New(s) => s.len(),
-            })
-            .sum(),
-    );
-    for p in pieces {
-        match p {
-            Piece::Kept(r) => out.push_str(text.get(r.clone()).unwrap_or_default()),
-            Piece::New(s) => out.push_str(s),
-        }
-    }
-    out
 }
 
 /// The prefix that continuation lines of a block need to stay in the
@@ -237,6 +212,7 @@ fn last_line_start(text: &str) -> usize {
 /// Computes the edit of every chapter.
 pub fn edit(
     analysis: &Analysis,
+    model: &BookModel,
     config: &Config,
     settings: &Settings,
     diags: &mut Diagnostics,
@@ -247,7 +223,7 @@ pub fn edit(
         .enumerate()
         .map(|(i, w)| {
             let mut d = Diagnostics::new();
-            let e = edit_chapter(i, w, analysis, config, settings, &mut d);
+            let e = edit_chapter(i, w, model, config, settings, &mut d);
             (e, d)
         })
         .collect();
@@ -262,8 +238,8 @@ pub fn edit(
 
 fn edit_chapter(
     index: usize,
-    work: &ChapterWork,
-    analysis: &Analysis,
+    work: &AnalyzedChapter,
+    model: &BookModel,
     config: &Config,
     settings: &Settings,
     diags: &mut Diagnostics,
@@ -273,7 +249,7 @@ fn edit_chapter(
     let text = work.view();
     let eol = crate::syntax::lines::line_ending(work.text());
     let ctx = RenderContext {
-        model: &analysis.model,
+        model,
         config,
         chapter: index,
         html: settings.html,
@@ -305,14 +281,13 @@ fn edit_chapter(
             }
         }
     }
-    if let Some(doc) = analysis.model.document_of(index) {
+    if let Some(doc) = model.document_of(index) {
         // A Source PRD given as a path or a name becomes a link.
         if let Some(p) = &doc.prd
             && let (PrdForm::Path | PrdForm::Name, PrdTarget::Chapter(t)) = (p.form, &p.target)
         {
-            let target = &analysis.model.chapters[*t];
-            let dest =
-                crate::links::relative(&analysis.model.chapters[index].served, &target.served);
+            let target = &model.chapters[*t];
+            let dest = crate::links::relative(&model.chapters[index].served, &target.served);
             edits.push((
                 p.value_range.clone(),
                 vec![format!(

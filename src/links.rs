@@ -154,6 +154,28 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
+/// Escapes text for use inside `[...]`.
+pub fn escape_link_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '[' | ']' | '\\' | '*' | '_' | '`' | '<') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A link destination for a path as written: wrapped in `<>` when it holds
+/// white space or parentheses.
+pub fn markdown_destination(path: &str) -> String {
+    if path.contains(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == '<' || c == '>') {
+        format!("<{}>", path.replace('<', "%3C").replace('>', "%3E"))
+    } else {
+        path.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,8 +2,11 @@
 //! (`mdbook-tdd status --format json`) and diagnostics as JSON objects or
 //! GitHub Actions annotations (`mdbook-tdd check`).
 
+use crate::analyze::facts::SectionState;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::model::{BookModel, DocKind, Document, PrdForm, PrdTarget, SectionState};
+use crate::model::prd::{PrdForm, PrdTarget};
+use crate::model::{BookModel, DocKind, Document};
+use crate::render::fragment::{Cell, Fragment, Table};
 use serde::Serialize;
 
 /// The version of the status JSON schema. It changes when a key is removed
@@ -272,6 +275,91 @@ pub fn github_annotation(d: &Diagnostic) -> String {
         message.push_str(n);
     }
     format!("::{command} {}::{}", props.join(","), data(&message))
+}
+
+// ------------------------------------------------- status table, Markdown --
+
+fn prd_text(model: &BookModel, d: &Document) -> String {
+    match d.prd.as_ref().map(|p| (&p.target, p)) {
+        Some((PrdTarget::Chapter(c), _)) => model.chapters[*c].name.clone(),
+        Some((PrdTarget::Broken, p)) => format!("broken: {}", p.target_text),
+        _ => "—".to_string(),
+    }
+}
+
+fn status_text(d: &Document) -> String {
+    d.status
+        .clone()
+        .or_else(|| d.status_raw.as_ref().map(|r| format!("{r} (unknown)")))
+        .unwrap_or_else(|| "—".to_string())
+}
+
+/// The rows of the TDD table of `status --format table|markdown`.
+pub fn tdd_rows(model: &BookModel) -> Vec<Vec<String>> {
+    model
+        .tdds()
+        .map(|d| {
+            let c = model.chapter(d);
+            vec![
+                c.name.clone(),
+                c.source_path.clone(),
+                status_text(d),
+                prd_text(model, d),
+                d.open_items().to_string(),
+                d.blockers().to_string(),
+                format!("{}%", d.completeness_percent()),
+            ]
+        })
+        .collect()
+}
+
+/// The rows of the PRD table of `status --format table|markdown`.
+pub fn prd_rows(model: &BookModel) -> Vec<Vec<String>> {
+    model
+        .prds()
+        .map(|d| {
+            let c = model.chapter(d);
+            let designs: Vec<String> = d
+                .derived
+                .iter()
+                .map(|t| model.chapter(&model.documents[*t]).name.clone())
+                .collect();
+            vec![
+                c.name.clone(),
+                c.source_path.clone(),
+                status_text(d),
+                if designs.is_empty() {
+                    "none".to_string()
+                } else {
+                    designs.join(", ")
+                },
+            ]
+        })
+        .collect()
+}
+
+/// The header of the TDD table.
+pub const TDD_HEADER: [&str; 7] = [
+    "TDD", "Path", "Status", "PRD", "Open", "Blockers", "Complete",
+];
+/// The header of the PRD table.
+pub const PRD_HEADER: [&str; 4] = ["PRD", "Path", "Status", "Designs"];
+
+/// `mdbook-tdd status --format markdown`.
+pub fn status_markdown(model: &BookModel) -> String {
+    let mk = |header: &[&str], rows: Vec<Vec<String>>| {
+        let mut t = Table::new(header.iter().map(|s| s.to_string()).collect());
+        for r in rows {
+            t.push(r.iter().map(|c| Cell::text(c)).collect());
+        }
+        t
+    };
+    let mut f = Fragment::new();
+    f.heading(2, "Technical designs")
+        .table(mk(&TDD_HEADER, tdd_rows(model)))
+        .heading(2, "Product requirements")
+        .table(mk(&PRD_HEADER, prd_rows(model)));
+    f.into_markdown() + "\n"
 }
 
 #[cfg(test)]

@@ -3,10 +3,10 @@
 //! no live directive, and a second run changes nothing.
 
 use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
-use mdbook_tdd::config::Config;
-use mdbook_tdd::diagnostic::Diagnostics;
-use mdbook_tdd::model::ChapterMeta;
-use mdbook_tdd::preprocess::{Settings, SourceChapter, process};
+use mdbook_tdd::ChapterMeta;
+use mdbook_tdd::Config;
+use mdbook_tdd::Diagnostics;
+use mdbook_tdd::{Settings, SourceChapter, process};
 use proptest::prelude::*;
 
 const STATUS: &str =

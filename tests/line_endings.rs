@@ -5,10 +5,10 @@
 
 mod support;
 
-use mdbook_tdd::config::Config;
-use mdbook_tdd::diagnostic::Diagnostics;
-use mdbook_tdd::model::ChapterMeta;
-use mdbook_tdd::preprocess::{Settings, SourceChapter, process};
+use mdbook_tdd::ChapterMeta;
+use mdbook_tdd::Config;
+use mdbook_tdd::Diagnostics;
+use mdbook_tdd::{Settings, SourceChapter, process};
 
 fn chapter(path: &str, name: &str, text: &str) -> SourceChapter {
     SourceChapter {

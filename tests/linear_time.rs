@@ -16,10 +16,10 @@
 
 mod support;
 
-use mdbook_tdd::config::Config;
-use mdbook_tdd::diagnostic::Diagnostics;
-use mdbook_tdd::model::ChapterMeta;
-use mdbook_tdd::preprocess::{Settings, SourceChapter, process};
+use mdbook_tdd::ChapterMeta;
+use mdbook_tdd::Config;
+use mdbook_tdd::Diagnostics;
+use mdbook_tdd::{Settings, SourceChapter, process};
 use serde_json::json;
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -310,7 +310,7 @@ fn the_argument_parser_alone() {
         format!("{{{{#tdd-status {}}}}}", args.join("\n  "))
     };
     assert_linear("argument parser", 1000, text, |t| {
-        mdbook_tdd::syntax::directive::parse_at(&t, 0, false).map_or(0, |d| d.args.len())
+        mdbook_tdd::internals::parse_at(&t, 0, false).map_or(0, |d| d.args.len())
     });
 }
 
@@ -666,7 +666,7 @@ fn the_binary_on_a_long_line_of_directives() {
 /// `mdbook-tdd new` places the entry after the last TDD of SUMMARY.md.
 #[test]
 fn a_long_summary_for_a_new_entry() {
-    use mdbook_tdd::newdoc::{Placement, insert_entry};
+    use mdbook_tdd::authoring::summary::{Placement, insert_entry};
     let input = |n: usize| {
         let mut summary = String::from("# Summary\n\n");
         let mut paths = Vec::new();

@@ -13,11 +13,10 @@
 //!
 //! Run with `BLESS=1` to write the expected files from the current output.
 
-use mdbook_tdd::config::Config;
-use mdbook_tdd::diagnostic::Diagnostics;
-use mdbook_tdd::links;
-use mdbook_tdd::model::ChapterMeta;
-use mdbook_tdd::preprocess::{Settings, SourceChapter, process};
+use mdbook_tdd::ChapterMeta;
+use mdbook_tdd::Config;
+use mdbook_tdd::Diagnostics;
+use mdbook_tdd::{Settings, SourceChapter, process};
 use std::path::{Path, PathBuf};
 
 fn fixtures() -> PathBuf {
@@ -47,7 +46,7 @@ fn collect(dir: &Path, base: &Path, out: &mut Vec<SourceChapter>) {
         if p.is_dir() {
             collect(&p, base, out);
         } else if p.extension().is_some_and(|e| e == "md") {
-            let rel = links::slash_path(p.strip_prefix(base).unwrap());
+            let rel = mdbook_tdd::slash_path(p.strip_prefix(base).unwrap());
             let text = std::fs::read_to_string(&p).unwrap();
             let name = first_h1(&text).unwrap_or_else(|| rel.clone());
             out.push(chapter(&rel, &name, text));

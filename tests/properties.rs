@@ -1,9 +1,9 @@
 //! Property tests (bounded, so that `cargo test` stays fast).
 
-use mdbook_tdd::config::Config;
-use mdbook_tdd::diagnostic::Diagnostics;
-use mdbook_tdd::model::ChapterMeta;
-use mdbook_tdd::preprocess::{Settings, SourceChapter, process};
+use mdbook_tdd::ChapterMeta;
+use mdbook_tdd::Config;
+use mdbook_tdd::Diagnostics;
+use mdbook_tdd::{Settings, SourceChapter, process};
 use proptest::prelude::*;
 
 fn chapter(path: &str, text: String) -> SourceChapter {

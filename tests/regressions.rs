@@ -1,12 +1,12 @@
 //! Inputs that once broke a fuzz target, kept so that they never break the
 //! run again.
 
-use mdbook_tdd::config::{Config, MarkdownOptions};
-use mdbook_tdd::diagnostic::Diagnostics;
-use mdbook_tdd::model::ChapterMeta;
-use mdbook_tdd::preprocess::{Settings, SourceChapter, process};
-use mdbook_tdd::skeleton::{Filling, PreparedTemplate, expand};
-use mdbook_tdd::template::BUILTIN;
+use mdbook_tdd::ChapterMeta;
+use mdbook_tdd::Diagnostics;
+use mdbook_tdd::internals::BUILTIN;
+use mdbook_tdd::internals::{Filling, PreparedTemplate, expand};
+use mdbook_tdd::{Config, MarkdownOptions};
+use mdbook_tdd::{Settings, SourceChapter, process};
 
 /// What fuzz/skeleton does with an author text.
 fn expand_after_directive(author: &str) -> String {

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mdbook_tdd::protocol::parse_input_raw;
+use mdbook_tdd::parse_input_raw;
 use std::sync::Arc;
 
 fuzz_target!(|data: &[u8]| {

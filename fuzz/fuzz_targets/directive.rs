@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mdbook_tdd::config::MarkdownOptions;
-use mdbook_tdd::syntax::directive;
+use mdbook_tdd::MarkdownOptions;
+use mdbook_tdd::internals as directive;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    let scan = mdbook_tdd::syntax::scan::scan(text, &MarkdownOptions::default());
+    let scan = mdbook_tdd::internals::scan(text, &MarkdownOptions::default());
     for h in &scan.headings {
         assert!(text.get(h.text.clone()).is_some());
     }

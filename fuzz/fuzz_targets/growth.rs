@@ -28,10 +28,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mdbook_tdd::config::{Config, MarkdownOptions};
-use mdbook_tdd::diagnostic::Diagnostics;
-use mdbook_tdd::model::ChapterMeta;
-use mdbook_tdd::preprocess::{Settings, SourceChapter, process};
+use mdbook_tdd::{Config, MarkdownOptions};
+use mdbook_tdd::Diagnostics;
+use mdbook_tdd::ChapterMeta;
+use mdbook_tdd::{Settings, SourceChapter, process};
 use std::time::{Duration, Instant};
 
 /// The growth allowed when the input grows 10 times.
@@ -82,13 +82,13 @@ fn stage(s: Stage, text: &str) -> usize {
     let options = MarkdownOptions::default();
     match s {
         Stage::Scanner => {
-            let scan = mdbook_tdd::syntax::scan::scan(text, &options);
+            let scan = mdbook_tdd::internals::scan(text, &options);
             scan.directives.len() + scan.headings.len() + scan.tables.len()
         }
         Stage::Arguments => {
             let d = format!("{{{{#tdd-status {text}}}}}");
-            let parsed = mdbook_tdd::syntax::directive::parse_at(&d, 0, false).map_or(0, |d| d.args.len());
-            parsed + mdbook_tdd::syntax::scan::scan(&d, &options).directives.len()
+            let parsed = mdbook_tdd::internals::parse_at(&d, 0, false).map_or(0, |d| d.args.len());
+            parsed + mdbook_tdd::internals::scan(&d, &options).directives.len()
         }
         Stage::Tables => whole_run(vec![
             chapter("prd/p.md", PRD.to_string()),

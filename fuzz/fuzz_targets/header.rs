@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mdbook_tdd::config::MarkdownOptions;
-use mdbook_tdd::syntax::header::{Header, parse_field_line};
+use mdbook_tdd::MarkdownOptions;
+use mdbook_tdd::internals::{Header, parse_field_line};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(line.get(f.value_range.clone()), Some(f.value.as_str()));
         }
     }
-    let scan = mdbook_tdd::syntax::scan::scan(text, &MarkdownOptions::default());
+    let scan = mdbook_tdd::internals::scan(text, &MarkdownOptions::default());
     let h = Header::parse(text, &scan);
     for f in &h.fields {
         assert_eq!(text.get(f.value_range.clone()), Some(f.value.as_str()));

@@ -3,9 +3,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mdbook_tdd::config::MarkdownOptions;
-use mdbook_tdd::skeleton::{Filling, PreparedTemplate, expand};
-use mdbook_tdd::template::BUILTIN;
+use mdbook_tdd::MarkdownOptions;
+use mdbook_tdd::internals::{Filling, PreparedTemplate, expand};
+use mdbook_tdd::internals::BUILTIN;
 use std::sync::OnceLock;
 
 fuzz_target!(|data: &[u8]| {

@@ -3,14 +3,12 @@
 
 use super::write::{self, WriteError};
 use super::{preprocessor, say, tell, usage_error};
-use mdbook_tdd::config::Config;
-use mdbook_tdd::diagnostic::Diagnostics;
-use mdbook_tdd::install;
-use mdbook_tdd::links;
-use mdbook_tdd::load;
-use mdbook_tdd::model::ChapterMeta;
-use mdbook_tdd::newdoc::{self, Placement};
-use mdbook_tdd::preprocess::{Settings, SourceChapter, expand_one};
+use mdbook_tdd::authoring::install;
+use mdbook_tdd::authoring::summary::{self as newdoc, Placement};
+use mdbook_tdd::{
+    ChapterMeta, Config, Diagnostics, Settings, SourceChapter, expand_one, find_root, load_book,
+    normalize, read_config, read_text, relative_path, slash_path, src_dir,
+};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -29,14 +27,6 @@ pub struct NewArgs {
 /// directive grammar reads them.
 fn quote(v: &str) -> String {
     format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
-fn settings_for(root: &Path, config: &serde_json::Value) -> Settings {
-    Settings {
-        root: root.to_path_buf(),
-        index_enabled: mdbook_tdd::index_enabled(config),
-        html: true,
-    }
 }
 
 /// A value that goes into the directive or SUMMARY.md: every run of white
@@ -112,7 +102,7 @@ pub fn new(a: NewArgs) -> ExitCode {
         return usage_error("the title is empty");
     }
     let root = a.book;
-    let book = match load::load_book(&root) {
+    let book = match load_book(&root) {
         Ok(b) => b,
         Err(e) => return usage_error(e),
     };
@@ -130,7 +120,7 @@ pub fn new(a: NewArgs) -> ExitCode {
                 .and_then(|g| newdoc::glob_dir(&g.source))
         })
         .unwrap_or_else(|| "tdd".to_string());
-    let Some(dir) = links::normalize(&dir).filter(|_| !Path::new(&dir).is_absolute()) else {
+    let Some(dir) = normalize(&dir).filter(|_| !Path::new(&dir).is_absolute()) else {
         return usage_error(format!(
             "--dir `{dir}` must stay inside the book's src directory"
         ));
@@ -158,7 +148,7 @@ pub fn new(a: NewArgs) -> ExitCode {
     let prd = match &prd_arg {
         None => None,
         Some(p) => {
-            let Some(p) = links::normalize(p) else {
+            let Some(p) = normalize(p) else {
                 return usage_error(format!(
                     "--prd `{p}` must stay inside the book's src directory"
                 ));
@@ -184,19 +174,19 @@ pub fn new(a: NewArgs) -> ExitCode {
     let date = date.unwrap_or_else(newdoc::today);
     directive.push_str(&format!(" date={}", quote(&date)));
     if let Some(p) = &prd {
-        directive.push_str(&format!(" prd={}", quote(&links::relative_path(&rel, p))));
+        directive.push_str(&format!(" prd={}", quote(&relative_path(&rel, p))));
     }
     directive.push_str("}}\n");
-    let settings = settings_for(&root, &book.config);
+    let settings = Settings::from_disk(&root, &book.config);
     let content = if a.expand {
         let chapter = SourceChapter {
-            meta: ChapterMeta {
-                name: title.clone(),
-                path: rel.clone(),
-                served: rel.clone(),
-                source_path: rel.clone(),
-                file: links::slash_path(&book.src.join(&rel)),
-            },
+            meta: ChapterMeta::new(
+                &title,
+                &rel,
+                &rel,
+                &slash_path(&book.src),
+                settings.index_enabled,
+            ),
             text: directive.clone().into(),
         };
         let (expanded, diags) = expand_one(chapter, &config, &settings);
@@ -210,7 +200,7 @@ pub fn new(a: NewArgs) -> ExitCode {
     };
 
     // The SUMMARY.md entry.
-    let summary = match load::read_text(&summary_path) {
+    let summary = match read_text(&summary_path) {
         Ok(s) => s,
         Err(e) => return usage_error(format!("cannot read `{}`: {e}", summary_path.display())),
     };
@@ -263,10 +253,7 @@ pub fn new(a: NewArgs) -> ExitCode {
 
 /// `mdbook-tdd expand FILE`.
 pub fn expand(file: &Path, book: Option<&Path>) -> ExitCode {
-    let Some(root) = book
-        .map(Path::to_path_buf)
-        .or_else(|| load::find_root(file))
-    else {
+    let Some(root) = book.map(Path::to_path_buf).or_else(|| find_root(file)) else {
         return usage_error(format!(
             "no book.toml above `{}`; pass the book with --book DIR",
             file.display()
@@ -276,7 +263,7 @@ pub fn expand(file: &Path, book: Option<&Path>) -> ExitCode {
         Ok(t) => t,
         Err(e) => return usage_error(e),
     };
-    let config_json = match load::read_config(&root) {
+    let config_json = match read_config(&root) {
         Ok(c) => c,
         Err(e) => return usage_error(e),
     };
@@ -286,7 +273,7 @@ pub fn expand(file: &Path, book: Option<&Path>) -> ExitCode {
         preprocessor::report(&diags);
         return ExitCode::FAILURE;
     }
-    let text = match load::read_text(file) {
+    let text = match read_text(file) {
         Ok(t) => t,
         Err(e) => return usage_error(format!("cannot read `{}`: {e}", file.display())),
     };
@@ -295,24 +282,28 @@ pub fn expand(file: &Path, book: Option<&Path>) -> ExitCode {
     let abs_root = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
     let label = abs
         .strip_prefix(&abs_root)
-        .map(links::slash_path)
+        .map(slash_path)
         .unwrap_or_else(|_| file.display().to_string());
-    let src = load::src_dir(&config_json);
+    let src = src_dir(&config_json);
     let chapter_path = abs
         .strip_prefix(abs_root.join(&src))
-        .map(links::slash_path)
+        .map(slash_path)
         .unwrap_or_else(|_| label.clone());
+    let settings = Settings::from_disk(&root, &config_json);
+    let mut meta = ChapterMeta::new(
+        &chapter_path,
+        &chapter_path,
+        &chapter_path,
+        &slash_path(&src),
+        settings.index_enabled,
+    );
+    // A file outside the src dir is named as it was given.
+    meta.file = label;
     let chapter = SourceChapter {
-        meta: ChapterMeta {
-            name: chapter_path.clone(),
-            path: chapter_path.clone(),
-            served: chapter_path.clone(),
-            source_path: chapter_path,
-            file: label,
-        },
+        meta,
         text: text.into(),
     };
-    let (expanded, diags) = expand_one(chapter, &config, &settings_for(&root, &config_json));
+    let (expanded, diags) = expand_one(chapter, &config, &settings);
     preprocessor::report(&diags);
     if diags.has_errors() {
         tell(format_args!("error: `{}` was not changed", file.display()));
@@ -335,7 +326,7 @@ pub fn expand(file: &Path, book: Option<&Path>) -> ExitCode {
 /// `mdbook-tdd install`.
 pub fn install(root: &Path) -> ExitCode {
     let toml_path = root.join("book.toml");
-    let text = match load::read_text(&toml_path) {
+    let text = match read_text(&toml_path) {
         Ok(t) => t,
         Err(e) => {
             return usage_error(format!(

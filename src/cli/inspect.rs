@@ -1,10 +1,7 @@
 //! `check` and `status`: the analysis of a book on disk, printed.
 
 use super::{CheckFormat, StatusFormat, preprocessor, tell, usage_error};
-use mdbook_tdd::model::{BookModel, Document, PrdTarget};
-use mdbook_tdd::render::fragment::{Cell, Fragment, Table};
-use mdbook_tdd::report::{DiagnosticEntry, StatusReport, github_annotation};
-use mdbook_tdd::terminal;
+use mdbook_tdd::{BookModel, DiagnosticEntry, StatusReport, github_annotation, terminal};
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -19,7 +16,7 @@ fn write_stdout(text: &str) -> ExitCode {
 
 /// `mdbook-tdd check`.
 pub fn check(dir: &Path, format: CheckFormat, strict: bool) -> ExitCode {
-    let book = match mdbook_tdd::load::load_book(dir) {
+    let book = match mdbook_tdd::load_book(dir) {
         Ok(b) => b,
         Err(e) => return usage_error(e),
     };
@@ -66,7 +63,7 @@ pub fn check(dir: &Path, format: CheckFormat, strict: bool) -> ExitCode {
 
 /// `mdbook-tdd status`.
 pub fn status(dir: &Path, format: StatusFormat) -> ExitCode {
-    let book = match mdbook_tdd::load::load_book(dir) {
+    let book = match mdbook_tdd::load_book(dir) {
         Ok(b) => b,
         Err(e) => return usage_error(e),
     };
@@ -78,7 +75,9 @@ pub fn status(dir: &Path, format: StatusFormat) -> ExitCode {
             Err(e) => return usage_error(e),
         },
         // Shown raw on a terminal as often as it is pasted.
-        StatusFormat::Markdown => terminal::visible_lines(&markdown(model)).into_owned(),
+        StatusFormat::Markdown => {
+            terminal::visible_lines(&mdbook_tdd::status_markdown(model)).into_owned()
+        }
         StatusFormat::Table => table(model),
     };
     let summary = processed.diagnostics.summary();
@@ -89,68 +88,6 @@ pub fn status(dir: &Path, format: StatusFormat) -> ExitCode {
     }
     write_stdout(&text)
 }
-
-fn prd_text(model: &BookModel, d: &Document) -> String {
-    match d.prd.as_ref().map(|p| (&p.target, p)) {
-        Some((PrdTarget::Chapter(c), _)) => model.chapters[*c].name.clone(),
-        Some((PrdTarget::Broken, p)) => format!("broken: {}", p.target_text),
-        _ => "—".to_string(),
-    }
-}
-
-fn status_text(d: &Document) -> String {
-    d.status
-        .clone()
-        .or_else(|| d.status_raw.as_ref().map(|r| format!("{r} (unknown)")))
-        .unwrap_or_else(|| "—".to_string())
-}
-
-fn tdd_rows(model: &BookModel) -> Vec<Vec<String>> {
-    model
-        .tdds()
-        .map(|d| {
-            let c = model.chapter(d);
-            vec![
-                c.name.clone(),
-                c.source_path.clone(),
-                status_text(d),
-                prd_text(model, d),
-                d.open_items().to_string(),
-                d.blockers().to_string(),
-                format!("{}%", d.completeness_percent()),
-            ]
-        })
-        .collect()
-}
-
-fn prd_rows(model: &BookModel) -> Vec<Vec<String>> {
-    model
-        .prds()
-        .map(|d| {
-            let c = model.chapter(d);
-            let designs: Vec<String> = d
-                .derived
-                .iter()
-                .map(|t| model.chapter(&model.documents[*t]).name.clone())
-                .collect();
-            vec![
-                c.name.clone(),
-                c.source_path.clone(),
-                status_text(d),
-                if designs.is_empty() {
-                    "none".to_string()
-                } else {
-                    designs.join(", ")
-                },
-            ]
-        })
-        .collect()
-}
-
-const TDD_HEADER: [&str; 7] = [
-    "TDD", "Path", "Status", "PRD", "Open", "Blockers", "Complete",
-];
-const PRD_HEADER: [&str; 4] = ["PRD", "Path", "Status", "Designs"];
 
 /// Aligned columns; cells are made safe for the terminal first (control
 /// characters, line breaks and tabs escaped), so that widths hold.
@@ -190,24 +127,11 @@ fn aligned(header: &[&str], rows: &[Vec<String>]) -> String {
 }
 
 fn table(model: &BookModel) -> String {
-    let mut out = aligned(&TDD_HEADER, &tdd_rows(model));
+    let mut out = aligned(&mdbook_tdd::TDD_HEADER, &mdbook_tdd::tdd_rows(model));
     out.push('\n');
-    out.push_str(&aligned(&PRD_HEADER, &prd_rows(model)));
+    out.push_str(&aligned(
+        &mdbook_tdd::PRD_HEADER,
+        &mdbook_tdd::prd_rows(model),
+    ));
     out
-}
-
-fn markdown(model: &BookModel) -> String {
-    let mk = |header: &[&str], rows: Vec<Vec<String>>| {
-        let mut t = Table::new(header.iter().map(|s| s.to_string()).collect());
-        for r in rows {
-            t.push(r.iter().map(|c| Cell::text(c)).collect());
-        }
-        t
-    };
-    let mut f = Fragment::new();
-    f.heading(2, "Technical designs")
-        .table(mk(&TDD_HEADER, tdd_rows(model)))
-        .heading(2, "Product requirements")
-        .table(mk(&PRD_HEADER, prd_rows(model)));
-    f.into_markdown() + "\n"
 }

@@ -1,7 +1,7 @@
 //! The preprocessor mode: book JSON on stdin, book JSON on stdout.
 
-use mdbook_tdd::diagnostic::{Diagnostic, Diagnostics, Lint};
-use mdbook_tdd::{preprocess, protocol, terminal};
+use mdbook_tdd::{Diagnostic, Diagnostics, Lint};
+use mdbook_tdd::{parse_input_raw, rss, terminal};
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -43,17 +43,17 @@ pub fn run() -> ExitCode {
     log::debug!("read input: {:?} ({} bytes)", t.elapsed(), input.len());
     let input = Arc::new(input);
     let t = std::time::Instant::now();
-    let (context, book) = match protocol::parse_input_raw(&input) {
+    let (context, book) = match parse_input_raw(&input) {
         Ok(p) => p,
         Err(e) => return fail(Diagnostic::new(Lint::BadInput, e.to_string())),
     };
-    log::debug!("parse input: {:?} (rss {})", t.elapsed(), preprocess::rss());
+    log::debug!("parse input: {:?} (rss {})", t.elapsed(), rss());
     if let Some(w) = context.version_warning() {
         log::warn!("{w}");
     }
     let t = std::time::Instant::now();
     let out = mdbook_tdd::run_raw(&context, &book);
-    log::debug!("run: {:?} (rss {})", t.elapsed(), preprocess::rss());
+    log::debug!("run: {:?} (rss {})", t.elapsed(), rss());
     let Some(contents) = &out.contents else {
         report(&out.diagnostics);
         return ExitCode::FAILURE;
@@ -67,11 +67,7 @@ pub fn run() -> ExitCode {
             let stdout = std::io::stdout().lock();
             let mut w = std::io::BufWriter::with_capacity(1 << 17, stdout);
             let written = book.write(contents, &mut w).and_then(|()| w.flush());
-            log::debug!(
-                "write output: {:?} (rss {})",
-                t.elapsed(),
-                preprocess::rss()
-            );
+            log::debug!("write output: {:?} (rss {})", t.elapsed(), rss());
             written
         },
     );

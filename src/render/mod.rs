@@ -3,10 +3,11 @@
 
 pub mod fragment;
 
+use crate::analyze::facts::SectionState;
+use crate::analyze::table::{DocRow, DocTable, SectionSelector, plain};
 use crate::config::Config;
-use crate::model::{
-    BookModel, DocKind, DocRow, DocTable, Document, PrdTarget, SectionSelector, SectionState, plain,
-};
+use crate::model::prd::PrdTarget;
+use crate::model::{BookModel, DocKind, Document};
 use crate::syntax::directive::{Arg, ArgProblem, DirectiveKind, split_list};
 use crate::{diagnostic::closest, links};
 use fragment::{Cell, Fragment, RowWriter, Table};
@@ -16,7 +17,7 @@ use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-pub use crate::model::BACKLINKS_MARKER;
+pub use crate::analyze::end::BACKLINKS_MARKER;
 
 /// What rendering needs to know.
 #[derive(Debug, Clone, Copy)]

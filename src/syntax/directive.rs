@@ -91,9 +91,11 @@ impl fmt::Display for DirectiveKind {
     }
 }
 
-/// Whether a directive name belongs to this preprocessor.
-pub fn is_ours(name: &str) -> bool {
-    name.starts_with("tdd-") || name.starts_with("prd-")
+/// Whether the text after `{{#` starts a name of this preprocessor's
+/// (`tdd-` or `prd-`); every other `{{#...}}` belongs to mdBook or another
+/// preprocessor.
+pub fn is_ours(after_open: &[u8]) -> bool {
+    after_open.starts_with(b"tdd-") || after_open.starts_with(b"prd-")
 }
 
 /// One `key=value` argument.
@@ -170,7 +172,7 @@ pub fn candidates(text: &str) -> Vec<usize> {
     memchr::memmem::find_iter(bytes, b"{{#")
         .filter(|&at| {
             let rest = &bytes[at + 3..];
-            (rest.starts_with(b"tdd-") || rest.starts_with(b"prd-")) && !is_escaped(bytes, at)
+            is_ours(rest) && !is_escaped(bytes, at)
         })
         .collect()
 }
@@ -972,8 +974,8 @@ mod tests {
     fn known_names() {
         for k in DirectiveKind::ALL {
             assert_eq!(DirectiveKind::from_name(k.name()), Some(*k));
-            assert!(is_ours(k.name()));
+            assert!(is_ours(k.name().as_bytes()));
         }
-        assert!(!is_ours("include"));
+        assert!(!is_ours(b"include"));
     }
 }

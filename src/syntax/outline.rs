@@ -171,14 +171,6 @@ impl Section {
                 .chars()
                 .all(|c| c.is_whitespace() || c == '`' || c == '\\')
     }
-
-    /// Whether this section (by number, else by heading key) is `other`'s match.
-    pub fn matches(&self, other: &Section) -> bool {
-        match (&self.number, &other.number) {
-            (Some(a), Some(b)) => a == b,
-            _ => !self.key.is_empty() && self.key == other.key,
-        }
-    }
 }
 
 /// Normalizes heading text for matching: lower case, emphasis markers
@@ -229,6 +221,7 @@ impl Outline {
         }
     }
 
+    #[cfg(test)]
     /// Every section, depth first.
     pub fn walk(&self) -> Vec<&Section> {
         fn go<'a>(s: &'a Section, out: &mut Vec<&'a Section>) {
@@ -244,6 +237,7 @@ impl Outline {
         out
     }
 
+    #[cfg(test)]
     /// The innermost section holding `offset`.
     pub fn section_at(&self, offset: usize) -> Option<&Section> {
         let mut list = &self.sections;
@@ -380,6 +374,7 @@ pub fn heading_at(headings: &[Heading], offset: usize) -> Option<&Heading> {
     i.checked_sub(1).and_then(|i| headings.get(i))
 }
 
+#[cfg(test)]
 /// The innermost section holding `offset`: the last heading before it.
 pub fn section_at_flat(text: &str, headings: &[Heading], offset: usize) -> Option<FlatSection> {
     let i = headings.partition_point(|h| h.range.start <= offset);

@@ -90,6 +90,7 @@ pub fn heading_ends(text: &str, options: &crate::config::MarkdownOptions) -> Vec
     out
 }
 
+#[cfg(test)]
 /// `text` with every placeholder that ends a heading kept visible (see
 /// [`heading_ends`]).
 pub fn escape_heading_placeholders(text: &str, options: &crate::config::MarkdownOptions) -> String {

@@ -230,7 +230,7 @@ fn html_unescape(s: &str) -> String {
 
 /// Decodes `%XX` escapes of a URL path.
 pub fn percent_decode(s: &str) -> String {
-    mdbook_tdd::links::percent_decode(s)
+    mdbook_tdd::percent_decode(s)
 }
 
 /// Checks that every relative link in the `<main>` of every page leads to an

@@ -11,6 +11,7 @@
 //! exactly once in the result.
 
 use crate::config::MarkdownOptions;
+use crate::links;
 use crate::syntax::directive::{Arg, ArgProblem};
 use crate::syntax::header::Header;
 use crate::syntax::lines::{lf_view, line_ending};
@@ -238,8 +239,14 @@ impl Filling {
             values.push(("title".into(), t));
         }
         if let Some(p) = value_of("prd") {
-            values.push(("prd filename".into(), escape_link_text(file_name(&p))));
-            values.push(("relative path to prd".into(), link_destination(&p)));
+            values.push((
+                "prd filename".into(),
+                links::escape_link_text(file_name(&p)),
+            ));
+            values.push((
+                "relative path to prd".into(),
+                links::markdown_destination(&p),
+            ));
             values.push(("prd".into(), prd_link(&p)));
         }
         for a in args {
@@ -349,33 +356,11 @@ fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
-/// Escapes text for use inside `[...]`.
-pub fn escape_link_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '[' | ']' | '\\' | '*' | '_' | '`' | '<') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// A link destination for a path as written: wrapped in `<>` when it holds
-/// white space or parentheses.
-pub fn link_destination(path: &str) -> String {
-    if path.contains(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == '<' || c == '>') {
-        format!("<{}>", path.replace('<', "%3C").replace('>', "%3E"))
-    } else {
-        path.to_string()
-    }
-}
-
 fn prd_link(path: &str) -> String {
     format!(
         "[{}]({})",
-        escape_link_text(file_name(path)),
-        link_destination(path)
+        links::escape_link_text(file_name(path)),
+        links::markdown_destination(path)
     )
 }
 

@@ -284,12 +284,11 @@ pub fn insert_entry(
 
 /// `- [title](path)`.
 fn entry_text(title: &str, path: &str) -> String {
-    let dest = if path.contains([' ', '(', ')', '<', '>']) {
-        format!("<{path}>")
-    } else {
-        path.to_string()
-    };
-    format!("- [{}]({dest})", crate::skeleton::escape_link_text(title))
+    format!(
+        "- [{}]({})",
+        links::escape_link_text(title),
+        links::markdown_destination(path)
+    )
 }
 
 /// Checks, with mdBook's own parser, that SUMMARY.md parses and that the

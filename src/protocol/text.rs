@@ -76,6 +76,35 @@ impl ChapterText {
     }
 }
 
+/// A piece of a chapter's new text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// A range of the chapter's current text, kept.
+    Kept(Range<usize>),
+    /// New text.
+    New(String),
+}
+
+/// Writes a chapter's new text: the pieces, one after the other.
+pub fn splice(text: &str, pieces: &[Piece]) -> String {
+    let mut out = String::with_capacity(
+        pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Kept(r) => r.len(),
+                Piece::New(s) => s.len(),
+            })
+            .sum(),
+    );
+    for p in pieces {
+        match p {
+            Piece::Kept(r) => out.push_str(text.get(r.clone()).unwrap_or_default()),
+            Piece::New(s) => out.push_str(s),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

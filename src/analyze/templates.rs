@@ -1,11 +1,12 @@
-//! The TDD template: the built-in one, template files inside the book root,
-//! and `{placeholder}` handling.
+//! Templates: the built-in one, template files inside the book root, and
+//! the cache that loads and prepares each once per run.
 
+use crate::analyze::profile::Guidance;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
 /// The built-in template (the team's TDD template, 12 numbered sections).
-pub const BUILTIN: &str = include_str!("../templates/tdd-template.md");
+pub const BUILTIN: &str = include_str!("../../templates/tdd-template.md");
 
 /// Why a template (or another path from the configuration) cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -82,10 +83,11 @@ pub fn resolve_in_root(root: &Path, rel: &str) -> Result<PathBuf, TemplateError>
 /// Reads a template file given relative to the book root.
 pub fn load(root: &Path, rel: &str) -> Result<String, TemplateError> {
     let path = resolve_in_root(root, rel)?;
-    let bytes = crate::load::read_bytes(&path).map_err(|source| TemplateError::Unreadable {
-        path: rel.to_string(),
-        source,
-    })?;
+    let bytes =
+        crate::book::disk::read_bytes(&path).map_err(|source| TemplateError::Unreadable {
+            path: rel.to_string(),
+            source,
+        })?;
     let text = String::from_utf8(bytes).map_err(|_| TemplateError::NotUtf8(rel.to_string()))?;
     let text = text
         .strip_prefix('\u{feff}')
@@ -95,6 +97,128 @@ pub fn load(root: &Path, rel: &str) -> Result<String, TemplateError> {
         return Err(TemplateError::Empty(rel.to_string()));
     }
     Ok(text)
+}
+
+use crate::analyze::skeleton::PreparedTemplate;
+use crate::book::Settings;
+use crate::config::{Config, MarkdownOptions};
+use crate::diagnostic::{Diagnostic, Diagnostics, Lint, Location};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Loads templates once each (index 0 is the book's default template) and
+/// prepares each once; shared by the threads that analyze chapters.
+pub struct Templates {
+    pub store: Mutex<TemplateStore>,
+}
+
+#[derive(Default)]
+pub struct TemplateStore {
+    pub texts: Vec<String>,
+    pub prepared: Vec<Option<Arc<PreparedTemplate>>>,
+    pub guidance: Vec<Option<Arc<Guidance>>>,
+    pub by_path: HashMap<String, Result<usize, (Lint, String)>>,
+}
+
+pub fn template_lint(e: &crate::analyze::templates::TemplateError) -> Lint {
+    if e.is_not_found() {
+        Lint::TemplateNotFound
+    } else {
+        Lint::BadTemplate
+    }
+}
+
+impl Templates {
+    pub fn new(config: &Config, settings: &Settings, diags: &mut Diagnostics) -> Templates {
+        let mut store = TemplateStore {
+            texts: vec![BUILTIN.to_string()],
+            prepared: vec![None],
+            guidance: vec![None],
+            by_path: HashMap::new(),
+        };
+        if let Some(path) = &config.template {
+            match load(&settings.root, path) {
+                Ok(text) => store.texts[0] = text,
+                Err(e) => diags.push(
+                    Diagnostic::new(
+                        template_lint(&e),
+                        format!("`[preprocessor.tdd] template`: {e}"),
+                    )
+                    .at(Location {
+                        file: "book.toml".into(),
+                        line: 0,
+                        column: 0,
+                    }),
+                ),
+            }
+        }
+        Templates {
+            store: Mutex::new(store),
+        }
+    }
+
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, TemplateStore> {
+        // A panic elsewhere cannot leave the store half-written: every
+        // update is a single push or insert.
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The template for a `template=` argument.
+    pub fn get(&self, path: &str, settings: &Settings) -> Result<usize, (Lint, String)> {
+        let mut store = self.lock();
+        if let Some(r) = store.by_path.get(path) {
+            return r.clone();
+        }
+        let r = match load(&settings.root, path) {
+            Ok(text) => {
+                store.texts.push(text);
+                store.prepared.push(None);
+                store.guidance.push(None);
+                Ok(store.texts.len() - 1)
+            }
+            Err(e) => Err((template_lint(&e), e.to_string())),
+        };
+        store.by_path.insert(path.to_string(), r.clone());
+        r
+    }
+
+    /// The parsed template.
+    pub fn prepared(&self, index: usize, options: &MarkdownOptions) -> Arc<PreparedTemplate> {
+        let mut store = self.lock();
+        if let Some(Some(p)) = store.prepared.get(index) {
+            return Arc::clone(p);
+        }
+        let index = index.min(store.texts.len() - 1);
+        let p = Arc::new(PreparedTemplate::new(&store.texts[index], options));
+        store.prepared[index] = Some(Arc::clone(&p));
+        p
+    }
+
+    /// What the template teaches about completeness.
+    pub fn guidance(&self, index: usize, options: &MarkdownOptions) -> Arc<Guidance> {
+        let mut store = self.lock();
+        let index = index.min(store.texts.len() - 1);
+        if let Some(Some(g)) = store.guidance.get(index) {
+            return Arc::clone(g);
+        }
+        let g = Arc::new(Guidance::from_template(&store.texts[index], options));
+        store.guidance[index] = Some(Arc::clone(&g));
+        g
+    }
+
+    /// The guidance of every template, in index order.
+    pub fn into_guidance(self, options: &MarkdownOptions) -> Vec<Guidance> {
+        let store = self.store.into_inner().unwrap_or_else(|p| p.into_inner());
+        store
+            .texts
+            .iter()
+            .zip(store.guidance)
+            .map(|(t, g)| match g {
+                Some(g) => Arc::unwrap_or_clone(g),
+                None => Guidance::from_template(t, options),
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]

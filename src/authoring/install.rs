@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use toml_edit::{Array, DocumentMut, Item, Table, Value};
 
 /// The stylesheet for status badges, written next to `book.toml`.
-pub const STYLESHEET: &str = include_str!("../assets/mdbook-tdd.css");
+pub const STYLESHEET: &str = include_str!("../../assets/mdbook-tdd.css");
 
 /// Its file name, relative to the book root.
 pub const STYLESHEET_NAME: &str = "mdbook-tdd.css";

@@ -6,36 +6,35 @@
 //! ours is never decoded or parsed; a chapter that no edit will touch keeps
 //! only its facts, not its text.
 
-use crate::config::{Config, MarkdownOptions};
-use crate::diagnostic::{Diagnostic, Diagnostics, Lines, Lint, Location, closest};
-use crate::model::{BookModel, ChapterFacts, ChapterInput, ChapterMeta, Guidance};
-use crate::preprocess::{Settings, SourceChapter};
-use crate::skeleton::{self, Expansion, PreparedTemplate};
-use crate::syntax::directive::{Arg, ArgProblem, DirectiveKind};
+pub mod directives;
+pub mod end;
+pub mod facts;
+pub mod profile;
+pub mod skeleton;
+pub mod table;
+pub mod templates;
+
+use crate::analyze::directives::Directive;
+use crate::analyze::directives::arg_problem;
+use crate::analyze::directives::check_directives;
+use crate::analyze::facts::ChapterFacts;
+use crate::analyze::profile::Guidance;
+use crate::analyze::skeleton::Expansion;
+use crate::analyze::templates::Templates;
+use crate::book::ChapterMeta;
+use crate::book::{Settings, SourceChapter};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Diagnostics, Lines, Lint, Location};
+use crate::protocol::text::{ChapterText, JsonText};
+use crate::syntax::directive::DirectiveKind;
 use crate::syntax::lines::{lf_view, line_ending};
-use crate::syntax::scan::{self, ChapterScan, Leaf};
-use crate::template;
-use crate::text::{ChapterText, JsonText};
+use crate::syntax::scan::{self, ChapterScan};
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::ops::Range;
-use std::sync::{Arc, Mutex};
-
-/// A directive of ours, checked and ready to render.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Directive {
-    /// Which directive.
-    pub kind: DirectiveKind,
-    /// Its arguments.
-    pub args: Vec<Arg>,
-    /// Byte range from `{{#` to `}}`.
-    pub span: Range<usize>,
-}
 
 /// One chapter after analysis.
 #[derive(Debug, Clone)]
-pub struct ChapterWork {
+pub struct AnalyzedChapter {
     /// Names and paths.
     pub meta: ChapterMeta,
     /// The text as a JSON literal of the input, when it came as one.
@@ -60,13 +59,13 @@ pub struct ChapterWork {
     lines: Lines,
 }
 
-impl ChapterWork {
+impl AnalyzedChapter {
     fn new(source: SourceChapter) -> Self {
         let (literal, text) = match source.text {
             ChapterText::Text(s) => (None, Some(s)),
             ChapterText::Json(j) => (Some(j), None),
         };
-        ChapterWork {
+        AnalyzedChapter {
             meta: source.meta,
             literal,
             text,
@@ -133,9 +132,12 @@ impl ChapterWork {
 #[derive(Debug, Clone)]
 pub struct Analysis {
     /// Every chapter, in book order.
-    pub chapters: Vec<ChapterWork>,
-    /// The model.
-    pub model: BookModel,
+    pub chapters: Vec<AnalyzedChapter>,
+    /// What each chapter says on its own (`None` for chapters that cannot
+    /// hold anything of ours, until a TDD's link makes one a PRD).
+    pub facts: Vec<Option<Box<ChapterFacts>>>,
+    /// What each template teaches (index 0 is the book's default).
+    pub profiles: Vec<Guidance>,
     /// What was found; levels are not yet applied.
     pub diagnostics: Diagnostics,
 }
@@ -144,7 +146,7 @@ pub struct Analysis {
 /// a directive, a Source PRD field, or a path matched by the config. The
 /// markers are plain ASCII, which JSON escapes leave alone, so a chapter that
 /// came as a JSON literal is sniffed without decoding it.
-fn needs_scan(work: &ChapterWork, config: &Config) -> bool {
+fn needs_scan(work: &AnalyzedChapter, config: &Config) -> bool {
     let p = &work.meta.path;
     if config.tdd_paths.iter().any(|g| g.matches(p))
         || config.prd_paths.iter().any(|g| g.matches(p))
@@ -169,7 +171,7 @@ fn has_markers(bytes: &[u8]) -> bool {
     has_source_prd(bytes)
         || memchr::memmem::find_iter(bytes, b"{{#").any(|i| {
             let rest = &bytes[i + 3..];
-            rest.starts_with(b"tdd-") || rest.starts_with(b"prd-")
+            crate::syntax::directive::is_ours(rest)
         })
 }
 
@@ -183,283 +185,6 @@ fn has_source_prd(bytes: &[u8]) -> bool {
     })
 }
 
-/// Loads templates once each (index 0 is the book's default template) and
-/// prepares each once; shared by the threads that analyze chapters.
-struct Templates {
-    store: Mutex<TemplateStore>,
-}
-
-#[derive(Default)]
-struct TemplateStore {
-    texts: Vec<String>,
-    prepared: Vec<Option<Arc<PreparedTemplate>>>,
-    guidance: Vec<Option<Arc<Guidance>>>,
-    by_path: HashMap<String, Result<usize, (Lint, String)>>,
-}
-
-fn template_lint(e: &template::TemplateError) -> Lint {
-    if e.is_not_found() {
-        Lint::TemplateNotFound
-    } else {
-        Lint::BadTemplate
-    }
-}
-
-impl Templates {
-    fn new(config: &Config, settings: &Settings, diags: &mut Diagnostics) -> Templates {
-        let mut store = TemplateStore {
-            texts: vec![template::BUILTIN.to_string()],
-            prepared: vec![None],
-            guidance: vec![None],
-            by_path: HashMap::new(),
-        };
-        if let Some(path) = &config.template {
-            match template::load(&settings.root, path) {
-                Ok(text) => store.texts[0] = text,
-                Err(e) => diags.push(
-                    Diagnostic::new(
-                        template_lint(&e),
-                        format!("`[preprocessor.tdd] template`: {e}"),
-                    )
-                    .at(Location {
-                        file: "book.toml".into(),
-                        line: 0,
-                        column: 0,
-                    }),
-                ),
-            }
-        }
-        Templates {
-            store: Mutex::new(store),
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, TemplateStore> {
-        // A panic elsewhere cannot leave the store half-written: every
-        // update is a single push or insert.
-        self.store.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// The template for a `template=` argument.
-    fn get(&self, path: &str, settings: &Settings) -> Result<usize, (Lint, String)> {
-        let mut store = self.lock();
-        if let Some(r) = store.by_path.get(path) {
-            return r.clone();
-        }
-        let r = match template::load(&settings.root, path) {
-            Ok(text) => {
-                store.texts.push(text);
-                store.prepared.push(None);
-                store.guidance.push(None);
-                Ok(store.texts.len() - 1)
-            }
-            Err(e) => Err((template_lint(&e), e.to_string())),
-        };
-        store.by_path.insert(path.to_string(), r.clone());
-        r
-    }
-
-    /// The parsed template.
-    fn prepared(&self, index: usize, options: &MarkdownOptions) -> Arc<PreparedTemplate> {
-        let mut store = self.lock();
-        if let Some(Some(p)) = store.prepared.get(index) {
-            return Arc::clone(p);
-        }
-        let index = index.min(store.texts.len() - 1);
-        let p = Arc::new(PreparedTemplate::new(&store.texts[index], options));
-        store.prepared[index] = Some(Arc::clone(&p));
-        p
-    }
-
-    /// What the template teaches about completeness.
-    fn guidance(&self, index: usize, options: &MarkdownOptions) -> Arc<Guidance> {
-        let mut store = self.lock();
-        let index = index.min(store.texts.len() - 1);
-        if let Some(Some(g)) = store.guidance.get(index) {
-            return Arc::clone(g);
-        }
-        let g = Arc::new(Guidance::from_template(&store.texts[index], options));
-        store.guidance[index] = Some(Arc::clone(&g));
-        g
-    }
-
-    /// The guidance of every template, in index order.
-    fn into_guidance(self, options: &MarkdownOptions) -> Vec<Guidance> {
-        let store = self.store.into_inner().unwrap_or_else(|p| p.into_inner());
-        store
-            .texts
-            .iter()
-            .zip(store.guidance)
-            .map(|(t, g)| match g {
-                Some(g) => Arc::unwrap_or_clone(g),
-                None => Guidance::from_template(t, options),
-            })
-            .collect()
-    }
-}
-
-/// At most this many unknown arguments of one directive are reported one by
-/// one.
-const MAX_ARG_REPORTS: usize = 10;
-
-/// Checks the directives a scan found; reports problems and returns the
-/// usable ones.
-fn check_directives(
-    scan: &ChapterScan,
-    locate: &dyn Fn(usize) -> Location,
-    diags: &mut Diagnostics,
-) -> Vec<Directive> {
-    let mut out = Vec::new();
-    let mut skeleton_at: Option<usize> = None;
-    for found in &scan.directives {
-        let raw = match &found.parsed {
-            Ok(raw) => raw,
-            Err(e) => {
-                diags.push(
-                    Diagnostic::new(
-                        Lint::MalformedDirective,
-                        format!("malformed directive `{{{{#{}}}}}`: {}", e.name, e.message),
-                    )
-                    .at(locate(e.at)),
-                );
-                continue;
-            }
-        };
-        let Some(kind) = DirectiveKind::from_name(&raw.name) else {
-            let mut d = Diagnostic::new(
-                Lint::UnknownDirective,
-                format!("unknown directive `{{{{#{}}}}}`", raw.name),
-            )
-            .at(locate(found.start));
-            if let Some(c) = closest(&raw.name, DirectiveKind::ALL.iter().map(|k| k.name())) {
-                d = d.help(format!("did you mean `{{{{#{c}}}}}`?"));
-            }
-            let names: Vec<&str> = DirectiveKind::ALL.iter().map(|k| k.name()).collect();
-            diags.push(d.note(format!("known directives: {}", names.join(", "))));
-            continue;
-        };
-        let in_block = matches!(found.leaf, Leaf::Paragraph | Leaf::ListItem);
-        if !found.alone || !in_block {
-            let place = match found.leaf {
-                Leaf::Heading => "a heading",
-                Leaf::TableCell => "a table cell",
-                Leaf::Paragraph | Leaf::ListItem => "a paragraph with other text",
-                Leaf::Other => "this place",
-            };
-            diags.push(
-                Diagnostic::new(
-                    Lint::DirectiveNotAlone,
-                    format!("`{{{{#{kind}}}}}` produces blocks and cannot stand in {place}"),
-                )
-                .at(locate(found.start))
-                .help("put the directive on its own, with a blank line before and after it"),
-            );
-            continue;
-        }
-        if kind == DirectiveKind::TddSkeleton {
-            if found.nested {
-                diags.push(
-                    Diagnostic::new(
-                        Lint::DirectiveNotAlone,
-                        "`{{#tdd-skeleton}}` builds the whole chapter and must stand at its top level, not in a list or block quote",
-                    )
-                    .at(locate(found.start)),
-                );
-                continue;
-            }
-            if let Some(first) = skeleton_at {
-                let first = locate(first);
-                diags.push(
-                    Diagnostic::new(
-                        Lint::DuplicateSkeleton,
-                        "a chapter may hold only one `{{#tdd-skeleton}}`",
-                    )
-                    .at(locate(found.start))
-                    .note(format!("the first one is at {first}")),
-                );
-                continue;
-            }
-            skeleton_at = Some(found.start);
-        } else {
-            let params = kind.params();
-            let mut ok = true;
-            let unknown = raw
-                .args
-                .iter()
-                .filter(|a| !params.contains(&a.key.as_str()))
-                .count();
-            for (n, a) in raw
-                .args
-                .iter()
-                .filter(|a| !params.contains(&a.key.as_str()))
-                .enumerate()
-            {
-                ok = false;
-                // A directive with thousands of bad arguments gets a few
-                // reports and a count, not thousands of lines.
-                if n == MAX_ARG_REPORTS {
-                    diags.push(
-                        Diagnostic::new(
-                            Lint::BadArgument,
-                            format!(
-                                "{} more unknown arguments for `{{{{#{kind}}}}}`",
-                                unknown - MAX_ARG_REPORTS
-                            ),
-                        )
-                        .at(locate(a.span.start)),
-                    );
-                    break;
-                }
-                let mut d = Diagnostic::new(
-                    Lint::BadArgument,
-                    format!("unknown argument `{}` for `{{{{#{kind}}}}}`", a.key),
-                )
-                .at(locate(a.span.start));
-                if let Some(c) = closest(&a.key, params.iter().copied()) {
-                    d = d.help(format!("did you mean `{c}`?"));
-                }
-                let valid = if params.is_empty() {
-                    "it takes no arguments".to_string()
-                } else {
-                    format!("valid arguments: {}", params.join(", "))
-                };
-                diags.push(d.note(valid));
-            }
-            if !ok {
-                continue;
-            }
-        }
-        out.push(Directive {
-            kind,
-            args: raw.args.clone(),
-            span: raw.span.clone(),
-        });
-    }
-    out
-}
-
-pub(crate) fn arg_problem(
-    p: ArgProblem,
-    kind: DirectiveKind,
-    fallback: usize,
-    locate: &dyn Fn(usize) -> Location,
-) -> Diagnostic {
-    let at = if p.span.is_empty() {
-        fallback
-    } else {
-        p.span.start
-    };
-    let mut d = Diagnostic::new(
-        Lint::BadArgument,
-        format!("`{{{{#{kind}}}}}`: {}", p.message),
-    )
-    .at(locate(at));
-    if let Some(h) = p.help {
-        d = d.help(h);
-    }
-    d
-}
-
 /// Analyzes one chapter: scan, directives, skeleton, and the facts the
 /// model needs.
 fn analyze_chapter(
@@ -468,8 +193,8 @@ fn analyze_chapter(
     settings: &Settings,
     templates: &Templates,
     diags: &mut Diagnostics,
-) -> ChapterWork {
-    let mut work = ChapterWork::new(source);
+) -> AnalyzedChapter {
+    let mut work = AnalyzedChapter::new(source);
     if !needs_scan(&work, config) {
         return work;
     }
@@ -519,7 +244,7 @@ fn analyze_chapter(
 /// Scans one chapter (its text decoded), checks its directives and expands
 /// its skeleton; returns the scan of the chapter's current text.
 fn scan_chapter(
-    work: &mut ChapterWork,
+    work: &mut AnalyzedChapter,
     config: &Config,
     settings: &Settings,
     templates: &Templates,
@@ -626,7 +351,7 @@ fn scan_chapter(
 /// Gathers the facts of a chapter the analysis did not scan (a PRD found
 /// only through a TDD's link).
 fn late_facts(
-    work: &ChapterWork,
+    work: &AnalyzedChapter,
     config: &Config,
     guidance: &[Guidance],
 ) -> Option<Box<ChapterFacts>> {
@@ -655,12 +380,12 @@ fn late_facts(
     )))
 }
 
-/// Analyzes the whole book: chapters, then the model.
+/// Analyzes every chapter of the book, in parallel.
 pub fn analyze(chapters: Vec<SourceChapter>, config: &Config, settings: &Settings) -> Analysis {
     let mut diags = Diagnostics::new();
     let templates = Templates::new(config, settings, &mut diags);
     let t = std::time::Instant::now();
-    let (mut works, found): (Vec<ChapterWork>, Vec<Diagnostics>) = chapters
+    let (mut works, found): (Vec<AnalyzedChapter>, Vec<Diagnostics>) = chapters
         .into_par_iter()
         .map(|c| {
             let mut d = Diagnostics::new();
@@ -671,34 +396,30 @@ pub fn analyze(chapters: Vec<SourceChapter>, config: &Config, settings: &Setting
     for d in found {
         diags.extend(d);
     }
-    log::debug!(
-        "chapters: {:?} (rss {})",
-        t.elapsed(),
-        crate::preprocess::rss()
-    );
-    let guidance = templates.into_guidance(&config.markdown);
-    let facts: Vec<Option<Box<ChapterFacts>>> = works.iter_mut().map(|w| w.facts.take()).collect();
-    let inputs: Vec<ChapterInput<'_>> = works
-        .iter()
-        .map(|w| ChapterInput {
-            meta: &w.meta,
-            skeleton: w.expansion.is_some(),
-            template: w.template,
-        })
-        .collect();
-    let t = std::time::Instant::now();
-    let late = |i: usize| late_facts(&works[i], config, &guidance);
-    let model = BookModel::build(&inputs, facts, &late, guidance.clone(), config, &mut diags);
-    log::debug!(
-        "model: {:?} (rss {})",
-        t.elapsed(),
-        crate::preprocess::rss()
-    );
+    log::debug!("chapters: {:?} (rss {})", t.elapsed(), crate::run::rss());
+    let facts = works.iter_mut().map(|w| w.facts.take()).collect();
     Analysis {
         chapters: works,
-        model,
+        facts,
+        profiles: templates.into_guidance(&config.markdown),
         diagnostics: diags,
     }
+}
+
+/// Gathers the facts of the chapters `wanted` whose facts the analysis did
+/// not gather (a PRD found only through a TDD's link), in parallel.
+pub fn gather_late_facts(analysis: &mut Analysis, wanted: &[bool], config: &Config) {
+    let Analysis {
+        chapters,
+        facts,
+        profiles,
+        ..
+    } = analysis;
+    facts
+        .par_iter_mut()
+        .enumerate()
+        .filter(|(i, f)| f.is_none() && wanted.get(*i).copied().unwrap_or(false))
+        .for_each(|(i, f)| *f = late_facts(&chapters[i], config, profiles));
 }
 
 /// Expands the skeleton of one chapter, as the preprocessor would, for

@@ -2,9 +2,9 @@
 //! without writing anything: `book.toml`, `SUMMARY.md` (parsed with mdBook's
 //! own `mdbook-summary`), and the chapters in book order.
 
+use crate::book::ChapterMeta;
+use crate::book::SourceChapter;
 use crate::links::slash_path;
-use crate::model::ChapterMeta;
-use crate::preprocess::SourceChapter;
 use mdbook_summary::{Link, SummaryItem, parse_summary};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -164,7 +164,7 @@ pub fn load_book(root: &Path) -> Result<DiskBook, LoadError> {
         path: summary_path.clone(),
         message: format!("{e:#}"),
     })?;
-    let index_enabled = crate::index_enabled(&config);
+    let index_enabled = crate::book::index_enabled(&config);
     let src_slash = slash_path(&src);
     let mut chapters = Vec::new();
     let mut links: Vec<&Link> = Vec::new();

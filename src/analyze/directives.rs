@@ -1,0 +1,181 @@
+//! Checking the directives a scan found: known names, known arguments, a
+//! directive on its own in its block, one skeleton per chapter. What passes
+//! becomes a [`Directive`] to render.
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Lint, Location, closest};
+use crate::syntax::directive::{Arg, ArgProblem, DirectiveKind};
+use crate::syntax::scan::{ChapterScan, Leaf};
+use std::ops::Range;
+
+/// A directive of ours, checked and ready to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directive {
+    /// Which directive.
+    pub kind: DirectiveKind,
+    /// Its arguments.
+    pub args: Vec<Arg>,
+    /// Byte range from `{{#` to `}}`.
+    pub span: Range<usize>,
+}
+
+/// At most this many unknown arguments of one directive are reported one by
+/// one.
+pub const MAX_ARG_REPORTS: usize = 10;
+
+/// Checks the directives a scan found; reports problems and returns the
+/// usable ones.
+pub fn check_directives(
+    scan: &ChapterScan,
+    locate: &dyn Fn(usize) -> Location,
+    diags: &mut Diagnostics,
+) -> Vec<Directive> {
+    let mut out = Vec::new();
+    let mut skeleton_at: Option<usize> = None;
+    for found in &scan.directives {
+        let raw = match &found.parsed {
+            Ok(raw) => raw,
+            Err(e) => {
+                diags.push(
+                    Diagnostic::new(
+                        Lint::MalformedDirective,
+                        format!("malformed directive `{{{{#{}}}}}`: {}", e.name, e.message),
+                    )
+                    .at(locate(e.at)),
+                );
+                continue;
+            }
+        };
+        let Some(kind) = DirectiveKind::from_name(&raw.name) else {
+            let mut d = Diagnostic::new(
+                Lint::UnknownDirective,
+                format!("unknown directive `{{{{#{}}}}}`", raw.name),
+            )
+            .at(locate(found.start));
+            if let Some(c) = closest(&raw.name, DirectiveKind::ALL.iter().map(|k| k.name())) {
+                d = d.help(format!("did you mean `{{{{#{c}}}}}`?"));
+            }
+            let names: Vec<&str> = DirectiveKind::ALL.iter().map(|k| k.name()).collect();
+            diags.push(d.note(format!("known directives: {}", names.join(", "))));
+            continue;
+        };
+        let in_block = matches!(found.leaf, Leaf::Paragraph | Leaf::ListItem);
+        if !found.alone || !in_block {
+            let place = match found.leaf {
+                Leaf::Heading => "a heading",
+                Leaf::TableCell => "a table cell",
+                Leaf::Paragraph | Leaf::ListItem => "a paragraph with other text",
+                Leaf::Other => "this place",
+            };
+            diags.push(
+                Diagnostic::new(
+                    Lint::DirectiveNotAlone,
+                    format!("`{{{{#{kind}}}}}` produces blocks and cannot stand in {place}"),
+                )
+                .at(locate(found.start))
+                .help("put the directive on its own, with a blank line before and after it"),
+            );
+            continue;
+        }
+        if kind == DirectiveKind::TddSkeleton {
+            if found.nested {
+                diags.push(
+                    Diagnostic::new(
+                        Lint::DirectiveNotAlone,
+                        "`{{#tdd-skeleton}}` builds the whole chapter and must stand at its top level, not in a list or block quote",
+                    )
+                    .at(locate(found.start)),
+                );
+                continue;
+            }
+            if let Some(first) = skeleton_at {
+                let first = locate(first);
+                diags.push(
+                    Diagnostic::new(
+                        Lint::DuplicateSkeleton,
+                        "a chapter may hold only one `{{#tdd-skeleton}}`",
+                    )
+                    .at(locate(found.start))
+                    .note(format!("the first one is at {first}")),
+                );
+                continue;
+            }
+            skeleton_at = Some(found.start);
+        } else {
+            let params = kind.params();
+            let mut ok = true;
+            let unknown = raw
+                .args
+                .iter()
+                .filter(|a| !params.contains(&a.key.as_str()))
+                .count();
+            for (n, a) in raw
+                .args
+                .iter()
+                .filter(|a| !params.contains(&a.key.as_str()))
+                .enumerate()
+            {
+                ok = false;
+                // A directive with thousands of bad arguments gets a few
+                // reports and a count, not thousands of lines.
+                if n == MAX_ARG_REPORTS {
+                    diags.push(
+                        Diagnostic::new(
+                            Lint::BadArgument,
+                            format!(
+                                "{} more unknown arguments for `{{{{#{kind}}}}}`",
+                                unknown - MAX_ARG_REPORTS
+                            ),
+                        )
+                        .at(locate(a.span.start)),
+                    );
+                    break;
+                }
+                let mut d = Diagnostic::new(
+                    Lint::BadArgument,
+                    format!("unknown argument `{}` for `{{{{#{kind}}}}}`", a.key),
+                )
+                .at(locate(a.span.start));
+                if let Some(c) = closest(&a.key, params.iter().copied()) {
+                    d = d.help(format!("did you mean `{c}`?"));
+                }
+                let valid = if params.is_empty() {
+                    "it takes no arguments".to_string()
+                } else {
+                    format!("valid arguments: {}", params.join(", "))
+                };
+                diags.push(d.note(valid));
+            }
+            if !ok {
+                continue;
+            }
+        }
+        out.push(Directive {
+            kind,
+            args: raw.args.clone(),
+            span: raw.span.clone(),
+        });
+    }
+    out
+}
+
+pub(crate) fn arg_problem(
+    p: ArgProblem,
+    kind: DirectiveKind,
+    fallback: usize,
+    locate: &dyn Fn(usize) -> Location,
+) -> Diagnostic {
+    let at = if p.span.is_empty() {
+        fallback
+    } else {
+        p.span.start
+    };
+    let mut d = Diagnostic::new(
+        Lint::BadArgument,
+        format!("`{{{{#{kind}}}}}`: {}", p.message),
+    )
+    .at(locate(at));
+    if let Some(h) = p.help {
+        d = d.help(h);
+    }
+    d
+}

@@ -1,0 +1,179 @@
+//! The model stage: one model of the whole book, gathered before any
+//! directive that needs it is expanded.
+//!
+//! Every TDD and PRD becomes a [`Document`] with its header fields, its
+//! normalized status, its Source PRD resolved to a chapter (or marked broken),
+//! the tables of its sections, and how complete it is against the template.
+
+pub mod build;
+pub mod prd;
+
+use crate::analyze::end::ChapterEnd;
+use crate::analyze::facts::SectionState;
+use crate::analyze::facts::SectionStatus;
+use crate::analyze::profile::Guidance;
+use crate::analyze::table::DocTable;
+use crate::analyze::table::SectionSelector;
+use crate::analyze::table::plain;
+use crate::book::ChapterMeta;
+use crate::model::prd::PrdRef;
+
+/// A chapter as the model sees it; what the chapter says is in its
+/// [`ChapterFacts`].
+#[derive(Debug, Clone, Copy)]
+pub struct ChapterInput<'a> {
+    /// Metadata.
+    pub meta: &'a ChapterMeta,
+    /// Whether the chapter held a `{{#tdd-skeleton}}`.
+    pub skeleton: bool,
+}
+
+/// What a document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocKind {
+    /// A technical design document.
+    Tdd,
+    /// A product requirement document.
+    Prd,
+}
+
+/// A TDD or PRD.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// Index of the chapter.
+    pub chapter: usize,
+    /// TDD or PRD.
+    pub kind: DocKind,
+    /// The text of the document's H1, if it has one.
+    pub title: Option<String>,
+    /// Header fields, in order: (name, value) as written.
+    pub fields: Vec<(String, String)>,
+    /// The status in the vocabulary's spelling.
+    pub status: Option<String>,
+    /// The status as written (also when it is not in the vocabulary).
+    pub status_raw: Option<String>,
+    /// The Source PRD (TDDs).
+    pub prd: Option<PrdRef>,
+    /// Documents derived from this one (PRDs: its TDDs), in book order.
+    pub derived: Vec<usize>,
+    /// Tables, in order.
+    pub tables: Vec<DocTable>,
+    /// Completeness per template section (TDDs).
+    pub completeness: Vec<SectionStatus>,
+    /// Number of template placeholders left (outside code).
+    pub placeholders: usize,
+    /// Template index used to judge completeness.
+    pub template: usize,
+    /// Rows of Open Questions & Risks whose Status is Open.
+    pub open_items: usize,
+    /// Rows of Dependencies & Blockers whose Status is not Ready.
+    pub blockers: usize,
+    /// The document's link reference definitions, for its cells shown
+    /// elsewhere.
+    pub refdefs: Vec<crate::syntax::scan::RefDef>,
+    /// How the chapter ends (for the backlinks list).
+    pub end: ChapterEnd,
+}
+
+impl Document {
+    /// A header field by name (case-insensitive).
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The table of the section with this number or heading text.
+    pub fn section_table(&self, section: &SectionSelector) -> Option<&DocTable> {
+        self.tables.iter().find(|t| section.matches(t))
+    }
+
+    /// Rows of Open Questions & Risks whose Status is Open.
+    pub fn open_items(&self) -> usize {
+        self.open_items
+    }
+
+    /// Rows of Dependencies & Blockers whose Status is not Ready.
+    pub fn blockers(&self) -> usize {
+        self.blockers
+    }
+
+    fn count_open_items(&self) -> usize {
+        count_rows(self, &SectionSelector::open_items(), |s| {
+            s.eq_ignore_ascii_case("open")
+        })
+    }
+
+    fn count_blockers(&self) -> usize {
+        count_rows(self, &SectionSelector::blockers(), |s| {
+            !s.eq_ignore_ascii_case("ready")
+        })
+    }
+
+    /// Share of template sections written, 0 to 100.
+    pub fn completeness_percent(&self) -> u32 {
+        let total = self.completeness.len();
+        if total == 0 {
+            return 0;
+        }
+        let written = self
+            .completeness
+            .iter()
+            .filter(|s| s.state == SectionState::Written)
+            .count();
+        ((written * 100 + total / 2) / total) as u32
+    }
+}
+
+pub fn count_rows(doc: &Document, sel: &SectionSelector, keep: impl Fn(&str) -> bool) -> usize {
+    let Some(t) = doc.section_table(sel) else {
+        return 0;
+    };
+    let Some(col) = t.column("Status") else {
+        return 0;
+    };
+    t.real_rows()
+        .filter(|r| keep(&plain(t.cell(r, col))))
+        .count()
+}
+
+/// The model of the whole book.
+#[derive(Debug, Clone, Default)]
+pub struct BookModel {
+    /// Every chapter (not drafts), in book order.
+    pub chapters: Vec<ChapterMeta>,
+    /// TDDs and PRDs, in book order.
+    pub documents: Vec<Document>,
+    /// For each chapter, its document (if it is one).
+    pub doc_of_chapter: Vec<Option<usize>>,
+    /// The templates documents were judged against.
+    pub templates: Vec<Guidance>,
+}
+
+impl BookModel {
+    /// The TDDs, in book order.
+    pub fn tdds(&self) -> impl Iterator<Item = &Document> {
+        self.documents.iter().filter(|d| d.kind == DocKind::Tdd)
+    }
+
+    /// The PRDs, in book order.
+    pub fn prds(&self) -> impl Iterator<Item = &Document> {
+        self.documents.iter().filter(|d| d.kind == DocKind::Prd)
+    }
+
+    /// The document of a chapter.
+    pub fn document_of(&self, chapter: usize) -> Option<&Document> {
+        self.doc_of_chapter
+            .get(chapter)
+            .copied()
+            .flatten()
+            .map(|i| &self.documents[i])
+    }
+
+    /// The chapter of a document.
+    pub fn chapter(&self, doc: &Document) -> &ChapterMeta {
+        &self.chapters[doc.chapter]
+    }
+}

@@ -1,0 +1,199 @@
+//! Writing the output: the book in the shape it came in, each chapter from
+//! what the run made of it.
+
+use super::BookShape;
+use super::read::{RawBook, RawItem};
+use super::text::{JsonText, Piece};
+use std::io::{self, Write};
+
+/// What goes out for one chapter.
+#[derive(Debug, Clone)]
+pub enum ChapterOutput {
+    /// The chapter unchanged, as the JSON literal it came in.
+    Literal(JsonText),
+    /// The JSON literal it came in, with text appended.
+    LiteralAppend(JsonText, String),
+    /// The chapter's text.
+    Text(String),
+    /// The chapter's new text in pieces of `text` (its current text) and new
+    /// text, written one after the other.
+    Spliced {
+        /// The current text, which `Kept` pieces index.
+        text: String,
+        /// The new text, in order.
+        pieces: Vec<Piece>,
+    },
+}
+
+impl RawBook {
+    /// Writes the book in its shape, taking the content of the chapters with
+    /// a path from `contents` (in the order of [`RawBook::chapters`]) and
+    /// keeping every other content as it came.
+    pub fn write(&self, contents: &[ChapterOutput], out: &mut impl Write) -> io::Result<()> {
+        let mut next = 0;
+        match self.shape {
+            BookShape::Items => out.write_all(b"{\"items\":")?,
+            BookShape::Sections => out.write_all(b"{\"sections\":")?,
+        }
+        write_items(&self.items, contents, &mut next, out)?;
+        match self.shape {
+            BookShape::Items => out.write_all(b"}"),
+            BookShape::Sections => out.write_all(b",\"__non_exhaustive\":null}"),
+        }
+    }
+}
+
+fn json_str(s: &str, out: &mut impl Write) -> io::Result<()> {
+    serde_json::to_writer(out, s).map_err(io::Error::other)
+}
+
+/// JSON's formatting, without the quotes around strings.
+struct Unquoted;
+
+impl serde_json::ser::Formatter for Unquoted {
+    fn begin_string<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn end_string<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes `s` escaped as the inside of a JSON string, without quotes, so
+/// that a string can be written in pieces.
+fn json_str_contents(s: &str, out: &mut impl Write) -> io::Result<()> {
+    use serde::Serialize;
+    s.serialize(&mut serde_json::Serializer::with_formatter(out, Unquoted))
+        .map_err(io::Error::other)
+}
+
+fn write_items(
+    items: &[RawItem],
+    contents: &[ChapterOutput],
+    next: &mut usize,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    out.write_all(b"[")?;
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        match item {
+            RawItem::Separator => out.write_all(b"\"Separator\"")?,
+            RawItem::PartTitle(t) => {
+                out.write_all(b"{\"PartTitle\":")?;
+                json_str(t, out)?;
+                out.write_all(b"}")?;
+            }
+            RawItem::Chapter(c) => {
+                out.write_all(b"{\"Chapter\":{\"name\":")?;
+                json_str(&c.name, out)?;
+                out.write_all(b",\"content\":")?;
+                let content = if c.path.is_some() {
+                    let o = contents.get(*next);
+                    *next += 1;
+                    o
+                } else {
+                    None
+                };
+                match content {
+                    None => out.write_all(c.content.raw())?,
+                    Some(ChapterOutput::Literal(j)) => out.write_all(j.raw())?,
+                    Some(ChapterOutput::Text(t)) => json_str(t, out)?,
+                    Some(ChapterOutput::LiteralAppend(j, extra)) => {
+                        // The literal without its closing quote, then the
+                        // escaped addition and the quote.
+                        let raw = j.raw();
+                        out.write_all(&raw[..raw.len().saturating_sub(1)])?;
+                        json_str_contents(extra, out)?;
+                        out.write_all(b"\"")?;
+                    }
+                    Some(ChapterOutput::Spliced { text, pieces }) => {
+                        out.write_all(b"\"")?;
+                        for p in pieces {
+                            match p {
+                                Piece::Kept(r) => {
+                                    json_str_contents(text.get(r.clone()).unwrap_or_default(), out)?
+                                }
+                                Piece::New(s) => json_str_contents(s, out)?,
+                            }
+                        }
+                        out.write_all(b"\"")?;
+                    }
+                }
+                out.write_all(b",\"number\":")?;
+                serde_json::to_writer(&mut *out, &c.number).map_err(io::Error::other)?;
+                out.write_all(b",\"sub_items\":")?;
+                write_items(&c.sub_items, contents, next, out)?;
+                out.write_all(b",\"path\":")?;
+                serde_json::to_writer(&mut *out, &c.path).map_err(io::Error::other)?;
+                out.write_all(b",\"source_path\":")?;
+                serde_json::to_writer(&mut *out, &c.source_path).map_err(io::Error::other)?;
+                out.write_all(b",\"parent_names\":")?;
+                serde_json::to_writer(&mut *out, &c.parent_names).map_err(io::Error::other)?;
+                out.write_all(b"}}")?;
+            }
+        }
+    }
+    out.write_all(b"]")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::read::parse_input_raw;
+    use std::sync::Arc;
+
+    const CTX_05: &str = r#"{"root":"/b","config":{"book":{"title":"T","unknown-future-key":1},"output":{"html":{}}},"renderer":"html","mdbook_version":"0.5.4"}"#;
+    #[allow(dead_code)]
+    const CTX_04: &str = r#"{"root":"/b","config":{"book":{"multilingual":false,"src":"src"}},"renderer":"html","mdbook_version":"0.4.52","__non_exhaustive":null}"#;
+    const CHAPTER: &str = r#"{"Chapter":{"name":"A","content":"x","number":[1],"sub_items":[],"path":"a.md","source_path":"a.md","parent_names":[]}}"#;
+
+    #[test]
+    fn raw_books_write_every_kind_of_output() {
+        let chapter = |name: &str| CHAPTER.replace(r#""name":"A""#, &format!(r#""name":"{name}""#));
+        let input = Arc::new(
+            format!(
+                r#"[{CTX_05},{{"items":[{},{},{},{}]}}]"#,
+                chapter("A"),
+                chapter("B"),
+                chapter("C"),
+                chapter("D")
+            )
+            .into_bytes(),
+        );
+        let (_, book) = parse_input_raw(&input).unwrap();
+        let literal = |i: usize| match &book.items[i] {
+            RawItem::Chapter(c) => c.content.clone(),
+            _ => unreachable!(),
+        };
+        let hostile = "\"quoted\"\n\\ \u{1} é\t|";
+        let contents = vec![
+            ChapterOutput::Literal(literal(0)),
+            ChapterOutput::LiteralAppend(literal(1), hostile.to_string()),
+            ChapterOutput::Text(hostile.to_string()),
+            ChapterOutput::Spliced {
+                text: format!("ab{hostile}cd"),
+                pieces: vec![
+                    Piece::Kept(0..2),
+                    Piece::New(hostile.to_string()),
+                    Piece::Kept(2 + hostile.len()..4 + hostile.len()),
+                ],
+            },
+        ];
+        let mut out = Vec::new();
+        book.write(&contents, &mut out).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let content = |i: usize| {
+            v["items"][i]["Chapter"]["content"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(content(0), "x");
+        assert_eq!(content(1), format!("x{hostile}"));
+        assert_eq!(content(2), hostile);
+        assert_eq!(content(3), format!("ab{hostile}cd"));
+    }
+}

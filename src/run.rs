@@ -1,0 +1,222 @@
+//! The whole run, in order. Each step is a stage of its own; this file only
+//! calls them and hands each what the one before gave:
+//!
+//! 1. [`crate::book`]: the chapters, with names and paths, from mdBook's
+//!    JSON or from disk;
+//! 2. [`crate::analyze`]: every chapter on its own, in parallel — scan,
+//!    check its directives into typed queries, expand its skeleton, gather
+//!    its facts;
+//! 3. [`crate::model`]: classify the chapters and resolve Source PRDs, gather
+//!    the facts of PRDs found only through links, assemble the model of the
+//!    whole book;
+//! 4. [`crate::edit`]: render each chapter's directives against the model
+//!    ([`crate::render`]) and splice them, the Source PRD links and the
+//!    backlinks list into its byte ranges; every other byte is kept;
+//! 5. levels, the diagnostics' places on disk ([`crate::book::origin`]), and
+//!    what goes out for each chapter ([`crate::protocol::write`]).
+//!
+//! The same run serves the preprocessor and the command line.
+
+use crate::analyze::{self, AnalyzedChapter};
+use crate::book::disk::DiskBook;
+use crate::book::{Settings, SourceChapter};
+use crate::config::Config;
+use crate::diagnostic::Diagnostics;
+use crate::edit::{self, ChapterEdit};
+use crate::model::{self, BookModel, ChapterInput};
+use crate::protocol::Context;
+use crate::protocol::read::RawBook;
+use crate::protocol::text::splice;
+use crate::protocol::write::ChapterOutput;
+
+/// The resident set size of this process, for debug logs (Linux only).
+pub fn rss() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .map(|l| l["VmRSS:".len()..].trim().to_string())
+        })
+        .unwrap_or_default()
+}
+
+/// The result of a whole run.
+#[derive(Debug, Clone)]
+pub struct Processed {
+    /// Every chapter after analysis, in book order.
+    pub chapters: Vec<AnalyzedChapter>,
+    /// What the edit stage does to each chapter.
+    pub edits: Vec<ChapterEdit>,
+    /// The model of the book.
+    pub model: BookModel,
+    /// Every diagnostic, with configured levels applied, sorted by place.
+    pub diagnostics: Diagnostics,
+}
+
+impl Processed {
+    /// What goes out for each chapter, in book order.
+    pub fn outputs(&mut self) -> Vec<ChapterOutput> {
+        let chapters = std::mem::take(&mut self.chapters);
+        let edits = std::mem::take(&mut self.edits);
+        chapters
+            .into_iter()
+            .zip(edits)
+            .map(|(w, e)| match (e, w.literal, w.text) {
+                (ChapterEdit::Replace(pieces), _, t) => ChapterOutput::Spliced {
+                    text: w.expansion.map(|x| x.text).or(t).unwrap_or_default(),
+                    pieces,
+                },
+                (ChapterEdit::Expanded, _, _) => {
+                    ChapterOutput::Text(w.expansion.map(|x| x.text).unwrap_or_default())
+                }
+                (ChapterEdit::Unchanged, _, Some(t)) => ChapterOutput::Text(t),
+                (ChapterEdit::Unchanged, Some(j), None) => ChapterOutput::Literal(j),
+                (ChapterEdit::Append(a), _, Some(mut t)) => {
+                    t.push_str(&a);
+                    ChapterOutput::Text(t)
+                }
+                (ChapterEdit::Append(a), Some(j), None) => ChapterOutput::LiteralAppend(j, a),
+                (ChapterEdit::Unchanged | ChapterEdit::Append(_), None, None) => {
+                    ChapterOutput::Text(String::new())
+                }
+            })
+            .collect()
+    }
+
+    /// The final text of every chapter, in book order.
+    pub fn texts(&mut self) -> Vec<String> {
+        self.outputs()
+            .into_iter()
+            .map(|o| match o {
+                ChapterOutput::Text(t) => t,
+                ChapterOutput::Spliced { text, pieces } => splice(&text, &pieces),
+                ChapterOutput::Literal(j) => j.decode().unwrap_or_default(),
+                ChapterOutput::LiteralAppend(j, a) => j.decode().unwrap_or_default() + &a,
+            })
+            .collect()
+    }
+}
+
+/// Moves diagnostics counted in text that `{{#include}}` expanded to the
+/// files a reader can open (see [`crate::book::origin`]).
+fn remap_to_files(diags: &mut Diagnostics, chapters: &[AnalyzedChapter], settings: &Settings) {
+    let files: std::collections::HashSet<&str> = diags
+        .iter()
+        .filter_map(|d| d.location.as_ref())
+        .map(|l| l.file.as_str())
+        .collect();
+    let texts: Vec<(&str, std::borrow::Cow<'_, str>)> = chapters
+        .iter()
+        .filter(|c| files.contains(c.meta.file.as_str()))
+        .map(|c| (c.meta.file.as_str(), c.original()))
+        .collect();
+    if texts.is_empty() {
+        return;
+    }
+    let on_disk: Vec<crate::book::origin::ChapterOnDisk<'_>> = texts
+        .iter()
+        .map(|(label, text)| crate::book::origin::ChapterOnDisk { label, text })
+        .collect();
+    crate::book::origin::remap(diags, &on_disk, &settings.root);
+}
+
+/// Runs the whole preprocessor over a list of chapters. `diags` holds what
+/// was found before (configuration problems).
+pub fn process(
+    chapters: Vec<SourceChapter>,
+    config: &Config,
+    settings: &Settings,
+    mut diags: Diagnostics,
+) -> Processed {
+    let t = std::time::Instant::now();
+    let mut analysis = analyze::analyze(chapters, config, settings);
+    let mut found = std::mem::take(&mut analysis.diagnostics);
+    let t_model = std::time::Instant::now();
+    let inputs = chapter_inputs(&analysis.chapters);
+    let classes = model::build::classify(&inputs, &analysis.facts, config, &mut found);
+    let wanted: Vec<bool> = (0..inputs.len()).map(|i| classes.is_document(i)).collect();
+    drop(inputs);
+    analyze::gather_late_facts(&mut analysis, &wanted, config);
+    let facts = std::mem::take(&mut analysis.facts);
+    let profiles = std::mem::take(&mut analysis.profiles);
+    let inputs = chapter_inputs(&analysis.chapters);
+    let model = model::build::assemble(&inputs, facts, classes, profiles, config, &mut found);
+    drop(inputs);
+    log::debug!("model: {:?} (rss {})", t_model.elapsed(), rss());
+    log::debug!("analysis and model: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    let edits = edit::edit(&analysis, &model, config, settings, &mut diags);
+    log::debug!("edit: {:?} (rss {})", t.elapsed(), rss());
+    diags.extend(found);
+    diags.apply_levels(&config.lints);
+    remap_to_files(&mut diags, &analysis.chapters, settings);
+    diags.sort();
+    Processed {
+        chapters: analysis.chapters,
+        edits,
+        model,
+        diagnostics: diags,
+    }
+}
+
+/// What the model needs to know of each chapter besides its facts.
+fn chapter_inputs(chapters: &[AnalyzedChapter]) -> Vec<ChapterInput<'_>> {
+    chapters
+        .iter()
+        .map(|w| ChapterInput {
+            meta: &w.meta,
+            skeleton: w.expansion.is_some(),
+        })
+        .collect()
+}
+
+/// The configuration and settings of a run, and what reading the
+/// configuration found.
+fn setup(context: &Context) -> (Config, Settings, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let config = Config::from_book_config(&context.config, context.is_legacy(), &mut diags);
+    let settings = Settings::from_context(context);
+    (config, settings, diags)
+}
+
+/// What the fast path of the preprocessor gives: the content of every
+/// chapter (in [`RawBook::chapters`] order), unless an error was
+/// found, and every diagnostic.
+#[derive(Debug)]
+pub struct RawRunOutput {
+    /// The chapters' contents, or `None` when the run found errors.
+    pub contents: Option<Vec<ChapterOutput>>,
+    /// Every diagnostic, with configured levels applied.
+    pub diagnostics: Diagnostics,
+    /// The model of the book. It is handed back rather than dropped, so that
+    /// a caller about to exit need not free it piece by piece.
+    pub model: BookModel,
+}
+
+/// Runs the preprocessor on a book whose chapter contents are still JSON
+/// literals of the input: chapters are decoded only where needed, and
+/// chapters without changes go out as they came.
+pub fn run_raw(context: &Context, book: &RawBook) -> RawRunOutput {
+    let (config, settings, diags) = setup(context);
+    let chapters = crate::book::chapters(book, &config.src, settings.index_enabled);
+    let mut processed = process(chapters, &config, &settings, diags);
+    let contents = (!processed.diagnostics.has_errors()).then(|| processed.outputs());
+    RawRunOutput {
+        contents,
+        diagnostics: std::mem::take(&mut processed.diagnostics),
+        model: std::mem::take(&mut processed.model),
+    }
+}
+
+/// Runs the whole analysis on a book loaded from disk, without writing
+/// anything: the same analysis, and so the same diagnostics, as a build.
+pub fn process_disk_book(book: DiskBook, strict: bool) -> Processed {
+    let mut diags = Diagnostics::new();
+    let mut config = Config::from_book_config(&book.config, false, &mut diags);
+    if strict {
+        config.lints.set_strict(true);
+    }
+    let settings = Settings::from_disk(&book.root, &book.config);
+    process(book.chapters, &config, &settings, diags)
+}
