@@ -194,7 +194,14 @@ proptest! {
             prop_assert_eq!(out.lines().filter(|l| *l == line).count(), wanted, "line {:?} in\n{}", line, out);
         }
         for (h, lines) in &sections {
-            let mut last = out.find(&format!("{h}\n")).unwrap_or(0);
+            // The heading, as a line of its own.
+            let heading = if out.starts_with(&format!("{h}\n")) {
+                Some(0)
+            } else {
+                out.find(&format!("\n{h}\n")).map(|i| i + 1)
+            };
+            prop_assert!(heading.is_some(), "heading {:?} missing in\n{}", h, out);
+            let mut last = heading.unwrap();
             for l in lines {
                 let at = out.find(l.as_str()).unwrap();
                 prop_assert!(at > last, "{:?} out of order in\n{}", l, out);
