@@ -2,8 +2,8 @@
 
 use mdbook_tdd::config::Config;
 use mdbook_tdd::diagnostic::Diagnostics;
-use mdbook_tdd::model::ChapterMeta;
-use mdbook_tdd::preprocess::{Settings, SourceChapter, process};
+use mdbook_tdd::model::{ChapterMeta, PrdForm, PrdTarget};
+use mdbook_tdd::preprocess::{Processed, Settings, SourceChapter, process};
 use proptest::prelude::*;
 
 fn chapter(path: &str, text: String) -> SourceChapter {
@@ -13,15 +13,57 @@ fn chapter(path: &str, text: String) -> SourceChapter {
     }
 }
 
-fn run(texts: Vec<(&str, String)>) -> (Vec<String>, Diagnostics) {
+fn run_with(texts: Vec<(&str, String)>, config: &Config) -> Processed {
     let chapters = texts.into_iter().map(|(p, t)| chapter(p, t)).collect();
-    let mut p = process(
-        chapters,
-        &Config::default(),
-        &Settings::default(),
-        Diagnostics::new(),
-    );
+    process(chapters, config, &Settings::default(), Diagnostics::new())
+}
+
+fn run(texts: Vec<(&str, String)>) -> (Vec<String>, Diagnostics) {
+    let mut p = run_with(texts, &Config::default());
     (p.texts(), p.diagnostics)
+}
+
+/// The configuration with `tdd-paths = ["*.md"]`: every chapter is a TDD,
+/// and so scanned, whatever it holds.
+fn every_chapter_a_tdd() -> Config {
+    let mut diags = Diagnostics::new();
+    let book = serde_json::json!({ "preprocessor": { "tdd": { "tdd-paths": ["*.md"] } } });
+    let config = Config::from_book_config(&book, false, &mut diags);
+    assert!(diags.is_empty(), "{diags:?}");
+    config
+}
+
+/// A title and a Source PRD field, which make the analysis scan a chapter:
+/// given as a link, which the preprocessor leaves as written (a bare path
+/// would become a link).
+const LINKED_PRD: &str = "# A design\n\n**Source PRD:** [The PRD](prd.md)\n\n";
+
+/// The part of a text from about `from` to about `to`, widened to whole
+/// characters.
+fn clip(s: &str, from: usize, to: usize) -> &str {
+    let (mut from, mut to) = (from.min(s.len()), to.min(s.len()));
+    while !s.is_char_boundary(from) {
+        from -= 1;
+    }
+    while !s.is_char_boundary(to) {
+        to += 1;
+    }
+    &s[from..to]
+}
+
+/// Prints the first place where two texts differ, with a little context.
+fn first_difference(want: &str, got: &str) -> String {
+    let at = want
+        .char_indices()
+        .zip(got.chars())
+        .find(|((_, a), b)| a != b)
+        .map_or(want.len().min(got.len()), |((i, _), _)| i);
+    let around = |s| clip(s, at.saturating_sub(40), at + 40);
+    format!(
+        "first difference at byte {at}:\n  want {:?}\n  got  {:?}",
+        around(want),
+        around(got)
+    )
 }
 
 /// Pieces of Markdown that stress the scanner.
@@ -81,13 +123,44 @@ fn directive_piece() -> impl Strategy<Value = String> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, .. ProptestConfig::default() })]
 
-    /// A chapter without our directives comes back byte for byte.
+    /// A chapter without our directives comes back byte for byte, also when
+    /// the analysis scans it: as a TDD by its path (`tdd-paths`), and as a
+    /// chapter with a Source PRD given as a link, first or anywhere.
     #[test]
-    fn without_directives_unchanged(text in markdown()) {
+    fn without_directives_unchanged(
+        pieces in prop::collection::vec(piece(), 0..40),
+        first in any::<bool>(),
+        at in any::<prop::sample::Index>(),
+    ) {
+        let text = pieces.concat();
         prop_assume!(!text.contains("{{#tdd-") && !text.contains("{{#prd-"));
-        let (out, diags) = run(vec![("chapter.md", text.clone())]);
-        prop_assert!(!diags.has_errors());
-        prop_assert_eq!(&out[0], &text);
+        prop_assume!(!text.to_lowercase().contains("source prd"));
+        let mut p = run_with(vec![("chapter.md", text.clone())], &every_chapter_a_tdd());
+        prop_assert!(!p.diagnostics.has_errors(), "{:?}", p.diagnostics);
+        // The analysis read the chapter: it is a document of the model.
+        prop_assert!(p.model.document_of(0).is_some(), "not analyzed: {:?}", text);
+        let out = p.texts();
+        prop_assert!(out[0] == text, "{}", first_difference(&text, &out[0]));
+
+        let mut with_prd = pieces.clone();
+        let at = if first { 0 } else { at.index(pieces.len() + 1) };
+        with_prd.insert(at, LINKED_PRD.to_string());
+        let with_prd = with_prd.concat();
+        let prd = ("prd.md", "# The PRD\n".to_string());
+        let mut p = run_with(vec![("chapter.md", with_prd.clone()), prd], &Config::default());
+        prop_assert!(!p.diagnostics.has_errors(), "{:?}", p.diagnostics);
+        if first {
+            // First in the chapter, the field is in the header: the chapter
+            // is a TDD of that PRD, linked as written.
+            let doc = p.model.document_of(0);
+            let prd = doc.and_then(|d| d.prd.as_ref());
+            prop_assert!(
+                prd.is_some_and(|r| r.form == PrdForm::Link && r.target == PrdTarget::Chapter(1)),
+                "{:?} in {:?}", prd, with_prd
+            );
+        }
+        let out = p.texts();
+        prop_assert!(out[0] == with_prd, "{}", first_difference(&with_prd, &out[0]));
     }
 
     /// No input makes the run panic, and the same input gives the same bytes.
