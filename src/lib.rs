@@ -52,7 +52,7 @@ pub use protocol::{Context, InputError};
 
 // What comes out.
 pub use diagnostic::{Diagnostic, Diagnostics, Level, Lint, Location};
-pub use model::prd::PrdTarget;
+pub use model::prd::{PrdForm, PrdTarget};
 pub use model::{BookModel, DocKind, Document};
 pub use report::{
     DiagnosticEntry, PRD_HEADER, StatusReport, TDD_HEADER, github_annotation, prd_rows,
@@ -69,6 +69,8 @@ pub mod internals {
     pub use crate::analyze::skeleton::{Filling, PreparedTemplate, expand, fill_template};
     pub use crate::analyze::templates::BUILTIN;
     pub use crate::render::fragment::{Cell, Fragment, Table};
+    pub use crate::render::{RenderContext, render};
+    pub use crate::syntax::directive::DirectiveKind;
     pub use crate::syntax::directive::{candidates, parse_at};
     pub use crate::syntax::header::{Header, parse_field_line};
     pub use crate::syntax::placeholder::placeholder_ranges;

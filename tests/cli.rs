@@ -38,6 +38,12 @@ fn assert_golden(name: &str, actual: &str) {
     assert_eq!(actual, want, "{name} differs from its golden file");
 }
 
+/// The text with `from`, which it must hold exactly once, replaced by `to`.
+fn replace_once(text: &str, from: &str, to: &str) -> String {
+    assert_eq!(text.matches(from).count(), 1, "{from:?} in\n{text}");
+    text.replace(from, to)
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
@@ -157,7 +163,8 @@ fn new_then_build() {
     // Under the PRD's entry; every other byte kept.
     assert_eq!(
         summary,
-        summary_before.replace(
+        replace_once(
+            &summary_before,
             "- [Invoice Payments](prd/invoice-payments.md)\n",
             "- [Invoice Payments](prd/invoice-payments.md)\n    - [Refund Händling](tdd/refund-haendling.md)\n"
         )
@@ -295,7 +302,8 @@ fn install_then_build() {
     let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
     std::fs::write(
         dir.path().join("book.toml"),
-        toml.replace(
+        replace_once(
+            &toml,
             "[preprocessor.tdd]\nafter = [\"links\"]\n",
             "[preprocessor.tdd]\n",
         ),

@@ -128,6 +128,7 @@ fn lints_obey_configuration() {
         let dir = tempfile::tempdir().unwrap();
         support::copy_tree(&books().join("doc-model"), dir.path());
         let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+        assert!(toml.contains("after = [\"links\"]"), "{toml}");
         std::fs::write(
             dir.path().join("book.toml"),
             toml.replace("after = [\"links\"]", "after = [\"links\"]\nstrict = true"),
