@@ -4,6 +4,7 @@
 
 use crate::analyze::directives::arg_problem;
 use crate::analyze::end::{BACKLINKS_MARKER, ChapterEnd};
+use crate::analyze::query::Query;
 use crate::analyze::{Analysis, AnalyzedChapter};
 use crate::book::Settings;
 use crate::config::Config;
@@ -13,7 +14,6 @@ use crate::model::prd::{PrdForm, PrdTarget};
 use crate::model::{BookModel, DocKind};
 use crate::protocol::text::Piece;
 use crate::render::{self, RenderContext};
-use crate::syntax::directive::DirectiveKind;
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -263,20 +263,31 @@ fn edit_chapter(
         .par_iter()
         .map(|d| {
             let t = std::time::Instant::now();
-            let r = render::render(&ctx, d.kind, &d.args);
-            log::debug!("{}: {} in {:?}", work.meta.path, d.kind, t.elapsed());
+            let r = render::render(&ctx, &d.query);
+            log::debug!(
+                "{}: {} in {:?}",
+                work.meta.path,
+                d.query.kind(),
+                t.elapsed()
+            );
             r
         })
         .collect();
     for (d, rendered) in work.directives.iter().zip(rendered) {
-        if d.kind == DirectiveKind::TddBacklinks {
+        if matches!(d.query, Query::Backlinks) {
             has_backlinks_directive = true;
         }
         match rendered {
-            Ok(md) => edits.push((d.span.clone(), place_block(text, &d.span, md, eol))),
+            Ok(md) if d.well_formed => {
+                edits.push((d.span.clone(), place_block(text, &d.span, md, eol)))
+            }
+            // Its argument problems were reported when it was analyzed.
+            Ok(_) => {}
             Err(problems) => {
                 for p in problems {
-                    diags.push(arg_problem(p, d.kind, d.span.start, &|o| work.locate(o)));
+                    diags.push(arg_problem(p, d.query.kind(), d.span.start, &|o| {
+                        work.locate(o)
+                    }));
                 }
             }
         }

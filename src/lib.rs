@@ -68,11 +68,29 @@ pub use links::{normalize, percent_decode, relative_path, slash_path};
 pub mod internals {
     pub use crate::analyze::skeleton::{Filling, PreparedTemplate, expand, fill_template};
     pub use crate::analyze::templates::BUILTIN;
+    pub use crate::render::RenderContext;
     pub use crate::render::fragment::{Cell, Fragment, Table};
-    pub use crate::render::{RenderContext, render};
-    pub use crate::syntax::directive::DirectiveKind;
+    pub use crate::syntax::directive::{Arg, ArgProblem, DirectiveKind};
     pub use crate::syntax::directive::{candidates, parse_at};
     pub use crate::syntax::header::{Header, parse_field_line};
     pub use crate::syntax::placeholder::placeholder_ranges;
     pub use crate::syntax::scan::scan;
+
+    /// Renders a directive from its arguments, as a run would: parsed into
+    /// its query, then rendered against the model.
+    pub fn render(
+        ctx: &RenderContext<'_>,
+        kind: DirectiveKind,
+        args: &[Arg],
+    ) -> Result<Vec<String>, Vec<ArgProblem>> {
+        let (query, mut problems) = crate::analyze::query::parse(kind, args, ctx.config);
+        match crate::render::render(ctx, &query) {
+            Ok(out) if problems.is_empty() => Ok(out),
+            Ok(_) => Err(problems),
+            Err(more) => {
+                problems.extend(more);
+                Err(problems)
+            }
+        }
+    }
 }

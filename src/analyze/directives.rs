@@ -2,20 +2,42 @@
 //! directive on its own in its block, one skeleton per chapter. What passes
 //! becomes a [`Directive`] to render.
 
+use crate::analyze::query::{self, Query};
+use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, Lint, Location, closest};
 use crate::syntax::directive::{Arg, ArgProblem, DirectiveKind};
 use crate::syntax::scan::{ChapterScan, Leaf};
 use std::ops::Range;
 
-/// A directive of ours, checked and ready to render.
+/// A table directive of ours, checked, its arguments parsed into a query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Directive {
-    /// Which directive.
-    pub kind: DirectiveKind,
+    /// What it asks for.
+    pub query: Query,
+    /// Byte range from `{{#` to `}}`.
+    pub span: Range<usize>,
+    /// Whether its arguments were all right. A directive with bad ones is
+    /// still checked against the book (so that every problem is reported at
+    /// once) but not rendered.
+    pub well_formed: bool,
+}
+
+/// The `{{#tdd-skeleton}}` of a chapter, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skeleton {
     /// Its arguments.
     pub args: Vec<Arg>,
     /// Byte range from `{{#` to `}}`.
     pub span: Range<usize>,
+}
+
+/// The directives of a chapter that passed the checks.
+#[derive(Debug, Clone, Default)]
+pub struct Checked {
+    /// The table directives, in order.
+    pub directives: Vec<Directive>,
+    /// The skeleton, if the chapter has one.
+    pub skeleton: Option<Skeleton>,
 }
 
 /// At most this many unknown arguments of one directive are reported one by
@@ -26,10 +48,11 @@ pub const MAX_ARG_REPORTS: usize = 10;
 /// usable ones.
 pub fn check_directives(
     scan: &ChapterScan,
+    config: &Config,
     locate: &dyn Fn(usize) -> Location,
     diags: &mut Diagnostics,
-) -> Vec<Directive> {
-    let mut out = Vec::new();
+) -> Checked {
+    let mut out = Checked::default();
     let mut skeleton_at: Option<usize> = None;
     for found in &scan.directives {
         let raw = match &found.parsed {
@@ -100,6 +123,11 @@ pub fn check_directives(
                 continue;
             }
             skeleton_at = Some(found.start);
+            out.skeleton = Some(Skeleton {
+                args: raw.args.clone(),
+                span: raw.span.clone(),
+            });
+            continue;
         } else {
             let params = kind.params();
             let mut ok = true;
@@ -149,10 +177,15 @@ pub fn check_directives(
                 continue;
             }
         }
-        out.push(Directive {
-            kind,
-            args: raw.args.clone(),
+        let (query, problems) = query::parse(kind, &raw.args, config);
+        let well_formed = problems.is_empty();
+        for p in problems {
+            diags.push(arg_problem(p, kind, raw.span.start, locate));
+        }
+        out.directives.push(Directive {
+            query,
             span: raw.span.clone(),
+            well_formed,
         });
     }
     out

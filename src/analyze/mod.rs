@@ -10,6 +10,7 @@ pub mod directives;
 pub mod end;
 pub mod facts;
 pub mod profile;
+pub mod query;
 pub mod skeleton;
 pub mod table;
 pub mod templates;
@@ -251,16 +252,12 @@ fn scan_chapter(
     diags: &mut Diagnostics,
 ) -> ChapterScan {
     let first_scan = scan::scan(work.view(), &config.markdown);
-    let directives = {
+    let checked = {
         let w = &*work;
-        check_directives(&first_scan, &|o| w.locate(o), diags)
+        check_directives(&first_scan, config, &|o| w.locate(o), diags)
     };
-    let Some(sk) = directives
-        .iter()
-        .find(|d| d.kind == DirectiveKind::TddSkeleton)
-        .cloned()
-    else {
-        work.directives = directives;
+    let Some(sk) = checked.skeleton else {
+        work.directives = checked.directives;
         return first_scan;
     };
 
@@ -333,7 +330,7 @@ fn scan_chapter(
     let mut quiet = Diagnostics::new();
     let again = {
         let w = &*work;
-        check_directives(&second, &|o| w.locate(o), &mut quiet)
+        check_directives(&second, config, &|o| w.locate(o), &mut quiet)
     };
     let at = work.locate(sk.span.start);
     for d in quiet {
@@ -341,10 +338,8 @@ fn scan_chapter(
             diags.push(d);
         }
     }
-    work.directives = again
-        .into_iter()
-        .filter(|d| d.kind != DirectiveKind::TddSkeleton)
-        .collect();
+    // The expansion holds no skeleton: what the template holds is text.
+    work.directives = again.directives;
     second
 }
 

@@ -4,12 +4,17 @@
 pub mod fragment;
 
 use crate::analyze::facts::SectionState;
-use crate::analyze::table::{DocRow, DocTable, SectionSelector, plain};
+use crate::analyze::query::{
+    Column, Columns, Condition, PRD_COLUMNS, Query, Rollup, Selection, Sort, SortKey, TDD_COLUMNS,
+    unknown_column,
+};
+use crate::analyze::table::{DocRow, DocTable, plain};
+use crate::book::ChapterMeta;
 use crate::config::Config;
-use crate::model::prd::PrdTarget;
+use crate::links;
+use crate::model::prd::{PathIndex, PrdTarget, resolve_path};
 use crate::model::{BookModel, DocKind, Document};
-use crate::syntax::directive::{Arg, ArgProblem, DirectiveKind, split_list};
-use crate::{diagnostic::closest, links};
+use crate::syntax::directive::ArgProblem;
 use fragment::{Cell, Fragment, RowWriter, Table};
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -234,33 +239,23 @@ pub fn slug(s: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-/// Renders a directive (any but `tdd-skeleton`) to Markdown, in pieces to be
-/// written one after the other.
-pub fn render(
-    ctx: &RenderContext<'_>,
-    kind: DirectiveKind,
-    args: &[Arg],
-) -> Result<Vec<String>, Vec<ArgProblem>> {
+/// Renders a directive's query to Markdown, in pieces to be written one
+/// after the other; the problems only the whole book can tell (a column that
+/// no document has, a `prd=` that leads nowhere) come back instead.
+pub fn render(ctx: &RenderContext<'_>, query: &Query) -> Result<Vec<String>, Vec<ArgProblem>> {
     let mut problems = Vec::new();
-    let out = match kind {
-        DirectiveKind::TddStatus => tdd_status(ctx, args, &mut problems),
-        DirectiveKind::PrdStatus => prd_status(ctx, args, &mut problems),
-        DirectiveKind::TddRollup => rollup(ctx, args, None, &mut problems),
-        DirectiveKind::TddOpenItems => rollup(
-            ctx,
-            args,
-            Some(("Open Questions & Risks", "Status=Open", "No open items.")),
-            &mut problems,
-        ),
-        DirectiveKind::TddBlockers => rollup(
-            ctx,
-            args,
-            Some(("Dependencies & Blockers", "Status!=Ready", "No blockers.")),
-            &mut problems,
-        ),
-        DirectiveKind::TddCompleteness => completeness(ctx, args, &mut problems),
-        DirectiveKind::TddBacklinks => vec![backlinks(ctx, ctx.chapter, None)],
-        DirectiveKind::TddSkeleton => Vec::new(),
+    let out = match query {
+        Query::TddStatus { selection, columns } => {
+            tdd_status(ctx, selection, columns, &mut problems)
+        }
+        Query::PrdStatus {
+            selection,
+            uncovered,
+            columns,
+        } => prd_status(ctx, selection, *uncovered, columns, &mut problems),
+        Query::Rollup(r) => rollup(ctx, r),
+        Query::Completeness(selection) => completeness(ctx, selection, &mut problems),
+        Query::Backlinks => vec![backlinks(ctx, ctx.chapter, None)],
     };
     if problems.is_empty() {
         Ok(out)
@@ -269,64 +264,7 @@ pub fn render(
     }
 }
 
-fn problem(arg: &Arg, message: String, help: Option<String>) -> ArgProblem {
-    ArgProblem {
-        span: arg.span.clone(),
-        message,
-        help,
-    }
-}
-
-fn arg<'a>(args: &'a [Arg], key: &str) -> Option<&'a Arg> {
-    args.iter().find(|a| a.key == key)
-}
-
 // ---------------------------------------------------------------- filters --
-
-/// The sort orders of the status tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SortKey {
-    Book,
-    Status,
-    Date,
-    Title,
-    Version,
-    Designs,
-}
-
-fn parse_sort(args: &[Arg], valid: &[&str], problems: &mut Vec<ArgProblem>) -> (SortKey, bool) {
-    let Some(a) = arg(args, "sort") else {
-        return (SortKey::Book, false);
-    };
-    let (desc, key) = match a.value.strip_prefix('-') {
-        Some(k) => (true, k),
-        None => (false, a.value.as_str()),
-    };
-    let key = key.trim().to_ascii_lowercase();
-    let parsed = match key.as_str() {
-        "book" => Some(SortKey::Book),
-        "status" => Some(SortKey::Status),
-        "date" => Some(SortKey::Date),
-        "title" => Some(SortKey::Title),
-        "version" => Some(SortKey::Version),
-        "designs" => Some(SortKey::Designs),
-        _ => None,
-    };
-    match parsed {
-        Some(k) if valid.contains(&key.as_str()) => (k, desc),
-        _ => {
-            problems.push(problem(
-                a,
-                format!("unknown sort order `{}`", a.value),
-                Some(format!(
-                    "valid orders: {} (a leading `-` reverses)",
-                    valid.join(", ")
-                )),
-            ));
-            (SortKey::Book, false)
-        }
-    }
-}
 
 /// The numeric parts of a version (`v1.10` → `[1, 10]`).
 fn version_parts(s: &str) -> Vec<u64> {
@@ -369,7 +307,8 @@ fn sort_value(ctx: &RenderContext<'_>, d: &Document, key: SortKey) -> Option<Sor
 
 /// Sorts documents (stably) by a key, each key computed once; documents
 /// without a value for the key go last, whatever the direction.
-fn sort_docs(ctx: &RenderContext<'_>, docs: &mut [&Document], key: SortKey, desc: bool) {
+fn sort_docs(ctx: &RenderContext<'_>, docs: &mut [&Document], sort: Sort) {
+    let Sort { key, desc } = sort;
     let mut keyed: Vec<(Option<SortValue>, &Document)> =
         docs.iter().map(|d| (sort_value(ctx, d, key), *d)).collect();
     keyed.sort_by(|(a, _), (b, _)| match (a, b) {
@@ -384,111 +323,67 @@ fn sort_docs(ctx: &RenderContext<'_>, docs: &mut [&Document], key: SortKey, desc
     }
 }
 
-/// Keeps documents whose status is one of `status=...`.
-fn filter_status(
-    ctx: &RenderContext<'_>,
-    args: &[Arg],
-    docs: &mut Vec<&Document>,
+/// Keeps the documents a selection's `status=` and `prd=` name, and sorts
+/// them.
+fn select<'m>(
+    ctx: &RenderContext<'m>,
+    mut docs: Vec<&'m Document>,
+    selection: &Selection,
     problems: &mut Vec<ArgProblem>,
-) {
-    let Some(a) = arg(args, "status") else { return };
-    let mut wanted = Vec::new();
-    for s in a.list() {
-        match ctx.config.normalize_status(&s) {
-            Some(n) => wanted.push(n.to_string()),
-            None => problems.push(problem(
-                a,
-                format!("unknown status `{s}` in `status=`"),
-                Some(format!("statuses: {}", ctx.config.statuses.join(", "))),
-            )),
+) -> Vec<&'m Document> {
+    if let Some(wanted) = &selection.status {
+        docs.retain(|d| d.status.as_ref().is_some_and(|s| wanted.contains(s)));
+    }
+    if let Some(filter) = &selection.prd {
+        match prd_chapter(ctx, &filter.value) {
+            Some(ch) => docs.retain(|d| matches!(d.prd.as_ref().map(|p| &p.target), Some(PrdTarget::Chapter(t)) if *t == ch)),
+            None => problems.push(ArgProblem {
+                span: filter.span.clone(),
+                message: format!(
+                    "`prd={}` does not resolve to a chapter of this book",
+                    filter.value
+                ),
+                help: Some("give the PRD's path relative to this chapter".into()),
+            }),
         }
     }
-    let wanted: HashSet<String> = wanted.into_iter().collect();
-    docs.retain(|d| d.status.as_ref().is_some_and(|s| wanted.contains(s)));
+    sort_docs(ctx, &mut docs, selection.sort);
+    docs
 }
 
-/// Keeps TDDs of the PRD named by `prd=...` (a path relative to the chapter).
-fn filter_prd(
-    ctx: &RenderContext<'_>,
-    args: &[Arg],
-    docs: &mut Vec<&Document>,
-    problems: &mut Vec<ArgProblem>,
-) {
-    let Some(a) = arg(args, "prd") else { return };
+/// The chapter a `prd=` names: a path relative to the chapter holding the
+/// directive (or to the src dir), else a chapter name; as Source PRDs are
+/// resolved.
+fn prd_chapter(ctx: &RenderContext<'_>, value: &str) -> Option<usize> {
+    let chapters: Vec<&ChapterMeta> = ctx.model.chapters.iter().collect();
+    let index = PathIndex::new(&chapters);
     let here = &ctx.model.chapters[ctx.chapter];
-    let value = a.value.trim();
-    let path = links::percent_decode(value.split('#').next().unwrap_or(value));
-    let found = links::join(links::parent(&here.path), &path)
-        .into_iter()
-        .chain(links::normalize(&path))
-        .find_map(|p| {
-            ctx.model
-                .chapters
-                .iter()
-                .position(|c| c.path == p || c.source_path == p || c.served == p)
-        })
-        .or_else(|| {
-            ctx.model
-                .chapters
-                .iter()
-                .position(|c| c.name.eq_ignore_ascii_case(value))
-        });
-    match found {
-        Some(ch) => docs.retain(|d| matches!(d.prd.as_ref().map(|p| &p.target), Some(PrdTarget::Chapter(t)) if *t == ch)),
-        None => problems.push(problem(
-            a,
-            format!("`prd={value}` does not resolve to a chapter of this book"),
-            Some("give the PRD's path relative to this chapter".into()),
-        )),
-    }
+    resolve_path(value, &here.path, &index)
+        .or_else(|| index.by_name.get(&value.trim().to_lowercase()).copied())
 }
 
-/// Parses `columns=...` against the known columns and the header fields of
-/// the documents.
-fn parse_columns(
-    args: &[Arg],
-    default: &[&str],
+/// The columns of a status table: header fields named in `columns=` must
+/// be fields of some document.
+fn check_columns(
+    columns: &Columns,
     known: &[&str],
     fields: &FieldNames<'_>,
     problems: &mut Vec<ArgProblem>,
-) -> Vec<String> {
-    let Some(a) = arg(args, "columns") else {
-        return default.iter().map(|s| s.to_string()).collect();
-    };
-    let mut out = Vec::new();
-    for c in a.list() {
-        let lower = c.to_ascii_lowercase();
-        // Whether it names a field matters only if it is not a known column.
-        let is_field = !known.contains(&lower.as_str()) && fields.get(&c).is_some();
-        if known.contains(&lower.as_str()) || is_field {
-            out.push(if is_field && !known.contains(&lower.as_str()) {
-                c
-            } else {
-                lower
-            });
-        } else {
-            let help = closest(&c, known.iter().copied())
-                .map(|k| {
-                    format!(
-                        "did you mean `{k}`? columns: {}, or any header field",
-                        known.join(", ")
-                    )
-                })
-                .unwrap_or_else(|| format!("columns: {}, or any header field", known.join(", ")));
-            problems.push(problem(
-                a,
-                format!("unknown column `{c}`: it is neither a known column nor a header field of any document"),
-                Some(help),
-            ));
+) {
+    for c in &columns.list {
+        if let Column::Field(name) = c
+            && fields.get(name).is_none()
+        {
+            problems.push(unknown_column(name, known, columns.span.clone()));
         }
     }
-    if out.is_empty() && problems.is_empty() {
-        problems.push(problem(a, "`columns=` names no column".into(), None));
-    }
-    out
 }
 
-fn column_label(col: &str, fields: &FieldNames<'_>) -> String {
+fn column_label(col: &Column, fields: &FieldNames<'_>) -> String {
+    let col = match col {
+        Column::Known(k) => *k,
+        Column::Field(f) => return fields.get(f).unwrap_or(f).to_string(),
+    };
     match col {
         "document" => "Document".into(),
         "prd" => "PRD".into(),
@@ -524,28 +419,6 @@ fn note_if_empty(fragment: &mut Fragment, shown_none: bool, book_has_none: bool,
 
 // ------------------------------------------------------------- tdd-status --
 
-const TDD_COLUMNS: &[&str] = &[
-    "document",
-    "status",
-    "version",
-    "author",
-    "date",
-    "prd",
-    "open-items",
-    "blockers",
-    "completeness",
-    "placeholders",
-];
-const TDD_DEFAULT: &[&str] = &[
-    "document",
-    "status",
-    "version",
-    "author",
-    "date",
-    "prd",
-    "open-items",
-];
-
 fn write_prd_cell(ctx: &RenderContext<'_>, row: &mut RowWriter<'_>, doc: &Document) {
     match doc.prd.as_ref().map(|p| (&p.target, p)) {
         Some((PrdTarget::Chapter(ch), _)) => ctx.write_link(row, *ch),
@@ -566,8 +439,12 @@ fn write_tdd_cell(
     row: &mut RowWriter<'_>,
     doc: &Document,
     fields: &DocFields<'_>,
-    col: &str,
+    col: &Column,
 ) {
+    let col = match col {
+        Column::Known(k) => *k,
+        Column::Field(f) => return ctx.write_field(row, doc, fields, f),
+    };
     match col {
         "document" => ctx.write_link(row, doc.chapter),
         "status" => {
@@ -590,39 +467,23 @@ fn write_tdd_cell(
     }
 }
 
-fn selected_tdds<'m>(
-    ctx: &RenderContext<'m>,
-    args: &[Arg],
-    problems: &mut Vec<ArgProblem>,
-) -> Vec<&'m Document> {
-    let mut docs: Vec<&Document> = ctx.model.tdds().collect();
-    filter_status(ctx, args, &mut docs, problems);
-    filter_prd(ctx, args, &mut docs, problems);
-    let (key, desc) = parse_sort(
-        args,
-        &["book", "status", "date", "title", "version"],
-        problems,
-    );
-    sort_docs(ctx, &mut docs, key, desc);
-    docs
-}
-
 fn tdd_status(
     ctx: &RenderContext<'_>,
-    args: &[Arg],
+    selection: &Selection,
+    cols: &Columns,
     problems: &mut Vec<ArgProblem>,
 ) -> Vec<String> {
     let all: Vec<&Document> = ctx.model.tdds().collect();
-    let docs = selected_tdds(ctx, args, problems);
+    let docs = select(ctx, all.clone(), selection, problems);
     let fields = FieldNames::new(&all);
-    let cols = parse_columns(args, TDD_DEFAULT, TDD_COLUMNS, &fields, problems);
-    let mut table = Table::new(cols.iter().map(|c| column_label(c, &fields)).collect());
+    check_columns(cols, TDD_COLUMNS, &fields, problems);
+    let mut table = Table::new(cols.list.iter().map(|c| column_label(c, &fields)).collect());
     let width = table.width();
     let badges = Badges::new(ctx);
     table.rows = write_rows(&docs, |out, d| {
         let mut row = Table::start_row(out, width);
         let doc_fields = DocFields::new(d);
-        for c in &cols {
+        for c in &cols.list {
             write_tdd_cell(ctx, &badges, &mut row, d, &doc_fields, c);
         }
     });
@@ -634,46 +495,35 @@ fn tdd_status(
 
 // ------------------------------------------------------------- prd-status --
 
-const PRD_COLUMNS: &[&str] = &[
-    "prd", "status", "designs", "coverage", "version", "author", "date",
-];
-const PRD_DEFAULT: &[&str] = &["prd", "status", "designs", "coverage"];
-
 fn prd_status(
     ctx: &RenderContext<'_>,
-    args: &[Arg],
+    selection: &Selection,
+    uncovered: bool,
+    cols: &Columns,
     problems: &mut Vec<ArgProblem>,
 ) -> Vec<String> {
     let all: Vec<&Document> = ctx.model.prds().collect();
-    let mut docs = all.clone();
-    filter_status(ctx, args, &mut docs, problems);
-    if let Some(a) = arg(args, "uncovered") {
-        match a.value.to_ascii_lowercase().as_str() {
-            "true" | "yes" => docs.retain(|d| d.derived.is_empty()),
-            "false" | "no" => {}
-            _ => problems.push(problem(
-                a,
-                format!("`uncovered` takes `true` or `false`, not `{}`", a.value),
-                None,
-            )),
-        }
+    let mut docs = select(ctx, all.clone(), selection, problems);
+    if uncovered {
+        docs.retain(|d| d.derived.is_empty());
     }
-    let (key, desc) = parse_sort(
-        args,
-        &["book", "status", "date", "title", "designs"],
-        problems,
-    );
-    sort_docs(ctx, &mut docs, key, desc);
     let fields = FieldNames::new(&all);
-    let cols = parse_columns(args, PRD_DEFAULT, PRD_COLUMNS, &fields, problems);
-    let mut table = Table::new(cols.iter().map(|c| column_label(c, &fields)).collect());
+    check_columns(cols, PRD_COLUMNS, &fields, problems);
+    let mut table = Table::new(cols.list.iter().map(|c| column_label(c, &fields)).collect());
     let width = table.width();
     let badges = Badges::new(ctx);
     table.rows = write_rows(&docs, |out, d| {
         let mut row = Table::start_row(out, width);
         let doc_fields = DocFields::new(d);
-        for c in &cols {
-            match c.as_str() {
+        for c in &cols.list {
+            let c = match c {
+                Column::Known(k) => *k,
+                Column::Field(f) => {
+                    ctx.write_field(&mut row, d, &doc_fields, f);
+                    continue;
+                }
+            };
+            match c {
                 "prd" => ctx.write_link(&mut row, d.chapter),
                 "status" => {
                     row.written(&badges.get(ctx, d, false));
@@ -718,42 +568,6 @@ fn prd_status(
 }
 
 // ----------------------------------------------------------------- rollup --
-
-/// One `Column=Value,...` or `Column!=Value,...` condition.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Condition {
-    column: String,
-    values: Vec<String>,
-    negate: bool,
-}
-
-fn parse_where(text: &str) -> Result<Vec<Condition>, String> {
-    let mut out = Vec::new();
-    for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-        let (column, values, negate) = if let Some((c, v)) = part.split_once("!=") {
-            (c, v, true)
-        } else if let Some((c, v)) = part.split_once('=') {
-            (c, v, false)
-        } else {
-            return Err(format!(
-                "`{part}` is not a condition: write `Column=Value` or `Column!=Value`"
-            ));
-        };
-        let column = column.trim();
-        if column.is_empty() {
-            return Err(format!("`{part}` names no column"));
-        }
-        out.push(Condition {
-            column: column.to_string(),
-            values: split_list(values)
-                .iter()
-                .map(|v| plain(v).into_owned())
-                .collect(),
-            negate,
-        });
-    }
-    Ok(out)
-}
 
 /// The conditions of a roll-up on one column (as the table header names
 /// it, in lower case): a cell passes when its value is in every list of the
@@ -922,43 +736,18 @@ fn header_positions(t: &DocTable) -> HashMap<String, usize> {
     out
 }
 
-fn rollup(
-    ctx: &RenderContext<'_>,
-    args: &[Arg],
-    preset: Option<(&str, &str, &str)>,
-    problems: &mut Vec<ArgProblem>,
-) -> Vec<String> {
-    let (section_text, default_where, empty) = match preset {
-        Some((s, w, e)) => (Some(s.to_string()), Some(w), e),
-        None => (
-            arg(args, "section").map(|a| a.value.clone()),
-            None,
-            "No rows match.",
-        ),
-    };
-    let Some(section_text) = section_text else {
-        problems.push(ArgProblem {
-            span: 0..0,
-            message: "`tdd-rollup` needs `section=\"...\"` (a section number or heading)".into(),
-            help: Some("for example {{#tdd-rollup section=\"Dependencies & Blockers\"}}".into()),
-        });
-        return Vec::new();
-    };
-    let selector = SectionSelector::parse(&section_text);
-    let conditions = match arg(args, "where") {
-        Some(a) => match parse_where(&a.value) {
-            Ok(c) => c,
-            Err(e) => {
-                problems.push(problem(a, e, None));
-                Vec::new()
-            }
-        },
-        None => default_where.map_or_else(Vec::new, |w| parse_where(w).unwrap_or_default()),
-    };
+fn rollup(ctx: &RenderContext<'_>, query: &Rollup) -> Vec<String> {
+    let Rollup {
+        section_text,
+        section: selector,
+        conditions,
+        empty_note: empty,
+        ..
+    } = query;
     let found: Vec<(&Document, &DocTable)> = ctx
         .model
         .tdds()
-        .filter_map(|d| d.section_table(&selector).map(|t| (d, t)))
+        .filter_map(|d| d.section_table(selector).map(|t| (d, t)))
         .collect();
     // Tables with the same header share their column positions: each
     // distinct header (a layout) is looked at once.
@@ -989,14 +778,8 @@ fn rollup(
         }
     }
     // Columns: as asked, else every header of the gathered tables in order.
-    let columns: Vec<String> = match arg(args, "columns") {
-        Some(a) => {
-            let cols = a.list();
-            if cols.is_empty() {
-                problems.push(problem(a, "`columns=` names no column".into(), None));
-            }
-            cols
-        }
+    let columns: Vec<String> = match &query.columns {
+        Some(cols) => cols.clone(),
         None => {
             let mut cols: Vec<String> = Vec::new();
             let mut seen: HashSet<String> = HashSet::new();
@@ -1038,7 +821,7 @@ fn rollup(
             .collect(),
     );
     let width = table.width();
-    let filter = RowFilter::new(&conditions);
+    let filter = RowFilter::new(conditions);
     let filters: Vec<LayoutFilter> = headers.iter().map(|h| filter.for_layout(h)).collect();
     // Where the shown columns are in a layout: found once a row of the
     // layout is shown (which writes a cell for each of them anyway).
@@ -1099,10 +882,10 @@ pub const MISSING: &str = "✗";
 
 fn completeness(
     ctx: &RenderContext<'_>,
-    args: &[Arg],
+    selection: &Selection,
     problems: &mut Vec<ArgProblem>,
 ) -> Vec<String> {
-    let docs = selected_tdds(ctx, args, problems);
+    let docs = select(ctx, ctx.model.tdds().collect(), selection, problems);
     let sections = ctx
         .model
         .templates
@@ -1209,16 +992,6 @@ mod tests {
     fn slugs() {
         assert_eq!(slug("In Review"), "in-review");
         assert_eq!(slug(" Über  Done! "), "über-done");
-    }
-
-    #[test]
-    fn where_conditions() {
-        let c = parse_where("Status=Open, In Progress; Impact!=L").unwrap();
-        assert_eq!(c.len(), 2);
-        assert_eq!(c[0].values, vec!["Open", "In Progress"]);
-        assert!(c[1].negate);
-        assert!(parse_where("Status").is_err());
-        assert!(parse_where("=x").is_err());
     }
 
     #[test]

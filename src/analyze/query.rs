@@ -1,0 +1,518 @@
+//! Typed queries: the arguments of every table directive, parsed once, while
+//! the chapter is analyzed. The renderer receives a [`Query`] and never sees
+//! an argument string; only what needs the whole book stays to be checked
+//! there (a column naming a header field no document has, a `prd=` that
+//! resolves to no chapter).
+
+use crate::analyze::table::{SectionSelector, plain};
+use crate::config::Config;
+use crate::diagnostic::closest;
+use crate::syntax::directive::{Arg, ArgProblem, DirectiveKind, split_list};
+use std::collections::HashSet;
+use std::ops::Range;
+
+/// What a table directive asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Query {
+    /// `{{#tdd-status}}`.
+    TddStatus {
+        /// Which TDDs, in which order.
+        selection: Selection,
+        /// The columns.
+        columns: Columns,
+    },
+    /// `{{#prd-status}}`.
+    PrdStatus {
+        /// Which PRDs, in which order.
+        selection: Selection,
+        /// Only PRDs without a design.
+        uncovered: bool,
+        /// The columns.
+        columns: Columns,
+    },
+    /// `{{#tdd-rollup}}`, `{{#tdd-open-items}}`, `{{#tdd-blockers}}`.
+    Rollup(Rollup),
+    /// `{{#tdd-completeness}}`.
+    Completeness(Selection),
+    /// `{{#tdd-backlinks}}`.
+    Backlinks,
+}
+
+impl Query {
+    /// The directive the query comes from (for messages).
+    pub fn kind(&self) -> DirectiveKind {
+        match self {
+            Query::TddStatus { .. } => DirectiveKind::TddStatus,
+            Query::PrdStatus { .. } => DirectiveKind::PrdStatus,
+            Query::Rollup(r) => r.kind,
+            Query::Completeness(_) => DirectiveKind::TddCompleteness,
+            Query::Backlinks => DirectiveKind::TddBacklinks,
+        }
+    }
+}
+
+/// Which documents a table shows, in which order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Selection {
+    /// `status=`: the statuses kept, in the vocabulary's spelling.
+    pub status: Option<HashSet<String>>,
+    /// `prd=`: the TDDs of this PRD only.
+    pub prd: Option<PrdFilter>,
+    /// `sort=`.
+    pub sort: Sort,
+}
+
+/// A `prd=` filter, resolved against the book when the table is rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrdFilter {
+    /// The PRD as written: a path relative to the chapter, or a name.
+    pub value: String,
+    /// Where the argument is.
+    pub span: Range<usize>,
+}
+
+/// A sort order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Sort {
+    /// What documents are sorted by.
+    pub key: SortKey,
+    /// Reversed (a leading `-`).
+    pub desc: bool,
+}
+
+/// What documents are sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    /// Book order.
+    #[default]
+    Book,
+    /// Vocabulary order of the status.
+    Status,
+    /// The `Date` field.
+    Date,
+    /// The chapter name.
+    Title,
+    /// The `Version` field, compared as numbers.
+    Version,
+    /// The number of designs (PRDs).
+    Designs,
+}
+
+impl SortKey {
+    fn from_name(name: &str) -> Option<SortKey> {
+        Some(match name {
+            "book" => SortKey::Book,
+            "status" => SortKey::Status,
+            "date" => SortKey::Date,
+            "title" => SortKey::Title,
+            "version" => SortKey::Version,
+            "designs" => SortKey::Designs,
+            _ => return None,
+        })
+    }
+}
+
+/// The columns of a status table, as asked or by default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Columns {
+    /// In order.
+    pub list: Vec<Column>,
+    /// Where `columns=` is (for columns found unknown when rendering).
+    pub span: Range<usize>,
+}
+
+/// A column of a status table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Column {
+    /// A column the table knows, by its lower-case name (`open-items`).
+    Known(&'static str),
+    /// A header field, as written in `columns=`; whether some document has
+    /// it is checked against the model.
+    Field(String),
+}
+
+/// The columns `{{#tdd-status}}` knows.
+pub const TDD_COLUMNS: &[&str] = &[
+    "document",
+    "status",
+    "version",
+    "author",
+    "date",
+    "prd",
+    "open-items",
+    "blockers",
+    "completeness",
+    "placeholders",
+];
+const TDD_DEFAULT: &[&str] = &[
+    "document",
+    "status",
+    "version",
+    "author",
+    "date",
+    "prd",
+    "open-items",
+];
+/// The columns `{{#prd-status}}` knows.
+pub const PRD_COLUMNS: &[&str] = &[
+    "prd", "status", "designs", "coverage", "version", "author", "date",
+];
+const PRD_DEFAULT: &[&str] = &["prd", "status", "designs", "coverage"];
+
+/// A roll-up: the rows of one table section gathered from every TDD.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rollup {
+    /// Which directive.
+    pub kind: DirectiveKind,
+    /// The section as written (for the note when no TDD has it).
+    pub section_text: String,
+    /// The section whose table is gathered.
+    pub section: SectionSelector,
+    /// Rows kept: every condition holds.
+    pub conditions: Vec<Condition>,
+    /// Columns by header text; `None`: every column found.
+    pub columns: Option<Vec<String>>,
+    /// The note when no row matches.
+    pub empty_note: &'static str,
+}
+
+/// One `Column=Value,...` or `Column!=Value,...` condition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    /// The column's header text.
+    pub column: String,
+    /// The values, as plain text.
+    pub values: Vec<String>,
+    /// `!=`: the row is kept when the cell is none of the values.
+    pub negate: bool,
+}
+
+/// Parses `where=` text into conditions (separated by `;`).
+pub fn parse_where(text: &str) -> Result<Vec<Condition>, String> {
+    let mut out = Vec::new();
+    for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let (column, values, negate) = if let Some((c, v)) = part.split_once("!=") {
+            (c, v, true)
+        } else if let Some((c, v)) = part.split_once('=') {
+            (c, v, false)
+        } else {
+            return Err(format!(
+                "`{part}` is not a condition: write `Column=Value` or `Column!=Value`"
+            ));
+        };
+        let column = column.trim();
+        if column.is_empty() {
+            return Err(format!("`{part}` names no column"));
+        }
+        out.push(Condition {
+            column: column.to_string(),
+            values: split_list(values)
+                .iter()
+                .map(|v| plain(v).into_owned())
+                .collect(),
+            negate,
+        });
+    }
+    Ok(out)
+}
+
+/// The arguments of one directive, by key.
+struct Args<'a> {
+    args: &'a [Arg],
+    problems: Vec<ArgProblem>,
+}
+
+impl<'a> Args<'a> {
+    fn get(&self, key: &str) -> Option<&'a Arg> {
+        self.args.iter().find(|a| a.key == key)
+    }
+
+    fn problem(&mut self, arg: &Arg, message: String, help: Option<String>) {
+        self.problems.push(ArgProblem {
+            span: arg.span.clone(),
+            message,
+            help,
+        });
+    }
+
+    fn selection(&mut self, config: &Config, sorts: &[&str]) -> Selection {
+        Selection {
+            status: self.status(config),
+            prd: self.get("prd").map(|a| PrdFilter {
+                value: a.value.trim().to_string(),
+                span: a.span.clone(),
+            }),
+            sort: self.sort(sorts),
+        }
+    }
+
+    fn status(&mut self, config: &Config) -> Option<HashSet<String>> {
+        let a = self.get("status")?;
+        let mut wanted = HashSet::new();
+        for s in a.list() {
+            match config.normalize_status(&s) {
+                Some(n) => {
+                    wanted.insert(n.to_string());
+                }
+                None => self.problem(
+                    a,
+                    format!("unknown status `{s}` in `status=`"),
+                    Some(format!("statuses: {}", config.statuses.join(", "))),
+                ),
+            }
+        }
+        Some(wanted)
+    }
+
+    fn sort(&mut self, valid: &[&str]) -> Sort {
+        let Some(a) = self.get("sort") else {
+            return Sort::default();
+        };
+        let (desc, key) = match a.value.strip_prefix('-') {
+            Some(k) => (true, k),
+            None => (false, a.value.as_str()),
+        };
+        let key = key.trim().to_ascii_lowercase();
+        match SortKey::from_name(&key) {
+            Some(k) if valid.contains(&key.as_str()) => Sort { key: k, desc },
+            _ => {
+                self.problem(
+                    a,
+                    format!("unknown sort order `{}`", a.value),
+                    Some(format!(
+                        "valid orders: {} (a leading `-` reverses)",
+                        valid.join(", ")
+                    )),
+                );
+                Sort::default()
+            }
+        }
+    }
+
+    fn columns(&mut self, default: &[&'static str], known: &[&'static str]) -> Columns {
+        let Some(a) = self.get("columns") else {
+            return Columns {
+                list: default.iter().map(|c| Column::Known(c)).collect(),
+                span: 0..0,
+            };
+        };
+        let list: Vec<Column> = a
+            .list()
+            .into_iter()
+            .map(|c| {
+                let lower = c.to_ascii_lowercase();
+                match known.iter().find(|k| **k == lower) {
+                    Some(k) => Column::Known(k),
+                    None => Column::Field(c),
+                }
+            })
+            .collect();
+        if list.is_empty() && self.problems.is_empty() {
+            self.problem(a, "`columns=` names no column".into(), None);
+        }
+        Columns {
+            list,
+            span: a.span.clone(),
+        }
+    }
+}
+
+/// The problem of a column that names no known column and no header field.
+pub fn unknown_column(name: &str, known: &[&str], span: Range<usize>) -> ArgProblem {
+    let help = closest(name, known.iter().copied())
+        .map(|k| {
+            format!(
+                "did you mean `{k}`? columns: {}, or any header field",
+                known.join(", ")
+            )
+        })
+        .unwrap_or_else(|| format!("columns: {}, or any header field", known.join(", ")));
+    ArgProblem {
+        span,
+        message: format!(
+            "unknown column `{name}`: it is neither a known column nor a header field of any document"
+        ),
+        help: Some(help),
+    }
+}
+
+/// Parses the arguments of a table directive (any but `tdd-skeleton`) into
+/// its query. Problems with the arguments are returned beside the query,
+/// which holds defaults where a value was bad.
+pub fn parse(kind: DirectiveKind, args: &[Arg], config: &Config) -> (Query, Vec<ArgProblem>) {
+    let mut a = Args {
+        args,
+        problems: Vec::new(),
+    };
+    let query = match kind {
+        DirectiveKind::TddStatus => {
+            let selection = a.selection(config, &["book", "status", "date", "title", "version"]);
+            let columns = a.columns(TDD_DEFAULT, TDD_COLUMNS);
+            Query::TddStatus { selection, columns }
+        }
+        DirectiveKind::PrdStatus => {
+            let status = a.status(config);
+            let uncovered = match a.get("uncovered") {
+                Some(arg) => match arg.value.to_ascii_lowercase().as_str() {
+                    "true" | "yes" => true,
+                    "false" | "no" => false,
+                    _ => {
+                        a.problem(
+                            arg,
+                            format!("`uncovered` takes `true` or `false`, not `{}`", arg.value),
+                            None,
+                        );
+                        false
+                    }
+                },
+                None => false,
+            };
+            let sort = a.sort(&["book", "status", "date", "title", "designs"]);
+            let columns = a.columns(PRD_DEFAULT, PRD_COLUMNS);
+            Query::PrdStatus {
+                selection: Selection {
+                    status,
+                    prd: None,
+                    sort,
+                },
+                uncovered,
+                columns,
+            }
+        }
+        DirectiveKind::TddRollup | DirectiveKind::TddOpenItems | DirectiveKind::TddBlockers => {
+            rollup(kind, &mut a)
+        }
+        DirectiveKind::TddCompleteness => Query::Completeness(
+            a.selection(config, &["book", "status", "date", "title", "version"]),
+        ),
+        DirectiveKind::TddBacklinks | DirectiveKind::TddSkeleton => Query::Backlinks,
+    };
+    (query, a.problems)
+}
+
+fn rollup(kind: DirectiveKind, a: &mut Args<'_>) -> Query {
+    let (section_text, default_where, empty_note) = match kind {
+        DirectiveKind::TddOpenItems => (
+            Some("Open Questions & Risks".to_string()),
+            Some("Status=Open"),
+            "No open items.",
+        ),
+        DirectiveKind::TddBlockers => (
+            Some("Dependencies & Blockers".to_string()),
+            Some("Status!=Ready"),
+            "No blockers.",
+        ),
+        _ => (
+            a.get("section").map(|s| s.value.clone()),
+            None,
+            "No rows match.",
+        ),
+    };
+    let section_text = section_text.unwrap_or_else(|| {
+        a.problems.push(ArgProblem {
+            span: 0..0,
+            message: "`tdd-rollup` needs `section=\"...\"` (a section number or heading)".into(),
+            help: Some("for example {{#tdd-rollup section=\"Dependencies & Blockers\"}}".into()),
+        });
+        String::new()
+    });
+    let conditions = match a.get("where") {
+        Some(w) => match parse_where(&w.value) {
+            Ok(c) => c,
+            Err(e) => {
+                a.problem(w, e, None);
+                Vec::new()
+            }
+        },
+        None => default_where.map_or_else(Vec::new, |w| parse_where(w).unwrap_or_default()),
+    };
+    let columns = a.get("columns").map(|c| {
+        let cols = c.list();
+        if cols.is_empty() {
+            a.problem(c, "`columns=` names no column".into(), None);
+        }
+        cols
+    });
+    Query::Rollup(Rollup {
+        kind,
+        section: SectionSelector::parse(&section_text),
+        section_text,
+        conditions,
+        columns,
+        empty_note,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn where_conditions() {
+        let c = parse_where("Status=Open, In Progress; Impact!=L").unwrap();
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0].values, vec!["Open", "In Progress"]);
+        assert!(c[1].negate);
+        assert!(parse_where("Status").is_err());
+        assert!(parse_where("=x").is_err());
+    }
+
+    fn args(text: &str) -> Vec<Arg> {
+        crate::syntax::directive::parse_at(text, 0, false)
+            .unwrap()
+            .args
+    }
+
+    #[test]
+    fn arguments_become_typed_queries() {
+        let config = Config::default();
+        let (q, p) = parse(
+            DirectiveKind::TddStatus,
+            &args("{{#tdd-status status=draft,approved sort=-date columns=document,Reviewers}}"),
+            &config,
+        );
+        assert!(p.is_empty(), "{p:?}");
+        let Query::TddStatus { selection, columns } = q else {
+            panic!("{q:?}")
+        };
+        assert_eq!(
+            selection.status,
+            Some(
+                ["Draft", "Approved"]
+                    .map(String::from)
+                    .into_iter()
+                    .collect()
+            )
+        );
+        assert_eq!(
+            selection.sort,
+            Sort {
+                key: SortKey::Date,
+                desc: true
+            }
+        );
+        assert_eq!(
+            columns.list,
+            [Column::Known("document"), Column::Field("Reviewers".into())]
+        );
+        let (_, p) = parse(
+            DirectiveKind::PrdStatus,
+            &args("{{#prd-status sort=version uncovered=maybe status=nope}}"),
+            &config,
+        );
+        let messages: Vec<&str> = p.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "unknown status `nope` in `status=`",
+                "`uncovered` takes `true` or `false`, not `maybe`",
+                "unknown sort order `version`"
+            ]
+        );
+        let (q, p) = parse(DirectiveKind::TddOpenItems, &[], &config);
+        assert!(p.is_empty());
+        let Query::Rollup(r) = q else { panic!() };
+        assert_eq!(r.conditions[0].column, "Status");
+        assert_eq!(r.empty_note, "No open items.");
+    }
+}
