@@ -303,7 +303,7 @@ fn edit_chapter(
                 p.value_range.clone(),
                 vec![format!(
                     "[{}]({dest})",
-                    render::fragment::written_link_text(&p.written)
+                    render::markdown::written_link_text(&p.written)
                 )],
             ));
         }
@@ -316,7 +316,7 @@ fn edit_chapter(
             // How the chapter ends was read in the analysis pass.
             let e = &doc.end;
             if !e.has_backlinks {
-                let md = render::backlinks(&ctx, index, Some(&config.backlinks_heading));
+                let md = render::backlinks::backlinks(&ctx, index, Some(&config.backlinks_heading));
                 // A chapter that nothing else edits may have let its text go
                 // after the analysis; the check of the list needs it.
                 let whole = if work.text.is_none() && work.expansion.is_none() {

@@ -69,7 +69,7 @@ pub mod internals {
     pub use crate::analyze::skeleton::{Filling, PreparedTemplate, expand, fill_template};
     pub use crate::analyze::templates::BUILTIN;
     pub use crate::render::RenderContext;
-    pub use crate::render::fragment::{Cell, Fragment, Table};
+    pub use crate::render::markdown::{Cell, Fragment, Table};
     pub use crate::syntax::directive::{Arg, ArgProblem, DirectiveKind};
     pub use crate::syntax::directive::{candidates, parse_at};
     pub use crate::syntax::header::{Header, parse_field_line};

@@ -6,7 +6,7 @@ use crate::analyze::facts::SectionState;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::model::prd::{PrdForm, PrdTarget};
 use crate::model::{BookModel, DocKind, Document};
-use crate::render::fragment::{Cell, Fragment, Table};
+use crate::render::markdown::{Cell, Fragment, Table};
 use serde::Serialize;
 
 /// The version of the status JSON schema. It changes when a key is removed

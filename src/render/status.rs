@@ -1,0 +1,195 @@
+//! `{{#tdd-status}}` and `{{#prd-status}}`: one row per document.
+
+use super::markdown::{self, Cell, Fragment, RowWriter, Table};
+use super::select::select;
+use super::{Badges, DocFields, FieldNames, RenderContext, note_if_empty, write_rows};
+use crate::analyze::query::{Column, Columns, PRD_COLUMNS, Selection, TDD_COLUMNS, unknown_column};
+use crate::links;
+use crate::model::Document;
+use crate::model::prd::PrdTarget;
+use crate::syntax::directive::ArgProblem;
+
+/// The columns of a status table: header fields named in `columns=` must
+/// be fields of some document.
+pub fn check_columns(
+    columns: &Columns,
+    known: &[&str],
+    fields: &FieldNames<'_>,
+    problems: &mut Vec<ArgProblem>,
+) {
+    for c in &columns.list {
+        if let Column::Field(name) = c
+            && fields.get(name).is_none()
+        {
+            problems.push(unknown_column(name, known, columns.span.clone()));
+        }
+    }
+}
+
+pub fn column_label(col: &Column, fields: &FieldNames<'_>) -> String {
+    let col = match col {
+        Column::Known(k) => *k,
+        Column::Field(f) => return fields.get(f).unwrap_or(f).to_string(),
+    };
+    match col {
+        "document" => "Document".into(),
+        "prd" => "PRD".into(),
+        "status" => "Status".into(),
+        "version" => "Version".into(),
+        "author" => "Author".into(),
+        "date" => "Date".into(),
+        "open-items" => "Open items".into(),
+        "blockers" => "Blockers".into(),
+        "completeness" => "Completeness".into(),
+        "placeholders" => "Placeholders".into(),
+        "designs" => "Designs".into(),
+        "coverage" => "Coverage".into(),
+        field => fields.get(field).unwrap_or(field).to_string(),
+    }
+}
+
+pub fn write_prd_cell(ctx: &RenderContext<'_>, row: &mut RowWriter<'_>, doc: &Document) {
+    match doc.prd.as_ref().map(|p| (&p.target, p)) {
+        Some((PrdTarget::Chapter(ch), _)) => ctx.write_link(row, *ch),
+        Some((PrdTarget::Broken, p)) => {
+            let mut c = Cell::emphasis("broken:");
+            c.push_text(&format!(" {}", p.target_text));
+            row.cell(&c);
+        }
+        Some((PrdTarget::Unset, _)) | None => {
+            row.text("—");
+        }
+    }
+}
+
+pub fn write_tdd_cell(
+    ctx: &RenderContext<'_>,
+    badges: &Badges,
+    row: &mut RowWriter<'_>,
+    doc: &Document,
+    fields: &DocFields<'_>,
+    col: &Column,
+) {
+    let col = match col {
+        Column::Known(k) => *k,
+        Column::Field(f) => return ctx.write_field(row, doc, fields, f),
+    };
+    match col {
+        "document" => ctx.write_link(row, doc.chapter),
+        "status" => {
+            row.written(&badges.get(ctx, doc, false));
+        }
+        "prd" => write_prd_cell(ctx, row, doc),
+        "open-items" => {
+            row.text(&doc.open_items().to_string());
+        }
+        "blockers" => {
+            row.text(&doc.blockers().to_string());
+        }
+        "completeness" => {
+            row.text(&format!("{}%", doc.completeness_percent()));
+        }
+        "placeholders" => {
+            row.text(&doc.placeholders.to_string());
+        }
+        field => ctx.write_field(row, doc, fields, field),
+    }
+}
+
+pub fn tdd_status(
+    ctx: &RenderContext<'_>,
+    selection: &Selection,
+    cols: &Columns,
+    problems: &mut Vec<ArgProblem>,
+) -> Vec<String> {
+    let all: Vec<&Document> = ctx.model.tdds().collect();
+    let docs = select(ctx, all.clone(), selection, problems);
+    let fields = FieldNames::new(&all);
+    check_columns(cols, TDD_COLUMNS, &fields, problems);
+    let mut table = Table::new(cols.list.iter().map(|c| column_label(c, &fields)).collect());
+    let width = table.width();
+    let badges = Badges::new(ctx);
+    table.rows = write_rows(&docs, |out, d| {
+        let mut row = Table::start_row(out, width);
+        let doc_fields = DocFields::new(d);
+        for c in &cols.list {
+            write_tdd_cell(ctx, &badges, &mut row, d, &doc_fields, c);
+        }
+    });
+    let mut f = Fragment::new();
+    f.table(table);
+    note_if_empty(&mut f, docs.is_empty(), all.is_empty(), "TDDs");
+    f.into_pieces()
+}
+
+pub fn prd_status(
+    ctx: &RenderContext<'_>,
+    selection: &Selection,
+    uncovered: bool,
+    cols: &Columns,
+    problems: &mut Vec<ArgProblem>,
+) -> Vec<String> {
+    let all: Vec<&Document> = ctx.model.prds().collect();
+    let mut docs = select(ctx, all.clone(), selection, problems);
+    if uncovered {
+        docs.retain(|d| d.derived.is_empty());
+    }
+    let fields = FieldNames::new(&all);
+    check_columns(cols, PRD_COLUMNS, &fields, problems);
+    let mut table = Table::new(cols.list.iter().map(|c| column_label(c, &fields)).collect());
+    let width = table.width();
+    let badges = Badges::new(ctx);
+    table.rows = write_rows(&docs, |out, d| {
+        let mut row = Table::start_row(out, width);
+        let doc_fields = DocFields::new(d);
+        for c in &cols.list {
+            let c = match c {
+                Column::Known(k) => *k,
+                Column::Field(f) => {
+                    ctx.write_field(&mut row, d, &doc_fields, f);
+                    continue;
+                }
+            };
+            match c {
+                "prd" => ctx.write_link(&mut row, d.chapter),
+                "status" => {
+                    row.written(&badges.get(ctx, d, false));
+                }
+                "designs" if d.derived.is_empty() => {
+                    row.text("—");
+                }
+                "designs" => {
+                    let mut cell = String::new();
+                    for (i, t) in d.derived.iter().enumerate() {
+                        let t = &ctx.model.documents[*t];
+                        if i > 0 {
+                            cell.push_str(", ");
+                        }
+                        let c = &ctx.model.chapters[t.chapter];
+                        markdown::write_link(
+                            &mut cell,
+                            &c.name,
+                            &links::relative(ctx.here(), &c.served),
+                        );
+                        cell.push_str(" (");
+                        cell.push_str(&badges.get(ctx, t, true));
+                        cell.push(')');
+                    }
+                    row.written(&cell);
+                }
+                "coverage" => {
+                    match d.derived.len() {
+                        0 => row.cell(&Cell::strong("✗ No design")),
+                        1 => row.text("✓ 1 design"),
+                        n => row.text(&format!("✓ {n} designs")),
+                    };
+                }
+                field => ctx.write_field(&mut row, d, &doc_fields, field),
+            }
+        }
+    });
+    let mut f = Fragment::new();
+    f.table(table);
+    note_if_empty(&mut f, docs.is_empty(), all.is_empty(), "PRDs");
+    f.into_pieces()
+}
