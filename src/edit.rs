@@ -6,7 +6,7 @@ use crate::analyze::directives::arg_problem;
 use crate::analyze::end::{BACKLINKS_MARKER, ChapterEnd};
 use crate::analyze::query::Query;
 use crate::analyze::{Analysis, AnalyzedChapter};
-use crate::book::Settings;
+use crate::book::{ChapterId, Settings};
 use crate::config::Config;
 use crate::diagnostic::Diagnostics;
 use crate::diagnostic::{Diagnostic, Lint, Location};
@@ -223,7 +223,7 @@ pub fn edit(
         .enumerate()
         .map(|(i, w)| {
             let mut d = Diagnostics::new();
-            let e = edit_chapter(i, w, model, config, settings, &mut d);
+            let e = edit_chapter(ChapterId(i), w, model, config, settings, &mut d);
             (e, d)
         })
         .collect();
@@ -237,7 +237,7 @@ pub fn edit(
 }
 
 fn edit_chapter(
-    index: usize,
+    index: ChapterId,
     work: &AnalyzedChapter,
     model: &BookModel,
     config: &Config,

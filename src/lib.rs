@@ -44,7 +44,7 @@ pub use run::{Processed, RawRunOutput, process, process_disk_book, rss, run_raw}
 
 // What goes in.
 pub use book::disk::{DiskBook, LoadError, find_root, load_book, read_config, read_text, src_dir};
-pub use book::{ChapterMeta, Settings, SourceChapter, index_enabled};
+pub use book::{ChapterId, ChapterMeta, Settings, SourceChapter, index_enabled};
 pub use config::{Config, MarkdownOptions};
 pub use protocol::read::{RawBook, parse_input_raw};
 pub use protocol::write::ChapterOutput;
@@ -53,7 +53,7 @@ pub use protocol::{Context, InputError};
 // What comes out.
 pub use diagnostic::{Diagnostic, Diagnostics, Level, Lint, Location};
 pub use model::prd::{PrdForm, PrdTarget};
-pub use model::{BookModel, DocKind, Document};
+pub use model::{BookModel, DocId, DocKind, Document};
 pub use report::{
     DiagnosticEntry, PRD_HEADER, StatusReport, TDD_HEADER, github_annotation, prd_rows,
     status_markdown, tdd_rows,

@@ -166,7 +166,7 @@ impl StatusReport {
                         .map(|s| {
                             let t = model
                                 .templates
-                                .get(d.template)
+                                .get(d.template.0)
                                 .and_then(|g| g.sections.get(s.section))
                                 .or_else(|| sections.and_then(|x| x.get(s.section)));
                             SectionEntry {

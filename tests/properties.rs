@@ -2,7 +2,7 @@
 
 use mdbook_tdd::internals::{self as render, DirectiveKind, RenderContext, scan};
 use mdbook_tdd::{
-    ChapterMeta, Config, Diagnostics, DocKind, PrdForm, PrdTarget, Processed, Settings,
+    ChapterId, ChapterMeta, Config, Diagnostics, DocKind, PrdForm, PrdTarget, Processed, Settings,
     SourceChapter, process,
 };
 use proptest::prelude::*;
@@ -142,7 +142,7 @@ proptest! {
         let mut p = run_with(vec![("chapter.md", text.clone())], &every_chapter_a_tdd());
         prop_assert!(!p.diagnostics.has_errors(), "{:?}", p.diagnostics);
         // The analysis read the chapter: it is a document of the model.
-        prop_assert!(p.model.document_of(0).is_some(), "not analyzed: {:?}", text);
+        prop_assert!(p.model.document_of(ChapterId(0)).is_some(), "not analyzed: {:?}", text);
         let out = p.texts();
         prop_assert!(out[0] == text, "{}", first_difference(&text, &out[0]));
 
@@ -156,10 +156,10 @@ proptest! {
         if first {
             // First in the chapter, the field is in the header: the chapter
             // is a TDD of that PRD, linked as written.
-            let doc = p.model.document_of(0);
+            let doc = p.model.document_of(ChapterId(0));
             let prd = doc.and_then(|d| d.prd.as_ref());
             prop_assert!(
-                prd.is_some_and(|r| r.form == PrdForm::Link && r.target == PrdTarget::Chapter(1)),
+                prd.is_some_and(|r| r.form == PrdForm::Link && r.target == PrdTarget::Chapter(ChapterId(1))),
                 "{:?} in {:?}", prd, with_prd
             );
         }
@@ -362,7 +362,7 @@ fn check_kept(text: &str, processed: &Processed, out: &str) -> Result<usize, Tes
     };
     // A Source PRD that leads to a chapter would be rewritten, and a PRD
     // would get its backlinks list: neither can happen in this book.
-    let doc = processed.model.document_of(0);
+    let doc = processed.model.document_of(ChapterId(0));
     prop_assert!(
         doc.and_then(|d| d.prd.as_ref())
             .is_none_or(|p| !matches!(p.target, PrdTarget::Chapter(_))),
@@ -375,7 +375,7 @@ fn check_kept(text: &str, processed: &Processed, out: &str) -> Result<usize, Tes
     let ctx = RenderContext {
         model: &processed.model,
         config: &config,
-        chapter: 0,
+        chapter: ChapterId(0),
         html: true,
         index_enabled: true,
     };

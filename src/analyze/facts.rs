@@ -11,6 +11,7 @@ use crate::analyze::table::DocTable;
 use crate::analyze::table::TableBuilder;
 use crate::analyze::table::offset32;
 use crate::analyze::table::plain;
+use crate::analyze::templates::TemplateId;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Lint, Location, closest};
 use crate::syntax::header::Header;
@@ -78,7 +79,7 @@ pub struct ChapterFacts {
     /// Completeness against the template.
     pub completeness: Vec<SectionStatus>,
     /// Which template judged the chapter.
-    pub template: usize,
+    pub template: TemplateId,
     /// The status in the vocabulary's spelling.
     pub status: Option<String>,
     /// The status as written.
@@ -108,7 +109,7 @@ impl ChapterFacts {
         eol: &'static str,
         scan: &ChapterScan,
         guidance: &Guidance,
-        template: usize,
+        template: TemplateId,
         config: &Config,
         locate: &dyn Fn(usize) -> Location,
     ) -> Self {

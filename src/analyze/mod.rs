@@ -21,6 +21,7 @@ use crate::analyze::directives::check_directives;
 use crate::analyze::facts::ChapterFacts;
 use crate::analyze::profile::Guidance;
 use crate::analyze::skeleton::Expansion;
+use crate::analyze::templates::TemplateId;
 use crate::analyze::templates::Templates;
 use crate::book::ChapterMeta;
 use crate::book::{Settings, SourceChapter};
@@ -52,7 +53,7 @@ pub struct AnalyzedChapter {
     /// Directives to render, in the current text.
     pub directives: Vec<Directive>,
     /// Which template judged the chapter.
-    pub template: usize,
+    pub template: TemplateId,
     /// What the chapter says on its own (for scanned chapters, until the
     /// model takes it).
     pub facts: Option<Box<ChapterFacts>>,
@@ -73,7 +74,7 @@ impl AnalyzedChapter {
             view: None,
             expansion: None,
             directives: Vec::new(),
-            template: 0,
+            template: TemplateId::default(),
             facts: None,
             lines: Lines::default(),
         }
@@ -262,7 +263,7 @@ fn scan_chapter(
     };
 
     // The skeleton: fill its template, merge, and scan the result again.
-    let mut template_idx = 0;
+    let mut template_idx = TemplateId::default();
     if let Some(a) = sk.args.iter().find(|a| a.key == "template") {
         match templates.get(&a.value, settings) {
             Ok(i) => template_idx = i,
@@ -354,7 +355,7 @@ fn late_facts(
     let eol = line_ending(&original);
     let text = lf_view(&original).map_or(original, Cow::Owned);
     let scan = scan::scan(&text, &config.markdown);
-    let g = guidance.get(work.template).or(guidance.first())?;
+    let g = guidance.get(work.template.0).or(guidance.first())?;
     let lines = Lines::default();
     let locate = |o: usize| {
         let (line, column) = lines.line_col(&text, o);

@@ -5,6 +5,11 @@ use crate::analyze::profile::Guidance;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+/// A template of the run, by its place in the run's cache (0 is the
+/// book's default template).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct TemplateId(pub usize);
+
 /// The built-in template (the team's TDD template, 12 numbered sections).
 pub const BUILTIN: &str = include_str!("../../templates/tdd-template.md");
 
@@ -117,7 +122,7 @@ pub struct TemplateStore {
     pub texts: Vec<String>,
     pub prepared: Vec<Option<Arc<PreparedTemplate>>>,
     pub guidance: Vec<Option<Arc<Guidance>>>,
-    pub by_path: HashMap<String, Result<usize, (Lint, String)>>,
+    pub by_path: HashMap<String, Result<TemplateId, (Lint, String)>>,
 }
 
 pub fn template_lint(e: &crate::analyze::templates::TemplateError) -> Lint {
@@ -164,7 +169,7 @@ impl Templates {
     }
 
     /// The template for a `template=` argument.
-    pub fn get(&self, path: &str, settings: &Settings) -> Result<usize, (Lint, String)> {
+    pub fn get(&self, path: &str, settings: &Settings) -> Result<TemplateId, (Lint, String)> {
         let mut store = self.lock();
         if let Some(r) = store.by_path.get(path) {
             return r.clone();
@@ -174,7 +179,7 @@ impl Templates {
                 store.texts.push(text);
                 store.prepared.push(None);
                 store.guidance.push(None);
-                Ok(store.texts.len() - 1)
+                Ok(TemplateId(store.texts.len() - 1))
             }
             Err(e) => Err((template_lint(&e), e.to_string())),
         };
@@ -183,7 +188,8 @@ impl Templates {
     }
 
     /// The parsed template.
-    pub fn prepared(&self, index: usize, options: &MarkdownOptions) -> Arc<PreparedTemplate> {
+    pub fn prepared(&self, id: TemplateId, options: &MarkdownOptions) -> Arc<PreparedTemplate> {
+        let index = id.0;
         let mut store = self.lock();
         if let Some(Some(p)) = store.prepared.get(index) {
             return Arc::clone(p);
@@ -195,7 +201,8 @@ impl Templates {
     }
 
     /// What the template teaches about completeness.
-    pub fn guidance(&self, index: usize, options: &MarkdownOptions) -> Arc<Guidance> {
+    pub fn guidance(&self, id: TemplateId, options: &MarkdownOptions) -> Arc<Guidance> {
+        let index = id.0;
         let mut store = self.lock();
         let index = index.min(store.texts.len() - 1);
         if let Some(Some(g)) = store.guidance.get(index) {

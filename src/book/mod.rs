@@ -11,6 +11,25 @@ use crate::protocol::read::RawBook;
 use crate::protocol::text::ChapterText;
 use std::path::{Path, PathBuf};
 
+/// A chapter of the book, by its place in book order (drafts, part titles
+/// and separators left out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct ChapterId(pub usize);
+
+impl std::ops::Index<ChapterId> for [ChapterMeta] {
+    type Output = ChapterMeta;
+    fn index(&self, id: ChapterId) -> &ChapterMeta {
+        &self[id.0]
+    }
+}
+
+impl std::ops::Index<ChapterId> for Vec<ChapterMeta> {
+    type Output = ChapterMeta;
+    fn index(&self, id: ChapterId) -> &ChapterMeta {
+        &self[id.0]
+    }
+}
+
 /// A chapter's names and paths, as the book gives them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ChapterMeta {

@@ -8,9 +8,10 @@
 //!    from PRDs to their TDDs and the lints that look at both.
 
 use super::prd::{PathIndex, PrdRef, PrdTarget, source_prd};
-use super::{BookModel, ChapterInput, DocKind, Document};
+use super::{BookModel, ChapterInput, DocId, DocKind, Document};
 use crate::analyze::facts::ChapterFacts;
 use crate::analyze::profile::Guidance;
+use crate::book::ChapterId;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, Lint};
 use rayon::prelude::*;
@@ -69,7 +70,9 @@ pub fn classify(
         .map(|(i, f)| {
             let mut d = Diagnostics::new();
             let r = match f {
-                Some(f) if is_tdd[i] => source_prd(i, f, &chapters, &is_tdd, &index, &mut d),
+                Some(f) if is_tdd[i] => {
+                    source_prd(ChapterId(i), f, &chapters, &is_tdd, &index, &mut d)
+                }
                 _ => None,
             };
             (r, d)
@@ -79,10 +82,10 @@ pub fn classify(
     for (i, (r, d)) in resolved.into_iter().enumerate() {
         diags.extend(d);
         if let Some(PrdTarget::Chapter(t)) = r.as_ref().map(|r| &r.target)
-            && *t != i
-            && !is_tdd[*t]
+            && t.0 != i
+            && !is_tdd[t.0]
         {
-            is_prd[*t] = true;
+            is_prd[t.0] = true;
         }
         prd_refs.push(r);
     }
@@ -136,17 +139,17 @@ pub fn assemble(
             // A link to the TDD itself or to another TDD was reported when
             // it was resolved; as a Source PRD it leads nowhere.
             if let Some(p) = &mut prd
-                && matches!(p.target, PrdTarget::Chapter(t) if t == i || is_tdd[t])
+                && matches!(p.target, PrdTarget::Chapter(t) if t.0 == i || is_tdd[t.0])
             {
                 p.target = PrdTarget::Broken;
             }
             let mut d = Diagnostics::new();
-            (document(i, kind, *f, prd, &mut d), d)
+            (document(ChapterId(i), kind, *f, prd, &mut d), d)
         })
         .unzip();
     for (k, (doc, d)) in documents.iter().zip(found).enumerate() {
         diags.extend(d);
-        model.doc_of_chapter[doc.chapter] = Some(k);
+        model.doc_of_chapter[doc.chapter.0] = Some(DocId(k));
     }
     model.documents = documents;
     link_backlinks(&mut model, config, diags);
@@ -156,12 +159,12 @@ pub fn assemble(
 /// The backlinks (each PRD's TDDs) and the lints that look at a TDD and its
 /// PRD together.
 fn link_backlinks(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
-    let links: Vec<(usize, usize)> = model
+    let links: Vec<(DocId, DocId)> = model
         .documents
         .iter()
         .enumerate()
         .filter_map(|(di, d)| match d.prd.as_ref().map(|p| &p.target) {
-            Some(PrdTarget::Chapter(t)) => model.doc_of_chapter[*t].map(|pd| (di, pd)),
+            Some(PrdTarget::Chapter(t)) => model.doc_of_chapter[t.0].map(|pd| (DocId(di), pd)),
             _ => None,
         })
         .collect();
@@ -210,7 +213,7 @@ fn link_backlinks(model: &mut BookModel, config: &Config, diags: &mut Diagnostic
 /// lints gathered with them are reported now that the chapter is known to be
 /// a document.
 fn document(
-    chapter: usize,
+    chapter: ChapterId,
     kind: DocKind,
     facts: ChapterFacts,
     prd: Option<PrdRef>,
@@ -263,6 +266,7 @@ fn document(
 mod tests {
     use super::*;
     use crate::analyze::facts::SectionState;
+    use crate::analyze::templates::TemplateId;
     use crate::book::ChapterMeta;
     use crate::config::MarkdownOptions;
     use crate::diagnostic::Location;
@@ -293,7 +297,13 @@ mod tests {
                     }
                 };
                 Some(Box::new(ChapterFacts::new(
-                    t, "\n", &scan, &g, 0, config, &locate,
+                    t,
+                    "\n",
+                    &scan,
+                    &g,
+                    TemplateId(0),
+                    config,
+                    &locate,
                 )))
             })
             .collect();
@@ -334,23 +344,38 @@ mod tests {
             ],
             &c,
         );
-        let prd = m.document_of(0).unwrap();
+        let prd = m.document_of(ChapterId(0)).unwrap();
         assert_eq!(prd.kind, DocKind::Prd);
         assert_eq!(prd.status.as_deref(), Some("Approved"));
         assert_eq!(prd.derived.len(), 4);
-        let a = m.document_of(1).unwrap();
+        let a = m.document_of(ChapterId(1)).unwrap();
         assert_eq!(a.status.as_deref(), Some("Draft"));
         assert_eq!(a.prd.as_ref().unwrap().form, PrdForm::Link);
         assert_eq!(
-            m.document_of(2).unwrap().prd.as_ref().unwrap().form,
+            m.document_of(ChapterId(2))
+                .unwrap()
+                .prd
+                .as_ref()
+                .unwrap()
+                .form,
             PrdForm::Path
         );
         assert_eq!(
-            m.document_of(3).unwrap().prd.as_ref().unwrap().form,
+            m.document_of(ChapterId(3))
+                .unwrap()
+                .prd
+                .as_ref()
+                .unwrap()
+                .form,
             PrdForm::Name
         );
         assert_eq!(
-            m.document_of(5).unwrap().prd.as_ref().unwrap().target,
+            m.document_of(ChapterId(5))
+                .unwrap()
+                .prd
+                .as_ref()
+                .unwrap()
+                .target,
             PrdTarget::Broken
         );
         let broken: Vec<_> = d.iter().filter(|d| d.lint == Lint::BrokenPrdLink).collect();
@@ -391,15 +416,18 @@ mod tests {
             &c,
         );
         for i in 1..=3 {
-            let p = m.document_of(i).unwrap().prd.as_ref().unwrap();
+            let p = m.document_of(ChapterId(i)).unwrap().prd.as_ref().unwrap();
             assert_eq!(
                 (p.form, &p.target),
-                (PrdForm::Link, &PrdTarget::Chapter(0)),
+                (PrdForm::Link, &PrdTarget::Chapter(ChapterId(0))),
                 "{p:?}"
             );
         }
-        assert_eq!(m.document_of(0).unwrap().derived, vec![1, 2, 3]);
-        let p = m.document_of(4).unwrap().prd.as_ref().unwrap();
+        assert_eq!(
+            m.document_of(ChapterId(0)).unwrap().derived,
+            vec![DocId(1), DocId(2), DocId(3)]
+        );
+        let p = m.document_of(ChapterId(4)).unwrap().prd.as_ref().unwrap();
         assert_eq!(p.target, PrdTarget::Broken);
         assert_eq!(d.len(), 1, "{d:?}");
     }
@@ -419,7 +447,7 @@ mod tests {
             ],
             &c,
         );
-        assert_eq!(m.document_of(0).unwrap().derived.len(), 2);
+        assert_eq!(m.document_of(ChapterId(0)).unwrap().derived.len(), 2);
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(d[0].message.contains("serves as `index.html`"), "{}", d[0]);
         assert_eq!(
@@ -433,7 +461,7 @@ mod tests {
         let tdd = "# T\n\n**Status:** Approved\n**Source PRD:** x.md\n\n---\n\n## 10. Implementation\n\n### 10.3 Dependencies & Blockers\n| Dependency | Owner | Status | Impact if Delayed |\n|---|---|---|---|\n| A | b | Ready | c |\n| B | b | **Blocked** | c |\n| {x} | {y} | {z} | {w} |\n\n## 12. Open Questions & Risks\n| Item | Type | Impact | Owner | Status |\n|---|---|---|---|---|\n| Q | Risk | H | me | Open |\n| R | Risk | H | me | closed |\n";
         let c = Config::default();
         let (m, _) = build(&[("X", "x.md", PRD), ("T", "t.md", tdd)], &c);
-        let t = m.document_of(1).unwrap();
+        let t = m.document_of(ChapterId(1)).unwrap();
         assert_eq!(t.blockers(), 1);
         assert_eq!(t.open_items(), 1);
         assert_eq!(t.tables.len(), 2);
@@ -526,7 +554,7 @@ mod tests {
             &c.markdown,
         );
         let (m, _) = build(&[("S", "s.md", &filled)], &c);
-        let s = m.document_of(0).unwrap();
+        let s = m.document_of(ChapterId(0)).unwrap();
         assert!(
             s.completeness
                 .iter()

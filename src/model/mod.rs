@@ -15,6 +15,8 @@ use crate::analyze::profile::Guidance;
 use crate::analyze::table::DocTable;
 use crate::analyze::table::SectionSelector;
 use crate::analyze::table::plain;
+use crate::analyze::templates::TemplateId;
+use crate::book::ChapterId;
 use crate::book::ChapterMeta;
 use crate::model::prd::PrdRef;
 
@@ -26,6 +28,23 @@ pub struct ChapterInput<'a> {
     pub meta: &'a ChapterMeta,
     /// Whether the chapter held a `{{#tdd-skeleton}}`.
     pub skeleton: bool,
+}
+
+/// A document (TDD or PRD) of the model, by its place in book order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocId(pub usize);
+
+impl std::ops::Index<DocId> for Vec<Document> {
+    type Output = Document;
+    fn index(&self, id: DocId) -> &Document {
+        &self[id.0]
+    }
+}
+
+impl std::ops::IndexMut<DocId> for Vec<Document> {
+    fn index_mut(&mut self, id: DocId) -> &mut Document {
+        &mut self[id.0]
+    }
 }
 
 /// What a document is.
@@ -42,7 +61,7 @@ pub enum DocKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
     /// Index of the chapter.
-    pub chapter: usize,
+    pub chapter: ChapterId,
     /// TDD or PRD.
     pub kind: DocKind,
     /// The text of the document's H1, if it has one.
@@ -56,7 +75,7 @@ pub struct Document {
     /// The Source PRD (TDDs).
     pub prd: Option<PrdRef>,
     /// Documents derived from this one (PRDs: its TDDs), in book order.
-    pub derived: Vec<usize>,
+    pub derived: Vec<DocId>,
     /// Tables, in order.
     pub tables: Vec<DocTable>,
     /// Completeness per template section (TDDs).
@@ -64,7 +83,7 @@ pub struct Document {
     /// Number of template placeholders left (outside code).
     pub placeholders: usize,
     /// Template index used to judge completeness.
-    pub template: usize,
+    pub template: TemplateId,
     /// Rows of Open Questions & Risks whose Status is Open.
     pub open_items: usize,
     /// Rows of Dependencies & Blockers whose Status is not Ready.
@@ -147,7 +166,7 @@ pub struct BookModel {
     /// TDDs and PRDs, in book order.
     pub documents: Vec<Document>,
     /// For each chapter, its document (if it is one).
-    pub doc_of_chapter: Vec<Option<usize>>,
+    pub doc_of_chapter: Vec<Option<DocId>>,
     /// The templates documents were judged against.
     pub templates: Vec<Guidance>,
 }
@@ -164,9 +183,9 @@ impl BookModel {
     }
 
     /// The document of a chapter.
-    pub fn document_of(&self, chapter: usize) -> Option<&Document> {
+    pub fn document_of(&self, chapter: ChapterId) -> Option<&Document> {
         self.doc_of_chapter
-            .get(chapter)
+            .get(chapter.0)
             .copied()
             .flatten()
             .map(|i| &self.documents[i])

@@ -3,6 +3,7 @@
 
 use crate::analyze::facts::ChapterFacts;
 use crate::analyze::facts::link_destination;
+use crate::book::ChapterId;
 use crate::book::ChapterMeta;
 use crate::diagnostic::{Diagnostic, Diagnostics, Lint, Location};
 use crate::links;
@@ -25,7 +26,7 @@ pub enum PrdForm {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PrdTarget {
     /// A chapter of the book (index into the chapters).
-    Chapter(usize),
+    Chapter(ChapterId),
     /// Nowhere in the book.
     Broken,
     /// Still a template placeholder, or empty.
@@ -52,7 +53,7 @@ pub struct PrdRef {
 /// Resolves the Source PRD of the TDD at chapter `i`, reporting what is
 /// wrong with it.
 pub fn source_prd(
-    i: usize,
+    i: ChapterId,
     f: &ChapterFacts,
     chapters: &[&ChapterMeta],
     is_tdd: &[bool],
@@ -72,7 +73,7 @@ pub fn source_prd(
         &field.value,
         field.value_range.clone(),
         at.clone(),
-        &chapters[i].path,
+        &chapters[i.0].path,
         index,
         &f.refdefs,
     );
@@ -89,7 +90,7 @@ pub fn source_prd(
                 format!(
                     "more than one chapter is named `{}`; the Source PRD resolves to the first, `{}`",
                     r.target_text.trim(),
-                    chapters[t].source_path
+                    chapters[t.0].source_path
                 ),
             )
             .help("give the PRD's path or a link instead of its name"),
@@ -118,15 +119,15 @@ pub fn source_prd(
             Lint::BrokenPrdLink,
             "Source PRD points to this TDD itself".to_string(),
         )),
-        PrdTarget::Chapter(t) if is_tdd[*t] => diags.push(problem(
+        PrdTarget::Chapter(t) if is_tdd[t.0] => diags.push(problem(
             Lint::BrokenPrdLink,
             format!(
                 "Source PRD points to `{}`, which is a TDD, not a PRD",
-                chapters[*t].source_path
+                chapters[t.0].source_path
             ),
         )),
         PrdTarget::Chapter(t) => {
-            let target = &chapters[*t];
+            let target = &chapters[t.0];
             let link_path = r.target_text.split(['#', '?']).next().unwrap_or("");
             if r.form == PrdForm::Link
                 && target.served != target.path
@@ -237,7 +238,7 @@ pub fn resolve_prd(
         written,
         target_text,
         form,
-        target: target.map_or(PrdTarget::Broken, PrdTarget::Chapter),
+        target: target.map_or(PrdTarget::Broken, |i| PrdTarget::Chapter(ChapterId(i))),
         value_range,
         at,
     }

@@ -3,11 +3,12 @@
 use super::markdown::Fragment;
 use super::{RenderContext, empty_note};
 pub use crate::analyze::end::BACKLINKS_MARKER;
+use crate::book::ChapterId;
 use crate::model::{DocKind, Document};
 
 /// The backlinks list of a PRD chapter; with `heading`, under that heading
 /// and after the marker (for the list appended to PRD chapters).
-pub fn backlinks(ctx: &RenderContext<'_>, chapter: usize, heading: Option<&str>) -> String {
+pub fn backlinks(ctx: &RenderContext<'_>, chapter: ChapterId, heading: Option<&str>) -> String {
     // The marker makes the list recognizable when the preprocessor runs
     // again on its own output.
     let mut f = Fragment::new();

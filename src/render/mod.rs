@@ -9,6 +9,7 @@ pub mod select;
 pub mod status;
 
 use crate::analyze::query::Query;
+use crate::book::ChapterId;
 use crate::config::Config;
 use crate::links;
 use crate::model::{BookModel, Document};
@@ -30,7 +31,7 @@ pub struct RenderContext<'a> {
     /// The configuration.
     pub config: &'a Config,
     /// The chapter holding the directive.
-    pub chapter: usize,
+    pub chapter: ChapterId,
     /// Whether the output goes to the HTML renderer (status badges).
     pub html: bool,
     /// Whether README chapters are served as `index.md`.
@@ -44,7 +45,7 @@ impl RenderContext<'_> {
     }
 
     /// A link to a chapter, from the chapter holding the directive.
-    pub fn link_to_chapter(&self, chapter: usize) -> Cell {
+    pub fn link_to_chapter(&self, chapter: ChapterId) -> Cell {
         let c = &self.model.chapters[chapter];
         Cell::link(&c.name, &links::relative(self.here(), &c.served))
     }
@@ -55,7 +56,7 @@ impl RenderContext<'_> {
     }
 
     /// A link to a chapter, written as a table cell.
-    pub fn link_markdown(&self, chapter: usize) -> String {
+    pub fn link_markdown(&self, chapter: ChapterId) -> String {
         let c = &self.model.chapters[chapter];
         let mut out = String::new();
         markdown::write_link(&mut out, &c.name, &links::relative(self.here(), &c.served));
@@ -63,7 +64,7 @@ impl RenderContext<'_> {
     }
 
     /// Adds a cell with a link to a chapter.
-    pub fn write_link(&self, row: &mut RowWriter<'_>, chapter: usize) {
+    pub fn write_link(&self, row: &mut RowWriter<'_>, chapter: ChapterId) {
         let c = &self.model.chapters[chapter];
         row.link(&c.name, &links::relative(self.here(), &c.served));
     }

@@ -3,6 +3,7 @@
 use super::RenderContext;
 use crate::analyze::query::{Selection, Sort, SortKey};
 use crate::analyze::table::plain;
+use crate::book::ChapterId;
 use crate::book::ChapterMeta;
 use crate::model::Document;
 use crate::model::prd::{PathIndex, PrdTarget, resolve_path};
@@ -33,7 +34,7 @@ pub fn sort_value(ctx: &RenderContext<'_>, d: &Document, key: SortKey) -> Option
             .filter(|v| !v.is_empty())
     };
     match key {
-        SortKey::Book => Some(SortValue::Number(d.chapter)),
+        SortKey::Book => Some(SortValue::Number(d.chapter.0)),
         SortKey::Status => d
             .status
             .as_deref()
@@ -97,12 +98,13 @@ pub fn select<'m>(
 /// The chapter a `prd=` names: a path relative to the chapter holding the
 /// directive (or to the src dir), else a chapter name; as Source PRDs are
 /// resolved.
-pub fn prd_chapter(ctx: &RenderContext<'_>, value: &str) -> Option<usize> {
+pub fn prd_chapter(ctx: &RenderContext<'_>, value: &str) -> Option<ChapterId> {
     let chapters: Vec<&ChapterMeta> = ctx.model.chapters.iter().collect();
     let index = PathIndex::new(&chapters);
     let here = &ctx.model.chapters[ctx.chapter];
     resolve_path(value, &here.path, &index)
         .or_else(|| index.by_name.get(&value.trim().to_lowercase()).copied())
+        .map(ChapterId)
 }
 
 #[cfg(test)]
