@@ -121,9 +121,9 @@ pub struct PrdEntry {
 fn fields(d: &Document) -> Vec<FieldEntry> {
     d.fields
         .iter()
-        .map(|(name, value)| FieldEntry {
-            name: name.clone(),
-            value: value.clone(),
+        .map(|f| FieldEntry {
+            name: f.name.clone(),
+            value: f.value.clone(),
         })
         .collect()
 }
@@ -170,8 +170,8 @@ impl StatusReport {
                                 .and_then(|g| g.sections.get(s.section))
                                 .or_else(|| sections.and_then(|x| x.get(s.section)));
                             SectionEntry {
-                                number: t.and_then(|t| t.0.as_ref()).map(|n| n.to_string()),
-                                title: t.map(|t| t.2.clone()).unwrap_or_default(),
+                                number: t.and_then(|t| t.number.as_ref()).map(|n| n.to_string()),
+                                title: t.map(|t| t.title.clone()).unwrap_or_default(),
                                 state: s.state,
                             }
                         })

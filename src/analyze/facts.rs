@@ -4,8 +4,8 @@
 //! chapter.
 
 use crate::analyze::end::ChapterEnd;
-use crate::analyze::profile::Guidance;
 use crate::analyze::profile::row_key_into;
+use crate::analyze::profile::{TemplateProfile, TemplateSection};
 use crate::analyze::table::DocRow;
 use crate::analyze::table::DocTable;
 use crate::analyze::table::TableBuilder;
@@ -108,7 +108,7 @@ impl ChapterFacts {
         text: &str,
         eol: &'static str,
         scan: &ChapterScan,
-        guidance: &Guidance,
+        guidance: &TemplateProfile,
         template: TemplateId,
         config: &Config,
         locate: &dyn Fn(usize) -> Location,
@@ -187,7 +187,7 @@ impl ChapterFacts {
         // unnumbered on either side, with its heading text).
         // Keys are needed for unnumbered sections, and for all if the
         // template has unnumbered ones.
-        let all_keys = guidance.sections.iter().any(|(n, _, _)| n.is_none());
+        let all_keys = guidance.sections.iter().any(|s| s.number.is_none());
         let keys: Vec<Option<String>> = body
             .iter()
             .map(|s| (all_keys || s.number.is_none()).then(|| s.key_in(text)))
@@ -211,7 +211,7 @@ impl ChapterFacts {
             .sections
             .iter()
             .enumerate()
-            .map(|(si, (number, key, _))| {
+            .map(|(si, TemplateSection { number, key, .. })| {
                 let keyed = |map: &HashMap<&str, usize>| {
                     if key.is_empty() {
                         None
@@ -294,7 +294,7 @@ impl ChapterFacts {
 pub fn is_placeholder_row(
     text: &str,
     cells: &[Range<usize>],
-    guidance: &Guidance,
+    guidance: &TemplateProfile,
     key: &mut String,
 ) -> bool {
     // A row's key can only be a template row's if their lengths agree.
@@ -361,7 +361,7 @@ pub fn section_state(
     text: &str,
     s: &FlatSection,
     placeholders: &[Range<usize>],
-    guidance: &Guidance,
+    guidance: &TemplateProfile,
 ) -> SectionState {
     let body = &text[s.heading.end.min(s.range.end)..s.range.end];
     let has_placeholder = || !within(placeholders, &s.range).is_empty();
@@ -388,7 +388,7 @@ pub fn leftover_diagnostics(
     text: &str,
     body: &[FlatSection],
     found: &[Range<usize>],
-    guidance: &Guidance,
+    guidance: &TemplateProfile,
     status: &str,
     locate: &dyn Fn(usize) -> Location,
 ) -> Vec<Diagnostic> {

@@ -19,7 +19,7 @@ use crate::analyze::directives::Directive;
 use crate::analyze::directives::arg_problem;
 use crate::analyze::directives::check_directives;
 use crate::analyze::facts::ChapterFacts;
-use crate::analyze::profile::Guidance;
+use crate::analyze::profile::TemplateProfile;
 use crate::analyze::skeleton::Expansion;
 use crate::analyze::templates::TemplateId;
 use crate::analyze::templates::Templates;
@@ -139,7 +139,7 @@ pub struct Analysis {
     /// hold anything of ours, until a TDD's link makes one a PRD).
     pub facts: Vec<Option<Box<ChapterFacts>>>,
     /// What each template teaches (index 0 is the book's default).
-    pub profiles: Vec<Guidance>,
+    pub profiles: Vec<TemplateProfile>,
     /// What was found; levels are not yet applied.
     pub diagnostics: Diagnostics,
 }
@@ -311,7 +311,7 @@ fn scan_chapter(
             );
         }
     }
-    for (at, title) in &expansion.duplicates {
+    for skeleton::DuplicateSection { at, title } in &expansion.duplicates {
         diags.push(
             Diagnostic::new(
                 Lint::DuplicateSection,
@@ -349,7 +349,7 @@ fn scan_chapter(
 fn late_facts(
     work: &AnalyzedChapter,
     config: &Config,
-    guidance: &[Guidance],
+    guidance: &[TemplateProfile],
 ) -> Option<Box<ChapterFacts>> {
     let original = work.original();
     let eol = line_ending(&original);
@@ -397,7 +397,7 @@ pub fn analyze(chapters: Vec<SourceChapter>, config: &Config, settings: &Setting
     Analysis {
         chapters: works,
         facts,
-        profiles: templates.into_guidance(&config.markdown),
+        profiles: templates.into_profiles(&config.markdown),
         diagnostics: diags,
     }
 }

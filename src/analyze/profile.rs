@@ -6,12 +6,24 @@ use crate::syntax::outline::{Outline, SectionNumber};
 use std::collections::HashSet;
 use std::ops::Range;
 
+/// A top-level section of a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateSection {
+    /// Its number (`3` for `## 3. Data Model`).
+    pub number: Option<SectionNumber>,
+    /// Its heading text without the number, for matching (see
+    /// [`crate::syntax::outline::heading_key`]).
+    pub key: String,
+    /// Its heading text as written.
+    pub title: String,
+}
+
 /// What a template teaches the model: its top-level sections and the
 /// guidance text that marks a section as not yet written.
 #[derive(Debug, Clone, Default)]
-pub struct Guidance {
-    /// Top-level body sections: (number, key, heading text).
-    pub sections: Vec<(Option<SectionNumber>, String, String)>,
+pub struct TemplateProfile {
+    /// Top-level body sections, in order.
+    pub sections: Vec<TemplateSection>,
     pub blocks: HashSet<String>,
     /// The first line of each guidance block, to pass over other blocks
     /// without normalizing them.
@@ -21,21 +33,19 @@ pub struct Guidance {
     pub row_lengths: Vec<usize>,
 }
 
-impl Guidance {
+impl TemplateProfile {
     /// Learns a (filled) template.
-    pub fn from_template(text: &str, options: &crate::config::MarkdownOptions) -> Guidance {
+    pub fn from_template(text: &str, options: &crate::config::MarkdownOptions) -> TemplateProfile {
         let text = crate::syntax::lines::lf_only(text);
         let scan = crate::syntax::scan::scan(&text, options);
         let outline = Outline::build(&text, &scan.headings);
         let sections = outline
             .body_sections()
             .iter()
-            .map(|s| {
-                (
-                    s.number,
-                    s.key.clone(),
-                    text[s.title.clone()].trim().to_string(),
-                )
+            .map(|s| TemplateSection {
+                number: s.number,
+                key: s.key.clone(),
+                title: text[s.title.clone()].trim().to_string(),
             })
             .collect();
         let mut blocks = HashSet::new();
@@ -68,7 +78,7 @@ impl Guidance {
         let mut row_lengths: Vec<usize> = rows.iter().map(String::len).collect();
         row_lengths.sort_unstable();
         row_lengths.dedup();
-        Guidance {
+        TemplateProfile {
             sections,
             blocks,
             first_lines,
@@ -108,7 +118,7 @@ pub fn row_key_into(text: &str, cells: &[Range<usize>], key: &mut String) {
 
 /// The blocks of a section text (split at blank lines; headings and
 /// thematic breaks left out) that hold a `{` and some letter or digit, each
-/// normalized (lines trimmed) with the offset of its first line. Guidance
+/// normalized (lines trimmed) with the offset of its first line. TemplateProfile
 /// blocks always hold a placeholder, so no other block can be guidance.
 pub fn candidate_blocks(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();

@@ -1,7 +1,7 @@
 //! Templates: the built-in one, template files inside the book root, and
 //! the cache that loads and prepares each once per run.
 
-use crate::analyze::profile::Guidance;
+use crate::analyze::profile::TemplateProfile;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
@@ -121,7 +121,7 @@ pub struct Templates {
 pub struct TemplateStore {
     pub texts: Vec<String>,
     pub prepared: Vec<Option<Arc<PreparedTemplate>>>,
-    pub guidance: Vec<Option<Arc<Guidance>>>,
+    pub guidance: Vec<Option<Arc<TemplateProfile>>>,
     pub by_path: HashMap<String, Result<TemplateId, (Lint, String)>>,
 }
 
@@ -201,20 +201,20 @@ impl Templates {
     }
 
     /// What the template teaches about completeness.
-    pub fn guidance(&self, id: TemplateId, options: &MarkdownOptions) -> Arc<Guidance> {
+    pub fn guidance(&self, id: TemplateId, options: &MarkdownOptions) -> Arc<TemplateProfile> {
         let index = id.0;
         let mut store = self.lock();
         let index = index.min(store.texts.len() - 1);
         if let Some(Some(g)) = store.guidance.get(index) {
             return Arc::clone(g);
         }
-        let g = Arc::new(Guidance::from_template(&store.texts[index], options));
+        let g = Arc::new(TemplateProfile::from_template(&store.texts[index], options));
         store.guidance[index] = Some(Arc::clone(&g));
         g
     }
 
     /// The guidance of every template, in index order.
-    pub fn into_guidance(self, options: &MarkdownOptions) -> Vec<Guidance> {
+    pub fn into_profiles(self, options: &MarkdownOptions) -> Vec<TemplateProfile> {
         let store = self.store.into_inner().unwrap_or_else(|p| p.into_inner());
         store
             .texts
@@ -222,7 +222,7 @@ impl Templates {
             .zip(store.guidance)
             .map(|(t, g)| match g {
                 Some(g) => Arc::unwrap_or_clone(g),
-                None => Guidance::from_template(t, options),
+                None => TemplateProfile::from_template(t, options),
             })
             .collect()
     }

@@ -8,9 +8,9 @@
 //!    from PRDs to their TDDs and the lints that look at both.
 
 use super::prd::{PathIndex, PrdRef, PrdTarget, source_prd};
-use super::{BookModel, ChapterInput, DocId, DocKind, Document};
+use super::{BookModel, ChapterInput, DocField, DocId, DocKind, Document};
 use crate::analyze::facts::ChapterFacts;
-use crate::analyze::profile::Guidance;
+use crate::analyze::profile::TemplateProfile;
 use crate::book::ChapterId;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, Lint};
@@ -103,7 +103,7 @@ pub fn assemble(
     inputs: &[ChapterInput<'_>],
     facts: Vec<Option<Box<ChapterFacts>>>,
     classes: Classes,
-    profiles: Vec<Guidance>,
+    profiles: Vec<TemplateProfile>,
     config: &Config,
     diags: &mut Diagnostics,
 ) -> BookModel {
@@ -236,7 +236,10 @@ fn document(
             .header
             .fields
             .into_iter()
-            .map(|f| (f.name, f.value))
+            .map(|f| DocField {
+                name: f.name,
+                value: f.value,
+            })
             .collect(),
         status: facts.status,
         status_raw: facts.status_raw,
@@ -279,7 +282,7 @@ mod tests {
 
     fn build(chapters: &[(&str, &str, &str)], config: &Config) -> (BookModel, Vec<Diagnostic>) {
         let metas: Vec<ChapterMeta> = chapters.iter().map(|(n, p, _)| meta(n, p)).collect();
-        let g = Guidance::from_template(
+        let g = TemplateProfile::from_template(
             crate::analyze::templates::BUILTIN,
             &MarkdownOptions::default(),
         );

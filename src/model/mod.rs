@@ -11,7 +11,7 @@ pub mod prd;
 use crate::analyze::end::ChapterEnd;
 use crate::analyze::facts::SectionState;
 use crate::analyze::facts::SectionStatus;
-use crate::analyze::profile::Guidance;
+use crate::analyze::profile::TemplateProfile;
 use crate::analyze::table::DocTable;
 use crate::analyze::table::SectionSelector;
 use crate::analyze::table::plain;
@@ -47,6 +47,15 @@ impl std::ops::IndexMut<DocId> for Vec<Document> {
     }
 }
 
+/// A header field of a document, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocField {
+    /// The name (`Source PRD`).
+    pub name: String,
+    /// The value.
+    pub value: String,
+}
+
 /// What a document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -66,8 +75,8 @@ pub struct Document {
     pub kind: DocKind,
     /// The text of the document's H1, if it has one.
     pub title: Option<String>,
-    /// Header fields, in order: (name, value) as written.
-    pub fields: Vec<(String, String)>,
+    /// Header fields, in order, as written.
+    pub fields: Vec<DocField>,
     /// The status in the vocabulary's spelling.
     pub status: Option<String>,
     /// The status as written (also when it is not in the vocabulary).
@@ -100,8 +109,8 @@ impl Document {
     pub fn field(&self, name: &str) -> Option<&str> {
         self.fields
             .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .find(|f| f.name.eq_ignore_ascii_case(name))
+            .map(|f| f.value.as_str())
     }
 
     /// The table of the section with this number or heading text.
@@ -168,7 +177,7 @@ pub struct BookModel {
     /// For each chapter, its document (if it is one).
     pub doc_of_chapter: Vec<Option<DocId>>,
     /// The templates documents were judged against.
-    pub templates: Vec<Guidance>,
+    pub templates: Vec<TemplateProfile>,
 }
 
 impl BookModel {

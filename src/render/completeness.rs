@@ -4,6 +4,7 @@ use super::markdown::{Cell, Fragment, Table};
 use super::select::select;
 use super::{RenderContext, empty_note, write_rows};
 use crate::analyze::facts::SectionState;
+use crate::analyze::profile::TemplateSection;
 use crate::analyze::query::Selection;
 use crate::syntax::directive::ArgProblem;
 
@@ -29,7 +30,7 @@ pub fn completeness(
         .map(|g| g.sections.clone())
         .unwrap_or_default();
     let mut header = vec!["Document".to_string()];
-    for (i, (number, _, title)) in sections.iter().enumerate() {
+    for (i, TemplateSection { number, title, .. }) in sections.iter().enumerate() {
         header.push(match number {
             Some(n) => n.to_string(),
             None => {
@@ -68,13 +69,19 @@ pub fn completeness(
     )));
     let names: Vec<String> = sections
         .iter()
-        .map(|(n, _, t)| match n {
-            Some(n) => {
-                let (_, rest) = crate::syntax::outline::SectionNumber::split_heading(t);
-                format!("{n} {rest}")
-            }
-            None => t.clone(),
-        })
+        .map(
+            |TemplateSection {
+                 number: n,
+                 title: t,
+                 ..
+             }| match n {
+                Some(n) => {
+                    let (_, rest) = crate::syntax::outline::SectionNumber::split_heading(t);
+                    format!("{n} {rest}")
+                }
+                None => t.clone(),
+            },
+        )
         .collect();
     if !names.is_empty() {
         f.paragraph(Cell::text(&format!("Sections: {}", names.join(" · "))));

@@ -165,8 +165,10 @@ impl<'d> DocFields<'d> {
             return DocFields { index: None };
         }
         let mut index = HashMap::with_capacity(doc.fields.len());
-        for (n, v) in &doc.fields {
-            index.entry(n.to_ascii_lowercase()).or_insert(v.as_str());
+        for f in &doc.fields {
+            index
+                .entry(f.name.to_ascii_lowercase())
+                .or_insert(f.value.as_str());
         }
         DocFields { index: Some(index) }
     }
@@ -201,8 +203,10 @@ impl<'d> FieldNames<'d> {
         let names = self.names.get_or_init(|| {
             let mut names = HashMap::new();
             for d in self.docs {
-                for (n, _) in &d.fields {
-                    names.entry(n.to_ascii_lowercase()).or_insert(n.as_str());
+                for f in &d.fields {
+                    names
+                        .entry(f.name.to_ascii_lowercase())
+                        .or_insert(f.name.as_str());
                 }
             }
             names

@@ -46,7 +46,7 @@ pub(super) struct Merger<'a, F: Fn(usize) -> usize> {
     pub(super) tpl: &'a PreparedTemplate,
     pub(super) filling: &'a Filling,
     pub(super) rules: bool,
-    pub(super) duplicates: Vec<(usize, String)>,
+    pub(super) duplicates: Vec<DuplicateSection>,
     pub(super) author: &'a str,
     pub(super) to_original: &'a F,
     pub(super) b: Builder<'a>,
@@ -142,8 +142,10 @@ impl<F: Fn(usize) -> usize> Merger<'_, F> {
                 author_of[ti] = Some(ai);
             } else if a.number.is_some() && index.any_match(a) {
                 let title = self.author[a.title.clone()].trim().to_string();
-                self.duplicates
-                    .push(((self.to_original)(a.heading.start), title));
+                self.duplicates.push(DuplicateSection {
+                    at: (self.to_original)(a.heading.start),
+                    title,
+                });
             }
         }
         let mut first = true;

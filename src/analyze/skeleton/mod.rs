@@ -52,9 +52,17 @@ pub struct Expansion {
     /// Whether the author's own header replaced the template's (so the
     /// header arguments of the directive were not used).
     pub header_replaced: bool,
-    /// Author sections whose number another author section already has:
-    /// (offset in the original chapter, heading text).
-    pub duplicates: Vec<(usize, String)>,
+    /// Author sections whose number another author section already has.
+    pub duplicates: Vec<DuplicateSection>,
+}
+
+/// An author section whose number another author section already has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateSection {
+    /// Where its heading is in the original chapter.
+    pub at: usize,
+    /// Its heading text.
+    pub title: String,
 }
 
 impl Expansion {
