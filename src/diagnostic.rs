@@ -87,7 +87,7 @@ lints! {
     DuplicateSkeleton = "duplicate-skeleton", Error;
     /// A template file that cannot be found or read.
     TemplateNotFound = "template-not-found", Error;
-    /// A template that can be read but is not usable (empty, no sections).
+    /// A template that can be read but is not usable (empty).
     BadTemplate = "bad-template", Error;
     /// A TDD's Source PRD does not resolve to a chapter of the book.
     BrokenPrdLink = "broken-prd-link", Warning;

@@ -326,8 +326,11 @@ fn scan_chapter(
     work.expansion = Some(Box::new(expansion));
     let second = scan::scan(work.view(), &config.markdown);
     work.template = template_idx;
-    // Author directives were checked above; a template's own go through the
-    // same checks (their problems point at the skeleton directive).
+    // Author directives were checked above, where their problems point at
+    // what the author wrote; checked again in the expansion they would be
+    // reported twice. So of the second check only the problems of the
+    // template's own directives are kept: those point at the skeleton
+    // directive, since template text maps back to it.
     let mut quiet = Diagnostics::new();
     let again = {
         let w = &*work;

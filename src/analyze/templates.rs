@@ -39,8 +39,10 @@ pub enum TemplateError {
 }
 
 impl TemplateError {
-    /// Whether the error means the file is not there or not readable (as
-    /// opposed to being unusable).
+    /// Whether the error is about getting at the file — a path that may
+    /// not be used (absolute, leading out of the book), a file that is not
+    /// there, not a regular file, not readable or not UTF-8 — as opposed to
+    /// a file that was read but cannot serve as a template.
     pub fn is_not_found(&self) -> bool {
         !matches!(self, TemplateError::Empty(_))
     }

@@ -181,6 +181,8 @@ fn link_backlinks(model: &mut BookModel, config: &Config, diags: &mut Diagnostic
         };
         let Some(ps) = &p.status else { continue };
         let prd_name = &model.chapters[p.chapter].name;
+        // The statuses of the default vocabulary that retire a PRD; a custom
+        // vocabulary without them has none.
         if ["Superseded", "Rejected", "Deprecated"]
             .iter()
             .any(|s| s.eq_ignore_ascii_case(ps))

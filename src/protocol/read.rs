@@ -102,6 +102,11 @@ fn raw_items(items: Vec<WireItem<'_>>, input: &Arc<Vec<u8>>) -> Vec<RawItem> {
             WireItem::Separator => RawItem::Separator,
             WireItem::PartTitle(t) => RawItem::PartTitle(t),
             WireItem::Chapter(c) => {
+                // serde borrowed `content` from `input` itself (the
+                // deserializer reads the slice in place), so the literal's
+                // offset is the distance between the two pointers. Were that
+                // ever not so, `saturating_sub` and `JsonText::raw`'s checked
+                // slice keep it from reading out of bounds.
                 let raw = c.content.get();
                 let start = (raw.as_ptr() as usize).saturating_sub(base);
                 RawItem::Chapter(RawChapter {

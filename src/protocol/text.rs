@@ -60,6 +60,9 @@ impl From<&str> for ChapterText {
     }
 }
 
+/// Two texts are equal when they decode to the same text, whatever form
+/// each is kept in (a literal and its decoded text are equal); for tests
+/// and assertions, not the hot path.
 impl PartialEq for ChapterText {
     fn eq(&self, other: &Self) -> bool {
         self.decode().ok() == other.decode().ok()

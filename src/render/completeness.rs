@@ -34,6 +34,8 @@ pub fn completeness(
         header.push(match number {
             Some(n) => n.to_string(),
             None => {
+                // An unnumbered section's column is headed by the start of
+                // its title; the legend below the table names it whole.
                 let t: String = title.chars().take(12).collect();
                 if t.is_empty() { (i + 1).to_string() } else { t }
             }
