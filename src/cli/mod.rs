@@ -174,24 +174,17 @@ pub const EXIT_USAGE: u8 = 2;
 /// Prints a line for people on stdout, with control characters escaped
 /// (see [`mdbook_tdd::terminal`]). A closed stdout is not an error here.
 fn say(line: impl std::fmt::Display) {
-    use std::io::Write;
-    let text = line.to_string();
-    let _ = writeln!(
-        std::io::stdout(),
-        "{}",
-        mdbook_tdd::terminal::visible_lines(&text)
-    );
+    print_line(&mut std::io::stdout(), line);
 }
 
 /// [`say`] on stderr.
 fn tell(line: impl std::fmt::Display) {
-    use std::io::Write;
+    print_line(&mut std::io::stderr(), line);
+}
+
+fn print_line(out: &mut dyn std::io::Write, line: impl std::fmt::Display) {
     let text = line.to_string();
-    let _ = writeln!(
-        std::io::stderr(),
-        "{}",
-        mdbook_tdd::terminal::visible_lines(&text)
-    );
+    let _ = writeln!(out, "{}", mdbook_tdd::terminal::visible_lines(&text));
 }
 
 /// Prints an error about the command line or the file system (control

@@ -96,6 +96,38 @@ pub fn write_tdd_cell(
     }
 }
 
+/// A status table: one row per document of `docs` (`all` being every
+/// document of the kind, for field names and the note when none is shown),
+/// each cell written by `cell`.
+#[allow(clippy::too_many_arguments)]
+fn status_table(
+    ctx: &RenderContext<'_>,
+    all: &[&Document],
+    docs: &[&Document],
+    cols: &Columns,
+    known: &[&str],
+    what: &str,
+    cell: impl Fn(&Badges, &mut RowWriter<'_>, &Document, &DocFields<'_>, &Column) + Sync,
+    problems: &mut Vec<ArgProblem>,
+) -> Vec<String> {
+    let fields = FieldNames::new(all);
+    check_columns(cols, known, &fields, problems);
+    let mut table = Table::new(cols.list.iter().map(|c| column_label(c, &fields)).collect());
+    let width = table.width();
+    let badges = Badges::new(ctx);
+    table.rows = write_rows(docs, |out, d| {
+        let mut row = Table::start_row(out, width);
+        let doc_fields = DocFields::new(d);
+        for c in &cols.list {
+            cell(&badges, &mut row, d, &doc_fields, c);
+        }
+    });
+    let mut f = Fragment::new();
+    f.table(table);
+    note_if_empty(&mut f, docs.is_empty(), all.is_empty(), what);
+    f.into_pieces()
+}
+
 pub fn tdd_status(
     ctx: &RenderContext<'_>,
     selection: &Selection,
@@ -104,22 +136,16 @@ pub fn tdd_status(
 ) -> Vec<String> {
     let all: Vec<&Document> = ctx.model.tdds().collect();
     let docs = select(ctx, all.clone(), selection, problems);
-    let fields = FieldNames::new(&all);
-    check_columns(cols, TDD_COLUMNS, &fields, problems);
-    let mut table = Table::new(cols.list.iter().map(|c| column_label(c, &fields)).collect());
-    let width = table.width();
-    let badges = Badges::new(ctx);
-    table.rows = write_rows(&docs, |out, d| {
-        let mut row = Table::start_row(out, width);
-        let doc_fields = DocFields::new(d);
-        for c in &cols.list {
-            write_tdd_cell(ctx, &badges, &mut row, d, &doc_fields, c);
-        }
-    });
-    let mut f = Fragment::new();
-    f.table(table);
-    note_if_empty(&mut f, docs.is_empty(), all.is_empty(), "TDDs");
-    f.into_pieces()
+    status_table(
+        ctx,
+        &all,
+        &docs,
+        cols,
+        TDD_COLUMNS,
+        "TDDs",
+        |badges, row, d, fields, c| write_tdd_cell(ctx, badges, row, d, fields, c),
+        problems,
+    )
 }
 
 pub fn prd_status(
@@ -134,62 +160,60 @@ pub fn prd_status(
     if uncovered {
         docs.retain(|d| d.derived.is_empty());
     }
-    let fields = FieldNames::new(&all);
-    check_columns(cols, PRD_COLUMNS, &fields, problems);
-    let mut table = Table::new(cols.list.iter().map(|c| column_label(c, &fields)).collect());
-    let width = table.width();
-    let badges = Badges::new(ctx);
-    table.rows = write_rows(&docs, |out, d| {
-        let mut row = Table::start_row(out, width);
-        let doc_fields = DocFields::new(d);
-        for c in &cols.list {
-            let c = match c {
-                Column::Known(k) => *k,
-                Column::Field(f) => {
-                    ctx.write_field(&mut row, d, &doc_fields, f);
-                    continue;
-                }
-            };
-            match c {
-                "prd" => ctx.write_link(&mut row, d.chapter),
-                "status" => {
-                    row.written(&badges.get(ctx, d, false));
-                }
-                "designs" if d.derived.is_empty() => {
-                    row.text("—");
-                }
-                "designs" => {
-                    let mut cell = String::new();
-                    for (i, t) in d.derived.iter().enumerate() {
-                        let t = &ctx.model.documents[*t];
-                        if i > 0 {
-                            cell.push_str(", ");
-                        }
-                        let c = &ctx.model.chapters[t.chapter];
-                        markdown::write_link(
-                            &mut cell,
-                            &c.name,
-                            &links::relative(ctx.here(), &c.served),
-                        );
-                        cell.push_str(" (");
-                        cell.push_str(&badges.get(ctx, t, true));
-                        cell.push(')');
-                    }
-                    row.written(&cell);
-                }
-                "coverage" => {
-                    match d.derived.len() {
-                        0 => row.cell(&Cell::strong("✗ No design")),
-                        1 => row.text("✓ 1 design"),
-                        n => row.text(&format!("✓ {n} designs")),
-                    };
-                }
-                field => ctx.write_field(&mut row, d, &doc_fields, field),
-            }
+    status_table(
+        ctx,
+        &all,
+        &docs,
+        cols,
+        PRD_COLUMNS,
+        "PRDs",
+        |badges, row, d, fields, c| write_prd_status_cell(ctx, badges, row, d, fields, c),
+        problems,
+    )
+}
+
+fn write_prd_status_cell(
+    ctx: &RenderContext<'_>,
+    badges: &Badges,
+    row: &mut RowWriter<'_>,
+    d: &Document,
+    doc_fields: &DocFields<'_>,
+    c: &Column,
+) {
+    let c = match c {
+        Column::Known(k) => *k,
+        Column::Field(f) => return ctx.write_field(row, d, doc_fields, f),
+    };
+    match c {
+        "prd" => ctx.write_link(row, d.chapter),
+        "status" => {
+            row.written(&badges.get(ctx, d, false));
         }
-    });
-    let mut f = Fragment::new();
-    f.table(table);
-    note_if_empty(&mut f, docs.is_empty(), all.is_empty(), "PRDs");
-    f.into_pieces()
+        "designs" if d.derived.is_empty() => {
+            row.text("—");
+        }
+        "designs" => {
+            let mut cell = String::new();
+            for (i, t) in d.derived.iter().enumerate() {
+                let t = &ctx.model.documents[*t];
+                if i > 0 {
+                    cell.push_str(", ");
+                }
+                let c = &ctx.model.chapters[t.chapter];
+                markdown::write_link(&mut cell, &c.name, &links::relative(ctx.here(), &c.served));
+                cell.push_str(" (");
+                cell.push_str(&badges.get(ctx, t, true));
+                cell.push(')');
+            }
+            row.written(&cell);
+        }
+        "coverage" => {
+            match d.derived.len() {
+                0 => row.cell(&Cell::strong("✗ No design")),
+                1 => row.text("✓ 1 design"),
+                n => row.text(&format!("✓ {n} designs")),
+            };
+        }
+        field => ctx.write_field(row, d, doc_fields, field),
+    }
 }
