@@ -6,6 +6,7 @@
 //! ```sh
 //! cargo build --release --bins --examples && target/release/examples/bench
 //! target/release/examples/bench --sizes 1000,10000 --runs 9
+//! target/release/examples/bench --baseline /path/to/older/mdbook-tdd
 //! ```
 //!
 //! Every run pipes the same input file into the command's stdin and reads
@@ -116,7 +117,7 @@ fn main() {
         .unwrap_or(7)
         .max(1);
     let dir = release_dir();
-    let programs = [
+    let mut programs = vec![
         Program {
             name: "floor (no-op, read whole)",
             path: dir.join("examples/nop_floor"),
@@ -132,12 +133,21 @@ fn main() {
             path: dir.join("examples/nop_reader"),
             env: &[],
         },
-        Program {
-            name: "mdbook-tdd",
-            path: dir.join("mdbook-tdd"),
-            env: &[],
-        },
     ];
+    // `--baseline PATH`: another build of mdbook-tdd, measured in the same
+    // runs (to compare a change against what came before it).
+    if let Some(path) = opt("--baseline") {
+        programs.push(Program {
+            name: "mdbook-tdd (baseline)",
+            path: PathBuf::from(path),
+            env: &[],
+        });
+    }
+    programs.push(Program {
+        name: "mdbook-tdd",
+        path: dir.join("mdbook-tdd"),
+        env: &[],
+    });
     for p in &programs {
         assert!(
             p.path.exists(),
