@@ -14,6 +14,7 @@ use crate::model::prd::{PrdForm, PrdTarget};
 use crate::model::{BookModel, DocKind};
 use crate::protocol::text::Piece;
 use crate::render::{self, RenderContext};
+use crate::syntax::lines;
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -31,35 +32,12 @@ pub enum ChapterEdit {
     Expanded,
 }
 
-/// The prefix that continuation lines of a block need to stay in the
-/// container of the directive's first line (`> ` for a block quote, spaces
-/// for a list item).
-///
-/// A block quote marker takes one space after it as its own: where the
-/// first line has none (`>- item`), the continuation writes one more, so
-/// that the list item's content still starts in the same column.
-pub(crate) fn continuation_prefix(first_line_prefix: &str) -> String {
-    let mut out = String::with_capacity(first_line_prefix.len() + 2);
-    let mut chars = first_line_prefix.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '>' || c == '\t' {
-            out.push(c);
-            if c == '>' && chars.peek().is_some_and(|n| !matches!(n, ' ' | '\t' | '>')) {
-                out.push(' ');
-            }
-        } else {
-            out.push(' ');
-        }
-    }
-    out
-}
-
 /// Re-indents a generated block (in pieces) for the directive's place.
 fn place_block(text: &str, span: &Range<usize>, block: Vec<String>, eol: &str) -> Vec<String> {
     // Lines end at `\n`, `\r\n` or a `\r` alone, as in Markdown.
     let bytes = text.as_bytes();
     let line_start = memchr::memrchr2(b'\n', b'\r', &bytes[..span.start]).map_or(0, |i| i + 1);
-    let cont = continuation_prefix(&text[line_start..span.start]);
+    let cont = lines::continuation_prefix(&text[line_start..span.start]);
     let ends_with_table = last_line(&block).starts_with('|');
     // A block at the start of a line of a file with `\n` endings goes in as
     // it is.
@@ -426,10 +404,5 @@ mod tests {
             place_block(text, &(5..11), vec!["a\nb".into()], "\n").concat(),
             "a\n   > b"
         );
-        // `>` takes a space after it as its own.
-        assert_eq!(continuation_prefix(">- "), ">   ");
-        assert_eq!(continuation_prefix("> - "), ">   ");
-        assert_eq!(continuation_prefix(">>1. "), ">>    ");
-        assert_eq!(continuation_prefix(">"), ">");
     }
 }

@@ -131,6 +131,7 @@ pub fn process(
 ) -> Processed {
     let t = std::time::Instant::now();
     let mut analysis = analyze::analyze(chapters, config, settings);
+    log::debug!("analysis: {:?} (rss {})", t.elapsed(), rss());
     let mut found = std::mem::take(&mut analysis.diagnostics);
     let t_model = std::time::Instant::now();
     let inputs = chapter_inputs(&analysis.chapters);

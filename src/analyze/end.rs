@@ -91,7 +91,7 @@ pub fn closing(text: &str, scan: &ChapterScan, in_container: bool) -> Option<Str
         } else {
             before
         };
-        crate::edit::continuation_prefix(before)
+        crate::syntax::lines::continuation_prefix(before)
     };
     // The block the chapter ends inside, if any: its start and what closes it.
     let mut open: Option<(usize, String)> = None;

@@ -395,7 +395,7 @@ pub fn analyze(chapters: Vec<SourceChapter>, config: &Config, settings: &Setting
     for d in found {
         diags.extend(d);
     }
-    log::debug!("chapters: {:?} (rss {})", t.elapsed(), crate::run::rss());
+    log::debug!("chapters: {:?}", t.elapsed());
     let facts = works.iter_mut().map(|w| w.facts.take()).collect();
     Analysis {
         chapters: works,

@@ -48,6 +48,29 @@ pub fn lf_view(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// The prefix that continuation lines of a block need to stay in the
+/// container of the directive's first line (`> ` for a block quote, spaces
+/// for a list item).
+///
+/// A block quote marker takes one space after it as its own: where the
+/// first line has none (`>- item`), the continuation writes one more, so
+/// that the list item's content still starts in the same column.
+pub fn continuation_prefix(first_line_prefix: &str) -> String {
+    let mut out = String::with_capacity(first_line_prefix.len() + 2);
+    let mut chars = first_line_prefix.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '>' || c == '\t' {
+            out.push(c);
+            if c == '>' && chars.peek().is_some_and(|n| !matches!(n, ' ' | '\t' | '>')) {
+                out.push(' ');
+            }
+        } else {
+            out.push(' ');
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,5 +84,14 @@ mod tests {
         assert_eq!(lf_view("a\nb\r\n"), None);
         assert_eq!(lf_view("a\rb\r\nc\r").as_deref(), Some("a\nb\r\nc\n"));
         assert_eq!(lf_only("a\rb\r\nc\r"), "a\nb\nc\n");
+    }
+
+    #[test]
+    fn continuation_prefixes() {
+        // `>` takes a space after it as its own.
+        assert_eq!(continuation_prefix(">- "), ">   ");
+        assert_eq!(continuation_prefix("> - "), ">   ");
+        assert_eq!(continuation_prefix(">>1. "), ">>    ");
+        assert_eq!(continuation_prefix(">"), ">");
     }
 }

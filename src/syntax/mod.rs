@@ -7,10 +7,12 @@
 //! - [`outline`] builds the section tree and section numbers;
 //! - [`header`] reads a document's header fields;
 //! - [`placeholder`] finds and fills `{placeholder}`s;
-//! - [`lines`] deals with line endings.
+//! - [`lines`] deals with line endings and container prefixes;
+//! - [`inert`] breaks directives in text copied between pages.
 
 pub mod directive;
 pub mod header;
+pub mod inert;
 pub mod lines;
 pub mod outline;
 pub mod placeholder;

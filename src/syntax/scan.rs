@@ -1055,9 +1055,6 @@ mod tests {
             }
         }
         assert_eq!(scan_default("##\r\n").headings[0].text, 3..3);
-        let o = MarkdownOptions::default();
-        let tpl = crate::analyze::skeleton::PreparedTemplate::new("# T\n\n##\r  ## {x}\r", &o);
-        assert!(tpl.text.contains("{x}"));
     }
 
     #[test]

@@ -285,7 +285,7 @@ fn one_line(value: &str) -> String {
     } else {
         value.to_string()
     };
-    match crate::render::markdown::break_directives(&value) {
+    match crate::syntax::inert::break_directives(&value) {
         std::borrow::Cow::Borrowed(_) => value,
         std::borrow::Cow::Owned(v) => v,
     }

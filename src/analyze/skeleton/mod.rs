@@ -273,6 +273,14 @@ mod tests {
         MarkdownOptions::default()
     }
 
+    /// A template whose empty heading ends with a carriage return alone
+    /// is prepared without slicing into the next line.
+    #[test]
+    fn empty_template_heading_at_lone_cr() {
+        let tpl = PreparedTemplate::new("# T\n\n##\r  ## {x}\r", &opts());
+        assert!(tpl.text.contains("{x}"));
+    }
+
     fn run(chapter: &str, tpl: &str) -> String {
         let start = chapter.find("{{#tdd-skeleton").unwrap();
         let raw = directive::parse_at(chapter, start, false).unwrap();
