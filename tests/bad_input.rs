@@ -6,9 +6,8 @@
 mod support;
 
 use serde_json::{Value, json};
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 struct Outcome {
     code: Option<i32>,
@@ -17,23 +16,7 @@ struct Outcome {
 }
 
 fn run(input: &[u8]) -> Outcome {
-    let mut child = Command::new(support::binary())
-        .env_remove("RUST_LOG")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let data = input.to_vec();
-    // Write from another thread: a large input must not deadlock on a full
-    // stdout pipe.
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
+    let out = support::run_piped(&[], None, input.to_vec());
     Outcome {
         code: out.status.code(),
         stdout: out.stdout,
@@ -438,21 +421,7 @@ fn two_chapters_with_the_same_name() {
 #[cfg(unix)]
 fn run_with_deadline(args: &[&str], cwd: &Path, input: &[u8]) -> Outcome {
     use std::io::Read;
-    let mut child = Command::new(support::binary())
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("RUST_LOG")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let data = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&data);
-    });
+    let (mut child, writer) = support::spawn_piped(args, Some(cwd), input.to_vec());
     let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
     let reader = std::thread::spawn(move || {
         let (mut o, mut e) = (Vec::new(), Vec::new());

@@ -21,8 +21,6 @@ use mdbook_tdd::Config;
 use mdbook_tdd::Diagnostics;
 use mdbook_tdd::{Settings, SourceChapter, process};
 use serde_json::json;
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -645,19 +643,7 @@ fn the_binary_on_a_long_line_of_directives() {
         .unwrap()
     };
     assert_linear("the binary", 2000, input, |bytes| {
-        let mut child = Command::new(support::binary())
-            .env_remove("RUST_LOG")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        let writer = std::thread::spawn(move || {
-            let _ = stdin.write_all(&bytes);
-        });
-        let out = child.wait_with_output().unwrap();
-        writer.join().unwrap();
+        let out = support::run_piped(&[], None, bytes);
         assert_eq!(out.status.code(), Some(1));
         out.stderr.len()
     });

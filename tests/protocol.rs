@@ -3,20 +3,10 @@
 
 mod support;
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 fn run_with_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(support::binary())
-        .args(args)
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    child.wait_with_output().unwrap()
+    support::run_piped(args, None, input.to_vec())
 }
 
 fn context(version: &str) -> String {

@@ -53,6 +53,44 @@ pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_mdbook-tdd")
 }
 
+/// Starts the binary with `args` in `cwd` (or here), every stream piped,
+/// no log filter and no colour, and writes `input` to its stdin from
+/// another thread, so that a large input cannot deadlock on a full stdout
+/// pipe. Join the returned writer after the child has ended.
+pub fn spawn_piped(
+    args: &[&str],
+    cwd: Option<&Path>,
+    input: Vec<u8>,
+) -> (std::process::Child, std::thread::JoinHandle<()>) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut command = Command::new(binary());
+    command
+        .args(args)
+        .env_remove("RUST_LOG")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(dir) = cwd {
+        command.current_dir(dir);
+    }
+    let mut child = command.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    (child, writer)
+}
+
+/// Runs the binary over `input` (see [`spawn_piped`]) and waits for it.
+pub fn run_piped(args: &[&str], cwd: Option<&Path>, input: Vec<u8>) -> std::process::Output {
+    let (child, writer) = spawn_piped(args, cwd, input);
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
 /// Copies a directory tree, leaving out `book/` build output.
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
