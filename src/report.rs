@@ -33,14 +33,14 @@ pub struct FieldEntry {
     pub value: String,
 }
 
-/// A TDD in the status report.
+/// What the report says of every document, TDD or PRD.
 #[derive(Debug, Serialize)]
-pub struct TddEntry {
+pub struct DocEntry {
     /// Source path relative to the src dir.
     pub path: String,
     /// Name in SUMMARY.md.
     pub name: String,
-    /// Always `"tdd"`.
+    /// `"tdd"` or `"prd"`.
     pub kind: DocKind,
     /// Text of the H1.
     pub title: Option<String>,
@@ -50,6 +50,35 @@ pub struct TddEntry {
     pub status: Option<String>,
     /// Status as written.
     pub status_raw: Option<String>,
+}
+
+impl DocEntry {
+    fn new(model: &BookModel, d: &Document, kind: DocKind) -> DocEntry {
+        DocEntry {
+            path: model.chapter(d).source_path.clone(),
+            name: model.chapter(d).name.clone(),
+            kind,
+            title: d.title.clone(),
+            fields: d
+                .fields
+                .iter()
+                .map(|f| FieldEntry {
+                    name: f.name.clone(),
+                    value: f.value.clone(),
+                })
+                .collect(),
+            status: d.status.clone(),
+            status_raw: d.status_raw.clone(),
+        }
+    }
+}
+
+/// A TDD in the status report.
+#[derive(Debug, Serialize)]
+pub struct TddEntry {
+    /// What every document has.
+    #[serde(flatten)]
+    pub doc: DocEntry,
     /// The Source PRD (`null` if the TDD names none).
     pub prd: Option<PrdLinkEntry>,
     /// Rows of Open Questions & Risks whose Status is Open.
@@ -98,34 +127,13 @@ pub struct SectionEntry {
 /// A PRD in the status report.
 #[derive(Debug, Serialize)]
 pub struct PrdEntry {
-    /// Source path relative to the src dir.
-    pub path: String,
-    /// Name in SUMMARY.md.
-    pub name: String,
-    /// Always `"prd"`.
-    pub kind: DocKind,
-    /// Text of the H1.
-    pub title: Option<String>,
-    /// Header fields in order.
-    pub fields: Vec<FieldEntry>,
-    /// Status in the vocabulary's spelling.
-    pub status: Option<String>,
-    /// Status as written.
-    pub status_raw: Option<String>,
+    /// What every document has.
+    #[serde(flatten)]
+    pub doc: DocEntry,
     /// Source paths of the TDDs derived from it (its backlinks).
     pub tdds: Vec<String>,
     /// Whether at least one TDD derives from it.
     pub covered: bool,
-}
-
-fn fields(d: &Document) -> Vec<FieldEntry> {
-    d.fields
-        .iter()
-        .map(|f| FieldEntry {
-            name: f.name.clone(),
-            value: f.value.clone(),
-        })
-        .collect()
 }
 
 impl StatusReport {
@@ -135,13 +143,7 @@ impl StatusReport {
         let tdds = model
             .tdds()
             .map(|d| TddEntry {
-                path: model.chapter(d).source_path.clone(),
-                name: model.chapter(d).name.clone(),
-                kind: DocKind::Tdd,
-                title: d.title.clone(),
-                fields: fields(d),
-                status: d.status.clone(),
-                status_raw: d.status_raw.clone(),
+                doc: DocEntry::new(model, d, DocKind::Tdd),
                 prd: d.prd.as_ref().map(|p| PrdLinkEntry {
                     written: p.written.clone(),
                     form: p.form,
@@ -182,13 +184,7 @@ impl StatusReport {
         let prds = model
             .prds()
             .map(|d| PrdEntry {
-                path: model.chapter(d).source_path.clone(),
-                name: model.chapter(d).name.clone(),
-                kind: DocKind::Prd,
-                title: d.title.clone(),
-                fields: fields(d),
-                status: d.status.clone(),
-                status_raw: d.status_raw.clone(),
+                doc: DocEntry::new(model, d, DocKind::Prd),
                 tdds: d
                     .derived
                     .iter()
