@@ -408,11 +408,7 @@ fn read_lints(value: &Value, overrides: &mut BTreeMap<Lint, Level>, diags: &mut 
 }
 
 fn bad_config(message: impl Into<String>) -> Diagnostic {
-    Diagnostic::new(Lint::BadConfig, message).at(crate::diagnostic::Location {
-        file: "book.toml".into(),
-        line: 0,
-        column: 0,
-    })
+    Diagnostic::new(Lint::BadConfig, message).at(crate::diagnostic::Location::book_toml())
 }
 
 fn type_error(key: &str, wanted: &str, value: &Value) -> Diagnostic {

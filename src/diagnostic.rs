@@ -149,6 +149,17 @@ pub struct Location {
     pub column: usize,
 }
 
+impl Location {
+    /// The book's `book.toml`, as a whole.
+    pub fn book_toml() -> Location {
+        Location {
+            file: "book.toml".into(),
+            line: 0,
+            column: 0,
+        }
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.line, self.column) {

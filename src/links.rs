@@ -77,22 +77,18 @@ pub fn served_path(path: &str, index_enabled: bool) -> String {
 /// A relative path from the chapter at `from` to the file at `to` (both
 /// `/`-separated paths relative to the src dir), not encoded.
 pub fn relative_path(from: &str, to: &str) -> String {
-    let from_dir: Vec<&str> = parent(from).split('/').filter(|s| !s.is_empty()).collect();
-    let to_parts: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
-    let common = from_dir
-        .iter()
-        .zip(&to_parts)
-        .take_while(|(a, b)| a == b)
-        .count()
-        .min(to_parts.len().saturating_sub(1));
-    let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
-    parts.extend(&to_parts[common..]);
-    parts.join("/")
+    write_relative(from, to, |out, segment| out.push_str(segment))
 }
 
 /// A relative link from the chapter at `from` to the chapter at `to` (both
 /// `/`-separated paths relative to the src dir), percent-encoded.
 pub fn relative(from: &str, to: &str) -> String {
+    write_relative(from, to, push_encoded)
+}
+
+/// The `..`s out of `from`'s directory, then the segments of `to` below
+/// the directory both share, each written by `push_segment`.
+fn write_relative(from: &str, to: &str, push_segment: impl Fn(&mut String, &str)) -> String {
     let from_dir = || parent(from).split('/').filter(|s| !s.is_empty());
     let to_parts = || to.split('/').filter(|s| !s.is_empty());
     let common = from_dir()
@@ -112,7 +108,7 @@ pub fn relative(from: &str, to: &str) -> String {
         if !out.is_empty() {
             out.push('/');
         }
-        push_encoded(&mut out, segment);
+        push_segment(&mut out, segment);
     }
     out
 }

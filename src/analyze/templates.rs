@@ -151,11 +151,7 @@ impl Templates {
                         template_lint(&e),
                         format!("`[preprocessor.tdd] template`: {e}"),
                     )
-                    .at(Location {
-                        file: "book.toml".into(),
-                        line: 0,
-                        column: 0,
-                    }),
+                    .at(Location::book_toml()),
                 ),
             }
         }
