@@ -155,7 +155,10 @@ fn a_50_mb_chapter() {
     ));
     assert_ok(&out);
     let got = &contents(&out)[0];
-    assert!(got.starts_with(&text) && got.contains("| Document |"));
+    assert!(
+        got.starts_with(&text)
+            && got.contains("| <span class=\"tdd-table tdd-table-tdd-status\"></span>Document |")
+    );
 }
 
 #[test]
@@ -348,7 +351,9 @@ fn crlf_and_mixed_line_endings() {
     assert_ok(&out);
     let got = &contents(&out)[0];
     assert!(
-        got.starts_with("# Mixed\r\n\r\nOne line.\nAnother.\r\n\r\n| Document |\r\n|---|"),
+        got.starts_with(
+            "# Mixed\r\n\r\nOne line.\nAnother.\r\n\r\n| <span class=\"tdd-table tdd-table-tdd-status\"></span>Document |\r\n|---|"
+        ),
         "{got:?}"
     );
     assert!(got.ends_with("\r\n\r\nEnd.\n"), "{got:?}");

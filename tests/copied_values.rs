@@ -10,7 +10,7 @@ use mdbook_tdd::{Settings, SourceChapter, process};
 use proptest::prelude::*;
 
 const STATUS: &str =
-    "# Status\n\n{{#tdd-status columns=document,owner}}\n\n{{#tdd-rollup section=\"10.3\"}}\n";
+    "# Status\n\n{{#tdd-status columns=document,owner,date}}\n\n{{#tdd-rollup section=\"10.3\"}}\n";
 
 fn run(tdd: &str, status: &str) -> (String, bool) {
     let chapter = |path: &str, text: &str| SourceChapter {
@@ -62,6 +62,8 @@ fn piece() -> impl Strategy<Value = String> {
         Just("}}".to_string()),
         Just("include x".to_string()),
         Just(" ".to_string()),
+        Just("-".to_string()),
+        Just("2026-04-22".to_string()),
         "[a-z]{1,4}",
     ]
 }
@@ -107,11 +109,11 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, .. ProptestConfig::default() })]
 
     #[test]
-    fn values_cannot_change_the_status_page(owner in value(), cell in value(), other in value()) {
+    fn values_cannot_change_the_status_page(owner in value(), date in value(), cell in value(), other in value()) {
         let cell = cell.replace('|', "\\|");
         let other = other.replace('|', "\\|");
         let tdd = format!(
-            "# A\n\n**Status:** Draft\n**Owner:** {owner}\n**Source PRD:** ../prd/pay.md\n\n## 10. Implementation\n\n### 10.3 Dependencies & Blockers\n| Dependency | Owner |\n|---|---|\n| {cell} | {other} |\n| plain | row |\n"
+            "# A\n\n**Status:** Draft\n**Owner:** {owner}\n**Date:** {date}\n**Source PRD:** ../prd/pay.md\n\n## 10. Implementation\n\n### 10.3 Dependencies & Blockers\n| Dependency | Owner |\n|---|---|\n| {cell} | {other} |\n| plain | row |\n"
         );
         // The TDD itself may hold one of our directives, made of the pieces.
         prop_assume!(!tdd.contains("{{#tdd-") && !tdd.contains("{{#prd-"));
@@ -121,10 +123,24 @@ proptest! {
         // One TDD; the two rows of its table.
         prop_assert_eq!(rows, vec![1, 2], "{}\n{}", tdd, out);
         for h in &html {
-            let ours = matches!(h.as_str(), "<code>" | "</code>" | "</span>")
-                || h.starts_with("<span class=\"tdd-status ");
+            // Badges, the marks of the generated tables, and the spans that
+            // keep short values on one line.
+            let ours = matches!(
+                h.as_str(),
+                "<code>"
+                    | "</code>"
+                    | "</span>"
+                    | "<span class=\"tdd-table tdd-table-tdd-status\">"
+                    | "<span class=\"tdd-table tdd-table-rollup\">"
+                    | "<span class=\"tdd-nowrap\">"
+            ) || h.starts_with("<span class=\"tdd-status ");
             prop_assert!(ours, "raw HTML {:?} from\n{}\nin\n{}", h, tdd, out);
         }
+        // Every span the preprocessor opens is closed: no value can escape
+        // the closing tag.
+        let opened = html.iter().filter(|h| h.starts_with("<span")).count();
+        let closed = html.iter().filter(|h| h.as_str() == "</span>").count();
+        prop_assert_eq!(opened, closed, "{}\n{}", tdd, out);
         prop_assert!(!live_directive(&out), "{}\n{}", tdd, out);
         let (again, _) = run(&tdd, &out);
         prop_assert_eq!(&again, &out);

@@ -78,7 +78,7 @@ fn mdbook_04_shape_round_trip() {
         v["sections"][0]["Chapter"]["content"]
             .as_str()
             .unwrap()
-            .contains("| Document |")
+            .contains("| <span class=\"tdd-table tdd-table-tdd-status\"></span>Document |")
     );
     assert!(v["__non_exhaustive"].is_null());
     assert!(v.as_object().unwrap().contains_key("__non_exhaustive"));

@@ -1,6 +1,6 @@
 //! `{{#tdd-completeness}}`: which template sections each TDD has written.
 
-use super::markdown::{Cell, Fragment, Table};
+use super::markdown::{Align, Cell, Fragment, Table, attribute};
 use super::select::select;
 use super::{RenderContext, empty_note, write_rows};
 use crate::analyze::facts::SectionState;
@@ -29,20 +29,29 @@ pub fn completeness(
         .first()
         .map(|g| g.sections.clone())
         .unwrap_or_default();
-    let mut header = vec!["Document".to_string()];
-    for (i, TemplateSection { number, title, .. }) in sections.iter().enumerate() {
-        header.push(match number {
-            Some(n) => n.to_string(),
-            None => {
-                // An unnumbered section's column is headed by the start of
-                // its title; the legend below the table names it whole.
-                let t: String = title.chars().take(12).collect();
-                if t.is_empty() { (i + 1).to_string() } else { t }
-            }
+    // Each section's column is headed by its number (or, for a section
+    // without one, a letter), with its full name in the legend below the
+    // table and, in HTML, as the header's hover text.
+    let labels = section_labels(&sections);
+    let mut header = vec![Cell::text("Document")];
+    for (label, name) in &labels {
+        header.push(if ctx.html {
+            let mut c = Cell::html(&format!("<abbr title=\"{}\">", attribute(name)));
+            c.push_text(label);
+            c.push(Cell::html("</abbr>"));
+            c
+        } else {
+            Cell::text(label)
         });
     }
-    header.push("Complete".into());
-    let mut table = Table::new(header);
+    header.push(Cell::text("Complete"));
+    let mut table = Table::with_header(header);
+    // The symbols centered under their section, the percentage
+    // right-aligned.
+    table.align = std::iter::once(Align::None)
+        .chain(labels.iter().map(|_| Align::Center))
+        .chain(std::iter::once(Align::Right))
+        .collect();
     let width = table.width();
     table.rows = write_rows(&docs, |out, d| {
         let mut row = Table::start_row(out, width);
@@ -62,31 +71,66 @@ pub fn completeness(
         row.text(&format!("{}%", d.completeness_percent()));
     });
     let mut f = Fragment::new();
-    f.table(table);
+    ctx.table(&mut f, table, "completeness");
     if docs.is_empty() {
         empty_note(&mut f, "No TDDs match.");
     }
     f.paragraph(Cell::text(&format!(
         "{WRITTEN} written · {PLACEHOLDER} still template text or placeholders · {MISSING} missing"
     )));
-    let names: Vec<String> = sections
-        .iter()
-        .map(
-            |TemplateSection {
-                 number: n,
-                 title: t,
-                 ..
-             }| match n {
-                Some(n) => {
-                    let (_, rest) = crate::syntax::outline::SectionNumber::split_heading(t);
-                    format!("{n} {rest}")
-                }
-                None => t.clone(),
-            },
-        )
-        .collect();
-    if !names.is_empty() {
+    if !labels.is_empty() {
+        let names: Vec<String> = labels
+            .iter()
+            .map(|(label, name)| format!("{label} {name}"))
+            .collect();
         f.paragraph(Cell::text(&format!("Sections: {}", names.join(" · "))));
     }
     f.into_pieces()
+}
+
+/// The column label and the name of each template section: its number and
+/// its heading text after the number; a section without a number is
+/// labelled by a letter (`A`, `B`, ..., `Z`, `AA`, ...) in the order of such
+/// sections, so that labels stay short and never look like a number.
+pub fn section_labels(sections: &[TemplateSection]) -> Vec<(String, String)> {
+    let mut unnumbered = 0;
+    sections
+        .iter()
+        .map(|TemplateSection { number, title, .. }| match number {
+            Some(n) => {
+                let (_, rest) = crate::syntax::outline::SectionNumber::split_heading(title);
+                (n.to_string(), rest.to_string())
+            }
+            None => {
+                unnumbered += 1;
+                (letters(unnumbered), title.trim().to_string())
+            }
+        })
+        .collect()
+}
+
+/// `1` → `A`, `26` → `Z`, `27` → `AA` (as spreadsheet columns).
+fn letters(mut n: usize) -> String {
+    let mut out = Vec::new();
+    while n > 0 {
+        n -= 1;
+        out.push(b'A' + (n % 26) as u8);
+        n /= 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters_count_like_spreadsheet_columns() {
+        assert_eq!(letters(1), "A");
+        assert_eq!(letters(26), "Z");
+        assert_eq!(letters(27), "AA");
+        assert_eq!(letters(52), "AZ");
+        assert_eq!(letters(703), "AAA");
+    }
 }

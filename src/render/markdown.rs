@@ -511,11 +511,25 @@ fn has_scheme(dest: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
 }
 
+/// How the cells of a column are aligned (the table's delimiter row).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Align {
+    /// As the renderer aligns text.
+    #[default]
+    None,
+    /// Centered (`:-:`).
+    Center,
+    /// Right-aligned (`--:`).
+    Right,
+}
+
 /// A table to be printed as Markdown.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     /// Header labels.
     pub header: Vec<Cell>,
+    /// How each column is aligned; columns past its end are not aligned.
+    pub align: Vec<Align>,
     /// Body rows, already written as Markdown (see [`Table::row`]): each
     /// entry holds one or more rows separated by line breaks, so that large
     /// tables are written in a few chunks rather than a string per row.
@@ -588,6 +602,44 @@ impl RowWriter<'_> {
         if !self.open() {
             return self;
         }
+        self.push_markdown(md, from, to, index_enabled, defs);
+        self.out.push_str(" |");
+        self
+    }
+
+    /// Adds a cell of inline Markdown from a document (as
+    /// [`RowWriter::markdown`]) inside a [`NOWRAP_OPEN`] span, so that a browser
+    /// keeps it on one line (HTML output only).
+    pub fn markdown_nowrap(
+        &mut self,
+        md: &str,
+        from: &str,
+        to: &str,
+        index_enabled: bool,
+        defs: &[RefDef],
+    ) -> &mut Self {
+        if !self.open() {
+            return self;
+        }
+        self.out.push_str(NOWRAP_OPEN);
+        self.push_markdown(md, from, to, index_enabled, defs);
+        // A backslash right before the closing tag would escape its `<`.
+        if self.out.ends_with('\\') {
+            self.out.push(' ');
+        }
+        self.out.push_str(NOWRAP_CLOSE);
+        self.out.push_str(" |");
+        self
+    }
+
+    fn push_markdown(
+        &mut self,
+        md: &str,
+        from: &str,
+        to: &str,
+        index_enabled: bool,
+        defs: &[RefDef],
+    ) {
         // Most cells hold nothing to rebase, resolve or escape.
         let plain = !md.contains(['\n', '\r', '|']) && is_verbatim(md, !defs.is_empty());
         if plain {
@@ -595,9 +647,50 @@ impl RowWriter<'_> {
         } else {
             Cell::markdown(md, from, to, index_enabled, defs).write(self.out, true);
         }
-        self.out.push_str(" |");
-        self
     }
+}
+
+/// The tags of a span that a browser keeps on one line (class `tdd-nowrap`,
+/// `white-space: nowrap` in the stylesheet): dates and other short values
+/// that would otherwise break at a hyphen (`2026-` / `04-22`).
+pub const NOWRAP_OPEN: &str = "<span class=\"tdd-nowrap\">";
+pub const NOWRAP_CLOSE: &str = "</span>";
+
+/// The longest value (in bytes, as written) that [`keeps_together`] keeps
+/// on one line.
+pub const NOWRAP_MAX: usize = 24;
+
+/// Whether a value copied into a generated table is kept on one line in
+/// HTML: a value of a date column of at most [`NOWRAP_MAX`] bytes, or any
+/// such short value without white space that a browser could break at a
+/// hyphen or slash (`2026-04-22`, `PAY-1234`, `N/A`). Longer values wrap as
+/// usual, so that a table can still narrow to its column.
+pub fn keeps_together(md: &str, date_column: bool) -> bool {
+    // A backslash at the end would escape the `<` of the closing tag.
+    if md.is_empty() || md.len() > NOWRAP_MAX || md.contains(['\n', '\r']) || md.ends_with('\\') {
+        return false;
+    }
+    date_column || (!md.contains(char::is_whitespace) && md.contains(['-', '/']))
+}
+
+/// Text as the value of an HTML attribute written in a table cell: quotes,
+/// `&`, `<` and `>` as entities, and also `|` (which would split the cell)
+/// and `{` (so that no directive can form); line breaks become spaces.
+pub fn attribute(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in one_line(s).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '|' => out.push_str("&#124;"),
+            '{' => out.push_str("&#123;"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 impl Drop for RowWriter<'_> {
@@ -619,6 +712,7 @@ impl Table {
     pub fn with_header(header: Vec<Cell>) -> Self {
         Table {
             header,
+            align: Vec::new(),
             rows: Vec::new(),
         }
     }
@@ -679,8 +773,12 @@ impl Table {
         }
         out.push('\n');
         out.push('|');
-        for _ in 0..width {
-            out.push_str("---|");
+        for i in 0..width {
+            out.push_str(match self.align.get(i) {
+                Some(Align::Center) => ":-:|",
+                Some(Align::Right) => "--:|",
+                Some(Align::None) | None => "---|",
+            });
         }
     }
 }
@@ -1151,6 +1249,96 @@ mod tests {
             html.contains("<td><a href=\"tdd/b.md\" title=\"two lines | &quot;quoted&quot; &amp;amp; \\\">x</a></td>"),
             "{md}\n{html}"
         );
+    }
+
+    /// The HTML of a one-column table whose only cell is written by `row`.
+    fn one_cell_html(header: Cell, row: impl FnOnce(&mut RowWriter<'_>)) -> (String, String) {
+        let mut t = Table::with_header(vec![header]);
+        let mut body = String::new();
+        let mut w = Table::start_row(&mut body, 1);
+        row(&mut w);
+        drop(w);
+        t.rows.push(body);
+        let md = Fragment::new().table(t).to_markdown();
+        let mut html = String::new();
+        mdbook_markdown::pulldown_cmark::html::push_html(
+            &mut html,
+            Parser::new_ext(&md, CELL_OPTIONS),
+        );
+        (md, html)
+    }
+
+    #[test]
+    fn short_values_kept_on_one_line_render_as_before() {
+        for md in [
+            "2026-04-22",
+            "PAY-1234",
+            "N/A",
+            "*2026-04-22*",
+            "`a-b`",
+            "[2026-04-22](b.md)",
+            "a-\\",
+            "a-\\\\",
+            "`a-\\`",
+            "<b>-",
+            "x-</span>",
+            "a-<",
+            "-->",
+            "a\\|b-",
+        ] {
+            let (_, plain) = one_cell_html(Cell::text("H"), |r| {
+                r.markdown(md, "tdd/a.md", "s.md", true, &[]);
+            });
+            let (table, kept) = one_cell_html(Cell::text("H"), |r| {
+                r.markdown_nowrap(md, "tdd/a.md", "s.md", true, &[]);
+            });
+            let inner = |html: &str| {
+                let start = html.find("<td>").map(|i| i + 4).unwrap_or(0);
+                let end = html.find("</td>").unwrap_or(html.len());
+                html[start..end].to_string()
+            };
+            let kept = inner(&kept);
+            let plain = inner(&plain);
+            assert_eq!(
+                kept.trim_end_matches("</span>").trim_end(),
+                format!("<span class=\"tdd-nowrap\">{plain}"),
+                "{md:?}: {table}"
+            );
+            assert!(kept.ends_with("</span>"), "{md:?}: {table}");
+        }
+        assert!(keeps_together("2026-04-22", false));
+        assert!(keeps_together("22 April 2026", true));
+        assert!(!keeps_together("22 April 2026", false));
+        assert!(!keeps_together("Open", false));
+        assert!(!keeps_together("a-\\", true));
+        assert!(!keeps_together(&"x-".repeat(13), true));
+    }
+
+    #[test]
+    fn attributes_stay_inside_their_tag_and_cell() {
+        let title = "Say \"hi\" | <b> & {{#include x}}\nnext";
+        let mut h = Cell::html(&format!("<abbr title=\"{}\">", attribute(title)));
+        h.push_text("1");
+        h.push(Cell::html("</abbr>"));
+        let (md, html) = one_cell_html(h, |r| {
+            r.text("x");
+        });
+        assert!(!has_live_directive(&md), "{md}");
+        assert!(
+            html.contains(
+                "<th><abbr title=\"Say &quot;hi&quot; &#124; &lt;b&gt; &amp; &#123;&#123;#include x}} next\">1</abbr></th>"
+            ),
+            "{md}\n{html}"
+        );
+        assert_eq!(html.matches("<td>").count(), 1, "{html}");
+    }
+
+    #[test]
+    fn columns_are_aligned_as_asked() {
+        let mut t = Table::new(vec!["A".into(), "B".into(), "C".into(), "D".into()]);
+        t.align = vec![Align::None, Align::Center, Align::Right];
+        let md = Fragment::new().table(t).to_markdown();
+        assert_eq!(md, "| A | B | C | D |\n|---|:-:|--:|---|");
     }
 
     #[test]

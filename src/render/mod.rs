@@ -78,15 +78,58 @@ impl RenderContext<'_> {
         name: &str,
     ) {
         match fields.get(doc, name) {
-            Some(v) if !v.is_empty() => row.markdown(
+            Some(v) if !v.is_empty() => self.write_value(
+                row,
                 v,
                 &self.model.chapters[doc.chapter].served,
-                self.here(),
-                self.index_enabled,
                 &doc.refdefs,
+                name.eq_ignore_ascii_case("date"),
             ),
-            _ => row.written(""),
-        };
+            _ => {
+                row.written("");
+            }
+        }
+    }
+
+    /// Adds a cell with a value copied from the document at `from` (a
+    /// header field, a table cell); in HTML a date or another short value
+    /// that could break at a hyphen is kept on one line (see
+    /// [`markdown::keeps_together`]).
+    pub fn write_value(
+        &self,
+        row: &mut RowWriter<'_>,
+        md: &str,
+        from: &str,
+        defs: &[crate::syntax::scan::RefDef],
+        date_column: bool,
+    ) {
+        if self.html && markdown::keeps_together(md, date_column) {
+            row.markdown_nowrap(md, from, self.here(), self.index_enabled, defs);
+        } else {
+            row.markdown(md, from, self.here(), self.index_enabled, defs);
+        }
+    }
+
+    /// Adds a generated table to a fragment. In HTML its first header
+    /// cell starts with an empty `<span class="tdd-table tdd-table-KIND">`,
+    /// by which the stylesheet (`table:has(.tdd-table)`) lays generated
+    /// tables out to fit mdBook's content column. An inline mark rather
+    /// than a `<div>` around the table: it needs no HTML block, so no blank
+    /// lines that would make a tight list loose, and no line that
+    /// pulldown-cmark cannot end in a chapter of lone carriage returns.
+    pub fn table(&self, fragment: &mut Fragment, mut table: markdown::Table, kind: &str) {
+        if self.html {
+            let mut first = Cell::html(&format!(
+                "<span class=\"{TABLE_CLASS} {TABLE_CLASS}-{kind}\"></span>"
+            ));
+            if let Some(h) = table.header.first_mut() {
+                first.push(std::mem::take(h));
+                *h = first;
+            } else {
+                table.header.push(first);
+            }
+        }
+        fragment.table(table);
     }
 
     /// A status, as a badge in HTML output and as plain text elsewhere.
@@ -110,6 +153,10 @@ impl RenderContext<'_> {
         self.status(doc.status.as_deref(), doc.status_raw.as_deref())
     }
 }
+
+/// The class of the mark in the first header cell of every generated table
+/// in HTML output.
+pub const TABLE_CLASS: &str = "tdd-table";
 
 /// The status cells of the vocabulary, written once for a table.
 pub struct Badges {

@@ -238,6 +238,8 @@ pub fn rollup(ctx: &RenderContext<'_>, query: &Rollup) -> Vec<String> {
         .iter()
         .map(|c| plain(c).to_ascii_lowercase())
         .collect();
+    // Columns of dates (`Date`, `Due date`), kept on one line in HTML.
+    let date_columns: Vec<bool> = column_keys.iter().map(|k| k.contains("date")).collect();
     // Header labels as the documents write them (with their markup): the
     // first layout with the column names it.
     let labels = column_keys.iter().zip(&columns).map(|(k, c)| {
@@ -284,20 +286,20 @@ pub fn rollup(ctx: &RenderContext<'_>, query: &Rollup) -> Vec<String> {
             let link = link.get_or_insert_with(|| ctx.link_markdown(doc.chapter));
             let mut row = Table::start_row(out, width);
             row.written(link);
-            for col in shown_cols {
-                row.markdown(
+            for (col, date) in shown_cols.iter().zip(&date_columns) {
+                ctx.write_value(
+                    &mut row,
                     col.map_or("", |i| t.cell(r, i)),
                     from,
-                    ctx.here(),
-                    ctx.index_enabled,
                     &doc.refdefs,
+                    *date,
                 );
             }
         }
     });
     let shown_none = table.is_empty();
     let mut f = Fragment::new();
-    f.table(table);
+    ctx.table(&mut f, table, "rollup");
     if shown_none {
         if tables.is_empty() {
             empty_note(

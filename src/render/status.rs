@@ -107,6 +107,7 @@ fn status_table(
     cols: &Columns,
     known: &[&str],
     what: &str,
+    kind: &str,
     cell: impl Fn(&Badges, &mut RowWriter<'_>, &Document, &DocFields<'_>, &Column) + Sync,
     problems: &mut Vec<ArgProblem>,
 ) -> Vec<String> {
@@ -123,7 +124,7 @@ fn status_table(
         }
     });
     let mut f = Fragment::new();
-    f.table(table);
+    ctx.table(&mut f, table, kind);
     note_if_empty(&mut f, docs.is_empty(), all.is_empty(), what);
     f.into_pieces()
 }
@@ -143,6 +144,7 @@ pub fn tdd_status(
         cols,
         TDD_COLUMNS,
         "TDDs",
+        "tdd-status",
         |badges, row, d, fields, c| write_tdd_cell(ctx, badges, row, d, fields, c),
         problems,
     )
@@ -167,6 +169,7 @@ pub fn prd_status(
         cols,
         PRD_COLUMNS,
         "PRDs",
+        "prd-status",
         |badges, row, d, fields, c| write_prd_status_cell(ctx, badges, row, d, fields, c),
         problems,
     )
@@ -201,9 +204,18 @@ fn write_prd_status_cell(
                 }
                 let c = &ctx.model.chapters[t.chapter];
                 markdown::write_link(&mut cell, &c.name, &links::relative(ctx.here(), &c.served));
-                cell.push_str(" (");
+                // The status in parentheses stays on one line in HTML: a
+                // line never starts with the badge's closing parenthesis.
+                cell.push(' ');
+                if ctx.html {
+                    cell.push_str(markdown::NOWRAP_OPEN);
+                }
+                cell.push('(');
                 cell.push_str(&badges.get(ctx, t, true));
                 cell.push(')');
+                if ctx.html {
+                    cell.push_str(markdown::NOWRAP_CLOSE);
+                }
             }
             row.written(&cell);
         }
