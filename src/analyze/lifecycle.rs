@@ -26,17 +26,18 @@ pub struct FieldValue {
     pub at: Location,
 }
 
-/// What a chapter's header says of its lifecycle.
+/// What a chapter's header says of its lifecycle (every document has one:
+/// the rare parts are boxed).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LifecycleFacts {
     /// The values of `Supersedes`, in order; values meaning "none" (`—`,
     /// `none`, `n/a`) are left out.
     pub supersedes: Vec<FieldValue>,
     /// The value of `Superseded-By`.
-    pub superseded_by: Option<FieldValue>,
+    pub superseded_by: Option<Box<FieldValue>>,
     /// The review date as written (`Last Reviewed`, else `Date`) and the
     /// name of its field; gathered only when `review-after` is configured.
-    pub reviewed: Option<(String, FieldValue)>,
+    pub reviewed: Option<Box<(String, FieldValue)>>,
     /// Where the status value is (the document's H1 when it has none).
     pub status_at: Location,
 }
@@ -88,15 +89,15 @@ impl LifecycleFacts {
             }
         }
         if let Some(f) = first(header, SUPERSEDED_BY).filter(|f| !means_none(&f.value)) {
-            facts.superseded_by = Some(located(&f.value, f.value_range.clone(), locate));
+            facts.superseded_by = Some(Box::new(located(&f.value, f.value_range.clone(), locate)));
         }
         if !config.review_after.is_empty()
             && let Some(f) = first(header, LAST_REVIEWED).or_else(|| header.get("Date"))
         {
-            facts.reviewed = Some((
+            facts.reviewed = Some(Box::new((
                 f.name.clone(),
                 located(&f.value, f.value_range.clone(), locate),
-            ));
+            )));
         }
         facts
     }

@@ -29,7 +29,7 @@ pub struct Classes {
     /// Each TDD's Source PRD, resolved.
     prd_refs: Vec<Option<PrdRef>>,
     /// Each chapter's Supersedes and Superseded-By values, resolved.
-    declared: Vec<Option<Declared>>,
+    declared: Vec<Option<Box<Declared>>>,
 }
 
 impl Classes {
@@ -132,7 +132,7 @@ pub fn assemble(
         DocKind,
         Box<ChapterFacts>,
         Option<PrdRef>,
-        Option<Declared>,
+        Option<Box<Declared>>,
     );
     let todo: Vec<Todo> = facts
         .into_iter()
@@ -232,7 +232,8 @@ fn link_backlinks(model: &mut BookModel, config: &Config, diags: &mut Diagnostic
                         Lint::InactivePrd,
                         format!("the Source PRD `{prd_name}` is {ps}"),
                     )
-                    .at(at.clone()),
+                    .at(at.clone())
+                    .help("derive the design from a PRD in force, or give the design a dead status too"),
                 );
             }
         }
@@ -261,7 +262,7 @@ fn document(
     kind: DocKind,
     facts: ChapterFacts,
     prd: Option<PrdRef>,
-    refs: Option<Declared>,
+    refs: Option<Box<Declared>>,
     config: &Config,
     diags: &mut Diagnostics,
 ) -> Document {

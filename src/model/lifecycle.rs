@@ -41,7 +41,7 @@ pub struct Lifecycle {
     pub declared: LifecycleFacts,
     /// The Supersedes and Superseded-By values, resolved (moved out when
     /// the book is linked).
-    pub refs: Declared,
+    pub refs: Option<Box<Declared>>,
     /// The documents this one supersedes (those its Supersedes values
     /// resolve to and may supersede), in the order written.
     pub supersedes: Vec<DocId>,
@@ -61,13 +61,13 @@ impl Lifecycle {
     /// header says; live unless its status is dead.
     pub fn new(
         declared: LifecycleFacts,
-        refs: Option<Declared>,
+        refs: Option<Box<Declared>>,
         status: Option<&str>,
         config: &Config,
     ) -> Lifecycle {
         Lifecycle {
             declared,
-            refs: refs.unwrap_or_default(),
+            refs,
             live: status.is_none_or(|s| config.is_live(s)),
             ..Lifecycle::default()
         }
@@ -184,7 +184,7 @@ pub fn resolve_declared(
     facts: &[Option<Box<ChapterFacts>>],
     chapters: &[&ChapterMeta],
     index: &PathIndex<'_>,
-) -> Vec<Option<Declared>> {
+) -> Vec<Option<Box<Declared>>> {
     facts
         .par_iter()
         .enumerate()
@@ -205,10 +205,10 @@ pub fn resolve_declared(
                     &f.refdefs,
                 )
             };
-            Some(Declared {
+            Some(Box::new(Declared {
                 supersedes: l.supersedes.iter().map(r).collect(),
-                superseded_by: l.superseded_by.as_ref().map(r),
-            })
+                superseded_by: l.superseded_by.as_deref().map(r),
+            }))
         })
         .collect()
 }
@@ -217,7 +217,7 @@ pub fn resolve_declared(
 /// (an old PRD that no TDD names any more is still a PRD): the kinds are
 /// carried along Supersedes values from the documents found so far, each
 /// chapter visited once.
-pub fn propagate(declared: &[Option<Declared>], is_tdd: &mut [bool], is_prd: &mut [bool]) {
+pub fn propagate(declared: &[Option<Box<Declared>>], is_tdd: &mut [bool], is_prd: &mut [bool]) {
     let mut queue: std::collections::VecDeque<usize> = (0..declared.len())
         .filter(|&i| {
             declared[i].is_some()
@@ -262,7 +262,7 @@ pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
     let resolved: Vec<Declared> = model
         .documents
         .iter_mut()
-        .map(|d| std::mem::take(&mut d.lifecycle.refs))
+        .map(|d| d.lifecycle.refs.take().map(|b| *b).unwrap_or_default())
         .collect();
     // Successors, in book order: the first document to supersede another
     // is its successor. `by[old]` is the successor and which of its values
@@ -483,31 +483,39 @@ fn report_cycle(
     );
 }
 
+const SUPERSEDED_BY_HELP: &str = "name the document that supersedes this one, or drop the field: the successor comes from its Supersedes";
+
 /// A Superseded-By value agrees with the successor, or is reported.
 fn check_superseded_by(model: &BookModel, old: DocId, v: &PrdRef, diags: &mut Diagnostics) {
     let problem = |lint, message: String| Diagnostic::new(lint, message).at(v.at.clone());
     let named = match v.target {
         PrdTarget::Unset => return,
         PrdTarget::Broken => {
-            diags.push(problem(
-                Lint::SupersedesBroken,
-                format!(
-                    "Superseded-By does not resolve to a chapter of this book: {}",
-                    v.target_text
-                ),
-            ));
+            diags.push(
+                problem(
+                    Lint::SupersedesBroken,
+                    format!(
+                        "Superseded-By does not resolve to a chapter of this book: {}",
+                        v.target_text
+                    ),
+                )
+                .help(SUPERSEDED_BY_HELP),
+            );
             return;
         }
         PrdTarget::Chapter(t) => t,
     };
     let Some(named_doc) = model.doc_of_chapter.get(named.0).copied().flatten() else {
-        diags.push(problem(
-            Lint::SupersedesBroken,
-            format!(
-                "Superseded-By names `{}`, which is neither a TDD nor a PRD",
-                model.chapters[named].source_path
-            ),
-        ));
+        diags.push(
+            problem(
+                Lint::SupersedesBroken,
+                format!(
+                    "Superseded-By names `{}`, which is neither a TDD nor a PRD",
+                    model.chapters[named].source_path
+                ),
+            )
+            .help(SUPERSEDED_BY_HELP),
+        );
         return;
     };
     let path = |id: DocId| &model.chapters[model.documents[id].chapter].source_path;

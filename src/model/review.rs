@@ -38,7 +38,7 @@ pub fn judge(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
         if !d.lifecycle.live {
             continue;
         }
-        let Some((field, value)) = &d.lifecycle.declared.reviewed else {
+        let Some((field, value)) = d.lifecycle.declared.reviewed.as_deref() else {
             continue;
         };
         let text = plain(&value.text);
