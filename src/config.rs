@@ -133,7 +133,7 @@ pub struct Config {
     /// spelling.
     pub review_after: Vec<(String, u32)>,
     /// The day review dates are judged against; set by the run (see
-    /// [`crate::date::today`]), never read from book.toml. `None`: no
+    /// `date::today`), never read from book.toml. `None`: no
     /// document is judged overdue.
     pub today: Option<Date>,
     /// Append the backlinks list to PRD chapters.

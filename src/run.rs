@@ -184,7 +184,7 @@ fn setup(context: &Context) -> (Config, Settings, Diagnostics) {
 }
 
 /// Sets the day review dates are judged against, when the configuration
-/// has review dates to judge (see [`crate::date::today`]: `given`, else
+/// has review dates to judge (see `date::today`: `given`, else
 /// `MDBOOK_TDD_TODAY`, else `SOURCE_DATE_EPOCH`, else the clock). A book
 /// without `review-after` never reads the clock.
 pub fn set_today(config: &mut Config, given: Option<Date>, diags: &mut Diagnostics) {
