@@ -4,8 +4,10 @@
 //! N realistic TDDs (filled-in templates of about 6–10 KB with tables in
 //! sections 10.3 and 12, JSON and mermaid code blocks), N/4 PRDs, 10% of the
 //! TDDs as skeleton directives with some sections written, and a status page
-//! using every table directive. The output is the same for the same N and
-//! seed.
+//! using every table directive. Every tenth TDD starts a chain of three
+//! designs: the next two each supersede the one before, the superseded ones
+//! have the status Superseded (no other design has it) and the first names
+//! its successor in Superseded-By. The output is the same for the same N and seed.
 //!
 //! ```sh
 //! cargo run --release --example gen_book -- 10000 > book-10000.json
@@ -147,7 +149,7 @@ fn paragraph(rng: &mut Rng) -> String {
         .join(" ")
 }
 
-fn tdd(rng: &mut Rng, i: usize, prds: usize) -> String {
+fn tdd(rng: &mut Rng, i: usize, n: usize, prds: usize) -> String {
     let mut s = String::new();
     let prd = rng.below(prds.max(1));
     let _ = writeln!(s, "# Service {i} — Technical Design Document\n");
@@ -158,12 +160,32 @@ fn tdd(rng: &mut Rng, i: usize, prds: usize) -> String {
         1 + rng.below(12),
         1 + rng.below(28)
     );
-    let _ = writeln!(s, "**Status:** {}", rng.pick(STATUSES));
+    let status = rng.pick(STATUSES);
+    // Chains of three: designs 10k, 10k + 1 and 10k + 2 (the third of a
+    // ten is a skeleton only at 10k + 9).
+    let chain = i / 10 * 10 + 2 < n;
+    let superseded = chain && i % 10 < 2;
+    // Outside a chain nothing supersedes a design: none is Superseded.
+    let status = match status {
+        _ if superseded => "Superseded",
+        "Superseded" => "Deprecated",
+        s => s,
+    };
+    let _ = writeln!(s, "**Status:** {status}");
     let _ = writeln!(s, "**Version:** 1.{}", rng.below(10));
-    let _ = writeln!(
-        s,
-        "**Source PRD:** [prd-{prd}.md](../prd/prd-{prd}.md)\n\n---\n"
-    );
+    let _ = writeln!(s, "**Source PRD:** [prd-{prd}.md](../prd/prd-{prd}.md)");
+    if chain && matches!(i % 10, 1 | 2) {
+        let _ = writeln!(
+            s,
+            "**Supersedes:** [Service {}](service-{}.md)",
+            i - 1,
+            i - 1
+        );
+    }
+    if chain && i.is_multiple_of(10) {
+        let _ = writeln!(s, "**Superseded-By:** service-{}.md", i + 1);
+    }
+    let _ = writeln!(s, "\n---\n");
     let sections = [
         (
             "1. Overview",
@@ -325,7 +347,7 @@ fn main() {
         let text = if i % 10 == 9 {
             skeleton(&mut rng, i, prds)
         } else {
-            tdd(&mut rng, i, prds)
+            tdd(&mut rng, i, n, prds)
         };
         files.push((format!("Service {i}"), format!("tdd/service-{i}.md"), text));
     }

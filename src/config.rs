@@ -6,6 +6,7 @@
 //! [`serde_json::Value`] first and read leniently: keys of other tools never
 //! matter, while our own table is checked strictly.
 
+use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Diagnostics, Level, Lint, LintLevels, closest};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -25,6 +26,15 @@ pub const DEFAULT_STATUSES: &[&str] = &[
 /// Statuses in which leftover placeholders are reported, by default.
 pub const DEFAULT_FINAL_STATUSES: &[&str] = &["Approved", "Implemented"];
 
+/// Statuses of documents that are no longer in force, by default.
+pub const DEFAULT_DEAD_STATUSES: &[&str] = &["Superseded", "Rejected", "Deprecated"];
+
+/// The status of a superseded document, by default.
+pub const DEFAULT_SUPERSEDED_STATUS: &str = "Superseded";
+
+/// The longest review interval accepted, in days (a hundred years).
+pub const MAX_REVIEW_DAYS: u64 = 36_500;
+
 /// The default heading of the appended backlinks list.
 pub const DEFAULT_BACKLINKS_HEADING: &str = "Technical Designs";
 
@@ -36,6 +46,9 @@ pub const KEYS: &[&str] = &[
     "template",
     "statuses",
     "final-statuses",
+    "dead-statuses",
+    "superseded-status",
+    "review-after",
     "backlinks",
     "backlinks-heading",
     "tdd-paths",
@@ -110,6 +123,19 @@ pub struct Config {
     pub statuses: Vec<String>,
     /// Statuses in which placeholders are reported.
     pub final_statuses: Vec<String>,
+    /// Statuses of documents no longer in force (see [`Config::is_live`]).
+    pub dead_statuses: Vec<String>,
+    /// The status a superseded document must have (`None` when the
+    /// vocabulary has none: then any dead status will do).
+    pub superseded_status: Option<String>,
+    /// Days after its last review (or its date) by which a document in a
+    /// status must be reviewed again, by status in the vocabulary's
+    /// spelling.
+    pub review_after: Vec<(String, u32)>,
+    /// The day review dates are judged against; set by the run (see
+    /// `date::today`), never read from book.toml. `None`: no
+    /// document is judged overdue.
+    pub today: Option<Date>,
     /// Append the backlinks list to PRD chapters.
     pub backlinks: bool,
     /// Heading of the appended backlinks list.
@@ -171,6 +197,13 @@ impl Default for Config {
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
+            dead_statuses: DEFAULT_DEAD_STATUSES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            superseded_status: Some(DEFAULT_SUPERSEDED_STATUS.to_string()),
+            review_after: Vec::new(),
+            today: None,
             backlinks: true,
             backlinks_heading: DEFAULT_BACKLINKS_HEADING.to_string(),
             tdd_paths: Vec::new(),
@@ -217,6 +250,39 @@ impl Config {
             .contains(&status.to_ascii_lowercase())
     }
 
+    /// Whether a document in `status` (already normalized, or as written)
+    /// is still in force: `status` is not one of `dead-statuses`. A
+    /// document without a status, or with one outside the vocabulary, is
+    /// live. Whether a document is live also depends on whether another
+    /// supersedes it: see `Document::is_live`.
+    pub fn is_live(&self, status: &str) -> bool {
+        let status = self.normalize_status(status).unwrap_or(status);
+        !self
+            .dead_statuses
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(status))
+    }
+
+    /// Whether `status` is the status of a superseded document: the
+    /// configured `superseded-status`, or, when the vocabulary has none, any
+    /// dead status.
+    pub fn is_superseded_status(&self, status: &str) -> bool {
+        match &self.superseded_status {
+            Some(s) => self
+                .normalize_status(status)
+                .is_some_and(|n| n.eq_ignore_ascii_case(s)),
+            None => !self.is_live(status),
+        }
+    }
+
+    /// Days within which a document in `status` must be reviewed again.
+    pub fn review_days(&self, status: &str) -> Option<u32> {
+        self.review_after
+            .iter()
+            .find(|(s, _)| s.eq_ignore_ascii_case(status))
+            .map(|(_, d)| *d)
+    }
+
     /// The vocabulary spelling of a status, matched case-insensitively and
     /// ignoring surrounding white space and emphasis; `None` if unknown.
     pub fn normalize_status(&self, status: &str) -> Option<&str> {
@@ -257,6 +323,9 @@ impl Config {
         };
         let mut overrides = BTreeMap::new();
         let mut strict = false;
+        let mut dead: Option<Vec<String>> = None;
+        let mut superseded: Option<String> = None;
+        let mut review_after: Vec<(String, u32)> = Vec::new();
         for (key, value) in map {
             match key.as_str() {
                 "template" => {
@@ -278,6 +347,17 @@ impl Config {
                         self.final_statuses = list;
                     }
                 }
+                "dead-statuses" => {
+                    if let Some(list) = expect_str_list(key, value, diags) {
+                        dead = Some(list);
+                    }
+                }
+                "superseded-status" => {
+                    if let Some(s) = expect_str(key, value, diags) {
+                        superseded = Some(s.to_string());
+                    }
+                }
+                "review-after" => review_after = read_review_after(value, diags),
                 "backlinks" => {
                     if let Some(b) = expect_bool(key, value, diags) {
                         self.backlinks = b;
@@ -338,7 +418,68 @@ impl Config {
             }
         }
         self.final_statuses = finals;
+        self.read_lifecycle(dead, superseded, review_after, diags);
         self.lints = LintLevels::new(overrides, strict);
+    }
+
+    /// `dead-statuses`, `superseded-status` and `review-after`, checked
+    /// against the vocabulary once it is known. A default that names a
+    /// status the vocabulary lacks is dropped without a word; a configured
+    /// one is an error.
+    fn read_lifecycle(
+        &mut self,
+        dead: Option<Vec<String>>,
+        superseded: Option<String>,
+        review_after: Vec<(String, u32)>,
+        diags: &mut Diagnostics,
+    ) {
+        let not_in = |key: &str, s: &str, statuses: &[String]| {
+            bad_config(format!("`{key}`: `{s}` is not in `statuses`"))
+                .note(format!("statuses: {}", statuses.join(", ")))
+        };
+        let configured = dead.is_some();
+        let mut dead_statuses = Vec::new();
+        let wanted = dead.unwrap_or_else(|| std::mem::take(&mut self.dead_statuses));
+        for s in wanted {
+            match self.normalize_status(&s) {
+                Some(n) => dead_statuses.push(n.to_string()),
+                None if configured => diags.push(not_in("dead-statuses", &s, &self.statuses)),
+                None => {}
+            }
+        }
+        self.dead_statuses = dead_statuses;
+        self.superseded_status = match superseded {
+            Some(s) => match self.normalize_status(&s).map(str::to_string) {
+                Some(n) if self.is_live(&n) => {
+                    diags.push(
+                        bad_config(format!(
+                            "`superseded-status`: `{n}` is not one of `dead-statuses`"
+                        ))
+                        .note(format!("dead statuses: {}", self.dead_statuses.join(", "))),
+                    );
+                    None
+                }
+                Some(n) => Some(n),
+                None => {
+                    diags.push(not_in("superseded-status", &s, &self.statuses));
+                    None
+                }
+            },
+            None => self
+                .normalize_status(DEFAULT_SUPERSEDED_STATUS)
+                .map(str::to_string)
+                .filter(|s| !self.is_live(s)),
+        };
+        self.review_after = review_after
+            .into_iter()
+            .filter_map(|(s, days)| match self.normalize_status(&s) {
+                Some(n) => Some((n.to_string(), days)),
+                None => {
+                    diags.push(not_in("review-after", &s, &self.statuses));
+                    None
+                }
+            })
+            .collect();
     }
 }
 
@@ -405,6 +546,26 @@ fn read_lints(value: &Value, overrides: &mut BTreeMap<Lint, Level>, diags: &mut 
             }
         }
     }
+}
+
+/// `[preprocessor.tdd.review-after]`: status = days.
+fn read_review_after(value: &Value, diags: &mut Diagnostics) -> Vec<(String, u32)> {
+    let Some(map) = value.as_object() else {
+        diags.push(bad_config(
+            "`review-after` must be a table of status = days (`Draft = 30`)",
+        ));
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (status, days) in map {
+        match days.as_u64().filter(|d| *d <= MAX_REVIEW_DAYS) {
+            Some(d) => out.push((status.clone(), d as u32)),
+            None => diags.push(bad_config(format!(
+                "`review-after`: `{status}` must be a whole number of days from 0 to {MAX_REVIEW_DAYS}, not {days}"
+            ))),
+        }
+    }
+    out
 }
 
 fn bad_config(message: impl Into<String>) -> Diagnostic {
@@ -506,6 +667,55 @@ mod tests {
             "backlinks": "yes", "statuses": [1], "lints": {"missing-prd": "loud", "nope": "allow"}
         }}}));
         assert_eq!(d.len(), 4, "{d:?}");
+        assert!(d.iter().all(|d| d.lint == Lint::BadConfig));
+    }
+
+    #[test]
+    fn lifecycle_keys() {
+        let c = Config::default();
+        assert!(c.is_live("Draft") && c.is_live("Done") && c.is_live("**approved**"));
+        assert!(!c.is_live("superseded") && !c.is_live("Rejected"));
+        assert!(c.is_superseded_status("SUPERSEDED") && !c.is_superseded_status("Rejected"));
+        assert_eq!(c.review_days("Draft"), None);
+        let (c, d) = read(json!({"preprocessor": {"tdd": {
+            "statuses": ["Draft", "Review", "Done", "Replaced", "Dropped"],
+            "final-statuses": ["Done"],
+            "dead-statuses": ["replaced", "Dropped"],
+            "superseded-status": "Replaced",
+            "review-after": {"draft": 30, "Review": 0}
+        }}}));
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.dead_statuses, ["Replaced", "Dropped"]);
+        assert_eq!(c.superseded_status.as_deref(), Some("Replaced"));
+        assert_eq!(c.review_days("DRAFT"), Some(30));
+        assert_eq!(c.review_days("Review"), Some(0));
+        assert!(!c.is_live("dropped") && c.is_superseded_status("replaced"));
+        // A custom vocabulary without the defaults has no dead status.
+        let (c, d) = read(json!({"preprocessor": {"tdd": {
+            "statuses": ["A", "B"], "final-statuses": ["B"]
+        }}}));
+        assert!(d.is_empty(), "{d:?}");
+        assert!(c.dead_statuses.is_empty() && c.superseded_status.is_none());
+        assert!(c.is_live("A"));
+        // Configured values outside the vocabulary are errors.
+        let (_, d) = read(json!({"preprocessor": {"tdd": {
+            "dead-statuses": ["Gone"],
+            "superseded-status": "Draft",
+            "review-after": {"Later": 3, "Draft": -1, "Approved": 36501, "In Review": "x"}
+        }}}));
+        let messages: Vec<String> = d.iter().map(|d| d.message.clone()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`review-after`: `Approved` must be a whole number of days from 0 to 36500, not 36501",
+                "`review-after`: `Draft` must be a whole number of days from 0 to 36500, not -1",
+                "`review-after`: `In Review` must be a whole number of days from 0 to 36500, not \"x\"",
+                "`dead-statuses`: `Gone` is not in `statuses`",
+                "`superseded-status`: `Draft` is not one of `dead-statuses`",
+                "`review-after`: `Later` is not in `statuses`",
+            ],
+            "{d:?}"
+        );
         assert!(d.iter().all(|d| d.lint == Lint::BadConfig));
     }
 

@@ -97,7 +97,7 @@ lints! {
     UnknownStatus = "unknown-status", Warning;
     /// Template placeholders or guidance left in a TDD in a final status.
     PlaceholderInFinal = "placeholder-in-final", Warning;
-    /// A TDD whose PRD is Superseded, Rejected or Deprecated.
+    /// A live TDD whose PRD is in a dead status and superseded by none.
     InactivePrd = "inactive-prd", Warning;
     /// A TDD in a final status while its PRD is not yet approved.
     PrdNotApproved = "prd-not-approved", Warning;
@@ -110,6 +110,30 @@ lints! {
     /// A PRD after whose end no appended backlinks list would be read as
     /// a list (it ends inside `<plaintext>`).
     BacklinksNotAppended = "backlinks-not-appended", Warning;
+    /// A Supersedes or Superseded-By value that resolves to no TDD or PRD.
+    SupersedesBroken = "supersedes-broken", Warning;
+    /// A document that names itself in Supersedes.
+    SupersedesSelf = "supersedes-self", Warning;
+    /// A TDD that supersedes a PRD, or a PRD that supersedes a TDD.
+    SupersedesKind = "supersedes-kind", Warning;
+    /// A document that a second document supersedes as well.
+    SupersededTwice = "superseded-twice", Warning;
+    /// Documents that supersede each other in a cycle.
+    SupersedeCycle = "supersede-cycle", Warning;
+    /// A superseded document whose status is not the superseded status.
+    SupersededStatus = "superseded-status", Warning;
+    /// A document in the superseded status that nothing supersedes.
+    SupersededOrphan = "superseded-orphan", Warning;
+    /// A Superseded-By field that disagrees with what supersedes the
+    /// document.
+    SupersededByMismatch = "superseded-by-mismatch", Warning;
+    /// A live TDD whose Source PRD is superseded.
+    PrdSuperseded = "prd-superseded", Warning;
+    /// A document past its review date.
+    StaleDocument = "stale-document", Warning;
+    /// A Last Reviewed (or Date) value that is not a `YYYY-MM-DD` date,
+    /// where a review date is due.
+    BadReviewDate = "bad-review-date", Warning;
 }
 
 impl Lint {

@@ -18,7 +18,7 @@
 //! 7. `edit` — rendered blocks spliced into each chapter's byte ranges;
 //! 8. `run` — the whole run, in order ([`process`], [`run_raw`]).
 //!
-//! `diagnostic`, `config`, `links` and `terminal` are leaves any stage uses;
+//! `diagnostic`, `config`, `date`, `links` and `terminal` are leaves any stage uses;
 //! `report` and `authoring` serve the command line.
 
 #![deny(missing_docs)]
@@ -27,6 +27,7 @@ mod analyze;
 pub mod authoring;
 mod book;
 mod config;
+mod date;
 mod diagnostic;
 mod edit;
 mod links;
@@ -40,12 +41,16 @@ pub mod terminal;
 
 // The run.
 pub use analyze::expand_one;
-pub use run::{Processed, RawRunOutput, process, process_disk_book, rss, run_raw};
+pub use run::{
+    Processed, RawRunOutput, process, process_disk_book, process_disk_book_on, rss, run_raw,
+    set_today,
+};
 
 // What goes in.
 pub use book::disk::{DiskBook, LoadError, find_root, load_book, read_config, read_text, src_dir};
 pub use book::{ChapterId, ChapterMeta, Settings, SourceChapter, index_enabled};
 pub use config::{Config, MarkdownOptions};
+pub use date::Date;
 pub use protocol::read::{RawBook, parse_input_raw};
 pub use protocol::write::ChapterOutput;
 pub use protocol::{Context, InputError};
@@ -54,13 +59,16 @@ pub use protocol::{Context, InputError};
 pub use diagnostic::{Diagnostic, Diagnostics, Level, Lint, Location};
 pub use model::prd::{PrdForm, PrdTarget};
 pub use model::{BookModel, DocId, DocKind, Document};
+pub use report::graph::{dot as status_dot, mermaid as status_mermaid};
 pub use report::{
     DiagnosticEntry, PRD_HEADER, StatusReport, TDD_HEADER, github_annotation, prd_rows,
     status_markdown, tdd_rows,
 };
 
 // Paths, as the command line names chapters.
-pub use links::{normalize, percent_decode, relative_path, slash_path};
+pub use links::{
+    escape_link_text, markdown_destination, normalize, percent_decode, relative_path, slash_path,
+};
 
 /// Entry points into single stages, for the fuzz targets, the benchmarks and
 /// the tests that grow one input shape. Not a stable API.

@@ -172,6 +172,14 @@ pub fn markdown_destination(path: &str) -> String {
     }
 }
 
+/// Whether a field value names a file rather than a chapter by its name:
+/// it ends like a page (`.md`, `.markdown`, `.html`, before any `#`) or
+/// holds a `/`.
+pub fn looks_like_path(s: &str) -> bool {
+    let s = s.split('#').next().unwrap_or(s);
+    s.ends_with(".md") || s.ends_with(".markdown") || s.ends_with(".html") || s.contains('/')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

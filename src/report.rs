@@ -5,13 +5,17 @@
 use crate::analyze::facts::SectionState;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::model::prd::{PrdForm, PrdTarget};
-use crate::model::{BookModel, DocKind, Document};
+use crate::model::{BookModel, DocId, DocKind, Document};
 use crate::render::markdown::{Cell, Fragment, Table};
 use serde::Serialize;
 
+pub mod graph;
+
 /// The version of the status JSON schema. It changes when a key is removed
 /// or changes meaning; new keys may be added within a version.
-pub const STATUS_SCHEMA: u32 = 1;
+///
+/// 2: a PRD's `covered` counts only live designs (1: any design).
+pub const STATUS_SCHEMA: u32 = 2;
 
 /// `mdbook-tdd status --format json`.
 #[derive(Debug, Serialize)]
@@ -50,10 +54,26 @@ pub struct DocEntry {
     pub status: Option<String>,
     /// Status as written.
     pub status_raw: Option<String>,
+    /// Source paths of the documents it supersedes.
+    pub supersedes: Vec<String>,
+    /// Source path of the document that supersedes it.
+    pub superseded_by: Option<String>,
+    /// Source paths of its successors, in order, to the newest (each once:
+    /// a chain that runs into a cycle goes round it once).
+    pub chain: Vec<String>,
+    /// Whether it is in force: not in a dead status, not superseded.
+    pub live: bool,
+    /// When it is due for review (`YYYY-MM-DD`), if `review-after` names
+    /// its status.
+    pub review_due: Option<String>,
+    /// Whether that date is past.
+    pub review_overdue: bool,
 }
 
 impl DocEntry {
     fn new(model: &BookModel, d: &Document, kind: DocKind) -> DocEntry {
+        let path = |id: DocId| model.chapter(model.doc(id)).source_path.clone();
+        let l = &d.lifecycle;
         DocEntry {
             path: model.chapter(d).source_path.clone(),
             name: model.chapter(d).name.clone(),
@@ -69,6 +89,18 @@ impl DocEntry {
                 .collect(),
             status: d.status.clone(),
             status_raw: d.status_raw.clone(),
+            supersedes: l.supersedes.iter().map(|s| path(*s)).collect(),
+            superseded_by: l.successor.map(path),
+            chain: model
+                .doc_of_chapter
+                .get(d.chapter.0)
+                .copied()
+                .flatten()
+                .map(|id| model.chain(id).map(path).collect())
+                .unwrap_or_default(),
+            live: d.is_live(),
+            review_due: l.review.as_ref().map(|r| r.due.to_string()),
+            review_overdue: l.review.as_ref().is_some_and(|r| r.overdue),
         }
     }
 }
@@ -132,7 +164,7 @@ pub struct PrdEntry {
     pub doc: DocEntry,
     /// Source paths of the TDDs derived from it (its backlinks).
     pub tdds: Vec<String>,
-    /// Whether at least one TDD derives from it.
+    /// Whether at least one live TDD derives from it.
     pub covered: bool,
 }
 
@@ -190,7 +222,7 @@ impl StatusReport {
                     .iter()
                     .map(|t| model.chapter(&model.documents[*t]).source_path.clone())
                     .collect(),
-                covered: !d.derived.is_empty(),
+                covered: model.is_covered(d),
             })
             .collect();
         StatusReport {

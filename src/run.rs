@@ -21,7 +21,8 @@ use crate::analyze::{self, AnalyzedChapter};
 use crate::book::disk::DiskBook;
 use crate::book::{Settings, SourceChapter};
 use crate::config::Config;
-use crate::diagnostic::Diagnostics;
+use crate::date::Date;
+use crate::diagnostic::{Diagnostic, Diagnostics, Lint};
 use crate::edit::{self, ChapterEdit};
 use crate::model::{self, BookModel, ChapterInput};
 use crate::protocol::Context;
@@ -176,9 +177,24 @@ fn chapter_inputs(chapters: &[AnalyzedChapter]) -> Vec<ChapterInput<'_>> {
 /// configuration found.
 fn setup(context: &Context) -> (Config, Settings, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let config = Config::from_book_config(&context.config, context.is_legacy(), &mut diags);
+    let mut config = Config::from_book_config(&context.config, context.is_legacy(), &mut diags);
+    set_today(&mut config, None, &mut diags);
     let settings = Settings::from_context(context);
     (config, settings, diags)
+}
+
+/// Sets the day review dates are judged against, when the configuration
+/// has review dates to judge (see `date::today`: `given`, else
+/// `MDBOOK_TDD_TODAY`, else `SOURCE_DATE_EPOCH`, else the clock). A book
+/// without `review-after` never reads the clock.
+pub fn set_today(config: &mut Config, given: Option<Date>, diags: &mut Diagnostics) {
+    if config.review_after.is_empty() {
+        return;
+    }
+    match crate::date::today(given) {
+        Ok(d) => config.today = Some(d),
+        Err(e) => diags.push(Diagnostic::new(Lint::BadConfig, e)),
+    }
 }
 
 /// What the fast path of the preprocessor gives: the content of every
@@ -213,11 +229,18 @@ pub fn run_raw(context: &Context, book: &RawBook) -> RawRunOutput {
 /// Runs the whole analysis on a book loaded from disk, without writing
 /// anything: the same analysis, and so the same diagnostics, as a build.
 pub fn process_disk_book(book: DiskBook, strict: bool) -> Processed {
+    process_disk_book_on(book, strict, None)
+}
+
+/// [`process_disk_book`], with review dates judged against `today` when it
+/// is given (the command line's `--today`).
+pub fn process_disk_book_on(book: DiskBook, strict: bool, today: Option<Date>) -> Processed {
     let mut diags = Diagnostics::new();
     let mut config = Config::from_book_config(&book.config, false, &mut diags);
     if strict {
         config.lints.set_strict(true);
     }
+    set_today(&mut config, today, &mut diags);
     let settings = Settings::from_disk(&book.root, &book.config);
     process(book.chapters, &config, &settings, diags)
 }

@@ -108,7 +108,7 @@ fn status_formats() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_golden("book-example.status.json", &stdout(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["schema"], 1);
+    assert_eq!(v["schema"], 2);
     assert_eq!(v["tdds"].as_array().unwrap().len(), 5);
     assert_eq!(v["prds"][2]["covered"], false);
 

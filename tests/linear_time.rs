@@ -543,6 +543,124 @@ fn many_placeholders_in_one_code_span() {
     });
 }
 
+// -------------------------------------------------------------- lifecycle --
+
+/// A book of `n` TDDs (`tdd/t{i}.md`, header lines from `fields(i)`), a PRD,
+/// and a status page with the lifecycle columns.
+fn lifecycle_book(n: usize, fields: impl Fn(usize) -> String) -> Book {
+    let paths: Vec<String> = (0..n).map(|i| format!("tdd/t{i}.md")).collect();
+    let mut chapters = vec![("prd/p.md", PRD.to_string())];
+    for (i, p) in paths.iter().enumerate() {
+        chapters.push((
+            p.as_str(),
+            format!(
+                "# T{i}\n\n**Source PRD:** [P](../prd/p.md)\n{}\n---\n\nText.\n",
+                fields(i)
+            ),
+        ));
+    }
+    let status = "{{#tdd-status columns=document,status,supersedes,superseded-by}}\n\n{{#tdd-status live=true}}\n\n{{#prd-status}}\n";
+    chapters.push(("s.md", status.to_string()));
+    let b = book(chapters);
+    drop(paths);
+    b
+}
+
+#[test]
+fn a_long_supersede_chain() {
+    assert_linear_run("long supersede chain", 50, |n| {
+        lifecycle_book(n, |i| match i {
+            0 => "**Status:** Superseded\n".to_string(),
+            i if i + 1 == n => format!("**Status:** Approved\n**Supersedes:** t{}.md\n", i - 1),
+            i => format!(
+                "**Status:** Draft\n**Supersedes:** [T{}](t{}.md)\n**Superseded-By:** t{}.md\n",
+                i - 1,
+                i - 1,
+                i + 1
+            ),
+        })
+    });
+}
+
+#[test]
+fn a_long_supersede_cycle() {
+    assert_linear_run("long supersede cycle", 50, |n| {
+        lifecycle_book(n, |i| {
+            format!(
+                "**Status:** Superseded\n**Supersedes:** t{}.md\n",
+                (i + n - 1) % n
+            )
+        })
+    });
+}
+
+#[test]
+fn many_supersedes_values() {
+    assert_linear_run("many Supersedes values", 50, |n| {
+        let all: Vec<String> = (0..n).map(|i| format!("[T{i}](t{i}.md)")).collect();
+        let all = all.join(", ");
+        // The first and the last both supersede every other: the second
+        // finds each one taken.
+        lifecycle_book(n, |i| {
+            if i == 0 || i + 1 == n {
+                format!("**Status:** Approved\n**Supersedes:** {all}\n")
+            } else {
+                "**Status:** Superseded\n**Superseded-By:** t1.md\n".to_string()
+            }
+        })
+    });
+}
+
+#[test]
+fn supersedes_values_of_unclosed_brackets_and_backticks() {
+    assert_linear_run("unclosed brackets and backticks", 200, |n| {
+        // Runs of backticks of every length up to k, none closed, then
+        // brackets that never close.
+        let k = ((2 * n) as f64).sqrt() as usize + 1;
+        let ticks: Vec<String> = (1..=k).map(|l| "`".repeat(l)).collect();
+        let value = format!("{}, {}", ticks.join(" x, "), "[a, (b, <c, ".repeat(n));
+        lifecycle_book(2, |i| {
+            if i == 1 {
+                format!("**Status:** Draft\n**Supersedes:** {value}\n")
+            } else {
+                "**Status:** Draft\n".to_string()
+            }
+        })
+    });
+}
+
+#[test]
+fn a_long_chain_of_prds_with_designs_on_every_one() {
+    assert_linear_run("long PRD chain", 50, |n| {
+        let paths: Vec<(String, String)> = (0..n)
+            .map(|i| (format!("prd/p{i}.md"), format!("tdd/t{i}.md")))
+            .collect();
+        let mut chapters = Vec::new();
+        for (i, (p, t)) in paths.iter().enumerate() {
+            let supersedes = if i > 0 {
+                format!("**Supersedes:** p{}.md\n", i - 1)
+            } else {
+                String::new()
+            };
+            chapters.push((
+                p.as_str(),
+                format!("# P{i}\n\n**Status:** Superseded\n{supersedes}\n---\n"),
+            ));
+            chapters.push((
+                t.as_str(),
+                format!("# T{i}\n\n**Status:** Draft\n**Source PRD:** ../prd/p{i}.md\n"),
+            ));
+        }
+        chapters.push((
+            "s.md",
+            "{{#prd-status columns=prd,status,designs,coverage,superseded-by}}\n\n{{#prd-status uncovered=true live=true}}\n".to_string(),
+        ));
+        let b = book(chapters);
+        drop(paths);
+        b
+    });
+}
+
 // ------------------------------------------------------------- whole book --
 
 #[test]

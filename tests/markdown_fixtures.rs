@@ -4,8 +4,9 @@
 //!
 //! A case may hold:
 //! - `case.toml`: `path` (the input chapter's path, default `chapter.md`),
-//!   `name` (its SUMMARY name), `renderer` (default `html`), and a `[book]`
-//!   table that is the book configuration (as in book.toml);
+//!   `name` (its SUMMARY name), `renderer` (default `html`), `today` (the day
+//!   review dates are judged against, `YYYY-MM-DD`; default none), and a
+//!   `[book]` table that is the book configuration (as in book.toml);
 //! - `context/`: more chapters of the book (path relative to `context/`,
 //!   named by their first H1, or as the `[names]` table of `case.toml` says:
 //!   `"tdd/a.md" = "SUMMARY name"`);
@@ -58,6 +59,7 @@ struct Case {
     path: String,
     name: String,
     renderer: String,
+    today: Option<mdbook_tdd::Date>,
     book: serde_json::Value,
     names: toml::Table,
 }
@@ -76,6 +78,10 @@ fn read_case(dir: &Path) -> Case {
         path: get("path", "chapter.md"),
         name: get("name", "Chapter"),
         renderer: get("renderer", "html"),
+        today: value
+            .get("today")
+            .and_then(|v| v.as_str())
+            .map(|d| mdbook_tdd::Date::parse(d).expect("`today` is YYYY-MM-DD")),
         book: value
             .get("book")
             .map(|b| serde_json::to_value(b).unwrap())
@@ -110,7 +116,8 @@ fn run_case(dir: &Path) -> (Option<String>, String) {
         .position(|c| c.meta.path == case.path)
         .unwrap();
     let mut diags = Diagnostics::new();
-    let config = Config::from_book_config(&case.book, false, &mut diags);
+    let mut config = Config::from_book_config(&case.book, false, &mut diags);
+    config.today = case.today;
     let settings = Settings {
         root: dir.to_path_buf(),
         index_enabled: true,

@@ -96,6 +96,8 @@ pub struct ChapterFacts {
     pub refdefs: Vec<crate::syntax::scan::RefDef>,
     /// How the chapter ends.
     pub end: ChapterEnd,
+    /// Supersedes, Superseded-By, the review date, located.
+    pub lifecycle: crate::analyze::lifecycle::LifecycleFacts,
 }
 
 impl ChapterFacts {
@@ -272,6 +274,8 @@ impl ChapterFacts {
                 .find(|h| h.level == 1)
                 .map_or(0, |h| h.range.start),
         );
+        let lifecycle =
+            crate::analyze::lifecycle::LifecycleFacts::new(&header, config, locate, &header_at);
         ChapterFacts {
             header,
             title,
@@ -287,6 +291,7 @@ impl ChapterFacts {
             header_at,
             refdefs: scan.refdefs.clone(),
             end: ChapterEnd::new(text, eol, scan),
+            lifecycle,
         }
     }
 }

@@ -9,6 +9,7 @@
 pub mod directives;
 pub mod end;
 pub mod facts;
+pub mod lifecycle;
 pub mod profile;
 pub mod query;
 pub mod skeleton;
@@ -170,20 +171,27 @@ fn needs_scan(work: &AnalyzedChapter, config: &Config) -> bool {
 
 fn has_markers(bytes: &[u8]) -> bool {
     // A Source PRD field sits near the top of a TDD: look for it first.
-    has_source_prd(bytes)
+    has_field_marker(bytes)
         || memchr::memmem::find_iter(bytes, b"{{#").any(|i| {
             let rest = &bytes[i + 3..];
             crate::syntax::directive::is_ours(rest)
         })
 }
 
-/// Whether the text holds "source prd" in any case.
-fn has_source_prd(bytes: &[u8]) -> bool {
+/// Whether the text holds "source prd" or "supersede" (a Supersedes or
+/// Superseded-By field) in any case: every chapter that names another in
+/// its lifecycle fields is scanned with the rest, so that the model can
+/// tell from the first pass which chapters those fields make documents.
+fn has_field_marker(bytes: &[u8]) -> bool {
     memchr::memchr2_iter(b'p', b'P', bytes).any(|i| {
-        i >= 7
+        (i >= 7
             && bytes.len() >= i + 3
             && bytes[i..i + 3].eq_ignore_ascii_case(b"prd")
-            && bytes[i - 7..i].eq_ignore_ascii_case(b"source ")
+            && bytes[i - 7..i].eq_ignore_ascii_case(b"source "))
+            || (i >= 2
+                && bytes
+                    .get(i - 2..i + 7)
+                    .is_some_and(|w| w.eq_ignore_ascii_case(b"supersede")))
     })
 }
 
@@ -295,7 +303,7 @@ fn scan_chapter(
         for a in sk.args.iter().filter(|a| {
             matches!(
                 a.key.as_str(),
-                "author" | "date" | "status" | "version" | "prd"
+                "author" | "date" | "status" | "version" | "prd" | "supersedes"
             )
         }) {
             diags.push(
@@ -443,15 +451,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn source_prd_is_found_in_any_case() {
+    fn field_markers_are_found_in_any_case() {
         for yes in [
             "**Source PRD:** [a](a.md)",
             "- source prd: a.md",
             "SOURCE PRD: x",
             "SoUrCe pRd: x",
             "x\nsource PRD",
+            "**Supersedes:** a.md",
+            "**SUPERSEDED-BY:** b.md",
+            "supersede",
         ] {
-            assert!(has_source_prd(yes.as_bytes()), "{yes}");
+            assert!(has_field_marker(yes.as_bytes()), "{yes}");
         }
         for no in [
             "Source  PRD",
@@ -460,8 +471,11 @@ mod tests {
             "ource prd",
             "prd",
             "",
+            "supersed",
+            "upersede",
+            "superseed",
         ] {
-            assert!(!has_source_prd(no.as_bytes()), "{no}");
+            assert!(!has_field_marker(no.as_bytes()), "{no}");
         }
     }
 

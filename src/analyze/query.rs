@@ -58,6 +58,9 @@ pub struct Selection {
     pub status: Option<HashSet<String>>,
     /// `prd=`: the TDDs of this PRD only.
     pub prd: Option<PrdFilter>,
+    /// `live=`: only documents in force (`true`) or only dead and
+    /// superseded ones (`false`).
+    pub live: Option<bool>,
     /// `sort=`.
     pub sort: Sort,
 }
@@ -143,6 +146,9 @@ pub const TDD_COLUMNS: &[&str] = &[
     "blockers",
     "completeness",
     "placeholders",
+    "supersedes",
+    "superseded-by",
+    "review-due",
 ];
 const TDD_DEFAULT: &[&str] = &[
     "document",
@@ -155,7 +161,16 @@ const TDD_DEFAULT: &[&str] = &[
 ];
 /// The columns `{{#prd-status}}` knows.
 pub const PRD_COLUMNS: &[&str] = &[
-    "prd", "status", "designs", "coverage", "version", "author", "date",
+    "prd",
+    "status",
+    "designs",
+    "coverage",
+    "version",
+    "author",
+    "date",
+    "supersedes",
+    "superseded-by",
+    "review-due",
 ];
 const PRD_DEFAULT: &[&str] = &["prd", "status", "designs", "coverage"];
 
@@ -242,7 +257,25 @@ impl<'a> Args<'a> {
                 value: a.value.trim().to_string(),
                 span: a.span.clone(),
             }),
+            live: self.flag("live"),
             sort: self.sort(sorts),
+        }
+    }
+
+    /// A `true`/`false` argument.
+    fn flag(&mut self, key: &str) -> Option<bool> {
+        let arg = self.get(key)?;
+        match arg.value.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" => Some(true),
+            "false" | "no" => Some(false),
+            _ => {
+                self.problem(
+                    arg,
+                    format!("`{key}` takes `true` or `false`, not `{}`", arg.value),
+                    None,
+                );
+                None
+            }
         }
     }
 
@@ -352,27 +385,15 @@ pub fn parse(kind: DirectiveKind, args: &[Arg], config: &Config) -> (Query, Vec<
         }
         DirectiveKind::PrdStatus => {
             let status = a.status(config);
-            let uncovered = match a.get("uncovered") {
-                Some(arg) => match arg.value.to_ascii_lowercase().as_str() {
-                    "true" | "yes" => true,
-                    "false" | "no" => false,
-                    _ => {
-                        a.problem(
-                            arg,
-                            format!("`uncovered` takes `true` or `false`, not `{}`", arg.value),
-                            None,
-                        );
-                        false
-                    }
-                },
-                None => false,
-            };
+            let uncovered = a.flag("uncovered").unwrap_or(false);
+            let live = a.flag("live");
             let sort = a.sort(&["book", "status", "date", "title", "designs"]);
             let columns = a.columns(PRD_DEFAULT, PRD_COLUMNS);
             Query::PrdStatus {
                 selection: Selection {
                     status,
                     prd: None,
+                    live,
                     sort,
                 },
                 uncovered,

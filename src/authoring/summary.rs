@@ -372,27 +372,9 @@ pub fn append_entry(summary: &str, title: &str, path: &str) -> String {
     out
 }
 
-/// Today's date (UTC) as `YYYY-MM-DD`.
+/// Today's date (UTC) as `YYYY-MM-DD`, by the system clock.
 pub fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    civil_date(secs / 86_400)
-}
-
-/// The civil date of a day count since 1970-01-01.
-fn civil_date(days: u64) -> String {
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    crate::date::Date::clock().to_string()
 }
 
 #[cfg(test)]
@@ -524,8 +506,7 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(civil_date(0), "1970-01-01");
-        assert_eq!(civil_date(20_782), "2026-11-25");
-        assert_eq!(civil_date(11_016), "2000-02-29");
+        let t = today();
+        assert_eq!(crate::date::Date::parse(&t).map(|d| d.to_string()), Some(t));
     }
 }

@@ -4,6 +4,7 @@
 use super::write::{self, WriteError};
 use super::{preprocessor, say, tell, usage_error};
 use mdbook_tdd::authoring::install;
+use mdbook_tdd::authoring::lifecycle::set_status;
 use mdbook_tdd::authoring::summary::{self as newdoc, Placement};
 use mdbook_tdd::{
     ChapterMeta, Config, Diagnostics, Settings, SourceChapter, expand_one, find_root, load_book,
@@ -21,6 +22,8 @@ pub struct NewArgs {
     pub date: Option<String>,
     pub dir: Option<String>,
     pub expand: bool,
+    pub supersedes: Option<String>,
+    pub mark_superseded: bool,
 }
 
 /// A quoted directive value: quotes and backslashes escaped as the
@@ -92,9 +95,14 @@ pub fn new(a: NewArgs) -> ExitCode {
             .as_deref()
             .map(|v| path_value("--dir", v))
             .transpose()?;
-        Ok((title, author, date, prd, dir))
+        let supersedes = a
+            .supersedes
+            .as_deref()
+            .map(|v| path_value("--supersedes", v))
+            .transpose()?;
+        Ok((title, author, date, prd, dir, supersedes))
     })();
-    let (title, author, date, prd_arg, dir_arg) = match values {
+    let (title, author, date, prd_arg, dir_arg, supersedes_arg) = match values {
         Ok(v) => v,
         Err(e) => return usage_error(e),
     };
@@ -165,6 +173,32 @@ pub fn new(a: NewArgs) -> ExitCode {
             Some(p)
         }
     };
+    // The TDD this one supersedes, and (with --mark-superseded) its file,
+    // planned with the others.
+    let old = match &supersedes_arg {
+        None => None,
+        Some(p) => {
+            let found = normalize(p).and_then(|p| {
+                book.chapters
+                    .iter()
+                    .find(|c| c.meta.path == p || c.meta.source_path == p)
+                    .map(|c| c.meta.clone())
+            });
+            let Some(meta) = found else {
+                return usage_error(format!(
+                    "--supersedes `{p}` is not a chapter of SUMMARY.md (give its path relative to the src directory)"
+                ));
+            };
+            Some(meta)
+        }
+    };
+    let old_file = match (&old, a.mark_superseded) {
+        (Some(meta), true) => match target.replace(&src_dir.join(&meta.source_path)) {
+            Ok(r) => Some(r),
+            Err(e) => return usage_error(e),
+        },
+        _ => None,
+    };
 
     // The chapter: the directive, or its expansion.
     let mut directive = format!("{{{{#tdd-skeleton title={}", quote(&title));
@@ -175,6 +209,9 @@ pub fn new(a: NewArgs) -> ExitCode {
     directive.push_str(&format!(" date={}", quote(&date)));
     if let Some(p) = &prd {
         directive.push_str(&format!(" prd={}", quote(&relative_path(&rel, p))));
+    }
+    if let Some(o) = &old {
+        directive.push_str(&format!(" supersedes={}", quote(&old_link(&rel, o))));
     }
     directive.push_str("}}\n");
     let settings = Settings::from_disk(&root, &book.config);
@@ -210,17 +247,60 @@ pub fn new(a: NewArgs) -> ExitCode {
         .tdds()
         .map(|d| processed.model.chapter(d).source_path.clone())
         .collect();
-    let placement = match &prd {
-        Some(p) => Placement::Under(p),
-        None => Placement::After(&tdd_paths),
+    // The old chapter must be a TDD; its new text is made now, written last.
+    let mut marked: Option<(String, String)> = None;
+    if let Some(o) = &old {
+        let is_tdd = processed
+            .model
+            .tdds()
+            .any(|d| processed.model.chapter(d).source_path == o.source_path);
+        if !is_tdd {
+            return usage_error(format!(
+                "--supersedes `{}` is not a TDD of this book; a TDD supersedes TDDs",
+                o.source_path
+            ));
+        }
+        if let Some(file) = &old_file {
+            let Some(status) = config.superseded_status.clone() else {
+                return usage_error(
+                    "--mark-superseded needs a superseded status: set `superseded-status` in [preprocessor.tdd]",
+                );
+            };
+            let text = match read_text(&file.shown) {
+                Ok(t) => t,
+                Err(e) => {
+                    return usage_error(format!("cannot read `{}`: {e}", file.shown.display()));
+                }
+            };
+            match set_status(&text, &status, &config.markdown) {
+                Ok(Some(t)) => marked = Some((t, text)),
+                Ok(None) => tell(format_args!(
+                    "note: `{}` is already {status}",
+                    file.shown.display()
+                )),
+                Err(e) => {
+                    return usage_error(format!(
+                        "cannot mark `{}` {status}: {e}; nothing was written",
+                        file.shown.display()
+                    ));
+                }
+            }
+        }
+    }
+    let old_path: Vec<String> = old.iter().map(|o| o.path.clone()).collect();
+    let placement = match (&old, &prd) {
+        (Some(_), _) => Placement::After(&old_path),
+        (None, Some(p)) => Placement::Under(p),
+        (None, None) => Placement::After(&tdd_paths),
     };
     let inserted = newdoc::insert_entry(&summary, &title, &rel, placement);
-    if inserted.is_none()
-        && let Some(p) = &prd
-    {
-        tell(format_args!(
-            "note: the entry of `{p}` was not found in the lines of SUMMARY.md; the new entry goes at the end"
-        ));
+    if inserted.is_none() {
+        let anchor = old.as_ref().map(|o| o.path.as_str()).or(prd.as_deref());
+        if let Some(p) = anchor {
+            tell(format_args!(
+                "note: the entry of `{p}` was not found in the lines of SUMMARY.md; the new entry goes at the end"
+            ));
+        }
     }
     let inserted = inserted.unwrap_or_else(|| newdoc::Inserted {
         text: newdoc::append_entry(&summary, &title, &rel),
@@ -243,12 +323,46 @@ pub fn new(a: NewArgs) -> ExitCode {
         created.undo();
         return usage_error(e);
     }
+    if let (Some(file), Some((text, _))) = (&old_file, &marked)
+        && let Err(e) = file.write(text.as_bytes())
+    {
+        // Take back what was written: SUMMARY.md as it was, no new file.
+        let restored = summary_file.write(summary.as_bytes());
+        created.undo();
+        if let Err(r) = restored {
+            tell(format_args!("error: {r}"));
+        }
+        return usage_error(e);
+    }
     say(format_args!("created {}", new_file.shown.display()));
     say(format_args!(
         "added `{title}` to {}",
         summary_path.display()
     ));
+    if let (Some(file), Some(_)) = (&old_file, &marked) {
+        say(format_args!(
+            "marked {} {}",
+            file.shown.display(),
+            config.superseded_status.as_deref().unwrap_or_default()
+        ));
+    }
     ExitCode::SUCCESS
+}
+
+/// The Supersedes value of a new chapter at `rel` for the old chapter: a
+/// link with the old chapter's name (its file name when the name could not
+/// go into the directive).
+fn old_link(rel: &str, old: &ChapterMeta) -> String {
+    let dest = relative_path(rel, &old.path);
+    let name = one_line("the old chapter's name", &old.name)
+        .ok()
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| old.path.rsplit('/').next().unwrap_or(&old.path).to_string());
+    format!(
+        "[{}]({})",
+        mdbook_tdd::escape_link_text(&name),
+        mdbook_tdd::markdown_destination(&dest)
+    )
 }
 
 /// `mdbook-tdd expand FILE`.

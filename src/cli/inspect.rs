@@ -15,13 +15,18 @@ fn write_stdout(text: &str) -> ExitCode {
 }
 
 /// `mdbook-tdd check`.
-pub fn check(dir: &Path, format: CheckFormat, strict: bool) -> ExitCode {
+pub fn check(
+    dir: &Path,
+    format: CheckFormat,
+    strict: bool,
+    today: Option<mdbook_tdd::Date>,
+) -> ExitCode {
     let book = match mdbook_tdd::load_book(dir) {
         Ok(b) => b,
         Err(e) => return usage_error(e),
     };
     let chapters = book.chapters.len();
-    let processed = mdbook_tdd::process_disk_book(book, strict);
+    let processed = mdbook_tdd::process_disk_book_on(book, strict, today);
     let diags = &processed.diagnostics;
     let written = match format {
         CheckFormat::Human => {
@@ -62,12 +67,12 @@ pub fn check(dir: &Path, format: CheckFormat, strict: bool) -> ExitCode {
 }
 
 /// `mdbook-tdd status`.
-pub fn status(dir: &Path, format: StatusFormat) -> ExitCode {
+pub fn status(dir: &Path, format: StatusFormat, today: Option<mdbook_tdd::Date>) -> ExitCode {
     let book = match mdbook_tdd::load_book(dir) {
         Ok(b) => b,
         Err(e) => return usage_error(e),
     };
-    let processed = mdbook_tdd::process_disk_book(book, false);
+    let processed = mdbook_tdd::process_disk_book_on(book, false, today);
     let model = &processed.model;
     let text = match format {
         StatusFormat::Json => match serde_json::to_string_pretty(&StatusReport::new(model)) {
@@ -79,6 +84,9 @@ pub fn status(dir: &Path, format: StatusFormat) -> ExitCode {
             terminal::visible_lines(&mdbook_tdd::status_markdown(model)).into_owned()
         }
         StatusFormat::Table => table(model),
+        // Labels hold no control characters: nothing for a terminal.
+        StatusFormat::Dot => mdbook_tdd::status_dot(model),
+        StatusFormat::Mermaid => mdbook_tdd::status_mermaid(model),
     };
     let summary = processed.diagnostics.summary();
     if !summary.is_empty() {

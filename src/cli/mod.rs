@@ -68,6 +68,16 @@ enum StatusFormat {
     Markdown,
     /// Versioned JSON with every TDD and PRD.
     Json,
+    /// A Graphviz graph of PRDs, their TDDs and what supersedes what.
+    Dot,
+    /// The same graph as a Mermaid flowchart.
+    Mermaid,
+}
+
+/// `--today YYYY-MM-DD`.
+fn parse_date(s: &str) -> Result<mdbook_tdd::Date, String> {
+    mdbook_tdd::Date::parse(s.trim())
+        .ok_or_else(|| format!("`{s}` is not a date: write YYYY-MM-DD"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,6 +100,10 @@ enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         strict: bool,
+        /// The day review dates are judged against (default:
+        /// MDBOOK_TDD_TODAY, else SOURCE_DATE_EPOCH, else the clock).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<mdbook_tdd::Date>,
     },
     /// Print the document model: every TDD and PRD with status, PRD link,
     /// open items, blockers and completeness.
@@ -99,6 +113,10 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
         format: StatusFormat,
+        /// The day review dates are judged against (default:
+        /// MDBOOK_TDD_TODAY, else SOURCE_DATE_EPOCH, else the clock).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<mdbook_tdd::Date>,
     },
     /// Create a TDD file and add it to SUMMARY.md (under its PRD's entry, or
     /// after the last TDD). Never overwrites a file.
@@ -121,6 +139,15 @@ enum Command {
         /// Write the expanded template instead of the skeleton directive.
         #[arg(long)]
         expand: bool,
+        /// The TDD this one replaces, as its path in SUMMARY.md (relative to
+        /// the src dir): written as the new TDD's Supersedes field, and the
+        /// entry goes right after the old one's.
+        #[arg(long, value_name = "PATH")]
+        supersedes: Option<String>,
+        /// Also set the old TDD's Status to Superseded, in place (only the
+        /// status value changes).
+        #[arg(long, requires = "supersedes")]
+        mark_superseded: bool,
         /// The book directory (holding book.toml); default: the current directory.
         #[arg(long = "book", value_name = "DIR")]
         book: Option<PathBuf>,
@@ -206,8 +233,13 @@ pub fn run(cli: Cli) -> ExitCode {
             book,
             format,
             strict,
-        }) => inspect::check(&book.dir(), format, strict),
-        Some(Command::Status { book, format }) => inspect::status(&book.dir(), format),
+            today,
+        }) => inspect::check(&book.dir(), format, strict, today),
+        Some(Command::Status {
+            book,
+            format,
+            today,
+        }) => inspect::status(&book.dir(), format, today),
         Some(Command::New {
             title,
             prd,
@@ -215,6 +247,8 @@ pub fn run(cli: Cli) -> ExitCode {
             date,
             dir,
             expand,
+            supersedes,
+            mark_superseded,
             book,
         }) => authoring::new(authoring::NewArgs {
             book: book.unwrap_or_else(|| PathBuf::from(".")),
@@ -224,6 +258,8 @@ pub fn run(cli: Cli) -> ExitCode {
             date,
             dir,
             expand,
+            supersedes,
+            mark_superseded,
         }),
         Some(Command::Expand { file, book }) => authoring::expand(&file, book.as_deref()),
         Some(Command::Install { book }) => authoring::install(&book.dir()),

@@ -4,9 +4,12 @@
 //! 1. [`classify`]: which chapters are TDDs and PRDs, and what each TDD's
 //!    Source PRD resolves to (a chapter found this way is a PRD);
 //! 2. the run gathers the facts of PRDs the analysis did not scan;
-//! 3. [`assemble`]: a [`Document`] for every TDD and PRD, then the backlinks
-//!    from PRDs to their TDDs and the lints that look at both.
+//! 3. [`assemble`]: a [`Document`] for every TDD and PRD, then the
+//!    successors from Supersedes fields ([`super::lifecycle`]), the review
+//!    dates ([`super::review`]), the backlinks from PRDs to their TDDs and
+//!    the lints that look at both.
 
+use super::lifecycle::Declared;
 use super::prd::{PathIndex, PrdRef, PrdTarget, source_prd};
 use super::{BookModel, ChapterInput, DocField, DocId, DocKind, Document};
 use crate::analyze::facts::ChapterFacts;
@@ -25,6 +28,8 @@ pub struct Classes {
     pub is_prd: Vec<bool>,
     /// Each TDD's Source PRD, resolved.
     prd_refs: Vec<Option<PrdRef>>,
+    /// Each chapter's Supersedes and Superseded-By values, resolved.
+    declared: Vec<Option<Box<Declared>>>,
 }
 
 impl Classes {
@@ -62,7 +67,7 @@ pub fn classify(
             }
         })
         .collect();
-    let is_tdd: Vec<bool> = kinds.iter().map(|k| k.0).collect();
+    let mut is_tdd: Vec<bool> = kinds.iter().map(|k| k.0).collect();
     let mut is_prd: Vec<bool> = kinds.iter().map(|k| k.1).collect();
     let resolved: Vec<(Option<PrdRef>, Diagnostics)> = facts
         .par_iter()
@@ -89,10 +94,13 @@ pub fn classify(
         }
         prd_refs.push(r);
     }
+    let declared = super::lifecycle::resolve_declared(facts, &chapters, &index);
+    super::lifecycle::propagate(&declared, &mut is_tdd, &mut is_prd);
     Classes {
         is_tdd,
         is_prd,
         prd_refs,
+        declared,
     }
 }
 
@@ -117,12 +125,21 @@ pub fn assemble(
         is_tdd,
         is_prd,
         prd_refs,
+        declared,
     } = classes;
-    let todo: Vec<(usize, DocKind, Box<ChapterFacts>, Option<PrdRef>)> = facts
+    type Todo = (
+        usize,
+        DocKind,
+        Box<ChapterFacts>,
+        Option<PrdRef>,
+        Option<Box<Declared>>,
+    );
+    let todo: Vec<Todo> = facts
         .into_iter()
         .zip(prd_refs)
+        .zip(declared)
         .enumerate()
-        .filter_map(|(i, (f, prd))| {
+        .filter_map(|(i, ((f, prd), refs))| {
             let kind = if is_tdd[i] {
                 DocKind::Tdd
             } else if is_prd[i] {
@@ -130,12 +147,12 @@ pub fn assemble(
             } else {
                 return None;
             };
-            Some((i, kind, f?, prd))
+            Some((i, kind, f?, prd, refs))
         })
         .collect();
     let (documents, found): (Vec<Document>, Vec<Diagnostics>) = todo
         .into_par_iter()
-        .map(|(i, kind, f, mut prd)| {
+        .map(|(i, kind, f, mut prd, refs)| {
             // A link to the TDD itself or to another TDD was reported when
             // it was resolved; as a Source PRD it leads nowhere.
             if let Some(p) = &mut prd
@@ -144,7 +161,10 @@ pub fn assemble(
                 p.target = PrdTarget::Broken;
             }
             let mut d = Diagnostics::new();
-            (document(ChapterId(i), kind, *f, prd, &mut d), d)
+            (
+                document(ChapterId(i), kind, *f, prd, refs, config, &mut d),
+                d,
+            )
         })
         .unzip();
     for (k, (doc, d)) in documents.iter().zip(found).enumerate() {
@@ -152,6 +172,8 @@ pub fn assemble(
         model.doc_of_chapter[doc.chapter.0] = Some(DocId(k));
     }
     model.documents = documents;
+    super::lifecycle::link(&mut model, config, diags);
+    super::review::judge(&mut model, config, diags);
     link_backlinks(&mut model, config, diags);
     model
 }
@@ -179,22 +201,43 @@ fn link_backlinks(model: &mut BookModel, config: &Config, diags: &mut Diagnostic
         let Some(at) = t.prd.as_ref().map(|r| r.at.clone()) else {
             continue;
         };
-        let Some(ps) = &p.status else { continue };
         let prd_name = &model.chapters[p.chapter].name;
-        // The statuses of the default vocabulary that retire a PRD; a custom
-        // vocabulary without them has none.
-        if ["Superseded", "Rejected", "Deprecated"]
-            .iter()
-            .any(|s| s.eq_ignore_ascii_case(ps))
-        {
-            diags.push(
-                Diagnostic::new(
-                    Lint::InactivePrd,
-                    format!("the Source PRD `{prd_name}` is {ps}"),
+        // A dead design may keep a retired PRD.
+        if t.is_live() {
+            if let Some(new) = p.successor() {
+                let latest = model.chain_end(new).unwrap_or(new);
+                let to = &model.chapters[model.documents[latest].chapter];
+                let from = &model.chapters[t.chapter];
+                let mut d = Diagnostic::new(
+                    Lint::PrdSuperseded,
+                    format!(
+                        "the Source PRD `{prd_name}` is superseded by `{}`",
+                        model.chapters[model.documents[new].chapter].name
+                    ),
                 )
-                .at(at.clone()),
-            );
+                .at(at.clone())
+                .help(format!(
+                    "point the Source PRD at `{}`",
+                    crate::links::relative_path(&from.path, &to.path)
+                ));
+                if latest != new {
+                    d = d.note(format!("the newest PRD of the chain is `{}`", to.name));
+                }
+                diags.push(d);
+            } else if let Some(ps) = &p.status
+                && !config.is_live(ps)
+            {
+                diags.push(
+                    Diagnostic::new(
+                        Lint::InactivePrd,
+                        format!("the Source PRD `{prd_name}` is {ps}"),
+                    )
+                    .at(at.clone())
+                    .help("derive the design from a PRD in force, or give the design a dead status too"),
+                );
+            }
         }
+        let Some(ps) = &p.status else { continue };
         if let Some(ts) = &t.status
             && config.is_final(ts)
             && !config.is_final(ps)
@@ -219,6 +262,8 @@ fn document(
     kind: DocKind,
     facts: ChapterFacts,
     prd: Option<PrdRef>,
+    refs: Option<Box<Declared>>,
+    config: &Config,
     diags: &mut Diagnostics,
 ) -> Document {
     let is_tdd = kind == DocKind::Tdd;
@@ -230,6 +275,8 @@ fn document(
             diags.push(d);
         }
     }
+    let lifecycle =
+        super::lifecycle::Lifecycle::new(facts.lifecycle, refs, facts.status.as_deref(), config);
     let mut doc = Document {
         chapter,
         kind,
@@ -259,6 +306,7 @@ fn document(
         blockers: 0,
         refdefs: facts.refdefs,
         end: facts.end,
+        lifecycle,
     };
     if is_tdd {
         doc.open_items = doc.count_open_items();

@@ -3,10 +3,14 @@
 //!
 //! Every TDD and PRD becomes a [`Document`] with its header fields, its
 //! normalized status, its Source PRD resolved to a chapter (or marked broken),
-//! the tables of its sections, and how complete it is against the template.
+//! the tables of its sections, how complete it is against the template, and
+//! where it stands in its lifecycle (what it supersedes and what supersedes
+//! it).
 
 pub mod build;
+pub mod lifecycle;
 pub mod prd;
+pub mod review;
 
 use crate::analyze::end::ChapterEnd;
 use crate::analyze::facts::SectionState;
@@ -102,6 +106,9 @@ pub struct Document {
     pub refdefs: Vec<crate::syntax::scan::RefDef>,
     /// How the chapter ends (for the backlinks list).
     pub end: ChapterEnd,
+    /// What it supersedes, what supersedes it, whether it is live, when it
+    /// is due for review (see [`lifecycle`]).
+    pub lifecycle: lifecycle::Lifecycle,
 }
 
 impl Document {

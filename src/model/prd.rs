@@ -244,10 +244,7 @@ pub fn resolve_prd(
     }
 }
 
-pub fn looks_like_path(s: &str) -> bool {
-    let s = s.split('#').next().unwrap_or(s);
-    s.ends_with(".md") || s.ends_with(".markdown") || s.ends_with(".html") || s.contains('/')
-}
+pub use crate::links::looks_like_path;
 
 pub fn resolve_path(target: &str, chapter_path: &str, index: &PathIndex<'_>) -> Option<usize> {
     let path = target.split(['#', '?']).next().unwrap_or(target);

@@ -67,8 +67,8 @@ pub fn sort_docs(ctx: &RenderContext<'_>, docs: &mut [&Document], sort: Sort) {
     }
 }
 
-/// Keeps the documents a selection's `status=` and `prd=` name, and sorts
-/// them.
+/// Keeps the documents a selection's `status=`, `live=` and `prd=` name,
+/// and sorts them.
 pub fn select<'m>(
     ctx: &RenderContext<'m>,
     mut docs: Vec<&'m Document>,
@@ -77,6 +77,9 @@ pub fn select<'m>(
 ) -> Vec<&'m Document> {
     if let Some(wanted) = &selection.status {
         docs.retain(|d| d.status.as_ref().is_some_and(|s| wanted.contains(s)));
+    }
+    if let Some(live) = selection.live {
+        docs.retain(|d| d.is_live() == live);
     }
     if let Some(filter) = &selection.prd {
         match prd_chapter(ctx, &filter.value) {

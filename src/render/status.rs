@@ -5,8 +5,8 @@ use super::select::select;
 use super::{Badges, DocFields, FieldNames, RenderContext, note_if_empty, write_rows};
 use crate::analyze::query::{Column, Columns, PRD_COLUMNS, Selection, TDD_COLUMNS, unknown_column};
 use crate::links;
-use crate::model::Document;
 use crate::model::prd::PrdTarget;
+use crate::model::{DocId, Document};
 use crate::syntax::directive::ArgProblem;
 
 /// The columns of a status table: header fields named in `columns=` must
@@ -44,6 +44,9 @@ pub fn column_label(col: &Column, fields: &FieldNames<'_>) -> String {
         "placeholders" => "Placeholders".into(),
         "designs" => "Designs".into(),
         "coverage" => "Coverage".into(),
+        "supersedes" => "Supersedes".into(),
+        "superseded-by" => "Superseded by".into(),
+        "review-due" => "Review due".into(),
         field => fields.get(field).unwrap_or(field).to_string(),
     }
 }
@@ -76,9 +79,7 @@ pub fn write_tdd_cell(
     };
     match col {
         "document" => ctx.write_link(row, doc.chapter),
-        "status" => {
-            row.written(&badges.get(ctx, doc, false));
-        }
+        "status" => write_status_cell(ctx, badges, row, doc),
         "prd" => write_prd_cell(ctx, row, doc),
         "open-items" => {
             row.text(&doc.open_items().to_string());
@@ -92,7 +93,76 @@ pub fn write_tdd_cell(
         "placeholders" => {
             row.text(&doc.placeholders.to_string());
         }
+        "supersedes" | "superseded-by" | "review-due" => write_lifecycle_cell(ctx, row, doc, col),
         field => ctx.write_field(row, doc, fields, field),
+    }
+}
+
+/// The status of a document; a superseded one links its successor
+/// (`Superseded → [B](b.md)`).
+pub fn write_status_cell(
+    ctx: &RenderContext<'_>,
+    badges: &Badges,
+    row: &mut RowWriter<'_>,
+    doc: &Document,
+) {
+    let badge = badges.get(ctx, doc, false);
+    match doc.successor() {
+        None => {
+            row.written(&badge);
+        }
+        Some(s) => {
+            let mut cell = badge.into_owned();
+            cell.push_str(" → ");
+            cell.push_str(&ctx.link_markdown(ctx.model.doc(s).chapter));
+            row.written(&cell);
+        }
+    }
+}
+
+/// Links to documents, comma-separated; `—` for none.
+fn write_doc_links(
+    ctx: &RenderContext<'_>,
+    row: &mut RowWriter<'_>,
+    docs: impl Iterator<Item = DocId>,
+) {
+    let mut cell = String::new();
+    for (i, d) in docs.enumerate() {
+        if i > 0 {
+            cell.push_str(", ");
+        }
+        cell.push_str(&ctx.link_markdown(ctx.model.doc(d).chapter));
+    }
+    if cell.is_empty() {
+        row.text("—");
+    } else {
+        row.written(&cell);
+    }
+}
+
+/// `supersedes`, `superseded-by` and `review-due`, for TDDs and PRDs alike.
+fn write_lifecycle_cell(
+    ctx: &RenderContext<'_>,
+    row: &mut RowWriter<'_>,
+    doc: &Document,
+    col: &str,
+) {
+    match col {
+        "supersedes" => write_doc_links(ctx, row, doc.lifecycle.supersedes.iter().copied()),
+        "superseded-by" => write_doc_links(ctx, row, doc.successor().into_iter()),
+        _ => match &doc.lifecycle.review {
+            None => {
+                row.text("—");
+            }
+            Some(r) if r.overdue => {
+                let mut c = Cell::strong(&r.due.to_string());
+                c.push_text(" (overdue)");
+                row.cell(&c);
+            }
+            Some(r) => {
+                row.text(&r.due.to_string());
+            }
+        },
     }
 }
 
@@ -160,7 +230,7 @@ pub fn prd_status(
     let all: Vec<&Document> = ctx.model.prds().collect();
     let mut docs = select(ctx, all.clone(), selection, problems);
     if uncovered {
-        docs.retain(|d| d.derived.is_empty());
+        docs.retain(|d| !ctx.model.is_covered(d));
     }
     status_table(
         ctx,
@@ -189,9 +259,7 @@ fn write_prd_status_cell(
     };
     match c {
         "prd" => ctx.write_link(row, d.chapter),
-        "status" => {
-            row.written(&badges.get(ctx, d, false));
-        }
+        "status" => write_status_cell(ctx, badges, row, d),
         "designs" if d.derived.is_empty() => {
             row.text("—");
         }
@@ -220,12 +288,14 @@ fn write_prd_status_cell(
             row.written(&cell);
         }
         "coverage" => {
-            match d.derived.len() {
-                0 => row.cell(&Cell::strong("✗ No design")),
-                1 => row.text("✓ 1 design"),
-                n => row.text(&format!("✓ {n} designs")),
+            match (ctx.model.live_designs(d).count(), d.derived.len()) {
+                (_, 0) => row.cell(&Cell::strong("✗ No design")),
+                (0, _) => row.cell(&Cell::strong("✗ No live design")),
+                (1, _) => row.text("✓ 1 design"),
+                (n, _) => row.text(&format!("✓ {n} designs")),
             };
         }
+        "supersedes" | "superseded-by" | "review-due" => write_lifecycle_cell(ctx, row, d, c),
         field => ctx.write_field(row, d, doc_fields, field),
     }
 }

@@ -73,13 +73,20 @@ impl DirectiveKind {
     pub fn params(self) -> &'static [&'static str] {
         match self {
             DirectiveKind::TddSkeleton => &[
-                "title", "author", "date", "status", "version", "prd", "template",
+                "title",
+                "author",
+                "date",
+                "status",
+                "version",
+                "prd",
+                "supersedes",
+                "template",
             ],
-            DirectiveKind::TddStatus => &["columns", "status", "prd", "sort"],
-            DirectiveKind::PrdStatus => &["columns", "status", "uncovered", "sort"],
+            DirectiveKind::TddStatus => &["columns", "status", "prd", "sort", "live"],
+            DirectiveKind::PrdStatus => &["columns", "status", "uncovered", "sort", "live"],
             DirectiveKind::TddRollup => &["section", "where", "columns"],
             DirectiveKind::TddOpenItems | DirectiveKind::TddBlockers => &["where", "columns"],
-            DirectiveKind::TddCompleteness => &["status", "prd", "sort"],
+            DirectiveKind::TddCompleteness => &["status", "prd", "sort", "live"],
             DirectiveKind::TddBacklinks => &[],
         }
     }

@@ -152,6 +152,17 @@ impl Filling {
                         }
                     }
                 }
+                ("supersedes", _) => {
+                    if !tpl.has("supersedes") {
+                        match supersedes_edit(tpl, &value) {
+                            Some(e) => edits.push(e),
+                            None => problems.push(no_place(
+                                arg,
+                                "a header with fields, or a `{supersedes}` placeholder",
+                            )),
+                        }
+                    }
+                }
                 ("title", _) => {
                     if !tpl.has("Product Name") && !tpl.has("title") {
                         problems.push(no_place(arg, "a `{Product Name}` or `{title}` placeholder"));
@@ -263,6 +274,39 @@ pub fn fill_template(
     let tpl = PreparedTemplate::new(template_text, options);
     let (filling, problems) = Filling::new(&tpl, args);
     (filling.fill(&tpl, 0..tpl.text.len()), problems)
+}
+
+/// Where `supersedes=` goes in a template without a `{supersedes}`
+/// placeholder: the value of its `**Supersedes:**` field, or a line of its
+/// own after the header's last field. A bare path becomes a link.
+fn supersedes_edit(tpl: &PreparedTemplate, value: &str) -> Option<(Range<usize>, String)> {
+    let value = if value.starts_with(['[', '<']) || !links::looks_like_path(value) {
+        value.to_string()
+    } else {
+        prd_link(value)
+    };
+    if let Some(f) = tpl.header.get("Supersedes") {
+        let lead = if f.value.is_empty() && !tpl.text[..f.value_range.start].ends_with([' ', '\t'])
+        {
+            " "
+        } else {
+            ""
+        };
+        return Some((f.value_range.clone(), format!("{lead}{value}")));
+    }
+    let last = tpl.header.fields.last()?;
+    let line_end = tpl.text[last.value_range.end..]
+        .find('\n')
+        .map_or(tpl.text.len(), |i| last.value_range.end + i + 1);
+    let eol = if line_end == tpl.text.len() && !tpl.text.ends_with('\n') {
+        "\n"
+    } else {
+        ""
+    };
+    Some((
+        line_end..line_end,
+        format!("{eol}**Supersedes:** {value}\n"),
+    ))
 }
 
 fn no_place(arg: &Arg, wanted: &str) -> ArgProblem {

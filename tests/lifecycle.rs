@@ -1,0 +1,550 @@
+//! Document lifecycle end to end: a fixture book in every state of
+//! supersession built by both mdBook engines, review dates judged against
+//! `--today` and the environment, `new --supersedes` and
+//! `--mark-superseded`, and the graph formats of `status`.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use support::{Engine, build, copy_tree, repo};
+
+fn book() -> PathBuf {
+    repo().join("tests/fixtures/books/lifecycle")
+}
+
+/// The binary in `cwd`, with no date of the environment unless `env` sets
+/// one.
+fn run(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(support::binary());
+    c.args(args)
+        .current_dir(cwd)
+        .env_remove("RUST_LOG")
+        .env_remove("MDBOOK_TDD_TODAY")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("NO_COLOR", "1");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn temp_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&book(), dir.path());
+    dir
+}
+
+const DIAGNOSTICS: &str = "\
+warning[prd-superseded]: the Source PRD `Checkout PRD v1` is superseded by `Checkout PRD v2`
+  --> src/tdd/checkout.md:4:17
+   = help: point the Source PRD at `../prd/checkout-v2.md`
+
+warning[supersedes-broken]: Supersedes does not resolve to a chapter of this book: gone.md
+  --> src/tdd/dangling.md:5:17
+   = help: name the older document by a link, its path or its chapter name
+
+warning[supersede-cycle]: documents supersede each other in a cycle: `tdd/loop-a.md` supersedes `tdd/loop-b.md`, which supersedes `tdd/loop-a.md`
+  --> src/tdd/loop-a.md:5:17
+   = help: the newest document supersedes the older ones; remove the Supersedes value that points forward
+
+mdbook-tdd: 3 warnings
+";
+
+#[test]
+fn every_state_builds_with_both_engines() {
+    for engine in [Engine::V05, Engine::V04] {
+        let b = build(&book(), engine, "");
+        b.assert_ok();
+        assert_eq!(b.stderr, DIAGNOSTICS, "{engine:?}");
+        // Every generated link works; the one broken link is the author's.
+        let broken: Vec<String> = support::broken_links(&b.html)
+            .into_iter()
+            .filter(|l| !l.contains("gone.html"))
+            .collect();
+        assert!(broken.is_empty(), "{engine:?}: {}", broken.join("\n"));
+        let status = b.page("status.html");
+        let main = support::main_of(&status);
+        // The chain of three: each superseded row links its successor.
+        assert!(
+            main.contains(r#"Superseded</span> → <a href="tdd/payments-v2.html">Payments v2</a>"#),
+            "{engine:?}: {main}"
+        );
+        assert!(
+            main.contains(r#"Superseded</span> → <a href="tdd/payments-v3.html">Payments v3</a>"#),
+            "{engine:?}: {main}"
+        );
+        // Designs in force: neither the chain's old designs, nor the
+        // rejected one, nor the cycle.
+        let live = main
+            .split("Designs in force")
+            .nth(1)
+            .and_then(|s| s.split("<h2").next())
+            .unwrap();
+        for gone in ["payments-v1", "payments-v2", "caching", "loop-a", "loop-b"] {
+            assert!(!live.contains(gone), "{engine:?}: {gone} in {live}");
+        }
+        for kept in ["payments-v3", "dangling", "checkout.html"] {
+            assert!(live.contains(kept), "{engine:?}: {kept} not in {live}");
+        }
+        // The search PRD has only dead designs: no live design.
+        assert!(main.contains("No live design"), "{engine:?}: {main}");
+        let uncovered = main.split("without a live design").nth(1).unwrap();
+        assert!(uncovered.contains("prd/search.html"), "{engine:?}");
+        assert!(!uncovered.contains("checkout-v1.html"), "{engine:?}");
+        // The superseded PRD still lists its design (backlinks).
+        let v1 = b.page("prd/checkout-v1.html");
+        assert!(v1.contains(r#"href="../tdd/checkout.html""#), "{engine:?}");
+    }
+}
+
+#[test]
+fn check_matches_the_build_and_status_json_derives_both_sides() {
+    let o = run(&["check"], &book(), &[]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stderr(&o), DIAGNOSTICS);
+    let o = run(&["status", "--format", "json"], &book(), &[]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["schema"], 2);
+    let tdd = |p: &str| {
+        v["tdds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["path"] == p)
+            .unwrap()
+            .clone()
+    };
+    let v1 = tdd("tdd/payments-v1.md");
+    assert_eq!(v1["superseded_by"], "tdd/payments-v2.md");
+    assert_eq!(
+        v1["chain"],
+        serde_json::json!(["tdd/payments-v2.md", "tdd/payments-v3.md"])
+    );
+    assert_eq!(v1["live"], false);
+    let v3 = tdd("tdd/payments-v3.md");
+    assert_eq!(v3["supersedes"], serde_json::json!(["tdd/payments-v2.md"]));
+    assert_eq!(v3["superseded_by"], serde_json::Value::Null);
+    assert_eq!(v3["live"], true);
+    // A cycle: each goes once around, nobody is live.
+    let a = tdd("tdd/loop-a.md");
+    assert_eq!(a["chain"], serde_json::json!(["tdd/loop-b.md"]));
+    assert_eq!(a["live"], false);
+    let covered: Vec<(String, bool)> = v["prds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["path"].as_str().unwrap().to_string(),
+                p["covered"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        covered,
+        [
+            ("prd/checkout-v1.md".to_string(), true),
+            ("prd/checkout-v2.md".to_string(), true),
+            ("prd/search.md".to_string(), false),
+        ]
+    );
+}
+
+const REVIEW: &str = "\n[preprocessor.tdd.review-after]\nDraft = 30\n\"In Review\" = 14\n";
+
+fn review_book() -> tempfile::TempDir {
+    let dir = temp_copy();
+    let toml = dir.path().join("book.toml");
+    std::fs::write(&toml, read(&toml) + REVIEW).unwrap();
+    let checkout = dir.path().join("src/tdd/checkout.md");
+    std::fs::write(
+        &checkout,
+        read(&checkout).replace(
+            "**Status:** Draft\n",
+            "**Status:** Draft\n**Date:** 2024-01-01\n**Last Reviewed:** 2024-03-01\n",
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn review_dates_follow_today() {
+    let dir = review_book();
+    let root = dir.path();
+    let stale = "warning[stale-document]: this document is Draft and was due for review on 2024-03-31 (30 days after its Last Reviewed 2024-03-01)\n  --> src/tdd/checkout.md:5:20\n   = help: review it and update `Last Reviewed`\n";
+    // On the due date itself: not yet stale.
+    let o = run(&["check", "--today", "2024-03-31"], root, &[]);
+    assert!(!stderr(&o).contains("stale-document"), "{}", stderr(&o));
+    let o = run(&["check", "--today", "2024-04-01"], root, &[]);
+    assert!(stderr(&o).contains(stale), "{}", stderr(&o));
+    // The environment, when there is no flag; the flag wins.
+    let env = [("MDBOOK_TDD_TODAY", "2024-04-01")];
+    assert!(stderr(&run(&["check"], root, &env)).contains(stale));
+    let o = run(&["check", "--today", "2024-03-02"], root, &env);
+    assert!(!stderr(&o).contains("stale-document"));
+    // SOURCE_DATE_EPOCH: 2024-04-01T12:00:00Z.
+    let env = [("SOURCE_DATE_EPOCH", "1711972800")];
+    assert!(stderr(&run(&["check"], root, &env)).contains(stale));
+    // MDBOOK_TDD_TODAY before SOURCE_DATE_EPOCH.
+    let env = [
+        ("MDBOOK_TDD_TODAY", "2024-03-02"),
+        ("SOURCE_DATE_EPOCH", "1711972800"),
+    ];
+    assert!(!stderr(&run(&["check"], root, &env)).contains("stale-document"));
+    // The due date is shown whatever today is; overdue only after it.
+    for (today, overdue) in [("2024-03-31", false), ("2024-04-01", true)] {
+        let o = run(&["status", "--format", "json", "--today", today], root, &[]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let t = v["tdds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["path"] == "tdd/checkout.md")
+            .unwrap();
+        assert_eq!(t["review_due"], "2024-03-31");
+        assert_eq!(t["review_overdue"], overdue, "{today}");
+    }
+    // Bad dates: a usage error for the flag, an error for the variables.
+    let o = run(&["check", "--today", "2024-02-30"], root, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("`2024-02-30` is not a date"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["check"], root, &[("MDBOOK_TDD_TODAY", "soon")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("error[bad-config]: MDBOOK_TDD_TODAY=`soon` is not a date"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["check"], root, &[("SOURCE_DATE_EPOCH", "yesterday")]);
+    assert_eq!(o.status.code(), Some(1));
+    // A book without review-after never asks for a date: a bad variable
+    // does not matter.
+    let o = run(&["check"], &book(), &[("MDBOOK_TDD_TODAY", "soon")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// The preprocessor has no flag: it reads MDBOOK_TDD_TODAY (or
+/// SOURCE_DATE_EPOCH) from its environment.
+#[test]
+fn the_preprocessor_reads_today_from_the_environment() {
+    let context = r#"{"root":"/nonexistent","config":{"book":{"title":"T","src":"src"},"preprocessor":{"tdd":{"review-after":{"Draft":10}}}},"renderer":"html","mdbook_version":"0.5.4"}"#;
+    let chapter = |name: &str, path: &str, content: &str| {
+        format!(
+            r#"{{"Chapter":{{"name":{},"content":{},"number":[1],"sub_items":[],"path":"{path}","source_path":"{path}","parent_names":[]}}}}"#,
+            serde_json::to_string(name).unwrap(),
+            serde_json::to_string(content).unwrap()
+        )
+    };
+    let input = format!(
+        r#"[{context},{{"items":[{},{},{}]}}]"#,
+        chapter("P", "p.md", "# P\n\n**Status:** Approved\n"),
+        chapter(
+            "T",
+            "t.md",
+            "# T\n\n**Status:** Draft\n**Source PRD:** p.md\n**Date:** 2024-01-01\n"
+        ),
+        chapter(
+            "S",
+            "s.md",
+            "# S\n\n{{#tdd-status columns=document,review-due}}\n"
+        )
+    );
+    for (today, overdue) in [("2024-01-11", false), ("2024-01-12", true)] {
+        let mut c = Command::new(support::binary());
+        c.env_remove("SOURCE_DATE_EPOCH")
+            .env("MDBOOK_TDD_TODAY", today)
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let page = v["items"][2]["Chapter"]["content"].as_str().unwrap();
+        let cell = if overdue {
+            "| **2024-01-11** (overdue) |"
+        } else {
+            "| 2024-01-11 |"
+        };
+        assert!(page.contains(cell), "{today}: {page}");
+        assert_eq!(
+            stderr(&o).contains("warning[stale-document]"),
+            overdue,
+            "{}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
+fn new_supersedes_and_marks_only_the_status() {
+    let dir = temp_copy();
+    let root = dir.path();
+    let old = root.join("src/tdd/payments-v3.md");
+    // CRLF and a BOM, so that "no other byte" means something.
+    let old_text = format!(
+        "\u{feff}{}",
+        read(&old)
+            .replace('\n', "\r\n")
+            .replace("**Status:** Approved", "**Status:** *Approved*  ")
+    );
+    std::fs::write(&old, &old_text).unwrap();
+    let summary_before = read(&root.join("src/SUMMARY.md"));
+    let o = run(
+        &[
+            "new",
+            "Payments v4",
+            "--supersedes",
+            "tdd/payments-v3.md",
+            "--prd",
+            "prd/checkout-v2.md",
+            "--date",
+            "2026-01-01",
+            "--mark-superseded",
+        ],
+        root,
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("marked src/tdd/payments-v3.md Superseded")
+            || stdout(&o).contains("payments-v3.md Superseded"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(
+        read(&root.join("src/tdd/payments-v4.md")),
+        "{{#tdd-skeleton title=\"Payments v4\" date=\"2026-01-01\" prd=\"../prd/checkout-v2.md\" supersedes=\"[Payments v3](payments-v3.md)\"}}\n"
+    );
+    // The old file: the status value, and not one other byte.
+    assert_eq!(
+        read(&old),
+        old_text.replacen("*Approved*", "*Superseded*", 1)
+    );
+    // The entry right after the old one's.
+    assert_eq!(
+        read(&root.join("src/SUMMARY.md")),
+        summary_before.replacen(
+            "- [Payments v3](tdd/payments-v3.md)\n",
+            "- [Payments v3](tdd/payments-v3.md)\n- [Payments v4](tdd/payments-v4.md)\n",
+            1
+        )
+    );
+    // The book agrees: v3 is superseded by v4, which is live.
+    let o = run(&["status", "--format", "json"], root, &[]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v1 = v["tdds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["path"] == "tdd/payments-v1.md")
+        .unwrap();
+    assert_eq!(
+        v1["chain"],
+        serde_json::json!([
+            "tdd/payments-v2.md",
+            "tdd/payments-v3.md",
+            "tdd/payments-v4.md"
+        ])
+    );
+    let check = stderr(&run(&["check"], root, &[]));
+    assert!(!check.contains("superseded-status"), "{check}");
+    let b = build(root, Engine::V05, "");
+    b.assert_ok();
+    let page = b.page("tdd/payments-v4.html");
+    assert!(page.contains(r#"href="payments-v3.html""#), "{page}");
+
+    // Expanded: the field is in the header; without --mark-superseded the
+    // old file is not touched.
+    let before = read(&root.join("src/tdd/caching.md"));
+    let o = run(
+        &[
+            "new",
+            "Caching Again",
+            "--supersedes",
+            "tdd/caching.md",
+            "--expand",
+        ],
+        root,
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = read(&root.join("src/tdd/caching-again.md"));
+    assert!(
+        text.contains("**Source PRD:** [{prd filename}]({relative path to prd})\n**Supersedes:** [Result Caching](caching.md)\n\n---\n"),
+        "{text}"
+    );
+    assert_eq!(read(&root.join("src/tdd/caching.md")), before);
+}
+
+#[test]
+fn new_supersedes_refuses_and_writes_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_copy();
+    let root = dir.path();
+    let summary = read(&root.join("src/SUMMARY.md"));
+    let old = root.join("src/tdd/payments-v3.md");
+    let old_text = read(&old);
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let o = run(
+        &[
+            "new",
+            "V4",
+            "--supersedes",
+            "tdd/payments-v3.md",
+            "--mark-superseded",
+        ],
+        root,
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("payments-v3.md` is read-only"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!root.join("src/tdd/v4.md").exists());
+    assert_eq!(read(&root.join("src/SUMMARY.md")), summary);
+    assert_eq!(read(&old), old_text);
+    // Without --mark-superseded the read-only old file is only read.
+    let o = run(
+        &["new", "V4", "--supersedes", "tdd/payments-v3.md"],
+        root,
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::fs::remove_file(root.join("src/tdd/v4.md")).unwrap();
+    std::fs::write(root.join("src/SUMMARY.md"), &summary).unwrap();
+
+    for (args, message) in [
+        (
+            vec!["new", "X", "--supersedes", "tdd/nope.md"],
+            "is not a chapter of SUMMARY.md",
+        ),
+        (
+            vec!["new", "X", "--supersedes", "prd/search.md"],
+            "is not a TDD of this book",
+        ),
+        (vec!["new", "X", "--mark-superseded"], "--supersedes"),
+    ] {
+        let o = run(&args, root, &[]);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(message), "{args:?}: {}", stderr(&o));
+        assert!(!root.join("src/tdd/x.md").exists(), "{args:?}");
+        assert_eq!(read(&root.join("src/SUMMARY.md")), summary, "{args:?}");
+    }
+    // A status that cannot be changed in place (a skeleton chapter): nothing
+    // is written.
+    std::fs::write(
+        root.join("src/tdd/dangling.md"),
+        "{{#tdd-skeleton title=Dangling prd=../prd/checkout-v2.md}}\n",
+    )
+    .unwrap();
+    let o = run(
+        &[
+            "new",
+            "X",
+            "--supersedes",
+            "tdd/dangling.md",
+            "--mark-superseded",
+        ],
+        root,
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no `**Status:**` field"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!root.join("src/tdd/x.md").exists());
+    assert_eq!(read(&root.join("src/SUMMARY.md")), summary);
+}
+
+#[test]
+fn graph_formats_are_deterministic_and_escaped() {
+    let dir = temp_copy();
+    let root = dir.path();
+    let hostile = "Pay \"v3\" [final] {x} <b>&amp; --> a; `c` #35; \\n\\\"\nline two\\";
+    let p = root.join("src/tdd/payments-v3.md");
+    std::fs::write(
+        &p,
+        read(&p).replace("# Payments v3\n", &format!("{hostile}\n===\n")),
+    )
+    .unwrap();
+    let dot = run(&["status", "--format", "dot"], root, &[]);
+    assert_eq!(dot.status.code(), Some(0), "{}", stderr(&dot));
+    let dot = stdout(&dot);
+    assert_eq!(stdout(&run(&["status", "--format", "dot"], root, &[])), dot);
+    assert!(dot.starts_with("digraph documents {\n"), "{dot}");
+    assert!(dot.ends_with("}\n"), "{dot}");
+    let line = dot.lines().find(|l| l.contains("[final]")).unwrap();
+    assert_eq!(
+        line,
+        "  d5 [label=<Pay &quot;v3&quot; [final] {x} &lt;b&gt;&amp;amp; --&gt; a; `c` #35; \\n\\&quot; line two\\<BR/>(Approved)>];"
+    );
+    assert!(
+        dot.contains("  d5 -> d1 [label=\"Source PRD\"];\n"),
+        "{dot}"
+    );
+    assert!(
+        dot.contains("  d5 -> d4 [label=\"supersedes\", style=dashed];\n"),
+        "{dot}"
+    );
+    // Every label is one line between `<` and the `>` that ends it.
+    for l in dot.lines().filter(|l| l.contains("label=<")) {
+        let inner = l.split_once("label=<").unwrap().1;
+        let inner = inner.rsplit_once(">").unwrap().0;
+        assert!(!inner.replace("<BR/>", "").contains(['<', '>', '"']), "{l}");
+    }
+
+    let m = run(&["status", "--format", "mermaid"], root, &[]);
+    assert_eq!(m.status.code(), Some(0));
+    let m = stdout(&m);
+    assert!(m.starts_with("flowchart LR\n"), "{m}");
+    let line = m.lines().find(|l| l.starts_with("  d5[")).unwrap();
+    let label = line
+        .strip_prefix("  d5[\"")
+        .and_then(|l| l.strip_suffix("\"]"))
+        .unwrap();
+    assert!(
+        !label
+            .replace("<br>", "")
+            .contains(['"', '<', '>', '[', ']', '{', '}', '`', '&', '\\']),
+        "{line}"
+    );
+    assert!(label.starts_with("Pay #34;v3#34; #91;final#93;"), "{line}");
+    assert!(m.contains("  d5 -->|Source PRD| d1\n"), "{m}");
+    assert!(m.contains("  d5 -.->|supersedes| d4\n"), "{m}");
+    assert!(m.contains("  class d0,d3,d4,d6,d7,d8 dead\n"), "{m}");
+    assert_eq!(
+        stdout(&run(&["status", "--format", "mermaid"], root, &[])),
+        m
+    );
+}
