@@ -177,7 +177,7 @@ fn new_then_build() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = std::fs::read_to_string(root.join("src/tdd/ledger-export.md")).unwrap();
-    assert!(text.starts_with("# Ledger Export — Technical Design Document\n\n**Author:** {author}\n**Date:** 2026-11-02\n"), "{text}");
+    assert!(text.starts_with("# Ledger Export — Technical Design Document\n\n**Author:** {author}\\\n**Date:** 2026-11-02\\\n"), "{text}");
     let summary = std::fs::read_to_string(root.join("src/SUMMARY.md")).unwrap();
     assert!(summary.contains("    - [Currency Display](tdd/currency-display.md)\n- [Ledger Export](tdd/ledger-export.md)\n"), "{summary}");
 
@@ -712,9 +712,10 @@ fn new_values_with_line_breaks_make_a_valid_directive() {
         page.contains("Multi Line Title — Technical Design Document"),
         "{page}"
     );
-    // (mdBook's smart punctuation curls the quotes.)
+    // (mdBook's smart punctuation curls the quotes; a hard break ends the
+    // field's line.)
     assert!(
-        page.contains("Author:</strong> Jo “JJ” Park \\ }}\n"),
+        page.contains("Author:</strong> Jo “JJ” Park \\ }}<br><strong>Date:"),
         "{page}"
     );
 }

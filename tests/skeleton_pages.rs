@@ -87,6 +87,7 @@ fn check_page(b: &Built, page: &str, expect_headings: &[&str]) {
             "{page}: no heading `{want}` in {texts:?}"
         );
     }
+    check_header_lines(&html, page);
     let tables = select(&html, "main table");
     assert_eq!(tables.len(), md_tables, "{page}: tables");
     for p in select(&html, "main p, main li") {
@@ -95,6 +96,43 @@ fn check_page(b: &Built, page: &str, expect_headings: &[&str]) {
             !t.starts_with('|') && !t.contains("\n|"),
             "{page}: a table rendered as text: {}",
             p.html()
+        );
+    }
+}
+
+/// The header the template gives a page reads as lines, one field each:
+/// in its paragraph a line break (`<br>`) follows every field but the last.
+fn check_header_lines(html: &Html, page: &str) {
+    let strong = Selector::parse("strong").unwrap();
+    let br = Selector::parse("br").unwrap();
+    let Some(header) = select(html, "main p").into_iter().find(|p| {
+        p.select(&strong)
+            .next()
+            .is_some_and(|s| text(&s) == "Author:")
+    }) else {
+        panic!("{page}: no header paragraph");
+    };
+    let fields: Vec<String> = header.select(&strong).map(|s| text(&s)).collect();
+    assert_eq!(
+        fields,
+        ["Author:", "Date:", "Status:", "Version:", "Source PRD:"],
+        "{page}: {}",
+        header.html()
+    );
+    // Each break sits right before the next field's name.
+    let breaks = header.select(&br).count();
+    assert_eq!(breaks, fields.len() - 1, "{page}: {}", header.html());
+    for s in header.select(&strong).skip(1) {
+        let before = s
+            .prev_siblings()
+            .find(|n| !n.value().as_text().is_some_and(|t| t.trim().is_empty()));
+        assert!(
+            before
+                .and_then(ElementRef::wrap)
+                .is_some_and(|e| e.value().name() == "br"),
+            "{page}: no line break before {}: {}",
+            text(&s),
+            header.html()
         );
     }
 }
@@ -152,4 +190,33 @@ fn expanded_pages_have_headings_and_tables() {
         assert!(!text.contains("{{#tdd-skeleton"), "{text}");
     }
     check_book(&root);
+}
+
+/// A chapter whose lines end with `\r\n` gets the same header lines. (One
+/// whose lines end with a carriage return alone is read by the markdown
+/// renderers of mdBook as one line, whatever the preprocessor writes.)
+#[test]
+fn header_lines_with_crlf() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("book");
+    support::copy_tree(&repo().join("tests/fixtures/books/skeleton"), &root);
+    let directive =
+        "{{#tdd-skeleton title=\"Checkout\" author=\"Ana Lima\" date=2026-11-02 prd=prd.md}}";
+    std::fs::write(
+        root.join("src/crlf.md"),
+        format!("{directive}\r\n\r\nNotes.\r\n"),
+    )
+    .unwrap();
+    let summary = std::fs::read_to_string(root.join("src/SUMMARY.md")).unwrap();
+    std::fs::write(
+        root.join("src/SUMMARY.md"),
+        format!("{summary}- [CRLF](crlf.md)\n"),
+    )
+    .unwrap();
+    for engine in [Engine::V05, Engine::V04] {
+        let b = build(&root, engine, "");
+        b.assert_ok();
+        let html = Html::parse_document(&b.page("crlf.html"));
+        check_header_lines(&html, "crlf");
+    }
 }

@@ -45,6 +45,7 @@ impl Builder<'_> {
 pub(super) struct Merger<'a, F: Fn(usize) -> usize> {
     pub(super) tpl: &'a PreparedTemplate,
     pub(super) filling: &'a Filling,
+    pub(super) options: &'a MarkdownOptions,
     pub(super) rules: bool,
     pub(super) duplicates: Vec<DuplicateSection>,
     pub(super) author: &'a str,
@@ -92,8 +93,21 @@ impl<F: Fn(usize) -> usize> Merger<'_, F> {
         self.b.push(&s, Origin::Template);
     }
 
-    pub(super) fn template_raw(&mut self, r: Range<usize>) {
-        let s = self.filled(r);
+    /// The template's text between its title and first section (its
+    /// header), filled, with a hard line break after each header line that
+    /// Markdown would join with the next: `**Author:** Jo\` keeps every field
+    /// on a line of its own on the page, and reads as the same field.
+    pub(super) fn template_header(&mut self, r: Range<usize>) {
+        let mut s = self.filling.fill(self.tpl, r);
+        for at in crate::syntax::header::joined_field_lines(&s, self.options)
+            .into_iter()
+            .rev()
+        {
+            s.insert(at, '\\');
+        }
+        if self.b.eol == "\r\n" {
+            s = s.replace('\n', "\r\n");
+        }
         self.b.push(&s, Origin::Template);
     }
 

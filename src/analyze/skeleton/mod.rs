@@ -187,6 +187,7 @@ fn expand_lines(
     let mut m = Merger {
         tpl,
         filling,
+        options,
         rules,
         duplicates: Vec::new(),
         author: &author,
@@ -230,14 +231,14 @@ fn expand_lines(
                         m.author_raw(a_body);
                         m.author_chunk(author_outline.preamble.clone());
                     } else {
-                        m.template_raw(t_body);
+                        m.template_header(t_body);
                         m.author_chunk(author_outline.preamble.clone());
                         m.author_chunk(a_body);
                     }
                 }
                 None => {
                     m.template_chunk(t_title.heading.clone());
-                    m.template_raw(t_body);
+                    m.template_header(t_body);
                     m.author_chunk(author_outline.preamble.clone());
                 }
             }
@@ -290,7 +291,9 @@ mod tests {
             "{{#tdd-skeleton title=Pay author=\"Jo Doe\" status=approved prd=../prd/pay.md}}\n",
             TPL,
         );
-        assert!(out.starts_with("# Pay — TDD\n\n**Author:** Jo Doe\n**Status:** approved\n**Source PRD:** [pay.md](../prd/pay.md)\n"), "{out}");
+        // Each header field on a line of its own (a hard break), the last
+        // without one.
+        assert!(out.starts_with("# Pay — TDD\n\n**Author:** Jo Doe\\\n**Status:** approved\\\n**Source PRD:** [pay.md](../prd/pay.md)\n\n---"), "{out}");
         assert!(out.contains("#### {Entity Name} ####"), "{out}");
         assert!(out.ends_with("## Appendix\n{more}\n"), "{out}");
     }
@@ -361,6 +364,40 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains("{Product Name}"));
+    }
+
+    #[test]
+    fn header_lines_break_and_read_the_same() {
+        let tpl = "# {title}\n\n**Author:** {author}\n**Date:** {date}\nA note\n\n- **Owner:** x\n- **Team:** y\n\n---\n\n**Not:** header\n**Either:** one\n\n## 1. A\n{a}\n";
+        let out = run(
+            "{{#tdd-skeleton title=T author=\"Jo\\\\\" date=\"2026-01-02\\\\\\\\\"}}\n",
+            tpl,
+        );
+        // A value ending in a backslash that is a hard break already gets
+        // none more; one ending in an escaped backslash gets its break.
+        assert!(
+            out.starts_with("# T\n\n**Author:** Jo\\\n**Date:** 2026-01-02\\\\\\\nA note\n\n- **Owner:** x\n- **Team:** y\n\n---\n\n**Not:** header\n**Either:** one\n"),
+            "{out}"
+        );
+        let scan = scan::scan(&out, &opts());
+        let fields: Vec<(String, String)> = Header::parse(&out, &scan)
+            .fields
+            .into_iter()
+            .map(|f| (f.name, f.value))
+            .collect();
+        let want = [
+            ("Author", "Jo"),
+            ("Date", "2026-01-02\\\\"),
+            ("Owner", "x"),
+            ("Team", "y"),
+        ];
+        assert_eq!(
+            fields,
+            want.map(|(a, b)| (a.to_string(), b.to_string())).to_vec()
+        );
+        // The author's own header is theirs: no byte of it changes.
+        let ch = "{{#tdd-skeleton}}\n# Mine\n\n**Author:** Me\n**Date:** today\n\n## 1. A\nx\n";
+        assert!(run(ch, tpl).starts_with("# Mine\n\n**Author:** Me\n**Date:** today\n\n"));
     }
 
     #[test]
