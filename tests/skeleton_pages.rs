@@ -147,10 +147,83 @@ const TEMPLATE_HEADINGS: &[&str] = &[
     "12. Open Questions & Risks",
 ];
 
+/// Where template guidance is on a page: inside `.tdd-guidance` wrappers,
+/// which hold no heading, when the page comes from a skeleton; nowhere once
+/// `mdbook-tdd expand` has written the text into the file.
+fn check_guidance(b: &Built, page: &str, from_skeleton: bool, written: &[&str]) {
+    let html = Html::parse_document(&b.page(&format!("{page}.html")));
+    let wrappers = select(&html, "main .tdd-guidance");
+    if !from_skeleton {
+        assert!(wrappers.is_empty(), "{page}: {}", wrappers[0].html());
+        return;
+    }
+    assert!(wrappers.len() > 20, "{page}: {} wrappers", wrappers.len());
+    for w in &wrappers {
+        assert_eq!(w.value().name(), "div", "{page}");
+        let inner = select(
+            &html,
+            "main .tdd-guidance h1, main .tdd-guidance h2, main .tdd-guidance h3, main .tdd-guidance h4, main .tdd-guidance h5, main .tdd-guidance h6",
+        );
+        assert!(
+            inner.is_empty(),
+            "{page}: a heading inside guidance: {}",
+            inner[0].html()
+        );
+        // The guidance is Markdown still: paragraphs, lists, tables, code.
+        assert!(
+            w.children().filter_map(ElementRef::wrap).all(|c| matches!(
+                c.value().name(),
+                "p" | "ul" | "ol" | "table" | "pre" | "div" | "blockquote"
+            )),
+            "{page}: {}",
+            w.html()
+        );
+        assert!(
+            !w.inner_html().contains("tdd-guidance"),
+            "{page}: nested wrappers"
+        );
+    }
+    let muted: String = wrappers
+        .iter()
+        .map(|w| w.text().collect::<String>())
+        .collect();
+    for want in [
+        "{What this design explicitly does not address.",
+        "{Repeat for each endpoint.}",
+        "{How to revert if something goes wrong.",
+    ] {
+        assert!(muted.contains(want), "{page}: `{want}` is not muted");
+    }
+    // What the author wrote is not.
+    for want in written {
+        assert!(!muted.contains(want), "{page}: `{want}` is muted");
+        assert!(
+            b.page(&format!("{page}.html")).contains(want),
+            "{page}: `{want}` missing"
+        );
+    }
+}
+
 fn check_book(book: &Path) {
+    check_book_as(book, true);
+}
+
+fn check_book_as(book: &Path, from_skeleton: bool) {
     for engine in [Engine::V05, Engine::V04] {
-        let b = build(book, engine, "[output.html]\n[output.markdown]\n");
+        let (b, warnings) =
+            support::build_with_warnings(book, engine, "[output.html]\n[output.markdown]\n");
         b.assert_ok();
+        // mdBook 0.5 reads the HTML of a page: the wrappers are balanced.
+        assert!(warnings.is_empty(), "{engine:?}: {warnings:?}");
+        check_guidance(&b, "fresh", from_skeleton, &[]);
+        if from_skeleton {
+            let fresh = b.page("fresh.html");
+            assert!(
+                fresh.contains("<div class=\"tdd-guidance\">\n<p>{One-paragraph summary"),
+                "{fresh}"
+            );
+        }
+        check_guidance(&b, "partial", from_skeleton, &["One page checkout."]);
         let mut fresh = vec!["Checkout — Technical Design Document"];
         fresh.extend(TEMPLATE_HEADINGS);
         check_page(&b, "fresh", &fresh);
@@ -188,8 +261,10 @@ fn expanded_pages_have_headings_and_tables() {
         assert!(out.status.success(), "{out:?}");
         let text = std::fs::read_to_string(root.join("src").join(chapter)).unwrap();
         assert!(!text.contains("{{#tdd-skeleton"), "{text}");
+        // The file holds the template's text, not the page's wrappers.
+        assert!(!text.contains("tdd-guidance"), "{text}");
     }
-    check_book(&root);
+    check_book_as(&root, false);
 }
 
 /// A chapter whose lines end with `\r\n` gets the same header lines. (One

@@ -325,6 +325,12 @@ fn scan_chapter(
     work.view = lf_view(&expansion.text);
     work.expansion = Some(Box::new(expansion));
     let second = scan::scan(work.view(), &config.markdown);
+    // Guidance that a template leaves inside code or HTML (a fence it does
+    // not close) cannot be wrapped without changing that block.
+    if let Some(e) = work.expansion.as_mut() {
+        e.guidance
+            .retain(|r| !second.splits_protected(r.start) && !second.splits_protected(r.end));
+    }
     work.template = template_idx;
     // Author directives were checked above, where their problems point at
     // what the author wrote; checked again in the expansion they would be

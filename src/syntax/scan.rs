@@ -354,6 +354,16 @@ impl ChapterScan {
         in_ranges(&self.code_blocks, offset) || in_ranges(&self.html, offset)
     }
 
+    /// Whether `offset` lies strictly inside a code block or HTML (after
+    /// its start, before its end): text inserted there would become part
+    /// of it.
+    pub fn splits_protected(&self, offset: usize) -> bool {
+        [&self.code_blocks, &self.html].into_iter().any(|ranges| {
+            let i = ranges.partition_point(|r| r.end <= offset);
+            ranges.get(i).is_some_and(|r| r.start < offset)
+        })
+    }
+
     /// Whether `offset` lies inside a code block.
     pub fn in_code_block(&self, offset: usize) -> bool {
         in_ranges(&self.code_blocks, offset)

@@ -54,6 +54,10 @@ pub struct Expansion {
     pub header_replaced: bool,
     /// Author sections whose number another author section already has.
     pub duplicates: Vec<DuplicateSection>,
+    /// Template guidance: the text under the headings of template sections
+    /// the author has not written (whole lines, in order, headings left
+    /// out). The HTML output wraps each in `<div class="tdd-guidance">`.
+    pub guidance: Vec<Range<usize>>,
 }
 
 /// An author section whose number another author section already has.
@@ -196,6 +200,7 @@ fn expand_lines(
             out: String::with_capacity(tpl.text.len() + author.len() + 64),
             pieces: Vec::new(),
             eol,
+            guidance: Vec::new(),
         },
     };
     m.b.out.push_str(bom);
@@ -262,6 +267,7 @@ fn expand_lines(
         directive_start: directive.start,
         header_replaced,
         duplicates: m.duplicates,
+        guidance: m.b.guidance,
     }
 }
 
