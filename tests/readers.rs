@@ -1,5 +1,9 @@
-//! What readers of the pages get, through the library: template guidance set
-//! apart from written text without changing what the analysis sees.
+//! What readers of the pages get: template guidance set apart from written
+//! text without changing what the analysis sees (through the library), and
+//! roll-ups in the order asked, with blocked and high-impact cells standing
+//! out (built by the real mdBook engines).
+
+mod support;
 
 use mdbook_tdd::ChapterMeta;
 use mdbook_tdd::Config;
@@ -67,5 +71,76 @@ fn guidance_stays_guidance_on_a_second_run() {
         let mut second = run(&[("prd/pay.md", prd), ("tdd/a.md", &out)], html);
         assert_eq!(judged(&second), judged_first, "html: {html}");
         assert_eq!(second.texts().swap_remove(1), out, "html: {html}");
+    }
+}
+
+fn cells(table: &scraper::ElementRef<'_>, column: usize) -> Vec<String> {
+    let row = scraper::Selector::parse("tbody tr").unwrap();
+    let td = scraper::Selector::parse("td").unwrap();
+    table
+        .select(&row)
+        .map(|r| {
+            r.select(&td)
+                .nth(column)
+                .map(|c| c.text().collect::<String>().trim().to_string())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Roll-ups on the rendered page: open items highest impact first (the
+/// default), blockers by a date column; `Blocked` and high impact cells in
+/// their spans on HTML pages, strong in the Markdown renderer's output.
+#[test]
+fn roll_ups_sorted_and_flagged_on_the_page() {
+    let book = support::repo().join("tests/fixtures/books/readers");
+    for engine in [support::Engine::V05, support::Engine::V04] {
+        let b = support::build(&book, engine, "[output.html]\n[output.markdown]\n");
+        b.assert_ok();
+        let page = scraper::Html::parse_document(&b.page("status.html"));
+        let table = scraper::Selector::parse("main table").unwrap();
+        let tables: Vec<_> = page.select(&table).collect();
+        assert_eq!(tables.len(), 2, "{engine:?}");
+        assert_eq!(
+            cells(&tables[0], 1),
+            [
+                "Marked up",
+                "High later",
+                "Medium",
+                "Low first",
+                "Also low",
+                "No impact yet"
+            ],
+            "{engine:?}"
+        );
+        assert_eq!(
+            cells(&tables[1], 1),
+            ["Bank API", "Vault", "Ledger v2"],
+            "{engine:?}"
+        );
+        let high = scraper::Selector::parse("td > span.tdd-impact-high").unwrap();
+        let high: Vec<String> = tables[0]
+            .select(&high)
+            .map(|s| s.text().collect())
+            .collect();
+        assert_eq!(high, ["High", "H"], "{engine:?}");
+        let strong = scraper::Selector::parse("span.tdd-impact-high > strong").unwrap();
+        assert_eq!(
+            tables[0].select(&strong).count(),
+            1,
+            "{engine:?}: the author's markup stays"
+        );
+        let blocked = scraper::Selector::parse("td > span.tdd-flag-blocked").unwrap();
+        let blocked: Vec<String> = tables[1]
+            .select(&blocked)
+            .map(|s| s.text().collect())
+            .collect();
+        assert_eq!(blocked, ["blocked", "Blocked"], "{engine:?}");
+        let md = std::fs::read_to_string(b.markdown.join("status.md")).unwrap();
+        assert!(
+            md.contains("| **blocked** |") && md.contains("| **H** |"),
+            "{engine:?}: {md}"
+        );
+        assert!(!md.contains("<span"), "{engine:?}: {md}");
     }
 }

@@ -77,8 +77,10 @@ impl DirectiveKind {
             ],
             DirectiveKind::TddStatus => &["columns", "status", "prd", "sort"],
             DirectiveKind::PrdStatus => &["columns", "status", "uncovered", "sort"],
-            DirectiveKind::TddRollup => &["section", "where", "columns"],
-            DirectiveKind::TddOpenItems | DirectiveKind::TddBlockers => &["where", "columns"],
+            DirectiveKind::TddRollup => &["section", "where", "columns", "sort"],
+            DirectiveKind::TddOpenItems | DirectiveKind::TddBlockers => {
+                &["where", "columns", "sort"]
+            }
             DirectiveKind::TddCompleteness => &["status", "prd", "sort"],
             DirectiveKind::TddBacklinks => &[],
         }
