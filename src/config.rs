@@ -6,7 +6,10 @@
 //! [`serde_json::Value`] first and read leniently: keys of other tools never
 //! matter, while our own table is checked strictly.
 
+pub mod mermaid;
+
 use crate::diagnostic::{Diagnostic, Diagnostics, Level, Lint, LintLevels, closest};
+pub use mermaid::MermaidSetup;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -120,6 +123,9 @@ pub struct Config {
     pub prd_paths: Vec<PathGlob>,
     /// Lint levels, including `strict`.
     pub lints: LintLevels,
+    /// How the book's HTML pages show Mermaid diagrams (from its
+    /// `[preprocessor.*]` tables and `output.html.additional-js`).
+    pub mermaid: MermaidSetup,
     /// `statuses` and `final-statuses` indexed by lower-case spelling, each
     /// built on first use (neither may change after that).
     index: StatusIndex,
@@ -176,6 +182,7 @@ impl Default for Config {
             tdd_paths: Vec::new(),
             prd_paths: Vec::new(),
             lints: LintLevels::default(),
+            mermaid: MermaidSetup::default(),
             index: StatusIndex::default(),
         }
     }
@@ -192,6 +199,7 @@ impl Config {
             cfg.src = PathBuf::from(src);
         }
         cfg.markdown = markdown_options(book_config.pointer("/output/html"), legacy);
+        cfg.mermaid = MermaidSetup::of(book_config);
         if let Some(table) = book_config.pointer("/preprocessor/tdd") {
             cfg.read_table(table, diags);
         }

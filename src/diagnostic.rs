@@ -110,6 +110,10 @@ lints! {
     /// A PRD after whose end no appended backlinks list would be read as
     /// a list (it ends inside `<plaintext>`).
     BacklinksNotAppended = "backlinks-not-appended", Warning;
+    /// Mermaid diagrams on an HTML page that nothing renders: the book
+    /// configures no Mermaid renderer, or its Mermaid preprocessor runs
+    /// before this one and never sees a skeleton's diagrams.
+    MermaidNotRendered = "mermaid-not-rendered", Warning;
 }
 
 impl Lint {

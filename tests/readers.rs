@@ -38,7 +38,9 @@ fn judged(p: &Processed) -> (String, usize, Vec<&'static str>) {
         .tdds()
         .find(|d| p.model.chapter(d).path == "tdd/a.md")
         .expect("the TDD");
-    let lints = p
+    // By name: the places differ, since the first run reports what the
+    // template brings at the directive.
+    let mut lints: Vec<&'static str> = p
         .diagnostics
         .iter()
         .filter(|d| {
@@ -48,6 +50,7 @@ fn judged(p: &Processed) -> (String, usize, Vec<&'static str>) {
         })
         .map(|d| d.lint.name())
         .collect();
+    lints.sort_unstable();
     (format!("{:?}", doc.completeness), doc.placeholders, lints)
 }
 
@@ -142,5 +145,79 @@ fn roll_ups_sorted_and_flagged_on_the_page() {
             "{engine:?}: {md}"
         );
         assert!(!md.contains("<span"), "{engine:?}: {md}");
+    }
+}
+
+/// The readers book in a directory of its own, with `tail` appended to its
+/// book.toml.
+fn readers_book(tail: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    support::copy_tree(
+        &support::repo().join("tests/fixtures/books/readers"),
+        dir.path(),
+    );
+    let toml = dir.path().join("book.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("{text}\n{tail}")).unwrap();
+    dir
+}
+
+fn cli(args: &[&str], dir: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(support::binary())
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RUST_LOG")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+/// `mermaid-not-rendered`, in a build (both engines) and in `check` alike:
+/// a book without any Mermaid renderer hears of the first diagram of each
+/// chapter; one whose Mermaid preprocessor runs before tdd (what
+/// `mdbook-mermaid install` leaves), of the diagrams the skeleton brings;
+/// after `mdbook-tdd install`, which runs tdd before mermaid, of nothing.
+#[test]
+fn diagrams_that_nothing_renders_are_reported() {
+    const MERMAID: &str = "[preprocessor.mermaid]\ncommand = \"mdbook-mermaid\"\noptional = true\n\n[output.html]\nadditional-js = [\"mermaid.min.js\", \"mermaid-init.js\"]\n";
+    let none = readers_book("");
+    let before = readers_book(MERMAID);
+    for (dir, want) in [
+        (
+            &none,
+            "warning[mermaid-not-rendered]: Mermaid diagram not rendered: the book configures no Mermaid renderer, so the page shows its code\n  --> src/tdd/c-diagrams.md:7:1\n",
+        ),
+        (
+            &before,
+            "warning[mermaid-not-rendered]: Mermaid diagram not rendered: the `mermaid` preprocessor runs before `tdd`, so it never sees the diagrams of the expanded skeleton\n  --> src/tdd/c-diagrams.md:1:1\n   = help: add `before = [\"mermaid\"]` to `[preprocessor.tdd]` (`mdbook-tdd install` does)\n   = note: the diagram comes from the skeleton's template\n   = note: 2 more Mermaid diagrams in this chapter\n",
+        ),
+    ] {
+        let check = cli(&["check"], dir.path());
+        assert_eq!(check.status.code(), Some(0));
+        let check = String::from_utf8(check.stderr).unwrap();
+        assert!(check.contains(want), "{check}");
+        assert!(check.ends_with("mdbook-tdd: 1 warning\n"), "{check}");
+        for engine in [support::Engine::V05, support::Engine::V04] {
+            // The mermaid.js files are not needed to tell.
+            for js in ["mermaid.min.js", "mermaid-init.js"] {
+                std::fs::write(dir.path().join(js), "").unwrap();
+            }
+            let b = support::build(dir.path(), engine, "");
+            b.assert_ok();
+            assert_eq!(b.stderr, check, "{engine:?}");
+        }
+    }
+    // `install` puts tdd before mermaid: nothing to report.
+    let o = cli(&["install"], before.path());
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let toml = std::fs::read_to_string(before.path().join("book.toml")).unwrap();
+    assert!(toml.contains("before = [\"mermaid\"]"), "{toml}");
+    let check = cli(&["check"], before.path());
+    let check = String::from_utf8(check.stderr).unwrap();
+    assert!(check.contains("no problems"), "{check}");
+    for engine in [support::Engine::V05, support::Engine::V04] {
+        let b = support::build(before.path(), engine, "");
+        b.assert_ok();
+        assert_eq!(b.stderr, "", "{engine:?}");
     }
 }

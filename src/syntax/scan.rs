@@ -84,6 +84,9 @@ pub struct ChapterScan {
     pub rules: Vec<usize>,
     /// Fenced and indented code blocks, in order.
     pub code_blocks: Vec<Range<usize>>,
+    /// Where each fenced code block of Mermaid (```` ```mermaid ````) starts,
+    /// in order.
+    pub mermaid_fences: Vec<usize>,
     /// HTML blocks and inline HTML, in order.
     pub html: Vec<Range<usize>>,
     /// Inline code spans, in order.
@@ -775,6 +778,11 @@ impl<'t> Walker<'t> {
                     Tag::CodeBlock(kind) => {
                         self.code_depth += 1;
                         self.out.code_blocks.push(range.clone());
+                        if let CodeBlockKind::Fenced(info) = kind
+                            && info.split_whitespace().next() == Some("mermaid")
+                        {
+                            self.out.mermaid_fences.push(range.start);
+                        }
                         let first_line =
                             memchr::memchr(b'\n', &self.text.as_bytes()[range.clone()])
                                 .map_or(range.end, |i| range.start + i + 1);

@@ -70,6 +70,19 @@ pub struct DuplicateSection {
 }
 
 impl Expansion {
+    /// Whether an offset of the expanded text holds the template's text
+    /// (or a line the merge added), not the author's.
+    pub fn is_template_text(&self, offset: usize) -> bool {
+        let i = self.pieces.partition_point(|p| p.out.end <= offset);
+        !matches!(
+            self.pieces.get(i),
+            Some(Piece {
+                out,
+                origin: Origin::Author(_),
+            }) if out.start <= offset
+        )
+    }
+
     /// Maps an offset of the expanded text back to the original chapter:
     /// author text maps to where it was written, template text to the
     /// directive.
