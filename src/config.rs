@@ -7,7 +7,10 @@
 //! matter, while our own table is checked strictly.
 
 use crate::date::Date;
+pub mod mermaid;
+
 use crate::diagnostic::{Diagnostic, Diagnostics, Level, Lint, LintLevels, closest};
+pub use mermaid::MermaidSetup;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -146,6 +149,9 @@ pub struct Config {
     pub prd_paths: Vec<PathGlob>,
     /// Lint levels, including `strict`.
     pub lints: LintLevels,
+    /// How the book's HTML pages show Mermaid diagrams (from its
+    /// `[preprocessor.*]` tables and `output.html.additional-js`).
+    pub mermaid: MermaidSetup,
     /// `statuses` and `final-statuses` indexed by lower-case spelling, each
     /// built on first use (neither may change after that).
     index: StatusIndex,
@@ -209,6 +215,7 @@ impl Default for Config {
             tdd_paths: Vec::new(),
             prd_paths: Vec::new(),
             lints: LintLevels::default(),
+            mermaid: MermaidSetup::default(),
             index: StatusIndex::default(),
         }
     }
@@ -225,6 +232,7 @@ impl Config {
             cfg.src = PathBuf::from(src);
         }
         cfg.markdown = markdown_options(book_config.pointer("/output/html"), legacy);
+        cfg.mermaid = MermaidSetup::of(book_config);
         if let Some(table) = book_config.pointer("/preprocessor/tdd") {
             cfg.read_table(table, diags);
         }

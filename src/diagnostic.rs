@@ -134,6 +134,10 @@ lints! {
     /// A Last Reviewed (or Date) value that is not a `YYYY-MM-DD` date,
     /// where a review date is due.
     BadReviewDate = "bad-review-date", Warning;
+    /// Mermaid diagrams on an HTML page that nothing renders: the book
+    /// configures no Mermaid renderer, or its Mermaid preprocessor runs
+    /// before this one and never sees a skeleton's diagrams.
+    MermaidNotRendered = "mermaid-not-rendered", Warning;
 }
 
 impl Lint {

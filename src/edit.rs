@@ -187,6 +187,43 @@ fn last_line_start(text: &str) -> usize {
     text.trim_end().rfind('\n').map_or(0, |i| i + 1)
 }
 
+/// The opening tag of the wrapper of template guidance on HTML pages.
+pub const GUIDANCE_OPEN: &str = "<div class=\"tdd-guidance\">";
+/// Its closing tag.
+pub const GUIDANCE_CLOSE: &str = "</div>";
+
+/// Wraps each range of template guidance (whole lines, see
+/// [`crate::analyze::skeleton::Expansion::guidance`]) in
+/// `<div class="tdd-guidance">`, so that a page shows what the author has
+/// not written yet apart from what they have. The tags are HTML blocks of
+/// their own, with blank lines around them: Markdown inside an HTML block is
+/// not read, an HTML block runs to the next blank line, and so the guidance
+/// between them stays Markdown (headings stay outside, with their ids).
+fn guidance_wrappers(
+    text: &str,
+    ranges: &[Range<usize>],
+    eol: &'static str,
+    edits: &mut Vec<(Range<usize>, Vec<String>)>,
+) {
+    let eol = crate::syntax::lines::html_block_line_ending(eol);
+    // A line that ends with a carriage return alone does not end an HTML
+    // block in pulldown-cmark (which mdBook renders with): around the tags
+    // every blank line is written with `\n`.
+    let ends_line = |s: &str| s.starts_with('\n') || s.starts_with("\r\n");
+    for r in ranges {
+        edits.push((r.start..r.start, vec![format!("{GUIDANCE_OPEN}{eol}{eol}")]));
+        let before = text.get(..r.end).unwrap_or_default();
+        let lead = if before.ends_with('\r') { eol } else { "" };
+        let rest = text.get(r.end..).unwrap_or_default();
+        let blank_follows = rest.is_empty() || ends_line(rest.trim_start_matches([' ', '\t']));
+        let after = if blank_follows { "" } else { eol };
+        edits.push((
+            r.end..r.end,
+            vec![format!("{lead}{eol}{GUIDANCE_CLOSE}{eol}{after}")],
+        ));
+    }
+}
+
 /// Computes the edit of every chapter.
 pub fn edit(
     analysis: &Analysis,
@@ -234,6 +271,14 @@ fn edit_chapter(
         index_enabled: settings.index_enabled,
     };
     let mut edits: Vec<(Range<usize>, Vec<String>)> = Vec::new();
+    // Template guidance, set apart on HTML pages (first: at the end of the
+    // chapter its closing tag goes before an appended backlinks list).
+    if settings.html
+        && let Some(e) = &work.expansion
+    {
+        // The text itself, not its view: line endings matter here.
+        guidance_wrappers(work.text(), &e.guidance, eol, &mut edits);
+    }
     let mut has_backlinks_directive = false;
     // Directives are independent of each other: render them in parallel.
     let rendered: Vec<_> = work

@@ -102,24 +102,39 @@ impl Processed {
 /// Moves diagnostics counted in text that `{{#include}}` expanded to the
 /// files a reader can open (see [`crate::book::origin`]).
 fn remap_to_files(diags: &mut Diagnostics, chapters: &[AnalyzedChapter], settings: &Settings) {
-    let files: std::collections::HashSet<&str> = diags
+    // The diagnostics of each chapter, by the chapter's position; then each
+    // chapter's text, decoded one at a time: a book with a diagnostic in
+    // every chapter never holds all of them decoded at once.
+    let by_file: std::collections::HashMap<&str, usize> = chapters
         .iter()
-        .filter_map(|d| d.location.as_ref())
-        .map(|l| l.file.as_str())
+        .enumerate()
+        .map(|(i, c)| (c.meta.file.as_str(), i))
         .collect();
-    let texts: Vec<(&str, std::borrow::Cow<'_, str>)> = chapters
-        .iter()
-        .filter(|c| files.contains(c.meta.file.as_str()))
-        .map(|c| (c.meta.file.as_str(), c.original()))
-        .collect();
-    if texts.is_empty() {
-        return;
+    let mut groups: Vec<(usize, Vec<&mut crate::diagnostic::Diagnostic>)> = Vec::new();
+    let mut group_of: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for d in diags.iter_mut() {
+        let Some(&chapter) = d
+            .location
+            .as_ref()
+            .and_then(|l| by_file.get(l.file.as_str()))
+        else {
+            continue;
+        };
+        let g = *group_of.entry(chapter).or_insert_with(|| {
+            groups.push((chapter, Vec::new()));
+            groups.len() - 1
+        });
+        groups[g].1.push(d);
     }
-    let on_disk: Vec<crate::book::origin::ChapterOnDisk<'_>> = texts
-        .iter()
-        .map(|(label, text)| crate::book::origin::ChapterOnDisk { label, text })
-        .collect();
-    crate::book::origin::remap(diags, &on_disk, &settings.root);
+    for (chapter, group) in groups {
+        let c = &chapters[chapter];
+        let text = c.original();
+        let on_disk = crate::book::origin::ChapterOnDisk {
+            label: c.meta.file.as_str(),
+            text: &text,
+        };
+        crate::book::origin::remap_chapter(group, &on_disk, &settings.root);
+    }
 }
 
 /// Runs the whole preprocessor over a list of chapters. `diags` holds what

@@ -177,7 +177,7 @@ fn new_then_build() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = std::fs::read_to_string(root.join("src/tdd/ledger-export.md")).unwrap();
-    assert!(text.starts_with("# Ledger Export — Technical Design Document\n\n**Author:** {author}\n**Date:** 2026-11-02\n"), "{text}");
+    assert!(text.starts_with("# Ledger Export — Technical Design Document\n\n**Author:** {author}\\\n**Date:** 2026-11-02\\\n"), "{text}");
     let summary = std::fs::read_to_string(root.join("src/SUMMARY.md")).unwrap();
     assert!(summary.contains("    - [Currency Display](tdd/currency-display.md)\n- [Ledger Export](tdd/ledger-export.md)\n"), "{summary}");
 
@@ -204,7 +204,51 @@ fn new_then_build() {
     assert!(prd.contains("tdd/refund-haendling.html"), "{prd}");
 }
 
-/// `expand` writes the skeleton's expansion; the book renders the same.
+/// A page with its template guidance unwrapped, as it renders once the
+/// guidance is text of the file: each `<div class="tdd-guidance">` opening
+/// line and its closing `</div>` line (with the blank line mdBook writes
+/// after an HTML block) taken out.
+fn without_guidance_wrappers(page: &str) -> String {
+    const OPEN: &str = "<div class=\"tdd-guidance\">\n";
+    let mut out = String::with_capacity(page.len());
+    let mut rest = page;
+    while let Some(i) = rest.find(OPEN) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + OPEN.len()..];
+        // The wrapper's end: the `</div>` that closes it, past nested ones.
+        let mut depth = 1;
+        let mut at = 0;
+        while depth > 0 {
+            let open = rest[at..].find("<div").map(|j| at + j);
+            let close = rest[at..]
+                .find("</div>")
+                .map(|j| at + j)
+                .expect("a closed wrapper");
+            match open {
+                Some(o) if o < close => {
+                    depth += 1;
+                    at = o + 4;
+                }
+                _ => {
+                    depth -= 1;
+                    at = close + "</div>".len();
+                }
+            }
+        }
+        let close = at - "</div>".len();
+        out.push_str(&rest[..close]);
+        rest = rest[at..]
+            .strip_prefix("\n\n")
+            .or(rest[at..].strip_prefix('\n'))
+            .unwrap_or(&rest[at..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `expand` writes the skeleton's expansion; the book renders the same,
+/// but for the wrappers that set template guidance apart, which are no text
+/// of the file (see [`without_guidance_wrappers`]).
 #[test]
 fn expand_keeps_the_rendering() {
     let dir = tempfile::tempdir().unwrap();
@@ -225,7 +269,10 @@ fn expand_keeps_the_rendering() {
     }
     let after = build(root, Engine::V05, "");
     after.assert_ok();
-    assert_eq!(after.page("tdd/invoice-reminders.html"), page_before);
+    assert!(page_before.contains("<div class=\"tdd-guidance\">"));
+    let page_after = after.page("tdd/invoice-reminders.html");
+    assert!(!page_after.contains("tdd-guidance"));
+    assert_eq!(page_after, without_guidance_wrappers(&page_before));
 
     // A second expand finds nothing to do and changes nothing.
     let o = mdbook_tdd(&["expand", rel], root);
@@ -695,15 +742,25 @@ fn new_values_with_line_breaks_make_a_valid_directive() {
     );
     let o = mdbook_tdd(&["check", "--format", "json"], root);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    // Only the placeholder PRD of the small book's own skeleton.
+    // Only the placeholder PRD of the small book's own skeleton, and the
+    // diagrams of both skeletons, which this book renders nowhere.
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let files: Vec<&str> = v
+    let found: Vec<(&str, &str)> = v
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| d["file"].as_str().unwrap())
+        .map(|d| (d["lint"].as_str().unwrap(), d["file"].as_str().unwrap()))
         .collect();
-    assert_eq!(files, ["src/tdd/t.md"], "{}", stdout(&o));
+    assert_eq!(
+        found,
+        [
+            ("mermaid-not-rendered", "src/tdd/multi-line-title.md"),
+            ("mermaid-not-rendered", "src/tdd/t.md"),
+            ("missing-prd", "src/tdd/t.md")
+        ],
+        "{}",
+        stdout(&o)
+    );
     let b = build(root, Engine::V05, "");
     b.assert_ok();
     b.assert_ok();
@@ -712,9 +769,10 @@ fn new_values_with_line_breaks_make_a_valid_directive() {
         page.contains("Multi Line Title — Technical Design Document"),
         "{page}"
     );
-    // (mdBook's smart punctuation curls the quotes.)
+    // (mdBook's smart punctuation curls the quotes; a hard break ends the
+    // field's line.)
     assert!(
-        page.contains("Author:</strong> Jo “JJ” Park \\ }}\n"),
+        page.contains("Author:</strong> Jo “JJ” Park \\ }}<br><strong>Date:"),
         "{page}"
     );
 }

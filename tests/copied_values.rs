@@ -105,6 +105,23 @@ fn live_directive(text: &str) -> bool {
     false
 }
 
+/// The raw HTML the preprocessor itself writes into tables: badges, the
+/// marks of the generated tables, the spans that keep short values on one
+/// line, the spans of flagged cells, and code spans made of tags.
+fn our_html(h: &str) -> bool {
+    matches!(
+        h,
+        "<code>"
+            | "</code>"
+            | "</span>"
+            | "<span class=\"tdd-table tdd-table-tdd-status\">"
+            | "<span class=\"tdd-table tdd-table-rollup\">"
+            | "<span class=\"tdd-nowrap\">"
+            | "<span class=\"tdd-impact-high\">"
+            | "<span class=\"tdd-flag-blocked\">"
+    ) || h.starts_with("<span class=\"tdd-status ")
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, .. ProptestConfig::default() })]
 
@@ -123,17 +140,7 @@ proptest! {
         // One TDD; the two rows of its table.
         prop_assert_eq!(rows, vec![1, 2], "{}\n{}", tdd, out);
         for h in &html {
-            // Badges, the marks of the generated tables, and the spans that
-            // keep short values on one line.
-            let ours = matches!(
-                h.as_str(),
-                "<code>"
-                    | "</code>"
-                    | "</span>"
-                    | "<span class=\"tdd-table tdd-table-tdd-status\">"
-                    | "<span class=\"tdd-table tdd-table-rollup\">"
-                    | "<span class=\"tdd-nowrap\">"
-            ) || h.starts_with("<span class=\"tdd-status ");
+            let ours = our_html(h);
             prop_assert!(ours, "raw HTML {:?} from\n{}\nin\n{}", h, tdd, out);
         }
         // Every span the preprocessor opens is closed: no value can escape
@@ -141,6 +148,55 @@ proptest! {
         let opened = html.iter().filter(|h| h.starts_with("<span")).count();
         let closed = html.iter().filter(|h| h.as_str() == "</span>").count();
         prop_assert_eq!(opened, closed, "{}\n{}", tdd, out);
+        prop_assert!(!live_directive(&out), "{}\n{}", tdd, out);
+        let (again, _) = run(&tdd, &out);
+        prop_assert_eq!(&again, &out);
+    }
+}
+
+/// A value that is a flag word (`H`, `Blocked`) in one of its forms, or any
+/// hostile value.
+fn flag_value(word: &'static str) -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(word.to_string()),
+        Just(word.to_lowercase()),
+        Just(format!("**{word}**")),
+        Just(format!("`{word}`")),
+        Just(format!("<b>{word}</b>")),
+        Just(format!("{word} <script>")),
+        value(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, .. ProptestConfig::default() })]
+
+    /// Flagged cells (a `Blocked` status, a high impact) are wrapped in our
+    /// own `<span>` and sorted by, but their text is copied as any other:
+    /// it cannot change the page either.
+    #[test]
+    fn flagged_values_cannot_change_the_status_page(
+        item in value(),
+        impact in flag_value("H"),
+        status in flag_value("Blocked"),
+    ) {
+        let [item, impact, status] = [item, impact, status].map(|v| v.replace('|', "\\|"));
+        let tdd = format!(
+            "# A\n\n**Status:** Draft\n**Source PRD:** ../prd/pay.md\n\n## 12. Open Questions & Risks\n| Item | Type | Impact | Owner | Status |\n|---|---|---|---|---|\n| {item} | Risk | {impact} | Jo | {status} |\n| plain | Risk | L | Bo | Blocked |\n"
+        );
+        prop_assume!(!tdd.contains("{{#tdd-") && !tdd.contains("{{#prd-"));
+        let status_page = "# Status\n\n{{#tdd-rollup section=\"12\" sort=Impact}}\n\n{{#tdd-rollup section=\"12\" sort=-Status}}\n";
+        let (out, errors) = run(&tdd, status_page);
+        prop_assert!(!errors, "{}", tdd);
+        let (rows, html) = tables(&out);
+        prop_assert_eq!(rows, vec![2, 2], "{}\n{}", tdd, out);
+        for h in &html {
+            let ours = our_html(h);
+            prop_assert!(ours, "raw HTML {:?} from\n{}\nin\n{}", h, tdd, out);
+        }
+        // The plain row is flagged `Blocked`; its `L` is no high impact.
+        prop_assert!(out.contains("| <span class=\"tdd-flag-blocked\">Blocked</span> |"), "{}", out);
+        prop_assert!(!out.contains("<span class=\"tdd-impact-high\">L</span>"), "{}", out);
         prop_assert!(!live_directive(&out), "{}\n{}", tdd, out);
         let (again, _) = run(&tdd, &out);
         prop_assert_eq!(&again, &out);

@@ -397,7 +397,7 @@ fn new_supersedes_and_marks_only_the_status() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = read(&root.join("src/tdd/caching-again.md"));
     assert!(
-        text.contains("**Source PRD:** [{prd filename}]({relative path to prd})\n**Supersedes:** [Result Caching](caching.md)\n\n---\n"),
+        text.contains("**Source PRD:** [{prd filename}]({relative path to prd})\\\n**Supersedes:** [Result Caching](caching.md)\n\n---\n"),
         "{text}"
     );
     assert_eq!(read(&root.join("src/tdd/caching.md")), before);

@@ -87,6 +87,7 @@ fn check_page(b: &Built, page: &str, expect_headings: &[&str]) {
             "{page}: no heading `{want}` in {texts:?}"
         );
     }
+    check_header_lines(&html, page);
     let tables = select(&html, "main table");
     assert_eq!(tables.len(), md_tables, "{page}: tables");
     for p in select(&html, "main p, main li") {
@@ -95,6 +96,43 @@ fn check_page(b: &Built, page: &str, expect_headings: &[&str]) {
             !t.starts_with('|') && !t.contains("\n|"),
             "{page}: a table rendered as text: {}",
             p.html()
+        );
+    }
+}
+
+/// The header the template gives a page reads as lines, one field each:
+/// in its paragraph a line break (`<br>`) follows every field but the last.
+fn check_header_lines(html: &Html, page: &str) {
+    let strong = Selector::parse("strong").unwrap();
+    let br = Selector::parse("br").unwrap();
+    let Some(header) = select(html, "main p").into_iter().find(|p| {
+        p.select(&strong)
+            .next()
+            .is_some_and(|s| text(&s) == "Author:")
+    }) else {
+        panic!("{page}: no header paragraph");
+    };
+    let fields: Vec<String> = header.select(&strong).map(|s| text(&s)).collect();
+    assert_eq!(
+        fields,
+        ["Author:", "Date:", "Status:", "Version:", "Source PRD:"],
+        "{page}: {}",
+        header.html()
+    );
+    // Each break sits right before the next field's name.
+    let breaks = header.select(&br).count();
+    assert_eq!(breaks, fields.len() - 1, "{page}: {}", header.html());
+    for s in header.select(&strong).skip(1) {
+        let before = s
+            .prev_siblings()
+            .find(|n| !n.value().as_text().is_some_and(|t| t.trim().is_empty()));
+        assert!(
+            before
+                .and_then(ElementRef::wrap)
+                .is_some_and(|e| e.value().name() == "br"),
+            "{page}: no line break before {}: {}",
+            text(&s),
+            header.html()
         );
     }
 }
@@ -109,10 +147,83 @@ const TEMPLATE_HEADINGS: &[&str] = &[
     "12. Open Questions & Risks",
 ];
 
+/// Where template guidance is on a page: inside `.tdd-guidance` wrappers,
+/// which hold no heading, when the page comes from a skeleton; nowhere once
+/// `mdbook-tdd expand` has written the text into the file.
+fn check_guidance(b: &Built, page: &str, from_skeleton: bool, written: &[&str]) {
+    let html = Html::parse_document(&b.page(&format!("{page}.html")));
+    let wrappers = select(&html, "main .tdd-guidance");
+    if !from_skeleton {
+        assert!(wrappers.is_empty(), "{page}: {}", wrappers[0].html());
+        return;
+    }
+    assert!(wrappers.len() > 20, "{page}: {} wrappers", wrappers.len());
+    for w in &wrappers {
+        assert_eq!(w.value().name(), "div", "{page}");
+        let inner = select(
+            &html,
+            "main .tdd-guidance h1, main .tdd-guidance h2, main .tdd-guidance h3, main .tdd-guidance h4, main .tdd-guidance h5, main .tdd-guidance h6",
+        );
+        assert!(
+            inner.is_empty(),
+            "{page}: a heading inside guidance: {}",
+            inner[0].html()
+        );
+        // The guidance is Markdown still: paragraphs, lists, tables, code.
+        assert!(
+            w.children().filter_map(ElementRef::wrap).all(|c| matches!(
+                c.value().name(),
+                "p" | "ul" | "ol" | "table" | "pre" | "div" | "blockquote"
+            )),
+            "{page}: {}",
+            w.html()
+        );
+        assert!(
+            !w.inner_html().contains("tdd-guidance"),
+            "{page}: nested wrappers"
+        );
+    }
+    let muted: String = wrappers
+        .iter()
+        .map(|w| w.text().collect::<String>())
+        .collect();
+    for want in [
+        "{What this design explicitly does not address.",
+        "{Repeat for each endpoint.}",
+        "{How to revert if something goes wrong.",
+    ] {
+        assert!(muted.contains(want), "{page}: `{want}` is not muted");
+    }
+    // What the author wrote is not.
+    for want in written {
+        assert!(!muted.contains(want), "{page}: `{want}` is muted");
+        assert!(
+            b.page(&format!("{page}.html")).contains(want),
+            "{page}: `{want}` missing"
+        );
+    }
+}
+
 fn check_book(book: &Path) {
+    check_book_as(book, true);
+}
+
+fn check_book_as(book: &Path, from_skeleton: bool) {
     for engine in [Engine::V05, Engine::V04] {
-        let b = build(book, engine, "[output.html]\n[output.markdown]\n");
+        let (b, warnings) =
+            support::build_with_warnings(book, engine, "[output.html]\n[output.markdown]\n");
         b.assert_ok();
+        // mdBook 0.5 reads the HTML of a page: the wrappers are balanced.
+        assert!(warnings.is_empty(), "{engine:?}: {warnings:?}");
+        check_guidance(&b, "fresh", from_skeleton, &[]);
+        if from_skeleton {
+            let fresh = b.page("fresh.html");
+            assert!(
+                fresh.contains("<div class=\"tdd-guidance\">\n<p>{One-paragraph summary"),
+                "{fresh}"
+            );
+        }
+        check_guidance(&b, "partial", from_skeleton, &["One page checkout."]);
         let mut fresh = vec!["Checkout — Technical Design Document"];
         fresh.extend(TEMPLATE_HEADINGS);
         check_page(&b, "fresh", &fresh);
@@ -150,6 +261,37 @@ fn expanded_pages_have_headings_and_tables() {
         assert!(out.status.success(), "{out:?}");
         let text = std::fs::read_to_string(root.join("src").join(chapter)).unwrap();
         assert!(!text.contains("{{#tdd-skeleton"), "{text}");
+        // The file holds the template's text, not the page's wrappers.
+        assert!(!text.contains("tdd-guidance"), "{text}");
     }
-    check_book(&root);
+    check_book_as(&root, false);
+}
+
+/// A chapter whose lines end with `\r\n` gets the same header lines. (One
+/// whose lines end with a carriage return alone is read by the markdown
+/// renderers of mdBook as one line, whatever the preprocessor writes.)
+#[test]
+fn header_lines_with_crlf() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("book");
+    support::copy_tree(&repo().join("tests/fixtures/books/skeleton"), &root);
+    let directive =
+        "{{#tdd-skeleton title=\"Checkout\" author=\"Ana Lima\" date=2026-11-02 prd=prd.md}}";
+    std::fs::write(
+        root.join("src/crlf.md"),
+        format!("{directive}\r\n\r\nNotes.\r\n"),
+    )
+    .unwrap();
+    let summary = std::fs::read_to_string(root.join("src/SUMMARY.md")).unwrap();
+    std::fs::write(
+        root.join("src/SUMMARY.md"),
+        format!("{summary}- [CRLF](crlf.md)\n"),
+    )
+    .unwrap();
+    for engine in [Engine::V05, Engine::V04] {
+        let b = build(&root, engine, "");
+        b.assert_ok();
+        let html = Html::parse_document(&b.page("crlf.html"));
+        check_header_lines(&html, "crlf");
+    }
 }

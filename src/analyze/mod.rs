@@ -26,7 +26,7 @@ use crate::analyze::templates::TemplateId;
 use crate::analyze::templates::Templates;
 use crate::book::ChapterMeta;
 use crate::book::{Settings, SourceChapter};
-use crate::config::Config;
+use crate::config::{Config, MermaidSetup};
 use crate::diagnostic::{Diagnostic, Diagnostics, Lines, Lint, Location};
 use crate::protocol::text::{ChapterText, JsonText};
 use crate::syntax::directive::DirectiveKind;
@@ -206,6 +206,7 @@ fn analyze_chapter(
 ) -> AnalyzedChapter {
     let mut work = AnalyzedChapter::new(source);
     if !needs_scan(&work, config) {
+        diagrams_of_other_chapters(&mut work, config, settings, diags);
         return work;
     }
     if work.text.is_none() {
@@ -226,6 +227,7 @@ fn analyze_chapter(
     }
     work.view = lf_view(work.text());
     let scan = scan_chapter(&mut work, config, settings, templates, diags);
+    mermaid_not_rendered(&work, &scan.mermaid_fences, config, settings, diags);
     let guidance = templates.guidance(work.template, &config.markdown);
     let w = &work;
     let eol = line_ending(w.text());
@@ -249,6 +251,108 @@ fn analyze_chapter(
         work.view = None;
     }
     work
+}
+
+/// Whether the `mermaid-not-rendered` lint can fire in this run, and for
+/// which diagrams: `Some(true)` every diagram, `Some(false)` only those a
+/// skeleton's template brings.
+fn diagrams_to_report(config: &Config, settings: &Settings) -> Option<bool> {
+    if !settings.html
+        || config.lints.level(Lint::MermaidNotRendered) == crate::diagnostic::Level::Allow
+    {
+        return None;
+    }
+    match &config.mermaid {
+        MermaidSetup::Missing => Some(true),
+        MermaidSetup::BeforeTdd(_) => Some(false),
+        MermaidSetup::Rendered | MermaidSetup::NoHtml => None,
+    }
+}
+
+/// `mermaid-not-rendered`: the first Mermaid diagram (a fenced code block)
+/// of a chapter that the HTML page will show as code: the book configures
+/// nothing that renders Mermaid, or its Mermaid preprocessor runs before
+/// this one, which is a problem for the diagrams a skeleton's template
+/// brings (the author's were rendered before the chapter got here).
+fn mermaid_not_rendered(
+    work: &AnalyzedChapter,
+    fences: &[usize],
+    config: &Config,
+    settings: &Settings,
+    diags: &mut Diagnostics,
+) {
+    let Some(every) = diagrams_to_report(config, settings) else {
+        return;
+    };
+    let from_template = |f: usize| {
+        work.expansion
+            .as_ref()
+            .is_some_and(|e| e.is_template_text(f))
+    };
+    let found: Vec<usize> = fences
+        .iter()
+        .copied()
+        .filter(|&f| every || from_template(f))
+        .collect();
+    let Some(&first) = found.first() else {
+        return;
+    };
+    let mut d = match &config.mermaid {
+        MermaidSetup::BeforeTdd(name) => Diagnostic::new(
+            Lint::MermaidNotRendered,
+            format!(
+                "Mermaid diagram not rendered: the `{name}` preprocessor runs before `tdd`, so it never sees the diagrams of the expanded skeleton"
+            ),
+        )
+        .help(format!(
+            "add `before = [\"{name}\"]` to `[preprocessor.tdd]` (`mdbook-tdd install` does)"
+        )),
+        _ => Diagnostic::new(
+            Lint::MermaidNotRendered,
+            "Mermaid diagram not rendered: the book configures no Mermaid renderer, so the page shows its code",
+        )
+        .help("install mdbook-mermaid (`cargo install mdbook-mermaid`), run `mdbook-mermaid install` in the book, then `mdbook-tdd install` (it runs tdd before mermaid)"),
+    }
+    .at(work.locate(first));
+    if from_template(first) {
+        d = d.note("the diagram comes from the skeleton's template");
+    }
+    if found.len() > 1 {
+        let more = found.len() - 1;
+        let s = if more == 1 { "" } else { "s" };
+        d = d.note(format!("{more} more Mermaid diagram{s} in this chapter"));
+    }
+    diags.push(d);
+}
+
+/// The diagrams of a chapter that holds nothing of ours (so is not scanned
+/// otherwise): looked for only where the lint reports any diagram, and only
+/// in chapters that mention Mermaid at all.
+fn diagrams_of_other_chapters(
+    work: &mut AnalyzedChapter,
+    config: &Config,
+    settings: &Settings,
+    diags: &mut Diagnostics,
+) {
+    if diagrams_to_report(config, settings) != Some(true) {
+        return;
+    }
+    let mentions = |b: &[u8]| memchr::memmem::find(b, b"mermaid").is_some();
+    let keep_text = work.text.is_some();
+    match (&work.text, &work.literal) {
+        (Some(t), _) if mentions(t.as_bytes()) => {}
+        (None, Some(j)) if mentions(j.raw()) => match j.decode() {
+            Ok(t) => work.text = Some(t),
+            Err(_) => return,
+        },
+        _ => return,
+    }
+    let view = lf_view(work.text());
+    let scan = scan::scan(view.as_deref().unwrap_or(work.text()), &config.markdown);
+    mermaid_not_rendered(work, &scan.mermaid_fences, config, settings, diags);
+    if !keep_text {
+        work.text = None;
+    }
 }
 
 /// Scans one chapter (its text decoded), checks its directives and expands
@@ -333,6 +437,12 @@ fn scan_chapter(
     work.view = lf_view(&expansion.text);
     work.expansion = Some(Box::new(expansion));
     let second = scan::scan(work.view(), &config.markdown);
+    // Guidance that a template leaves inside code or HTML (a fence it does
+    // not close) cannot be wrapped without changing that block.
+    if let Some(e) = work.expansion.as_mut() {
+        e.guidance
+            .retain(|r| !second.splits_protected(r.start) && !second.splits_protected(r.end));
+    }
     work.template = template_idx;
     // Author directives were checked above, where their problems point at
     // what the author wrote; checked again in the expansion they would be
@@ -441,9 +551,17 @@ pub fn expand_one(
     let mut diags = Diagnostics::new();
     let templates = Templates::new(config, settings, &mut diags);
     let work = analyze_chapter(chapter, config, settings, &templates, &mut diags);
-    diags.apply_levels(&config.lints);
-    diags.sort();
-    (work.expansion.map(|e| e.text), diags)
+    // Whether the book renders diagrams is a matter of its build, not of
+    // the text written into the file.
+    let mut kept = Diagnostics::new();
+    for d in diags {
+        if d.lint != Lint::MermaidNotRendered {
+            kept.push(d);
+        }
+    }
+    kept.apply_levels(&config.lints);
+    kept.sort();
+    (work.expansion.map(|e| e.text), kept)
 }
 
 #[cfg(test)]

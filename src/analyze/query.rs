@@ -74,13 +74,35 @@ pub struct PrdFilter {
     pub span: Range<usize>,
 }
 
-/// A sort order.
+/// A sort order: documents by a [`SortKey`], or roll-up rows by a
+/// [`RowKey`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Sort {
-    /// What documents are sorted by.
-    pub key: SortKey,
+pub struct Sort<K = SortKey> {
+    /// What is sorted by.
+    pub key: K,
     /// Reversed (a leading `-`).
     pub desc: bool,
+}
+
+/// What the rows of a roll-up are sorted by.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum RowKey {
+    /// Book order (and each table's own order).
+    #[default]
+    Book,
+    /// The column of this header text (plain, as written); `Document` is
+    /// the first column, the document's name.
+    Column(String),
+}
+
+/// How a roll-up's rows are sorted.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RowSort {
+    /// The order.
+    pub sort: Sort<RowKey>,
+    /// Where `sort=` is, if it was written (a default order names a column
+    /// that tables may lack without an error).
+    pub span: Option<Range<usize>>,
 }
 
 /// What documents are sorted by.
@@ -187,6 +209,8 @@ pub struct Rollup {
     pub conditions: Vec<Condition>,
     /// Columns by header text; `None`: every column found.
     pub columns: Option<Vec<String>>,
+    /// The order of the rows.
+    pub sort: RowSort,
     /// The note when no row matches.
     pub empty_note: &'static str,
 }
@@ -322,6 +346,52 @@ impl<'a> Args<'a> {
         }
     }
 
+    /// `sort=` of a roll-up: a column by its header text, `-` before it to
+    /// reverse, or `book`.
+    fn row_sort(&mut self, default: RowKey) -> RowSort {
+        let Some(a) = self.get("sort") else {
+            return RowSort {
+                sort: Sort {
+                    key: default,
+                    desc: false,
+                },
+                span: None,
+            };
+        };
+        let value = a.value.trim();
+        let (desc, key) = match value.strip_prefix('-') {
+            Some(k) => (true, k.trim()),
+            None => (false, value),
+        };
+        let help = "write the header text of a column (`sort=Impact`), a leading `-` to reverse (`sort=-Date`), or `sort=book` for book order";
+        let problem = if key.is_empty() {
+            Some(format!("`sort={}` names no column", a.value))
+        } else if key.contains(',') {
+            Some(format!(
+                "`sort={}` names several columns: a roll-up is sorted by one",
+                a.value
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            self.problem(a, message, Some(help.into()));
+            return RowSort {
+                sort: Sort::default(),
+                span: None,
+            };
+        }
+        let key = if key.eq_ignore_ascii_case("book") {
+            RowKey::Book
+        } else {
+            RowKey::Column(plain(key).into_owned())
+        };
+        RowSort {
+            sort: Sort { key, desc },
+            span: Some(a.span.clone()),
+        }
+    }
+
     fn columns(&mut self, default: &[&'static str], known: &[&'static str]) -> Columns {
         let Some(a) = self.get("columns") else {
             return Columns {
@@ -412,20 +482,23 @@ pub fn parse(kind: DirectiveKind, args: &[Arg], config: &Config) -> (Query, Vec<
 }
 
 fn rollup(kind: DirectiveKind, a: &mut Args<'_>) -> Query {
-    let (section_text, default_where, empty_note) = match kind {
+    let (section_text, default_where, default_sort, empty_note) = match kind {
         DirectiveKind::TddOpenItems => (
             Some("Open Questions & Risks".to_string()),
             Some("Status=Open"),
+            RowKey::Column("Impact".into()),
             "No open items.",
         ),
         DirectiveKind::TddBlockers => (
             Some("Dependencies & Blockers".to_string()),
             Some("Status!=Ready"),
+            RowKey::Book,
             "No blockers.",
         ),
         _ => (
             a.get("section").map(|s| s.value.clone()),
             None,
+            RowKey::Book,
             "No rows match.",
         ),
     };
@@ -454,12 +527,14 @@ fn rollup(kind: DirectiveKind, a: &mut Args<'_>) -> Query {
         }
         cols
     });
+    let sort = a.row_sort(default_sort);
     Query::Rollup(Rollup {
         kind,
         section: SectionSelector::parse(&section_text),
         section_text,
         conditions,
         columns,
+        sort,
         empty_note,
     })
 }
@@ -535,5 +610,57 @@ mod tests {
         let Query::Rollup(r) = q else { panic!() };
         assert_eq!(r.conditions[0].column, "Status");
         assert_eq!(r.empty_note, "No open items.");
+        // Open items come in impact order unless told otherwise.
+        assert_eq!(r.sort.sort.key, RowKey::Column("Impact".into()));
+        assert_eq!(r.sort.span, None);
+    }
+
+    #[test]
+    fn roll_up_sort_orders() {
+        let config = Config::default();
+        let sort = |kind, text: &str| {
+            let (q, p) = parse(kind, &args(text), &config);
+            let Query::Rollup(r) = q else { panic!("{q:?}") };
+            (r.sort, p)
+        };
+        let (s, p) = sort(
+            DirectiveKind::TddRollup,
+            "{{#tdd-rollup section=10.3 sort=\"-Impact if Delayed\"}}",
+        );
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(
+            s.sort,
+            Sort {
+                key: RowKey::Column("Impact if Delayed".into()),
+                desc: true
+            }
+        );
+        assert!(s.span.is_some());
+        let (s, _) = sort(DirectiveKind::TddOpenItems, "{{#tdd-open-items sort=Book}}");
+        assert_eq!(s.sort.key, RowKey::Book);
+        let (s, _) = sort(DirectiveKind::TddBlockers, "{{#tdd-blockers}}");
+        assert_eq!(s.sort.key, RowKey::Book);
+        let (s, _) = sort(
+            DirectiveKind::TddBlockers,
+            "{{#tdd-blockers sort=**Owner**}}",
+        );
+        assert_eq!(s.sort.key, RowKey::Column("Owner".into()));
+        for (bad, message) in [
+            ("sort=-", "`sort=-` names no column"),
+            ("sort=\" \"", "`sort= ` names no column"),
+            (
+                "sort=Impact,Owner",
+                "`sort=Impact,Owner` names several columns: a roll-up is sorted by one",
+            ),
+        ] {
+            let (s, p) = sort(
+                DirectiveKind::TddOpenItems,
+                &format!("{{{{#tdd-open-items {bad}}}}}"),
+            );
+            let messages: Vec<&str> = p.iter().map(|p| p.message.as_str()).collect();
+            assert_eq!(messages, [message], "{bad}");
+            assert!(p[0].help.as_deref().unwrap().contains("sort=book"));
+            assert_eq!(s.sort.key, RowKey::Book, "{bad}");
+        }
     }
 }

@@ -395,14 +395,11 @@ pub fn plan(book_toml: &str, stylesheet_exists: bool) -> Result<InstallPlan, Ins
         }
     }
     let order = Order::of(&doc);
-    let tdd = doc
-        .get_mut("preprocessor")
-        .and_then(Item::as_table_like_mut)
-        .ok_or_else(|| InstallError::NotATable("preprocessor".into()))?
-        .get_mut("tdd")
-        .and_then(Item::as_table_like_mut)
-        .ok_or_else(|| InstallError::NotATable("preprocessor.tdd".into()))?;
-    let after_links = match tdd.get("after") {
+    let after_links = match doc
+        .get("preprocessor")
+        .and_then(|p| p.get("tdd"))
+        .and_then(|t| t.get("after"))
+    {
         None => false,
         Some(item) => item
             .as_array()
@@ -410,6 +407,33 @@ pub fn plan(book_toml: &str, stylesheet_exists: bool) -> Result<InstallPlan, Ins
             .iter()
             .any(|v| v.as_str() == Some("links")),
     };
+    // Every Mermaid preprocessor of the book (see
+    // `crate::config::mermaid::is_mermaid`), to run after tdd.
+    let mermaid: Vec<String> = doc
+        .get("preprocessor")
+        .and_then(Item::as_table_like)
+        .map(|t| {
+            t.iter()
+                .filter(|(name, item)| {
+                    *name != "tdd"
+                        && item.as_table_like().is_some_and(|table| {
+                            crate::config::mermaid::is_mermaid(
+                                name,
+                                table.get("command").and_then(Item::as_str),
+                            )
+                        })
+                })
+                .map(|(name, _)| name.to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let tdd = doc
+        .get_mut("preprocessor")
+        .and_then(Item::as_table_like_mut)
+        .ok_or_else(|| InstallError::NotATable("preprocessor".into()))?
+        .get_mut("tdd")
+        .and_then(Item::as_table_like_mut)
+        .ok_or_else(|| InstallError::NotATable("preprocessor.tdd".into()))?;
     if !after_links {
         if !order.has("links") {
             notes.push(
@@ -424,6 +448,44 @@ pub fn plan(book_toml: &str, stylesheet_exists: bool) -> Result<InstallPlan, Ins
         } else {
             ensure_in_array(tdd, "after", "links", "preprocessor.tdd")?;
             changes.push("set preprocessor.tdd.after to run after \"links\"".to_string());
+            edited = true;
+        }
+    }
+    // Before every Mermaid preprocessor, so that it sees (and renders) the
+    // diagrams of expanded skeletons: mdBook would otherwise run it first,
+    // `mermaid` coming before `tdd` by name. Only one the book has: mdBook
+    // warns on every build about a `before` naming none.
+    let order = Order::of(&doc);
+    for name in mermaid {
+        let tdd = doc
+            .get_mut("preprocessor")
+            .and_then(Item::as_table_like_mut)
+            .and_then(|p| p.get_mut("tdd"))
+            .and_then(Item::as_table_like_mut)
+            .ok_or_else(|| InstallError::NotATable("preprocessor.tdd".into()))?;
+        let listed = match tdd.get("before") {
+            None => false,
+            Some(item) => item
+                .as_array()
+                .ok_or_else(|| {
+                    InstallError::NotATable("preprocessor.tdd.before (not a list)".into())
+                })?
+                .iter()
+                .any(|v| v.as_str() == Some(name.as_str())),
+        };
+        if listed {
+            continue;
+        }
+        if let Some(chain) = order.chain(&name, "tdd") {
+            notes.push(format!(
+                "left preprocessor.tdd.before without \"{name}\": book.toml runs {name} before tdd ({}), and running tdd before it too would be a cyclic dependency, which mdBook refuses; {name} will not see the diagrams of expanded skeletons",
+                chain.join(" → ")
+            ));
+        } else if order.chain("tdd", &name).is_none() {
+            ensure_in_array(tdd, "before", &name, "preprocessor.tdd")?;
+            changes.push(format!(
+                "set preprocessor.tdd.before to run before \"{name}\", which then renders the diagrams of expanded skeletons"
+            ));
             edited = true;
         }
     }
@@ -638,6 +700,68 @@ mod tests {
                 .book_toml
                 .contains("after = [\"links\"]")
         );
+    }
+
+    #[test]
+    fn runs_before_mermaid() {
+        // What `mdbook-mermaid install` writes: tdd goes before it.
+        let src = "[book]\n\n[preprocessor.mermaid]\ncommand = \"mdbook-mermaid\"\n\n[output.html]\nadditional-js = [\"mermaid.min.js\", \"mermaid-init.js\"]\n";
+        let p = plan(src, true).unwrap();
+        assert!(
+            p.book_toml
+                .contains("[preprocessor.tdd]\nafter = [\"links\"]\nbefore = [\"mermaid\"]\n"),
+            "{}",
+            p.book_toml
+        );
+        assert!(p.changes.iter().any(|c| c.contains("before \"mermaid\"")));
+        let again = plan(&p.book_toml, true).unwrap();
+        assert!(again.changes.is_empty(), "{:?}", again.changes);
+        // No Mermaid preprocessor: no `before`, which mdBook would warn about.
+        let p = plan("[book]\n", true).unwrap();
+        assert!(!p.book_toml.contains("before"), "{}", p.book_toml);
+        // One of another name, found by its command; kept `before` entries.
+        let src = "[preprocessor.tdd]\nbefore = [\"x\"]\n[preprocessor.diagrams]\ncommand = \"/opt/mdbook-mermaid\"\n[preprocessor.x]\n";
+        let p = plan(src, true).unwrap();
+        assert!(
+            p.book_toml.contains("before = [\"x\", \"diagrams\"]"),
+            "{}",
+            p.book_toml
+        );
+        // One that runs before tdd on purpose: left alone, with a note.
+        let src = "[preprocessor.mermaid]\nbefore = [\"tdd\"]\n";
+        let p = plan(src, true).unwrap();
+        assert!(
+            !p.book_toml.contains("before = [\"mermaid\"]"),
+            "{}",
+            p.book_toml
+        );
+        assert!(
+            p.notes.iter().any(|n| n.contains("(mermaid → tdd)")),
+            "{:?}",
+            p.notes
+        );
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+        // Through links: mermaid before links, tdd after links.
+        let src = "[preprocessor.mermaid]\nbefore = [\"links\"]\n";
+        let p = plan(src, true).unwrap();
+        assert!(
+            p.book_toml.contains("after = [\"links\"]"),
+            "{}",
+            p.book_toml
+        );
+        assert!(
+            !p.book_toml.contains("before = [\"mermaid\"]"),
+            "{}",
+            p.book_toml
+        );
+        assert!(
+            p.notes
+                .iter()
+                .any(|n| n.contains("(mermaid → links → tdd)")),
+            "{:?}",
+            p.notes
+        );
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
     }
 
     #[test]

@@ -17,8 +17,7 @@
 //! cannot be recomputed only leaves the text between it and its neighbours
 //! unknown.
 
-use crate::diagnostic::{Diagnostics, Location, line_col};
-use std::collections::HashMap;
+use crate::diagnostic::{Diagnostic, Location, line_col};
 use std::ops::Range;
 use std::path::Path;
 
@@ -461,35 +460,36 @@ pub struct ChapterOnDisk<'a> {
     pub text: &'a str,
 }
 
-/// Moves the diagnostics of chapters whose text is not their file's (because
+/// Moves the diagnostics of a chapter whose text is not its file's (because
 /// `{{#include}}` was expanded before) to the file and line a reader can
 /// open; where that is not known, adds a note that the position counts lines
-/// of the chapter as mdBook passed it. `root` is the book root.
-pub fn remap(diags: &mut Diagnostics, chapters: &[ChapterOnDisk<'_>], root: &Path) {
-    let by_label: HashMap<&str, &ChapterOnDisk<'_>> =
-        chapters.iter().map(|c| (c.label, c)).collect();
-    let mut files: HashMap<String, Option<(String, Alignment)>> = HashMap::new();
-    for d in diags.iter_mut() {
+/// of the chapter as mdBook passed it. `root` is the book root. The file on
+/// disk is read (and aligned with the text) once, and only if a diagnostic
+/// has a line to move.
+pub fn remap_chapter<'d>(
+    diags: impl IntoIterator<Item = &'d mut Diagnostic>,
+    chapter: &ChapterOnDisk<'_>,
+    root: &Path,
+) {
+    let text = chapter
+        .text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(chapter.text);
+    let mut file: Option<Option<(String, Alignment)>> = None;
+    for d in diags {
         let Some(loc) = d.location.as_mut() else {
             continue;
         };
-        if loc.line == 0 {
+        if loc.line == 0 || loc.file != chapter.label {
             continue;
         }
-        let Some(chapter) = by_label.get(loc.file.as_str()) else {
-            continue;
-        };
-        let entry = files.entry(loc.file.clone()).or_insert_with(|| {
+        let entry = file.get_or_insert_with(|| {
             let path = root.join(chapter.label);
             let source = std::fs::read_to_string(&path).ok()?;
             let source = source
                 .strip_prefix('\u{feff}')
                 .map(str::to_string)
                 .unwrap_or(source);
-            let text = chapter
-                .text
-                .strip_prefix('\u{feff}')
-                .unwrap_or(chapter.text);
             if source == text {
                 return None;
             }
@@ -501,10 +501,6 @@ pub fn remap(diags: &mut Diagnostics, chapters: &[ChapterOnDisk<'_>], root: &Pat
         let Some((source, alignment)) = entry else {
             continue;
         };
-        let text = chapter
-            .text
-            .strip_prefix('\u{feff}')
-            .unwrap_or(chapter.text);
         let at = offset_of(text, loc.line, loc.column);
         match alignment.place(text, source, chapter.label, at) {
             Some(m) => {

@@ -307,7 +307,7 @@ pub fn render(ctx: &RenderContext<'_>, query: &Query) -> Result<Vec<String>, Vec
             uncovered,
             columns,
         } => prd_status(ctx, selection, *uncovered, columns, &mut problems),
-        Query::Rollup(r) => rollup(ctx, r),
+        Query::Rollup(r) => rollup(ctx, r, &mut problems),
         Query::Completeness(selection) => completeness(ctx, selection, &mut problems),
         Query::Backlinks => vec![backlinks(ctx, ctx.chapter, None)],
     };

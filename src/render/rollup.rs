@@ -3,9 +3,12 @@
 
 use super::markdown::{Cell, Fragment, Table};
 use super::{RenderContext, empty_note, write_rows};
-use crate::analyze::query::{Condition, Rollup};
+use crate::analyze::query::{Condition, Rollup, RowKey};
 use crate::analyze::table::{DocRow, DocTable, plain};
 use crate::model::Document;
+use crate::syntax::directive::ArgProblem;
+use std::borrow::Cow;
+use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -176,7 +179,180 @@ pub fn header_positions(t: &DocTable) -> HashMap<String, usize> {
     out
 }
 
-pub fn rollup(ctx: &RenderContext<'_>, query: &Rollup) -> Vec<String> {
+/// A cell of a roll-up that stands out: a `Blocked` status, a high impact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flag {
+    /// `Blocked` in a Status column.
+    Blocked,
+    /// `H` or `High` in an impact column.
+    HighImpact,
+}
+
+impl Flag {
+    /// The flag a column's cells may carry, by its header text (plain,
+    /// lower case): the Status column's, or an impact column's.
+    pub fn of_column(key: &str) -> Option<Flag> {
+        if key == "status" {
+            Some(Flag::Blocked)
+        } else if mentions_impact(key) {
+            Some(Flag::HighImpact)
+        } else {
+            None
+        }
+    }
+
+    /// Whether a cell (its plain text) carries the flag.
+    pub fn applies(self, value: &str) -> bool {
+        match self {
+            Flag::Blocked => value.eq_ignore_ascii_case("blocked"),
+            Flag::HighImpact => impact_rank(value) == Some(0),
+        }
+    }
+
+    /// The class of the cell's `<span>` on HTML pages.
+    pub fn class(self) -> &'static str {
+        match self {
+            Flag::Blocked => "tdd-flag-blocked",
+            Flag::HighImpact => "tdd-impact-high",
+        }
+    }
+}
+
+/// Whether a header text (plain, lower case) names an impact: it holds the
+/// word `impact` (`Impact`, `Impact if Delayed`).
+pub fn mentions_impact(key: &str) -> bool {
+    key.split(|c: char| !c.is_alphanumeric())
+        .any(|w| w == "impact")
+}
+
+/// The rank of an impact level, highest first: `H` or `High` 0, `M` or
+/// `Medium` 1, `L` or `Low` 2 (any case).
+pub fn impact_rank(value: &str) -> Option<u8> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "h" | "high" => Some(0),
+        "m" | "medium" => Some(1),
+        "l" | "low" => Some(2),
+        _ => None,
+    }
+}
+
+/// A value that looks like a date: year, month and day (`2026-10-02`,
+/// `2026/10/2`) or year and month (`2026-10`), optionally followed by a
+/// time (`2026-10-02T09:30`, `2026-10-02 09:30Z`). The parts, the day 0
+/// where there is none.
+pub fn date_parts(value: &str) -> Option<[u32; 3]> {
+    let value = value.trim();
+    let (date, time) = match value.find(['T', ' ']) {
+        Some(i) => (&value[..i], &value[i + 1..]),
+        None => (value, ""),
+    };
+    if !time
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | '+' | '-' | 'Z'))
+    {
+        return None;
+    }
+    let sep = if date.contains('/') { '/' } else { '-' };
+    let mut parts = date.split(sep);
+    let number = |p: Option<&str>, digits: std::ops::RangeInclusive<usize>| {
+        p.filter(|p| digits.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<u32>().ok())
+    };
+    let year = number(parts.next(), 4..=4)?;
+    let month = number(parts.next(), 1..=2).filter(|m| (1..=12).contains(m))?;
+    let day = match parts.next() {
+        None => 0,
+        Some(d) => number(Some(d), 1..=2).filter(|d| (1..=31).contains(d))?,
+    };
+    if parts.next().is_some() {
+        return None;
+    }
+    Some([year, month, day])
+}
+
+/// What a roll-up row is sorted by: one kind for a whole column.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum CellKey {
+    /// An impact column: levels highest first, other values after them.
+    Level(u8, String),
+    /// A column of dates.
+    Date([u32; 3], String),
+    /// Any other column: the text, case-insensitively.
+    Text(String),
+}
+
+/// The order of `values` (plain cell texts, in book order), as indices: an
+/// impact column (`impact`, or every value a level) by level, a column of
+/// dates by date, any other by text; stable, so equal values keep book
+/// order; empty values last in either direction.
+pub fn sorted_order(values: &[Cow<'_, str>], impact: bool, desc: bool) -> Vec<usize> {
+    let filled = || values.iter().filter(|v| !v.is_empty());
+    let any = filled().next().is_some();
+    let by_level = impact || (any && filled().all(|v| impact_rank(v).is_some()));
+    let by_date = !by_level && any && filled().all(|v| date_parts(v).is_some());
+    let keys: Vec<Option<CellKey>> = values
+        .iter()
+        .map(|v| {
+            if v.is_empty() {
+                return None;
+            }
+            let text = v.to_lowercase();
+            Some(if by_level {
+                // `H` and `High` are the same level: equal, in book order.
+                match impact_rank(v) {
+                    Some(rank) => CellKey::Level(rank, String::new()),
+                    None => CellKey::Level(3, text),
+                }
+            } else if by_date {
+                CellKey::Date(date_parts(v).unwrap_or_default(), text)
+            } else {
+                CellKey::Text(text)
+            })
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| match (&keys[a], &keys[b]) {
+        (Some(x), Some(y)) if desc => y.cmp(x),
+        (Some(x), Some(y)) => x.cmp(y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    });
+    order
+}
+
+/// What a sorted roll-up is sorted by.
+enum SortBy {
+    /// The first column: the document's name.
+    Document,
+    /// A column of the gathered tables: its position in each layout, and
+    /// whether it is an impact column.
+    Column(Vec<Option<usize>>, bool),
+}
+
+/// A flagged cell: in a `<span>` of the flag's class on HTML pages, strongly
+/// emphasized elsewhere. The cell's text is copied as any other.
+fn flagged_cell(ctx: &RenderContext<'_>, flag: Flag, md: &str, from: &str, doc: &Document) -> Cell {
+    if !ctx.html {
+        return Cell::strong(&plain(md));
+    }
+    let mut c = Cell::html(&format!("<span class=\"{}\">", flag.class()));
+    c.push(Cell::markdown(
+        md,
+        from,
+        ctx.here(),
+        ctx.index_enabled,
+        &doc.refdefs,
+    ));
+    c.push(Cell::html("</span>"));
+    c
+}
+
+pub fn rollup(
+    ctx: &RenderContext<'_>,
+    query: &Rollup,
+    problems: &mut Vec<ArgProblem>,
+) -> Vec<String> {
     let Rollup {
         section_text,
         section: selector,
@@ -269,34 +445,101 @@ pub fn rollup(ctx: &RenderContext<'_>, query: &Rollup) -> Vec<String> {
     // layout is shown (which writes a cell for each of them anyway).
     let shown: Vec<OnceLock<Vec<Option<usize>>>> =
         layouts.iter().map(|_| OnceLock::new()).collect();
-    table.rows = write_rows(&tables, |out, (doc, t, layout)| {
-        let from = &ctx.model.chapters[doc.chapter].served;
-        let layout_filter = &filters[*layout];
-        let mut link: Option<String> = None;
-        for r in t.real_rows() {
-            if !layout_filter.passes(&filter, t, r) {
-                continue;
-            }
-            let shown_cols = shown[*layout].get_or_init(|| {
+    // Cells that stand out, by the column they are in.
+    let flags: Vec<Option<Flag>> = column_keys.iter().map(|k| Flag::of_column(k)).collect();
+    let write_row =
+        |out: &mut String, doc: &Document, t: &DocTable, layout: usize, r: &DocRow, link: &str| {
+            let from = &ctx.model.chapters[doc.chapter].served;
+            let shown_cols = shown[layout].get_or_init(|| {
                 column_keys
                     .iter()
-                    .map(|k| headers[*layout].get(k).copied())
+                    .map(|k| headers[layout].get(k).copied())
                     .collect()
             });
-            let link = link.get_or_insert_with(|| ctx.link_markdown(doc.chapter));
             let mut row = Table::start_row(out, width);
             row.written(link);
-            for (col, date) in shown_cols.iter().zip(&date_columns) {
-                ctx.write_value(
-                    &mut row,
-                    col.map_or("", |i| t.cell(r, i)),
-                    from,
-                    &doc.refdefs,
-                    *date,
-                );
+            for ((col, flag), date) in shown_cols.iter().zip(&flags).zip(&date_columns) {
+                let md = col.map_or("", |i| t.cell(r, i));
+                match flag {
+                    Some(f) if f.applies(&plain(md)) => {
+                        row.cell(&flagged_cell(ctx, *f, md, from, doc));
+                    }
+                    _ => ctx.write_value(&mut row, md, from, &doc.refdefs, *date),
+                }
+            }
+        };
+    let sort_by = match &query.sort.sort.key {
+        RowKey::Book => None,
+        RowKey::Column(name) => {
+            let key = plain(name).to_ascii_lowercase();
+            let positions: Vec<Option<usize>> =
+                headers.iter().map(|h| h.get(&key).copied()).collect();
+            if key == "document" {
+                Some(SortBy::Document)
+            } else if positions.iter().any(Option::is_some) {
+                Some(SortBy::Column(positions, mentions_impact(&key)))
+            } else {
+                if let Some(span) = &query.sort.span
+                    && !layouts.is_empty()
+                {
+                    problems.push(unknown_sort_column(name, &layouts, span.clone()));
+                }
+                None
             }
         }
-    });
+    };
+    table.rows = match sort_by {
+        None => write_rows(&tables, |out, (doc, t, layout)| {
+            let layout_filter = &filters[*layout];
+            let mut link: Option<String> = None;
+            for r in t.real_rows() {
+                if !layout_filter.passes(&filter, t, r) {
+                    continue;
+                }
+                let link = link.get_or_insert_with(|| ctx.link_markdown(doc.chapter));
+                write_row(out, doc, t, *layout, r, link);
+            }
+        }),
+        Some(by) => {
+            // Every row shown, in book order, then sorted by its value.
+            let mut rows: Vec<(usize, &DocRow)> = Vec::new();
+            for (ti, (_, t, layout)) in tables.iter().enumerate() {
+                let layout_filter = &filters[*layout];
+                rows.extend(
+                    t.real_rows()
+                        .filter(|r| layout_filter.passes(&filter, t, r))
+                        .map(|r| (ti, r)),
+                );
+            }
+            let (values, impact): (Vec<Cow<'_, str>>, bool) = match &by {
+                SortBy::Document => (
+                    rows.iter()
+                        .map(|(ti, _)| {
+                            Cow::Borrowed(ctx.model.chapters[tables[*ti].0.chapter].name.as_str())
+                        })
+                        .collect(),
+                    false,
+                ),
+                SortBy::Column(positions, impact) => (
+                    rows.iter()
+                        .map(|(ti, r)| {
+                            let (_, t, layout) = tables[*ti];
+                            positions[layout].map_or(Cow::Borrowed(""), |p| plain(t.cell(r, p)))
+                        })
+                        .collect(),
+                    *impact,
+                ),
+            };
+            let order = sorted_order(&values, impact, query.sort.sort.desc);
+            let sorted: Vec<(usize, &DocRow)> = order.into_iter().map(|i| rows[i]).collect();
+            let links: Vec<OnceLock<String>> = tables.iter().map(|_| OnceLock::new()).collect();
+            write_rows(&sorted, |out, (ti, r)| {
+                let (doc, t, layout) = tables[*ti];
+                let link = links[*ti].get_or_init(|| ctx.link_markdown(doc.chapter));
+                write_row(out, doc, t, layout, r, link);
+            })
+        }
+    };
     let shown_none = table.is_empty();
     let mut f = Fragment::new();
     ctx.table(&mut f, table, "rollup");
@@ -311,4 +554,92 @@ pub fn rollup(ctx: &RenderContext<'_>, query: &Rollup) -> Vec<String> {
         }
     }
     f.into_pieces()
+}
+
+/// The problem of a `sort=` column that no gathered table has.
+fn unknown_sort_column(
+    name: &str,
+    layouts: &[(&Document, &DocTable)],
+    span: std::ops::Range<usize>,
+) -> ArgProblem {
+    let mut found: Vec<&str> = vec!["Document"];
+    let mut seen: HashSet<String> = HashSet::from(["document".to_string()]);
+    for (_, t) in layouts {
+        for h in t.header_plains() {
+            if seen.insert(h.to_ascii_lowercase()) {
+                found.push(h);
+            }
+        }
+    }
+    let list = found.join(", ");
+    let help = match crate::diagnostic::closest(name, found.iter().copied()) {
+        Some(c) => format!(
+            "did you mean `{c}`? columns: {list}; a leading `-` reverses, `sort=book` keeps book order"
+        ),
+        None => format!("columns: {list}; a leading `-` reverses, `sort=book` keeps book order"),
+    };
+    ArgProblem {
+        span,
+        message: format!("unknown sort column `{name}`: no gathered table has it"),
+        help: Some(help),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn impact_levels_and_dates() {
+        assert_eq!(impact_rank("H"), Some(0));
+        assert_eq!(impact_rank(" high "), Some(0));
+        assert_eq!(impact_rank("Medium"), Some(1));
+        assert_eq!(impact_rank("l"), Some(2));
+        assert_eq!(impact_rank("Hi"), None);
+        assert_eq!(date_parts("2026-10-02"), Some([2026, 10, 2]));
+        assert_eq!(date_parts("2026/1/5"), Some([2026, 1, 5]));
+        assert_eq!(date_parts("2026-03"), Some([2026, 3, 0]));
+        assert_eq!(date_parts("2026-10-02T09:30Z"), Some([2026, 10, 2]));
+        for no in [
+            "2026-13-01",
+            "26-10-02",
+            "2026-10-02 (maybe)",
+            "2026-1-2-3",
+            "soon",
+            "2026",
+        ] {
+            assert_eq!(date_parts(no), None, "{no}");
+        }
+        assert!(mentions_impact("impact if delayed"));
+        assert!(!mentions_impact("impacts"));
+    }
+
+    fn order(values: &[&str], impact: bool, desc: bool) -> Vec<usize> {
+        let v: Vec<Cow<'_, str>> = values.iter().map(|s| Cow::Borrowed(*s)).collect();
+        sorted_order(&v, impact, desc)
+    }
+
+    #[test]
+    fn rows_sort_by_level_date_or_text() {
+        // Levels highest first; ties keep book order; empty last.
+        assert_eq!(
+            order(&["L", "", "High", "m", "H"], false, false),
+            [2, 4, 3, 0, 1]
+        );
+        assert_eq!(
+            order(&["L", "", "High", "m", "H"], false, true),
+            [0, 3, 2, 4, 1]
+        );
+        // An impact column with other values: levels first.
+        assert_eq!(order(&["TBD", "L", "H"], true, false), [2, 1, 0]);
+        assert_eq!(order(&["High", "h", "H"], false, false), [0, 1, 2]);
+        // Dates as dates, not as text.
+        assert_eq!(
+            order(&["2026-10-2", "2026-9-30", "2026-10-10"], false, false),
+            [1, 0, 2]
+        );
+        // Text, case-insensitively.
+        assert_eq!(order(&["b", "A", "c", ""], false, false), [1, 0, 2, 3]);
+        assert_eq!(order(&["b", "A", "c", ""], false, true), [2, 0, 1, 3]);
+    }
 }

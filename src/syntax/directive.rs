@@ -84,8 +84,10 @@ impl DirectiveKind {
             ],
             DirectiveKind::TddStatus => &["columns", "status", "prd", "sort", "live"],
             DirectiveKind::PrdStatus => &["columns", "status", "uncovered", "sort", "live"],
-            DirectiveKind::TddRollup => &["section", "where", "columns"],
-            DirectiveKind::TddOpenItems | DirectiveKind::TddBlockers => &["where", "columns"],
+            DirectiveKind::TddRollup => &["section", "where", "columns", "sort"],
+            DirectiveKind::TddOpenItems | DirectiveKind::TddBlockers => {
+                &["where", "columns", "sort"]
+            }
             DirectiveKind::TddCompleteness => &["status", "prd", "sort", "live"],
             DirectiveKind::TddBacklinks => &[],
         }

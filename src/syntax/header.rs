@@ -116,11 +116,17 @@ pub fn parse_field_line(line: &str, offset: usize) -> Option<Field> {
     let value_start_in_rest = rest.len() - after.len();
     let lead = after.len() - after.trim_start().len();
     let mut value = after.trim();
-    // A hard break at the end of the line is not part of the value.
-    for suffix in ["<br>", "<br/>", "<br />", "\\"] {
+    // A hard break at the end of the line is not part of the value. A
+    // backslash is one only if it is not itself escaped (`a\\` ends with a
+    // backslash shown as text).
+    for suffix in ["<br>", "<br/>", "<br />"] {
         if let Some(v) = value.strip_suffix(suffix) {
             value = v.trim_end();
         }
+    }
+    let backslashes = value.len() - value.trim_end_matches('\\').len();
+    if backslashes % 2 == 1 {
+        value = value[..value.len() - 1].trim_end();
     }
     let vstart = pos + value_start_in_rest + lead;
     Some(Field {
@@ -129,6 +135,65 @@ pub fn parse_field_line(line: &str, offset: usize) -> Option<Field> {
         value_range: vstart..vstart + value.len(),
         line_start: offset,
     })
+}
+
+/// Where a hard line break keeps each header field of `text` on a line of
+/// its own: the ends of lines that Markdown would join into one paragraph
+/// line (a soft line break) where either of the two lines is a field, up
+/// to the end of the header (the first thematic break or heading). A
+/// backslash inserted at each returned offset (the line's `\n`, or the `\r`
+/// of its `\r\n`) makes the break; the fields read the same with it.
+///
+/// `text` is what follows the document's H1: a filled template's header.
+/// Only paragraphs outside any container count; fields written as list
+/// items are lines of their own already.
+pub fn joined_field_lines(text: &str, options: &crate::config::MarkdownOptions) -> Vec<usize> {
+    use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut top_paragraph = false;
+    let is_field = |line: &str| parse_field_line(line, 0).is_some();
+    for (event, range) in crate::syntax::scan::parser(text, options).into_offset_iter() {
+        match event {
+            Event::Rule => break,
+            Event::Start(Tag::Heading { .. }) if depth == 0 => break,
+            Event::Start(tag) => {
+                if depth == 0 && matches!(tag, Tag::Paragraph) {
+                    top_paragraph = true;
+                }
+                depth += 1;
+            }
+            Event::End(end) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 && matches!(end, TagEnd::Paragraph) {
+                    top_paragraph = false;
+                }
+            }
+            Event::SoftBreak if top_paragraph => {
+                let Some(newline) = text
+                    .get(range.start..)
+                    .and_then(|rest| rest.find('\n'))
+                    .map(|i| range.start + i)
+                else {
+                    continue;
+                };
+                let at = if newline > 0 && text.as_bytes()[newline - 1] == b'\r' {
+                    newline - 1
+                } else {
+                    newline
+                };
+                let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+                let next_end = text[newline + 1..]
+                    .find('\n')
+                    .map_or(text.len(), |i| newline + 1 + i);
+                if is_field(&text[line_start..at]) || is_field(&text[newline + 1..next_end]) {
+                    out.push(at);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -161,6 +226,11 @@ mod tests {
         assert_eq!(f.value_range, 10 + 14..10 + 23);
         let f = parse_field_line("__Owner:__ Jo\\\r\n", 0).unwrap();
         assert_eq!((f.name.as_str(), f.value.as_str()), ("Owner", "Jo"));
+        // An escaped backslash is text, not a hard break.
+        let f = parse_field_line("**Path:** C:\\\\\n", 0).unwrap();
+        assert_eq!(f.value, "C:\\\\");
+        let f = parse_field_line("**Path:** C:\\\\\\\n", 0).unwrap();
+        assert_eq!(f.value, "C:\\\\");
         let f = parse_field_line("**Version:**", 0).unwrap();
         assert_eq!(f.value, "");
         assert!(parse_field_line("**bold** text", 0).is_none());
@@ -173,6 +243,20 @@ mod tests {
         let h = header(text);
         assert_eq!(h.fields.len(), 1);
         assert_eq!(h.fields[0].value, "Draft");
+    }
+
+    #[test]
+    fn joined_lines_of_fields() {
+        let o = MarkdownOptions::default();
+        let text = "\n**A:** 1\n**B:** 2  \n**C:** 3\r\ntext\n\nalone\nlines\n\n> **D:** 4\n> **E:** 5\n\n---\n**F:** 6\n**G:** 7\n";
+        let at: Vec<&str> = joined_field_lines(text, &o)
+            .into_iter()
+            .map(|i| &text[i - 1..i + 1])
+            .collect();
+        // After A (soft), not after B (two spaces: a hard break), after C
+        // (before its `\r\n`); nothing in paragraphs without fields, in
+        // block quotes, or after the thematic break.
+        assert_eq!(at, ["1\n", "3\r"]);
     }
 
     #[test]

@@ -84,6 +84,9 @@ pub struct ChapterScan {
     pub rules: Vec<usize>,
     /// Fenced and indented code blocks, in order.
     pub code_blocks: Vec<Range<usize>>,
+    /// Where each fenced code block of Mermaid (```` ```mermaid ````) starts,
+    /// in order.
+    pub mermaid_fences: Vec<usize>,
     /// HTML blocks and inline HTML, in order.
     pub html: Vec<Range<usize>>,
     /// Inline code spans, in order.
@@ -352,6 +355,16 @@ impl ChapterScan {
     /// Whether `offset` lies inside a code block or HTML.
     pub fn is_protected(&self, offset: usize) -> bool {
         in_ranges(&self.code_blocks, offset) || in_ranges(&self.html, offset)
+    }
+
+    /// Whether `offset` lies strictly inside a code block or HTML (after
+    /// its start, before its end): text inserted there would become part
+    /// of it.
+    pub fn splits_protected(&self, offset: usize) -> bool {
+        [&self.code_blocks, &self.html].into_iter().any(|ranges| {
+            let i = ranges.partition_point(|r| r.end <= offset);
+            ranges.get(i).is_some_and(|r| r.start < offset)
+        })
     }
 
     /// Whether `offset` lies inside a code block.
@@ -765,6 +778,11 @@ impl<'t> Walker<'t> {
                     Tag::CodeBlock(kind) => {
                         self.code_depth += 1;
                         self.out.code_blocks.push(range.clone());
+                        if let CodeBlockKind::Fenced(info) = kind
+                            && info.split_whitespace().next() == Some("mermaid")
+                        {
+                            self.out.mermaid_fences.push(range.start);
+                        }
                         let first_line =
                             memchr::memchr(b'\n', &self.text.as_bytes()[range.clone()])
                                 .map_or(range.end, |i| range.start + i + 1);

@@ -23,8 +23,14 @@
   const main = document.querySelector("main") || document.body;
 
   function rgba(s) {
+    // color-mix() computes to `color(srgb r g b / a)`, channels 0 to 1.
+    const srgb = s && s.match(/color\(srgb ([^)]+)\)/);
+    if (srgb) {
+      const p = srgb[1].split(/[ /]+/).filter(Boolean).map(Number);
+      return [p[0] * 255, p[1] * 255, p[2] * 255, p.length > 3 ? p[3] : 1];
+    }
     const m = s && s.match(/rgba?\(([^)]+)\)/);
-    if (!m) return [0, 0, 0, 0];
+    if (!m) throw new Error("unknown colour format: " + s);
     const p = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
     return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
   }

@@ -134,10 +134,35 @@ pub fn build(book: &Path, engine: Engine, extra_toml: &str) -> Built {
     toml.push_str(extra_toml);
     std::fs::write(&toml_path, &toml).unwrap();
     let out = dir.path().join("out");
+    // A Mermaid preprocessor installed on this machine never runs: the pages
+    // the tests read are the same everywhere (and mdbook-mermaid 0.17 would
+    // fail an mdBook 0.4 build). The command still names Mermaid, so the
+    // preprocessor still counts as one.
+    let mermaid: Vec<String> = toml
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|t| t.get("preprocessor").and_then(|p| p.as_table()).cloned())
+        .map(|p| {
+            p.iter()
+                .filter(|(name, t)| {
+                    *name != "tdd"
+                        && (*name == "mermaid"
+                            || t.get("command")
+                                .and_then(|c| c.as_str())
+                                .is_some_and(|c| c.contains("mermaid")))
+                })
+                .map(|(name, _)| format!("preprocessor.{name}.command"))
+                .collect()
+        })
+        .unwrap_or_default();
+    const NO_MERMAID: &str = "mdbook-mermaid-not-run-by-tests";
     let result = match engine {
         Engine::V05 => {
             let mut cfg: mdbook_driver::config::Config = toml.parse().unwrap();
             cfg.set("preprocessor.tdd.command", &command).unwrap();
+            for key in &mermaid {
+                cfg.set(key, NO_MERMAID).unwrap();
+            }
             cfg.set("build.build-dir", out.to_str().unwrap()).unwrap();
             mdbook_driver::MDBook::load_with_config(&root, cfg)
                 .and_then(|b| b.build())
@@ -146,6 +171,9 @@ pub fn build(book: &Path, engine: Engine, extra_toml: &str) -> Built {
         Engine::V04 => {
             let mut cfg: mdbook04::config::Config = toml.parse().unwrap();
             cfg.set("preprocessor.tdd.command", &command).unwrap();
+            for key in &mermaid {
+                cfg.set(key, NO_MERMAID).unwrap();
+            }
             cfg.set("build.build-dir", out.to_str().unwrap()).unwrap();
             mdbook04::MDBook::load_with_config(&root, cfg)
                 .and_then(|b| b.build())

@@ -11,6 +11,8 @@ pub(super) struct Builder<'e> {
     pub(super) out: String,
     pub(super) pieces: Vec<Piece>,
     pub(super) eol: &'e str,
+    /// Template guidance in `out` (see [`Expansion::guidance`]), in order.
+    pub(super) guidance: Vec<Range<usize>>,
 }
 
 impl Builder<'_> {
@@ -45,6 +47,7 @@ impl Builder<'_> {
 pub(super) struct Merger<'a, F: Fn(usize) -> usize> {
     pub(super) tpl: &'a PreparedTemplate,
     pub(super) filling: &'a Filling,
+    pub(super) options: &'a MarkdownOptions,
     pub(super) rules: bool,
     pub(super) duplicates: Vec<DuplicateSection>,
     pub(super) author: &'a str,
@@ -80,20 +83,68 @@ impl<F: Fn(usize) -> usize> Merger<'_, F> {
 
     /// A template section inside the merged tree: without its closing
     /// thematic break, which [`Merger::next_item`] places between sections.
-    pub(super) fn template_section(&mut self, r: Range<usize>) {
+    /// The text under each of its headings (its own and its sub-sections')
+    /// is template guidance the author has not written: recorded in
+    /// [`Builder::guidance`].
+    pub(super) fn template_section(&mut self, t: &Section) {
+        let r = t.range.clone();
         if self.tpl.text[r.clone()].trim().is_empty() {
             return;
         }
-        let mut s = self.filled(r);
+        // Filled piece by piece (headings, the text under them, and any gap
+        // between), which gives the same text as filling the whole range:
+        // every piece ends at a line end, and neither a placeholder nor a
+        // filled header value crosses one.
+        let mut s = String::with_capacity(r.len() + 16);
+        let mut bodies: Vec<Range<usize>> = Vec::new();
+        let mut at = r.start;
+        let mut stack = vec![t];
+        while let Some(sec) = stack.pop() {
+            let body = sec.heading.end..sec.own.end;
+            if sec.heading.start >= at && body.start <= body.end {
+                s.push_str(&self.filled(at..sec.heading.start));
+                s.push_str(&self.filled(sec.heading.clone()));
+                let start = s.len();
+                s.push_str(&self.filled(body.clone()));
+                bodies.push(start..s.len());
+                at = body.end;
+            }
+            stack.extend(sec.children.iter().rev());
+        }
+        if at < r.end {
+            s.push_str(&self.filled(at..r.end));
+        }
         if self.rules {
             strip_trailing_rule(&mut s);
         }
         self.b.separate();
+        let base = self.b.out.len();
         self.b.push(&s, Origin::Template);
+        for b in bodies {
+            let end = b.end.min(s.len());
+            if b.start < end
+                && let Some(lines) = content_lines(&s, b.start..end)
+            {
+                self.b.guidance.push(base + lines.start..base + lines.end);
+            }
+        }
     }
 
-    pub(super) fn template_raw(&mut self, r: Range<usize>) {
-        let s = self.filled(r);
+    /// The template's text between its title and first section (its
+    /// header), filled, with a hard line break after each header line that
+    /// Markdown would join with the next: `**Author:** Jo\` keeps every field
+    /// on a line of its own on the page, and reads as the same field.
+    pub(super) fn template_header(&mut self, r: Range<usize>) {
+        let mut s = self.filling.fill(self.tpl, r);
+        for at in crate::syntax::header::joined_field_lines(&s, self.options)
+            .into_iter()
+            .rev()
+        {
+            s.insert(at, '\\');
+        }
+        if self.b.eol == "\r\n" {
+            s = s.replace('\n', "\r\n");
+        }
         self.b.push(&s, Origin::Template);
     }
 
@@ -198,7 +249,7 @@ impl<F: Fn(usize) -> usize> Merger<'_, F> {
                 None => {
                     if !(parent_written && t.is_placeholder_example(&self.tpl.text)) {
                         self.next_item(body, &mut first);
-                        self.template_section(t.range.clone());
+                        self.template_section(t);
                     }
                 }
             }
@@ -353,4 +404,20 @@ pub(super) fn strip_trailing_rule(s: &mut String) {
     let eol = if s.contains("\r\n") { "\r\n" } else { "\n" };
     s.truncate(keep);
     s.push_str(eol);
+}
+
+/// The lines of `text[r]` from its first line that is not blank to the end
+/// (line ending included) of its last one; `None` if all are blank.
+pub(super) fn content_lines(text: &str, r: Range<usize>) -> Option<Range<usize>> {
+    let piece = text.get(r.clone())?;
+    let lead = piece.len() - piece.trim_start().len();
+    if lead == piece.len() {
+        return None;
+    }
+    let start = r.start + piece[..lead].rfind('\n').map_or(0, |i| i + 1);
+    let content_end = r.start + piece.trim_end().len();
+    let end = text[content_end..r.end]
+        .find('\n')
+        .map_or(r.end, |i| content_end + i + 1);
+    Some(start..end)
 }

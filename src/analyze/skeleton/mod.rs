@@ -54,6 +54,10 @@ pub struct Expansion {
     pub header_replaced: bool,
     /// Author sections whose number another author section already has.
     pub duplicates: Vec<DuplicateSection>,
+    /// Template guidance: the text under the headings of template sections
+    /// the author has not written (whole lines, in order, headings left
+    /// out). The HTML output wraps each in `<div class="tdd-guidance">`.
+    pub guidance: Vec<Range<usize>>,
 }
 
 /// An author section whose number another author section already has.
@@ -66,6 +70,19 @@ pub struct DuplicateSection {
 }
 
 impl Expansion {
+    /// Whether an offset of the expanded text holds the template's text
+    /// (or a line the merge added), not the author's.
+    pub fn is_template_text(&self, offset: usize) -> bool {
+        let i = self.pieces.partition_point(|p| p.out.end <= offset);
+        !matches!(
+            self.pieces.get(i),
+            Some(Piece {
+                out,
+                origin: Origin::Author(_),
+            }) if out.start <= offset
+        )
+    }
+
     /// Maps an offset of the expanded text back to the original chapter:
     /// author text maps to where it was written, template text to the
     /// directive.
@@ -187,6 +204,7 @@ fn expand_lines(
     let mut m = Merger {
         tpl,
         filling,
+        options,
         rules,
         duplicates: Vec::new(),
         author: &author,
@@ -195,6 +213,7 @@ fn expand_lines(
             out: String::with_capacity(tpl.text.len() + author.len() + 64),
             pieces: Vec::new(),
             eol,
+            guidance: Vec::new(),
         },
     };
     m.b.out.push_str(bom);
@@ -230,14 +249,14 @@ fn expand_lines(
                         m.author_raw(a_body);
                         m.author_chunk(author_outline.preamble.clone());
                     } else {
-                        m.template_raw(t_body);
+                        m.template_header(t_body);
                         m.author_chunk(author_outline.preamble.clone());
                         m.author_chunk(a_body);
                     }
                 }
                 None => {
                     m.template_chunk(t_title.heading.clone());
-                    m.template_raw(t_body);
+                    m.template_header(t_body);
                     m.author_chunk(author_outline.preamble.clone());
                 }
             }
@@ -261,6 +280,7 @@ fn expand_lines(
         directive_start: directive.start,
         header_replaced,
         duplicates: m.duplicates,
+        guidance: m.b.guidance,
     }
 }
 
@@ -298,7 +318,9 @@ mod tests {
             "{{#tdd-skeleton title=Pay author=\"Jo Doe\" status=approved prd=../prd/pay.md}}\n",
             TPL,
         );
-        assert!(out.starts_with("# Pay — TDD\n\n**Author:** Jo Doe\n**Status:** approved\n**Source PRD:** [pay.md](../prd/pay.md)\n"), "{out}");
+        // Each header field on a line of its own (a hard break), the last
+        // without one.
+        assert!(out.starts_with("# Pay — TDD\n\n**Author:** Jo Doe\\\n**Status:** approved\\\n**Source PRD:** [pay.md](../prd/pay.md)\n\n---"), "{out}");
         assert!(out.contains("#### {Entity Name} ####"), "{out}");
         assert!(out.ends_with("## Appendix\n{more}\n"), "{out}");
     }
@@ -369,6 +391,40 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains("{Product Name}"));
+    }
+
+    #[test]
+    fn header_lines_break_and_read_the_same() {
+        let tpl = "# {title}\n\n**Author:** {author}\n**Date:** {date}\nA note\n\n- **Owner:** x\n- **Team:** y\n\n---\n\n**Not:** header\n**Either:** one\n\n## 1. A\n{a}\n";
+        let out = run(
+            "{{#tdd-skeleton title=T author=\"Jo\\\\\" date=\"2026-01-02\\\\\\\\\"}}\n",
+            tpl,
+        );
+        // A value ending in a backslash that is a hard break already gets
+        // none more; one ending in an escaped backslash gets its break.
+        assert!(
+            out.starts_with("# T\n\n**Author:** Jo\\\n**Date:** 2026-01-02\\\\\\\nA note\n\n- **Owner:** x\n- **Team:** y\n\n---\n\n**Not:** header\n**Either:** one\n"),
+            "{out}"
+        );
+        let scan = scan::scan(&out, &opts());
+        let fields: Vec<(String, String)> = Header::parse(&out, &scan)
+            .fields
+            .into_iter()
+            .map(|f| (f.name, f.value))
+            .collect();
+        let want = [
+            ("Author", "Jo"),
+            ("Date", "2026-01-02\\\\"),
+            ("Owner", "x"),
+            ("Team", "y"),
+        ];
+        assert_eq!(
+            fields,
+            want.map(|(a, b)| (a.to_string(), b.to_string())).to_vec()
+        );
+        // The author's own header is theirs: no byte of it changes.
+        let ch = "{{#tdd-skeleton}}\n# Mine\n\n**Author:** Me\n**Date:** today\n\n## 1. A\nx\n";
+        assert!(run(ch, tpl).starts_with("# Mine\n\n**Author:** Me\n**Date:** today\n\n"));
     }
 
     #[test]
