@@ -694,3 +694,54 @@ fn the_graph_is_well_formed_svg_whose_nodes_link_their_pages() {
         );
     }
 }
+
+/// The page of a book of one PRD and `n` designs with `{{#tdd-graph}}`,
+/// and with `{{#tdd-graph status=approved}}` (which keeps the PRD only).
+fn graph_page(n: usize, html: bool) -> String {
+    use mdbook_tdd::{ChapterMeta, Config, Diagnostics, Settings, SourceChapter, process};
+    let chapter = |path: &str, text: String| SourceChapter {
+        meta: ChapterMeta::new(path, path, path, "src", true),
+        text: text.into(),
+    };
+    let mut chapters = vec![chapter(
+        "prd/p.md",
+        "# P\n\n**Status:** Approved\n".to_string(),
+    )];
+    for i in 0..n {
+        chapters.push(chapter(
+            &format!("tdd/t{i}.md"),
+            "# T\n\n**Status:** Draft\n**Source PRD:** ../prd/p.md\n".to_string(),
+        ));
+    }
+    chapters.push(chapter(
+        "map.md",
+        "{{#tdd-graph}}\n\n{{#tdd-graph status=approved}}\n".to_string(),
+    ));
+    let settings = Settings {
+        html,
+        ..Settings::default()
+    };
+    let mut p = process(chapters, &Config::default(), &settings, Diagnostics::new());
+    assert!(p.diagnostics.is_empty());
+    p.texts().pop().unwrap()
+}
+
+#[test]
+fn above_200_documents_the_graph_is_a_note() {
+    // 200 documents are drawn.
+    let page = graph_page(199, true);
+    assert_eq!(page.matches("<svg").count(), 2, "{page}");
+    assert_eq!(page.matches("<a href=").count(), 201);
+    // 201 are a note; the filtered graph beside it is still drawn.
+    let page = graph_page(200, true);
+    assert!(
+        page.starts_with(
+            "*201 documents — too many to draw; filter with prd= or status=*\n\n<div class=\"tdd-graph-wrap\">"
+        ),
+        "{page}"
+    );
+    assert_eq!(page.matches("<svg").count(), 1);
+    // Other renderers list every document.
+    let page = graph_page(200, false);
+    assert_eq!(page.matches("\n  - [tdd/t").count(), 200, "{page}");
+}
