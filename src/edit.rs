@@ -39,6 +39,12 @@ fn place_block(text: &str, span: &Range<usize>, block: Vec<String>, eol: &str) -
     let line_start = memchr::memrchr2(b'\n', b'\r', &bytes[..span.start]).map_or(0, |i| i + 1);
     let cont = lines::continuation_prefix(&text[line_start..span.start]);
     let ends_with_table = last_line(&block).starts_with('|');
+    // pulldown-cmark ends no HTML block (the graph's) at a carriage return
+    // alone: in a chapter of such lines its lines end with `\n`, and so
+    // does the blank line that ends it.
+    let html_block = block.first().is_some_and(|p| p.starts_with("<div"));
+    let lone_cr_html = html_block && eol == "\r";
+    let eol = if lone_cr_html { "\n" } else { eol };
     // A block at the start of a line of a file with `\n` endings goes in as
     // it is.
     let mut out = if cont.is_empty() && eol == "\n" {
@@ -75,9 +81,10 @@ fn place_block(text: &str, span: &Range<usize>, block: Vec<String>, eol: &str) -
     let (_, line_end) = line_bounds(0);
     let next_line = &rest[line_end..line_bounds(line_end).0];
     let next_content = next_line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
-    if line_end < rest.len()
-        && !next_content.is_empty()
-        && !(ends_with_table && opens_item_or_heading(next_content))
+    if lone_cr_html
+        || line_end < rest.len()
+            && !next_content.is_empty()
+            && !(ends_with_table && opens_item_or_heading(next_content))
     {
         out.push(format!("{eol}{}", cont.trim_end()));
     }

@@ -548,3 +548,200 @@ fn graph_formats_are_deterministic_and_escaped() {
         m
     );
 }
+
+/// Every `<svg>...</svg>` of a page, as written.
+fn svgs(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(a) = rest.find("<svg") {
+        let Some(len) = rest[a..].find("</svg>") else {
+            break;
+        };
+        out.push(&rest[a..a + len + "</svg>".len()]);
+        rest = &rest[a + len..];
+    }
+    out
+}
+
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+
+#[test]
+fn the_graph_is_well_formed_svg_whose_nodes_link_their_pages() {
+    // A copy of the book with a design whose name is hostile markup.
+    let dir = temp_copy();
+    let src = dir.path().join("src");
+    std::fs::write(
+        src.join("tdd/evil.md"),
+        "# Evil\n\n**Status:** Draft\n**Source PRD:** ../prd/search.md\n",
+    )
+    .unwrap();
+    let summary = read(&src.join("SUMMARY.md")).replace(
+        "- [Checkout Flow](tdd/checkout.md)",
+        "- [Checkout Flow](tdd/checkout.md)\n- [Evil &lt;b&gt;&amp;\"' \\]\\]&gt; x](tdd/evil.md)",
+    );
+    std::fs::write(src.join("SUMMARY.md"), summary).unwrap();
+    for engine in [Engine::V05, Engine::V04] {
+        let b = build(dir.path(), engine, "");
+        b.assert_ok();
+        assert_eq!(b.stderr, DIAGNOSTICS, "{engine:?}");
+        let broken: Vec<String> = support::broken_links(&b.html)
+            .into_iter()
+            .filter(|l| !l.contains("gone.html"))
+            .collect();
+        assert!(broken.is_empty(), "{engine:?}: {}", broken.join("\n"));
+        let page = b.page("graph/map.html");
+        let main = support::main_of(&page);
+        let drawn = svgs(main);
+        assert_eq!(drawn.len(), 3, "{engine:?}: {main}");
+        let mut titles = Vec::new();
+        for svg in &drawn {
+            // Strict XML: a stray `&`, `<` or quote from a name would fail.
+            let doc = roxmltree::Document::parse(svg)
+                .unwrap_or_else(|e| panic!("{engine:?}: {e}\n{svg}"));
+            let root = doc.root_element();
+            assert_eq!(root.tag_name().namespace(), Some(SVG_NS), "{engine:?}");
+            assert_eq!(root.attribute("class"), Some("tdd-graph"), "{engine:?}");
+            assert_eq!(root.attribute("role"), Some("img"), "{engine:?}");
+            // mdBook 0.5 writes the page's HTML back with attribute names
+            // in lower case; a browser's HTML parser gives SVG attributes
+            // their case back (`viewbox` is `viewBox` in the DOM).
+            let view: Vec<f64> = root
+                .attribute("viewBox")
+                .or(root.attribute("viewbox"))
+                .unwrap()
+                .split(' ')
+                .map(|v| v.parse().unwrap())
+                .collect();
+            assert!(
+                view.len() == 4 && view[2] > 0.0 && view[3] > 0.0,
+                "{view:?}"
+            );
+            // No element of an author's name reached the drawing.
+            for n in root.descendants().filter(|n| n.is_element()) {
+                assert!(
+                    [
+                        "svg", "title", "defs", "marker", "path", "g", "a", "rect", "text"
+                    ]
+                    .contains(&n.tag_name().name()),
+                    "{engine:?}: <{}> in {svg}",
+                    n.tag_name().name()
+                );
+            }
+            for a in root.descendants().filter(|n| n.has_tag_name("a")) {
+                let href = a.attribute("href").unwrap();
+                assert!(
+                    href.starts_with("../tdd/") || href.starts_with("../prd/"),
+                    "{engine:?}: {href}"
+                );
+                assert!(href.ends_with(".html"), "{engine:?}: {href}");
+                let title = a.first_element_child().unwrap();
+                assert!(title.has_tag_name("title"), "{engine:?}");
+                titles.push(title.text().unwrap_or_default().to_string());
+            }
+            // Each edge points with the one arrow marker of its drawing.
+            let marker = root
+                .descendants()
+                .find(|n| n.has_tag_name("marker"))
+                .and_then(|m| m.attribute("id"))
+                .unwrap();
+            for p in root.descendants().filter(|n| {
+                n.attribute("class")
+                    .is_some_and(|c| c.starts_with("tdd-graph-edge "))
+            }) {
+                assert_eq!(
+                    p.attribute("marker-end"),
+                    Some(format!("url(#{marker})").as_str())
+                );
+            }
+        }
+        // The whole book: 3 PRDs and 9 designs; the checkout family (the
+        // PRDs of its chain and their designs, not the search PRD's); the
+        // documents no longer in force.
+        assert!(drawn[0].contains("3 PRDs, 9 designs"), "{engine:?}");
+        assert!(
+            titles
+                .iter()
+                .any(|t| t.starts_with("Evil <b>&\"' ]]> x: TDD")),
+            "{engine:?}: {titles:?}"
+        );
+        let family = drawn[1];
+        for name in [
+            "checkout-v1",
+            "checkout-v2",
+            "tdd/checkout.html",
+            "payments-v1",
+        ] {
+            assert!(family.contains(name), "{engine:?}: {name}");
+        }
+        for name in ["search", "caching", "loop-a", "evil"] {
+            assert!(!family.contains(name), "{engine:?}: {name}");
+        }
+        let dead = drawn[2];
+        for name in [
+            "payments-v1",
+            "payments-v2",
+            "caching",
+            "loop-a",
+            "checkout-v1",
+        ] {
+            assert!(dead.contains(name), "{engine:?}: {name} not in {dead}");
+        }
+        assert!(!dead.contains("payments-v3"), "{engine:?}");
+        // The Markdown after each graph is still Markdown.
+        assert!(
+            main.contains("<h2 id=\"no-longer-in-force\""),
+            "{engine:?}: {main}"
+        );
+    }
+}
+
+/// The page of a book of one PRD and `n` designs with `{{#tdd-graph}}`,
+/// and with `{{#tdd-graph status=approved}}` (which keeps the PRD only).
+fn graph_page(n: usize, html: bool) -> String {
+    use mdbook_tdd::{ChapterMeta, Config, Diagnostics, Settings, SourceChapter, process};
+    let chapter = |path: &str, text: String| SourceChapter {
+        meta: ChapterMeta::new(path, path, path, "src", true),
+        text: text.into(),
+    };
+    let mut chapters = vec![chapter(
+        "prd/p.md",
+        "# P\n\n**Status:** Approved\n".to_string(),
+    )];
+    for i in 0..n {
+        chapters.push(chapter(
+            &format!("tdd/t{i}.md"),
+            "# T\n\n**Status:** Draft\n**Source PRD:** ../prd/p.md\n".to_string(),
+        ));
+    }
+    chapters.push(chapter(
+        "map.md",
+        "{{#tdd-graph}}\n\n{{#tdd-graph status=approved}}\n".to_string(),
+    ));
+    let settings = Settings {
+        html,
+        ..Settings::default()
+    };
+    let mut p = process(chapters, &Config::default(), &settings, Diagnostics::new());
+    assert!(p.diagnostics.is_empty());
+    p.texts().pop().unwrap()
+}
+
+#[test]
+fn above_200_documents_the_graph_is_a_note() {
+    // 200 documents are drawn.
+    let page = graph_page(199, true);
+    assert_eq!(page.matches("<svg").count(), 2, "{page}");
+    assert_eq!(page.matches("<a href=").count(), 201);
+    // 201 are a note; the filtered graph beside it is still drawn.
+    let page = graph_page(200, true);
+    assert!(
+        page.starts_with(
+            "*201 documents — too many to draw; filter with prd= or status=*\n\n<div class=\"tdd-graph-wrap\">"
+        ),
+        "{page}"
+    );
+    assert_eq!(page.matches("<svg").count(), 1);
+    // Other renderers list every document.
+    let page = graph_page(200, false);
+    assert_eq!(page.matches("\n  - [tdd/t").count(), 200, "{page}");
+}

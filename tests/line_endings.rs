@@ -203,3 +203,44 @@ fn a_cr_only_template() {
         "# Queue\n\n**Status:** Draft\n\n---\n\n## Context\n<div class=\"tdd-guidance\">\n\n{context}\n\n</div>\n\n## Decision\nUse SQS.\n"
     );
 }
+
+/// The graph is one HTML block, and pulldown-cmark ends no HTML block at a
+/// carriage return alone: in a chapter of such lines the graph's lines and
+/// the blank line after it end with `\n`, so that the author's text after
+/// it stays Markdown, at the top level, in a block quote and in a list.
+#[test]
+fn a_graph_in_a_cr_only_chapter_ends_before_the_author_text() {
+    let prd = "# Pay PRD\r\r**Status:** Approved\r";
+    let tdd = "# Pay\r\r**Status:** Draft\r**Source PRD:** prd.md\r";
+    for page in [
+        "# Map\r\r{{#tdd-graph}}\r\rafter *one*\r",
+        "# Map\r\r> {{#tdd-graph}}\r>\r> after *one*\r",
+        "# Map\r\r- {{#tdd-graph}}\r\r  after *one*\r",
+    ] {
+        let (texts, diags) = run(vec![
+            chapter("prd.md", "Pay PRD", prd),
+            chapter("tdd.md", "Pay", tdd),
+            chapter("map.md", "Map", page),
+        ]);
+        assert!(diags.is_empty(), "{diags:?}");
+        let out = &texts[2];
+        assert!(out.contains("<svg"), "{out:?}");
+        let mut html = String::new();
+        mdbook_markdown::pulldown_cmark::html::push_html(
+            &mut html,
+            mdbook_markdown::new_cmark_parser(out, &mdbook_markdown::MarkdownOptions::default()),
+        );
+        assert!(
+            html.contains("<p>after <em>one</em></p>"),
+            "{out:?}\n{html}"
+        );
+        assert!(!html.contains("*one*"), "{html}");
+        // The author's bytes around the directive are kept.
+        let at = page.find("{{").unwrap();
+        assert!(out.starts_with(&page[..at]), "{out:?}");
+        assert!(
+            out.ends_with(&page[page.find("}}").unwrap() + 2..]),
+            "{out:?}"
+        );
+    }
+}

@@ -661,6 +661,59 @@ fn a_long_chain_of_prds_with_designs_on_every_one() {
     });
 }
 
+/// A book of `n` designs over `n / 10 + 1` PRDs, each PRD superseding the
+/// one before it, each design the one of its PRD before it (chains of
+/// about ten), and a page of graphs: the whole book (too many to draw in
+/// HTML: a note), the family of the first PRD (every document, through the
+/// PRD chain), the live ones and the drafts.
+fn graph_book(n: usize, html: bool) -> Book {
+    let k = n / 10 + 1;
+    let mut owned: Vec<(String, String)> = Vec::new();
+    for j in 0..k {
+        let supersedes = if j > 0 {
+            format!("**Supersedes:** p{}.md\n", j - 1)
+        } else {
+            String::new()
+        };
+        owned.push((
+            format!("prd/p{j}.md"),
+            format!("# P{j}\n\n**Status:** Approved\n{supersedes}\n---\n"),
+        ));
+    }
+    for i in 0..n {
+        let supersedes = if i >= k {
+            format!("**Supersedes:** t{}.md\n", i - k)
+        } else {
+            String::new()
+        };
+        owned.push((
+            format!("tdd/t{i}.md"),
+            format!(
+                "# T{i}\n\n**Status:** Draft\n**Source PRD:** ../prd/p{}.md\n{supersedes}\n---\n",
+                i % k
+            ),
+        ));
+    }
+    owned.push((
+        "s.md".to_string(),
+        "{{#tdd-graph}}\n\n{{#tdd-graph prd=prd/p0.md}}\n\n{{#tdd-graph live=true}}\n\n{{#tdd-graph status=draft}}\n".to_string(),
+    ));
+    let mut b = book(owned.iter().map(|(p, t)| (p.as_str(), t.clone())).collect());
+    b.settings.html = html;
+    b
+}
+
+#[test]
+fn graphs_of_many_documents_in_html() {
+    assert_linear_run("graphs (HTML)", 1000, |n| graph_book(n, true));
+}
+
+/// Other renderers get every document as a list, however many.
+#[test]
+fn graphs_of_many_documents_as_lists() {
+    assert_linear_run("graphs (list)", 1000, |n| graph_book(n, false));
+}
+
 // ------------------------------------------------------------- whole book --
 
 #[test]

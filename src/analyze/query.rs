@@ -36,6 +36,8 @@ pub enum Query {
     Completeness(Selection),
     /// `{{#tdd-backlinks}}`.
     Backlinks,
+    /// `{{#tdd-graph}}`: which documents are drawn (its sort is unused).
+    Graph(Selection),
 }
 
 impl Query {
@@ -47,6 +49,7 @@ impl Query {
             Query::Rollup(r) => r.kind,
             Query::Completeness(_) => DirectiveKind::TddCompleteness,
             Query::Backlinks => DirectiveKind::TddBacklinks,
+            Query::Graph(_) => DirectiveKind::TddGraph,
         }
     }
 }
@@ -476,6 +479,7 @@ pub fn parse(kind: DirectiveKind, args: &[Arg], config: &Config) -> (Query, Vec<
         DirectiveKind::TddCompleteness => Query::Completeness(
             a.selection(config, &["book", "status", "date", "title", "version"]),
         ),
+        DirectiveKind::TddGraph => Query::Graph(a.selection(config, &[])),
         DirectiveKind::TddBacklinks | DirectiveKind::TddSkeleton => Query::Backlinks,
     };
     (query, a.problems)

@@ -852,6 +852,24 @@ impl Fragment {
         self
     }
 
+    /// Adds a bullet list of items at two levels or more: each item with
+    /// its depth (0 at the top, an item one deeper than the one before it
+    /// at most), indented two spaces a level.
+    pub fn nested_list(&mut self, items: &[(usize, Cell)]) -> &mut Self {
+        self.block();
+        for (i, (depth, item)) in items.iter().enumerate() {
+            if i > 0 {
+                self.out.push('\n');
+            }
+            for _ in 0..*depth {
+                self.out.push_str("  ");
+            }
+            self.out.push_str("- ");
+            item.write(&mut self.out, false);
+        }
+        self
+    }
+
     /// Adds raw HTML as its own block (a marker comment written by this
     /// crate).
     pub fn html_block(&mut self, html: &str) -> &mut Self {

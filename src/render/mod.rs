@@ -3,6 +3,7 @@
 
 pub mod backlinks;
 pub mod completeness;
+pub mod graph;
 pub mod markdown;
 pub mod rollup;
 pub mod select;
@@ -310,6 +311,7 @@ pub fn render(ctx: &RenderContext<'_>, query: &Query) -> Result<Vec<String>, Vec
         Query::Rollup(r) => rollup(ctx, r, &mut problems),
         Query::Completeness(selection) => completeness(ctx, selection, &mut problems),
         Query::Backlinks => vec![backlinks(ctx, ctx.chapter, None)],
+        Query::Graph(selection) => graph::graph(ctx, selection, &mut problems),
     };
     if problems.is_empty() {
         Ok(out)

@@ -34,6 +34,8 @@ pub enum DirectiveKind {
     TddCompleteness,
     /// `{{#tdd-backlinks}}`: the TDDs derived from this PRD.
     TddBacklinks,
+    /// `{{#tdd-graph}}`: PRDs, their designs and what supersedes what, drawn.
+    TddGraph,
 }
 
 impl DirectiveKind {
@@ -47,6 +49,7 @@ impl DirectiveKind {
         DirectiveKind::TddBlockers,
         DirectiveKind::TddCompleteness,
         DirectiveKind::TddBacklinks,
+        DirectiveKind::TddGraph,
     ];
 
     /// The name as written after `{{#`.
@@ -60,6 +63,7 @@ impl DirectiveKind {
             DirectiveKind::TddBlockers => "tdd-blockers",
             DirectiveKind::TddCompleteness => "tdd-completeness",
             DirectiveKind::TddBacklinks => "tdd-backlinks",
+            DirectiveKind::TddGraph => "tdd-graph",
         }
     }
 
@@ -90,6 +94,7 @@ impl DirectiveKind {
             }
             DirectiveKind::TddCompleteness => &["status", "prd", "sort", "live"],
             DirectiveKind::TddBacklinks => &[],
+            DirectiveKind::TddGraph => &["prd", "status", "live"],
         }
     }
 }
