@@ -25,6 +25,11 @@ pub const DEFAULT_STATUSES: &[&str] = &[
 /// Statuses in which leftover placeholders are reported, by default.
 pub const DEFAULT_FINAL_STATUSES: &[&str] = &["Approved", "Implemented"];
 
+/// The statuses of the default vocabulary that retire a document: a TDD in
+/// one of them is no live design of its PRD, and a PRD in one of them should
+/// have no new designs. A custom vocabulary without them has none.
+pub const INACTIVE_STATUSES: &[&str] = &["Superseded", "Rejected", "Deprecated"];
+
 /// The default heading of the appended backlinks list.
 pub const DEFAULT_BACKLINKS_HEADING: &str = "Technical Designs";
 
@@ -38,6 +43,7 @@ pub const KEYS: &[&str] = &[
     "final-statuses",
     "backlinks",
     "backlinks-heading",
+    "page-cards",
     "tdd-paths",
     "prd-paths",
     "strict",
@@ -114,6 +120,8 @@ pub struct Config {
     pub backlinks: bool,
     /// Heading of the appended backlinks list.
     pub backlinks_heading: String,
+    /// Insert a card after the header of every TDD and PRD page.
+    pub page_cards: bool,
     /// Chapters whose path matches are TDDs.
     pub tdd_paths: Vec<PathGlob>,
     /// Chapters whose path matches are PRDs.
@@ -173,6 +181,7 @@ impl Default for Config {
                 .collect(),
             backlinks: true,
             backlinks_heading: DEFAULT_BACKLINKS_HEADING.to_string(),
+            page_cards: true,
             tdd_paths: Vec::new(),
             prd_paths: Vec::new(),
             lints: LintLevels::default(),
@@ -215,6 +224,14 @@ impl Config {
                     .collect()
             })
             .contains(&status.to_ascii_lowercase())
+    }
+
+    /// Whether `status` (already normalized) retires a document (see
+    /// [`INACTIVE_STATUSES`]).
+    pub fn is_inactive(&self, status: &str) -> bool {
+        INACTIVE_STATUSES
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(status))
     }
 
     /// The vocabulary spelling of a status, matched case-insensitively and
@@ -286,6 +303,11 @@ impl Config {
                 "backlinks-heading" => {
                     if let Some(s) = expect_str(key, value, diags) {
                         self.backlinks_heading = s.to_string();
+                    }
+                }
+                "page-cards" => {
+                    if let Some(b) = expect_bool(key, value, diags) {
+                        self.page_cards = b;
                     }
                 }
                 "tdd-paths" | "prd-paths" => {
@@ -477,6 +499,7 @@ mod tests {
                 "final-statuses": ["final"],
                 "backlinks": false,
                 "backlinks-heading": "Designs",
+                "page-cards": false,
                 "tdd-paths": ["tdd/**/*.md"],
                 "strict": true,
                 "lints": {"missing-prd": "allow"}
@@ -487,6 +510,7 @@ mod tests {
         assert!(!c.markdown.smart_punctuation && !c.markdown.admonitions);
         assert!(c.markdown.definition_lists);
         assert_eq!(c.final_statuses, vec!["Final".to_string()]);
+        assert!(!c.page_cards);
         assert!(c.tdd_paths[0].matches("tdd/a/b.md"));
         assert!(!c.tdd_paths[0].matches("prd/b.md"));
         assert_eq!(c.lints.level(Lint::MissingPrd), Level::Allow);

@@ -1,6 +1,7 @@
 //! The edit stage: each chapter's directives are rendered against the
 //! model and spliced into their byte ranges; bare Source PRDs become links;
-//! PRDs get their backlinks list. Every other byte of the chapter is kept.
+//! TDDs and PRDs get their page card after the header, PRDs their backlinks
+//! list at the end. Every other byte of the chapter is kept.
 
 use crate::analyze::directives::arg_problem;
 use crate::analyze::end::{BACKLINKS_MARKER, ChapterEnd};
@@ -10,9 +11,10 @@ use crate::book::{ChapterId, Settings};
 use crate::config::Config;
 use crate::diagnostic::Diagnostics;
 use crate::diagnostic::{Diagnostic, Lint, Location};
+use crate::model::Document;
 use crate::model::prd::{PrdForm, PrdTarget};
 use crate::model::{BookModel, DocKind};
-use crate::protocol::text::Piece;
+use crate::protocol::text::{Insertions, Piece};
 use crate::render::{self, RenderContext};
 use rayon::prelude::*;
 use std::ops::Range;
@@ -25,8 +27,9 @@ pub enum ChapterEdit {
     /// The chapter's new text, in pieces of its current text (the skeleton
     /// expansion, if any) and new text.
     Replace(Vec<Piece>),
-    /// Text appended to the chapter as it came (the backlinks list).
-    Append(String),
+    /// Text inserted into the chapter as it came, which nothing else edits
+    /// (the page card, the backlinks list).
+    Insert(Insertions),
     /// The skeleton expansion, unchanged.
     Expanded,
 }
@@ -55,12 +58,23 @@ pub(crate) fn continuation_prefix(first_line_prefix: &str) -> String {
 }
 
 /// Re-indents a generated block (in pieces) for the directive's place.
-fn place_block(text: &str, span: &Range<usize>, block: Vec<String>, eol: &str) -> Vec<String> {
+fn place_block(
+    text: &str,
+    span: &Range<usize>,
+    block: Vec<String>,
+    eol: &'static str,
+) -> Vec<String> {
     // Lines end at `\n`, `\r\n` or a `\r` alone, as in Markdown.
     let bytes = text.as_bytes();
     let line_start = memchr::memrchr2(b'\n', b'\r', &bytes[..span.start]).map_or(0, |i| i + 1);
     let cont = continuation_prefix(&text[line_start..span.start]);
     let ends_with_table = last_line(&block).starts_with('|');
+    // The lines of an HTML block (a generated block's line that starts with
+    // `<`, up to a blank line) end with what ends an HTML block's lines: a
+    // carriage return alone does not (see
+    // [`crate::syntax::lines::html_block_line_ending`]).
+    let hb = crate::syntax::lines::html_block_line_ending(eol);
+    let mut in_html = false;
     // A block at the start of a line of a file with `\n` endings goes in as
     // it is.
     let mut out = if cont.is_empty() && eol == "\n" {
@@ -70,7 +84,7 @@ fn place_block(text: &str, span: &Range<usize>, block: Vec<String>, eol: &str) -
         let mut out = String::with_capacity(block.len() + 16);
         for (i, line) in block.split('\n').enumerate() {
             if i > 0 {
-                out.push_str(eol);
+                out.push_str(if in_html { hb } else { eol });
                 if line.is_empty() {
                     out.push_str(cont.trim_end());
                 } else {
@@ -78,6 +92,7 @@ fn place_block(text: &str, span: &Range<usize>, block: Vec<String>, eol: &str) -
                 }
             }
             out.push_str(line);
+            in_html = !line.is_empty() && (in_html || line.starts_with('<'));
         }
         vec![out]
     };
@@ -97,11 +112,15 @@ fn place_block(text: &str, span: &Range<usize>, block: Vec<String>, eol: &str) -
     let (_, line_end) = line_bounds(0);
     let next_line = &rest[line_end..line_bounds(line_end).0];
     let next_content = next_line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+    let after_html = if in_html { hb } else { eol };
     if line_end < rest.len()
         && !next_content.is_empty()
         && !(ends_with_table && opens_item_or_heading(next_content))
     {
-        out.push(format!("{eol}{}", cont.trim_end()));
+        out.push(format!("{after_html}{}", cont.trim_end()));
+    } else if after_html != eol && !rest.is_empty() {
+        // The line after is blank: the HTML block's last line still ends.
+        out.push(after_html.to_string());
     }
     out
 }
@@ -204,6 +223,44 @@ fn append_after(
     checked.then_some(block)
 }
 
+/// The page card of a document, with the line breaks around it, and where
+/// it goes; `None` when it gets none (turned off, or the chapter holds one).
+fn card_insertion(ctx: &RenderContext<'_>, doc: &Document) -> Option<(usize, String)> {
+    let place = &doc.card;
+    let at = place.at?;
+    if !ctx.config.page_cards || place.has_card {
+        return None;
+    }
+    let eol = doc.end.eol;
+    // The card's lines end as an HTML block's must (a carriage return alone
+    // does not end one); the blank line before it ends like the author's
+    // line before, which a line feed after a carriage return would not end.
+    let hb = crate::syntax::lines::html_block_line_ending(eol);
+    let mut out = String::new();
+    for _ in 0..place.lead {
+        out.push_str(eol);
+    }
+    out.push_str(&render::card::card(ctx, doc).replace('\n', hb));
+    if place.followed && !place.blank_after {
+        out.push_str(hb);
+    }
+    Some((at, out))
+}
+
+/// The backlinks list (if any) as it goes after a card appended at the end
+/// (`card`, empty if none): after a blank line, which the list of an empty
+/// chapter does not start with, so that the card's `</div>` block ends.
+fn after_card(card: &str, backlinks: Option<String>) -> String {
+    match backlinks {
+        Some(b) if !card.is_empty() && !b.starts_with(['\n', '\r']) => {
+            let hb = if card.ends_with("\r\n") { "\r\n" } else { "\n" };
+            format!("{hb}{b}")
+        }
+        Some(b) => b,
+        None => String::new(),
+    }
+}
+
 /// Where the last line of a text that is not blank starts.
 fn last_line_start(text: &str) -> usize {
     text.trim_end().rfind('\n').map_or(0, |i| i + 1)
@@ -292,7 +349,10 @@ fn edit_chapter(
             }
         }
     }
+    let mut card = None;
+    let mut backlinks = None;
     if let Some(doc) = model.document_of(index) {
+        card = card_insertion(&ctx, doc);
         // A Source PRD given as a path or a name becomes a link.
         if let Some(p) = &doc.prd
             && let (PrdForm::Path | PrdForm::Name, PrdTarget::Chapter(t)) = (p.form, &p.target)
@@ -325,12 +385,7 @@ fn edit_chapter(
                     std::borrow::Cow::Borrowed(text)
                 };
                 match append_block(&whole, e, &md, config) {
-                    Some(block) => {
-                        if edits.is_empty() && work.expansion.is_none() {
-                            return ChapterEdit::Append(block);
-                        }
-                        edits.push((text.len()..text.len(), vec![block]));
-                    }
+                    Some(block) => backlinks = Some(block),
                     None => diags.push(
                         Diagnostic::new(
                             Lint::BacklinksNotAppended,
@@ -351,11 +406,33 @@ fn edit_chapter(
             }
         }
     }
+    // A chapter that only gets its card and backlinks list gets them as
+    // insertions into its text as it came (which may be gone by now).
+    if edits.is_empty() && work.expansion.is_none() {
+        if card.is_none() && backlinks.is_none() {
+            return ChapterEdit::Unchanged;
+        }
+        let mut ins = Insertions::default();
+        let followed = model.document_of(index).is_some_and(|d| d.card.followed);
+        match card {
+            Some(c) if followed => ins.at.push(c),
+            Some((_, c)) => ins.end.push_str(&c),
+            None => {}
+        }
+        ins.end.push_str(&after_card(&ins.end, backlinks));
+        return ChapterEdit::Insert(ins);
+    }
+    // Both may go in at the end: the card first.
+    let appended_card = card.as_ref().filter(|(at, _)| *at >= text.len());
+    let backlinks = after_card(appended_card.map_or("", |(_, c)| c.as_str()), backlinks);
+    for (at, new) in card
+        .into_iter()
+        .chain((!backlinks.is_empty()).then_some((text.len(), backlinks)))
+    {
+        edits.push((at..at, vec![new]));
+    }
     if edits.is_empty() {
-        return match &work.expansion {
-            Some(_) => ChapterEdit::Expanded,
-            None => ChapterEdit::Unchanged,
-        };
+        return ChapterEdit::Expanded;
     }
     edits.sort_by_key(|(r, _)| (r.start, r.end));
     let mut pieces = Vec::with_capacity(edits.len() * 2 + 1);

@@ -3,6 +3,7 @@
 //! completeness against the template, and the lints that need no other
 //! chapter.
 
+use crate::analyze::card::CardPlace;
 use crate::analyze::end::ChapterEnd;
 use crate::analyze::profile::row_key_into;
 use crate::analyze::profile::{TemplateProfile, TemplateSection};
@@ -96,6 +97,8 @@ pub struct ChapterFacts {
     pub refdefs: Vec<crate::syntax::scan::RefDef>,
     /// How the chapter ends.
     pub end: ChapterEnd,
+    /// Where the page card goes.
+    pub card: CardPlace,
 }
 
 impl ChapterFacts {
@@ -120,7 +123,7 @@ impl ChapterFacts {
             .find(|h| h.level == 1)
             .map(|h| text[h.text.clone()].trim().to_string());
         let mut row_key = String::new();
-        let tables = scan
+        let tables: Vec<DocTable> = scan
             .tables
             .iter()
             .map(|t| {
@@ -272,6 +275,8 @@ impl ChapterFacts {
                 .find(|h| h.level == 1)
                 .map_or(0, |h| h.range.start),
         );
+        let end = ChapterEnd::new(text, eol, scan);
+        let card = CardPlace::new(text, scan, &header, &tables, end.closing.is_some());
         ChapterFacts {
             header,
             title,
@@ -286,7 +291,8 @@ impl ChapterFacts {
             prd_at,
             header_at,
             refdefs: scan.refdefs.clone(),
-            end: ChapterEnd::new(text, eol, scan),
+            end,
+            card,
         }
     }
 }

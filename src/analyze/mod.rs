@@ -6,6 +6,7 @@
 //! ours is never decoded or parsed; a chapter that no edit will touch keeps
 //! only its facts, not its text.
 
+pub mod card;
 pub mod directives;
 pub mod end;
 pub mod facts;
@@ -221,9 +222,10 @@ fn analyze_chapter(
     let guidance = templates.guidance(work.template, &config.markdown);
     let w = &work;
     let eol = line_ending(w.text());
-    let facts = ChapterFacts::new(w.view(), eol, &scan, &guidance, w.template, config, &|o| {
+    let mut facts = ChapterFacts::new(w.view(), eol, &scan, &guidance, w.template, config, &|o| {
         w.locate(o)
     });
+    facts.card.untouched_skeleton = w.expansion.as_ref().is_some_and(|e| e.untouched());
     work.facts = Some(Box::new(facts));
     // Nothing will edit a chapter without directives, without a skeleton,
     // and whose Source PRD (if any) is already a link: its text can go.

@@ -181,12 +181,7 @@ fn link_backlinks(model: &mut BookModel, config: &Config, diags: &mut Diagnostic
         };
         let Some(ps) = &p.status else { continue };
         let prd_name = &model.chapters[p.chapter].name;
-        // The statuses of the default vocabulary that retire a PRD; a custom
-        // vocabulary without them has none.
-        if ["Superseded", "Rejected", "Deprecated"]
-            .iter()
-            .any(|s| s.eq_ignore_ascii_case(ps))
-        {
+        if config.is_inactive(ps) {
             diags.push(
                 Diagnostic::new(
                     Lint::InactivePrd,
@@ -259,6 +254,7 @@ fn document(
         blockers: 0,
         refdefs: facts.refdefs,
         end: facts.end,
+        card: facts.card,
     };
     if is_tdd {
         doc.open_items = doc.count_open_items();

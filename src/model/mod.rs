@@ -8,6 +8,7 @@
 pub mod build;
 pub mod prd;
 
+use crate::analyze::card::CardPlace;
 use crate::analyze::end::ChapterEnd;
 use crate::analyze::facts::SectionState;
 use crate::analyze::facts::SectionStatus;
@@ -102,6 +103,8 @@ pub struct Document {
     pub refdefs: Vec<crate::syntax::scan::RefDef>,
     /// How the chapter ends (for the backlinks list).
     pub end: ChapterEnd,
+    /// Where the page card goes.
+    pub card: CardPlace,
 }
 
 impl Document {
@@ -203,5 +206,16 @@ impl BookModel {
     /// The chapter of a document.
     pub fn chapter(&self, doc: &Document) -> &ChapterMeta {
         &self.chapters[doc.chapter]
+    }
+
+    /// Whether a PRD has a live design: a TDD derived from it whose status
+    /// does not retire it (see [`crate::config::Config::is_inactive`]).
+    pub fn has_live_design(&self, prd: &Document, config: &crate::config::Config) -> bool {
+        prd.derived.iter().any(|t| {
+            !self.documents[*t]
+                .status
+                .as_deref()
+                .is_some_and(|s| config.is_inactive(s))
+        })
     }
 }

@@ -34,6 +34,9 @@ pub enum DirectiveKind {
     TddCompleteness,
     /// `{{#tdd-backlinks}}`: the TDDs derived from this PRD.
     TddBacklinks,
+    /// `{{#tdd-summary}}`: designs by status, PRDs without a live design,
+    /// blocked dependencies and open high-impact risks, at a glance.
+    TddSummary,
 }
 
 impl DirectiveKind {
@@ -47,6 +50,7 @@ impl DirectiveKind {
         DirectiveKind::TddBlockers,
         DirectiveKind::TddCompleteness,
         DirectiveKind::TddBacklinks,
+        DirectiveKind::TddSummary,
     ];
 
     /// The name as written after `{{#`.
@@ -60,6 +64,7 @@ impl DirectiveKind {
             DirectiveKind::TddBlockers => "tdd-blockers",
             DirectiveKind::TddCompleteness => "tdd-completeness",
             DirectiveKind::TddBacklinks => "tdd-backlinks",
+            DirectiveKind::TddSummary => "tdd-summary",
         }
     }
 
@@ -81,6 +86,7 @@ impl DirectiveKind {
             DirectiveKind::TddOpenItems | DirectiveKind::TddBlockers => &["where", "columns"],
             DirectiveKind::TddCompleteness => &["status", "prd", "sort"],
             DirectiveKind::TddBacklinks => &[],
+            DirectiveKind::TddSummary => &["show", "limit"],
         }
     }
 }

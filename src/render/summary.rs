@@ -1,0 +1,426 @@
+//! `{{#tdd-summary}}`: where the book's designs stand, at a glance. The
+//! designs by status (a bar in HTML output, a table elsewhere), the PRDs
+//! without a live design, the blocked dependencies and the open high-impact
+//! risks, each item linked to its document.
+//!
+//! The bar is an inline SVG without script or files of its own. Its colours
+//! come from the stylesheet (`assets/mdbook-tdd.css`), through classes, so
+//! that every mdBook theme gets its own; the `fill` attributes are what it
+//! looks like without the stylesheet. Every value in it is escaped for XML,
+//! and nothing in it can end its HTML block.
+
+use super::card::status_after;
+use super::markdown::{Cell, Fragment, Table};
+use super::rollup::{LayoutFilter, RowFilter, header_positions};
+use super::{RenderContext, slug};
+use crate::analyze::query::{Condition, Summary, SummaryPart, parse_where};
+use crate::analyze::table::{DocRow, DocTable, SectionSelector};
+use crate::model::Document;
+use std::fmt::Write as _;
+
+/// The colours of the bar's segments without the stylesheet, by palette
+/// index: dark enough for white numbers (contrast of 4.5 or more).
+pub const FALLBACK_FILLS: &[&str] = &[
+    "#5c636a", "#8a5700", "#1e7b34", "#1864ab", "#6741d9", "#c92a2a", "#7a4f2a", "#0b7285",
+];
+
+/// The fallback colour of the bucket of statuses outside the vocabulary.
+pub const FALLBACK_UNKNOWN: &str = "#a61e4d";
+
+/// The fallback colour of the bucket of designs without a status.
+pub const FALLBACK_NONE: &str = "#495057";
+
+/// The colour of the numbers on the segments without the stylesheet.
+pub const FALLBACK_COUNT: &str = "#ffffff";
+
+/// Height of the bar, of a legend line, and the gap between them (pixels).
+const BAR: usize = 28;
+const LINE: usize = 22;
+const GAP: usize = 10;
+
+/// One status with its designs.
+struct Bucket {
+    /// The status as shown.
+    label: String,
+    /// The palette class (`tdd-summary-c2`, `tdd-summary-unknown`).
+    class: String,
+    /// The fallback fill.
+    fill: &'static str,
+    /// The status's own class name part.
+    slug: String,
+    count: usize,
+}
+
+pub fn summary(ctx: &RenderContext<'_>, query: &Summary) -> Vec<String> {
+    let tdds: Vec<&Document> = ctx.model.tdds().collect();
+    let mut f = Fragment::new();
+    for part in &query.parts {
+        match part {
+            SummaryPart::Statuses => statuses(ctx, &tdds, &mut f),
+            SummaryPart::Uncovered => uncovered(ctx, query.limit, &mut f),
+            SummaryPart::Blocked => gathered(
+                ctx,
+                &tdds,
+                &SectionSelector::blockers(),
+                "Status=Blocked",
+                "Blocked dependencies",
+                query.limit,
+                &mut f,
+            ),
+            SummaryPart::Risks => gathered(
+                ctx,
+                &tdds,
+                &SectionSelector::open_items(),
+                "Status=Open; Impact=H,High",
+                "Open high-impact risks",
+                query.limit,
+                &mut f,
+            ),
+        }
+    }
+    f.into_pieces()
+}
+
+/// The designs of each status, in the vocabulary's order, then those whose
+/// status is not in it and those without one; only buckets that hold some.
+fn buckets(ctx: &RenderContext<'_>, tdds: &[&Document]) -> Vec<Bucket> {
+    let statuses = &ctx.config.statuses;
+    let mut counts = vec![0usize; statuses.len()];
+    let (mut unknown, mut none) = (0, 0);
+    for d in tdds {
+        match (d.status.as_deref(), &d.status_raw) {
+            (Some(s), _) => match ctx.config.status_rank(s) {
+                Some(i) => counts[i] += 1,
+                None => unknown += 1,
+            },
+            (None, Some(_)) => unknown += 1,
+            (None, None) => none += 1,
+        }
+    }
+    let mut out: Vec<Bucket> = statuses
+        .iter()
+        .zip(counts)
+        .enumerate()
+        .filter(|(_, (_, n))| *n > 0)
+        .map(|(i, (s, count))| {
+            let k = i % FALLBACK_FILLS.len();
+            Bucket {
+                label: s.clone(),
+                class: format!("tdd-summary-c{k}"),
+                fill: FALLBACK_FILLS[k],
+                slug: slug(s),
+                count,
+            }
+        })
+        .collect();
+    for (count, label, class, fill) in [
+        (
+            unknown,
+            "Unknown status",
+            "tdd-summary-unknown",
+            FALLBACK_UNKNOWN,
+        ),
+        (none, "No status", "tdd-summary-none", FALLBACK_NONE),
+    ] {
+        if count > 0 {
+            out.push(Bucket {
+                label: label.into(),
+                class: class.into(),
+                fill,
+                slug: slug(label),
+                count,
+            });
+        }
+    }
+    out
+}
+
+/// A share as a whole percentage.
+fn percent(count: usize, total: usize) -> usize {
+    (count * 100 + total / 2) / total.max(1)
+}
+
+/// Basis points (hundredths of a percent) as an SVG length.
+fn bp(n: usize) -> String {
+    format!("{}.{:02}%", n / 100, n % 100)
+}
+
+fn statuses(ctx: &RenderContext<'_>, tdds: &[&Document], f: &mut Fragment) {
+    let total = tdds.len();
+    if total == 0 {
+        super::empty_note(f, "No TDDs in this book yet.");
+        return;
+    }
+    let buckets = buckets(ctx, tdds);
+    if ctx.html {
+        f.html_block(&svg(&buckets, total));
+        return;
+    }
+    let mut table = Table::new(vec!["Status".into(), "Designs".into(), "Share".into()]);
+    for b in &buckets {
+        table.push(vec![
+            Cell::text(&b.label),
+            Cell::text(&b.count.to_string()),
+            Cell::text(&format!("{}%", percent(b.count, total))),
+        ]);
+    }
+    table.push(vec![
+        Cell::strong("All designs"),
+        Cell::strong(&total.to_string()),
+        Cell::text("100%"),
+    ]);
+    f.table(table);
+}
+
+/// What the bar says, for its accessible name.
+fn description(buckets: &[Bucket], total: usize) -> String {
+    let mut out = format!(
+        "Designs by status, {total} in all: {}",
+        buckets
+            .iter()
+            .map(|b| format!("{} {}", b.label, b.count))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    out.push('.');
+    out
+}
+
+/// The bar and its legend as an HTML block: one element a line, no blank
+/// line inside.
+fn svg(buckets: &[Bucket], total: usize) -> String {
+    let height = BAR + GAP + LINE * buckets.len();
+    let label = description(buckets, total);
+    let mut out = String::new();
+    out.push_str("<div class=\"tdd-summary-chart\">\n");
+    let _ = write!(
+        out,
+        "<svg class=\"tdd-summary\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"{}\" width=\"100%\" height=\"{height}\" font-size=\"13\">\n<title>{}</title>\n",
+        xml(&label),
+        xml(&label)
+    );
+    let mut cumulative = 0;
+    for b in buckets {
+        let start = cumulative * 10_000 / total;
+        cumulative += b.count;
+        let end = cumulative * 10_000 / total;
+        let width = end - start;
+        let _ = writeln!(
+            out,
+            "<rect class=\"tdd-summary-seg {} tdd-summary-status-{}\" x=\"{}\" y=\"0\" width=\"{}\" height=\"{BAR}\" fill=\"{}\"><title>{}: {} of {total}</title></rect>",
+            b.class,
+            b.slug,
+            bp(start),
+            bp(width),
+            b.fill,
+            xml(&b.label),
+            b.count
+        );
+        // The number on the segment, where it fits; the legend has them all.
+        let digits = b.count.to_string().len();
+        if width >= 200 + 200 * digits {
+            let _ = writeln!(
+                out,
+                "<text class=\"tdd-summary-count\" x=\"{}\" y=\"19\" text-anchor=\"middle\" fill=\"{FALLBACK_COUNT}\">{}</text>",
+                bp(start + width / 2),
+                b.count
+            );
+        }
+    }
+    for (i, b) in buckets.iter().enumerate() {
+        let y = BAR + GAP + i * LINE;
+        let _ = writeln!(
+            out,
+            "<rect class=\"tdd-summary-key {}\" x=\"0\" y=\"{}\" width=\"14\" height=\"14\" rx=\"2\" fill=\"{}\"></rect>",
+            b.class,
+            y + 3,
+            b.fill
+        );
+        let _ = writeln!(
+            out,
+            "<text class=\"tdd-summary-label\" x=\"22\" y=\"{}\" fill=\"currentColor\">{}: {} ({}%)</text>",
+            y + 15,
+            xml(&b.label),
+            b.count,
+            percent(b.count, total)
+        );
+    }
+    out.push_str("</svg>\n</div>");
+    out
+}
+
+/// Text escaped for XML, in an element or an attribute. Line breaks and
+/// other control characters become spaces (a blank line would end the HTML
+/// block), and braces are written as entities, so that no directive of
+/// mdBook's or this crate's can be read in it.
+pub fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '{' => out.push_str("&#123;"),
+            '}' => out.push_str("&#125;"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A part's label and count, in bold, as a paragraph.
+fn label(f: &mut Fragment, what: &str, count: usize) {
+    let mut c = Cell::strong(&format!("{what}:"));
+    c.push_text(&if count == 0 {
+        " none".to_string()
+    } else {
+        format!(" {count}")
+    });
+    f.paragraph(c);
+}
+
+fn uncovered(ctx: &RenderContext<'_>, limit: Option<usize>, f: &mut Fragment) {
+    let prds: Vec<&Document> = ctx
+        .model
+        .prds()
+        .filter(|p| !ctx.model.has_live_design(p, ctx.config))
+        .collect();
+    label(f, "PRDs without a live design", prds.len());
+    let items = prds
+        .iter()
+        .take(limit.unwrap_or(usize::MAX))
+        .map(|p| {
+            let mut c = ctx.doc_link(p);
+            if p.derived.is_empty() {
+                c.push_text(" — no design yet");
+            } else {
+                c.push_text(" — only inactive designs: ");
+                for (i, t) in p.derived.iter().enumerate() {
+                    let t = &ctx.model.documents[*t];
+                    if i > 0 {
+                        c.push_text(", ");
+                    }
+                    c.push(ctx.doc_link(t));
+                    c.push(status_after(ctx, t));
+                }
+            }
+            c
+        })
+        .collect();
+    limited_list_of(f, items, prds.len(), limit);
+}
+
+/// [`limited_list`] for items already cut to the limit, of `total`.
+fn limited_list_of(f: &mut Fragment, items: Vec<Cell>, total: usize, limit: Option<usize>) {
+    let shown = items.len();
+    if !items.is_empty() {
+        f.list(items);
+    }
+    if limit.is_some() && total > shown {
+        f.paragraph(Cell::emphasis(&format!("… and {} more.", total - shown)));
+    }
+}
+
+/// The rows of one table section of every TDD that pass `conditions`, as
+/// the roll-ups select them.
+pub fn matching_rows<'m>(
+    tdds: &[&'m Document],
+    section: &SectionSelector,
+    conditions: &[Condition],
+) -> Vec<(&'m Document, &'m DocTable, &'m DocRow)> {
+    let filter = RowFilter::new(conditions);
+    let mut out = Vec::new();
+    // Tables with the same header as the one before share its filter.
+    let mut last: Option<(&DocTable, LayoutFilter)> = None;
+    for d in tdds {
+        let Some(t) = d.section_table(section) else {
+            continue;
+        };
+        let same = last
+            .as_ref()
+            .is_some_and(|(prev, _)| prev.header_plains().eq(t.header_plains()));
+        if !same {
+            last = Some((t, filter.for_layout(&header_positions(t))));
+        }
+        let Some((_, layout)) = &last else { continue };
+        for r in t.real_rows() {
+            if layout.passes(&filter, t, r) {
+                out.push((*d, t, r));
+            }
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn gathered(
+    ctx: &RenderContext<'_>,
+    tdds: &[&Document],
+    section: &SectionSelector,
+    conditions: &str,
+    what: &str,
+    limit: Option<usize>,
+    f: &mut Fragment,
+) {
+    let conditions = parse_where(conditions).unwrap_or_default();
+    let rows = matching_rows(tdds, section, &conditions);
+    label(f, what, rows.len());
+    let items = rows
+        .iter()
+        .take(limit.unwrap_or(usize::MAX))
+        .map(|(d, t, r)| row_item(ctx, d, t, r))
+        .collect();
+    limited_list_of(f, items, rows.len(), limit);
+}
+
+/// A gathered row as a list item: its document, its first cell and its
+/// owner, each as the document wrote them.
+fn row_item(ctx: &RenderContext<'_>, d: &Document, t: &DocTable, r: &DocRow) -> Cell {
+    let from = &ctx.model.chapters[d.chapter].served;
+    let cell = |i: usize| {
+        Cell::markdown(
+            t.cell(r, i),
+            from,
+            ctx.here(),
+            ctx.index_enabled,
+            &d.refdefs,
+        )
+    };
+    let mut c = ctx.doc_link(d);
+    let name = cell(0);
+    if !name.is_empty() {
+        c.push_text(" — ");
+        c.push(name);
+    }
+    if let Some(owner) = t.column("Owner").map(cell).filter(|o| !o.is_empty()) {
+        c.push_text(" (owner: ");
+        c.push(owner);
+        c.push_text(")");
+    }
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_escapes_everything_an_author_can_write() {
+        assert_eq!(
+            xml("<b>x</b>& \"q\" 'a' {{#include x}}\n\nend"),
+            "&lt;b&gt;x&lt;/b&gt;&amp; &quot;q&quot; &#39;a&#39; &#123;&#123;#include x&#125;&#125;  end"
+        );
+    }
+
+    #[test]
+    fn shares() {
+        assert_eq!(bp(10_000), "100.00%");
+        assert_eq!(bp(3333), "33.33%");
+        assert_eq!(bp(5), "0.05%");
+        assert_eq!(percent(1, 3), 33);
+        assert_eq!(percent(2, 3), 67);
+    }
+}
