@@ -283,9 +283,15 @@ fn label(f: &mut Fragment, what: &str, count: usize) {
 }
 
 fn uncovered(ctx: &RenderContext<'_>, limit: Option<usize>, f: &mut Fragment) {
+    // A PRD that is itself retired needs no design.
     let prds: Vec<&Document> = ctx
         .model
         .prds()
+        .filter(|p| {
+            !p.status
+                .as_deref()
+                .is_some_and(|s| ctx.config.is_inactive(s))
+        })
         .filter(|p| !ctx.model.has_live_design(p, ctx.config))
         .collect();
     label(f, "PRDs without a live design", prds.len());
@@ -376,8 +382,8 @@ fn gathered(
     limited_list_of(f, items, rows.len(), limit);
 }
 
-/// A gathered row as a list item: its document, its first cell and its
-/// owner, each as the document wrote them.
+/// A gathered row as a list item: its document, its name (see below) and
+/// its owner, each as the document wrote them.
 fn row_item(ctx: &RenderContext<'_>, d: &Document, t: &DocTable, r: &DocRow) -> Cell {
     let from = &ctx.model.chapters[d.chapter].served;
     let cell = |i: usize| {
@@ -390,12 +396,24 @@ fn row_item(ctx: &RenderContext<'_>, d: &Document, t: &DocTable, r: &DocRow) -> 
         )
     };
     let mut c = ctx.doc_link(d);
-    let name = cell(0);
+    let owner_column = t.column("Owner");
+    // The row's name: its `Dependency` or `Item` (the template's first
+    // columns), else its first column that is not the owner.
+    let name_column = t
+        .column("Dependency")
+        .or_else(|| t.column("Item"))
+        .or_else(|| (0..t.width).find(|&i| Some(i) != owner_column))
+        .unwrap_or(0);
+    let name = cell(name_column);
     if !name.is_empty() {
         c.push_text(" — ");
         c.push(name);
     }
-    if let Some(owner) = t.column("Owner").map(cell).filter(|o| !o.is_empty()) {
+    if let Some(owner) = owner_column
+        .filter(|&i| i != name_column)
+        .map(cell)
+        .filter(|o| !o.is_empty())
+    {
         c.push_text(" (owner: ");
         c.push(owner);
         c.push_text(")");
@@ -413,6 +431,77 @@ mod tests {
             xml("<b>x</b>& \"q\" 'a' {{#include x}}\n\nend"),
             "&lt;b&gt;x&lt;/b&gt;&amp; &quot;q&quot; &#39;a&#39; &#123;&#123;#include x&#125;&#125;  end"
         );
+    }
+
+    /// The relative luminance of `#rrggbb` (WCAG 2).
+    fn luminance(hex: &str) -> f64 {
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&hex[1 + 2 * i..3 + 2 * i], 16).unwrap()) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2)
+    }
+
+    fn contrast(a: &str, b: &str) -> f64 {
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    /// The numbers on the bar read on every segment colour of every theme's
+    /// palette in the stylesheet, and on the fallback colours; the
+    /// stylesheet's first palette is the fallback.
+    #[test]
+    fn numbers_on_the_bar_have_contrast() {
+        let css = include_str!("../../assets/mdbook-tdd.css");
+        let mut palettes = Vec::new();
+        for block in css.split('}') {
+            let body = block.rsplit('{').next().unwrap_or_default();
+            let vars: Vec<(&str, &str)> = body
+                .lines()
+                .filter_map(|l| l.trim().strip_prefix("--tdd-summary-"))
+                .filter_map(|l| l.split_once(':'))
+                .map(|(k, v)| (k.trim(), v.trim().trim_end_matches(';').trim()))
+                .collect();
+            if !vars.is_empty() {
+                palettes.push(vars);
+            }
+        }
+        assert_eq!(palettes.len(), 3, "light, dark, dark without script");
+        for vars in &palettes {
+            let count = vars.iter().find(|(k, _)| *k == "count").unwrap().1;
+            let fills: Vec<&str> = vars
+                .iter()
+                .filter(|(k, _)| *k != "count")
+                .map(|(_, v)| *v)
+                .collect();
+            assert_eq!(fills.len(), FALLBACK_FILLS.len() + 2);
+            for f in fills {
+                let c = contrast(count, f);
+                assert!(c >= 4.5, "{count} on {f}: {c:.2}");
+            }
+        }
+        let mut fallback: Vec<&str> = FALLBACK_FILLS.to_vec();
+        fallback.extend([FALLBACK_UNKNOWN, FALLBACK_NONE]);
+        for f in &fallback {
+            let c = contrast(FALLBACK_COUNT, f);
+            assert!(c >= 4.5, "{FALLBACK_COUNT} on {f}: {c:.2}");
+        }
+        let light: Vec<&str> = palettes[0]
+            .iter()
+            .filter(|(k, _)| *k != "count")
+            .map(|(_, v)| *v)
+            .collect();
+        assert_eq!(light, fallback);
+        // The stylesheet has a rule for every class the chart uses.
+        for k in 0..FALLBACK_FILLS.len() {
+            assert!(css.contains(&format!(
+                ".tdd-summary .tdd-summary-c{k} {{ fill: var(--tdd-summary-c{k}); }}"
+            )));
+        }
     }
 
     #[test]
