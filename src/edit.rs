@@ -225,10 +225,14 @@ fn append_after(
 
 /// The page card of a document, with the line breaks around it, and where
 /// it goes; `None` when it gets none (turned off, or the chapter holds one).
-fn card_insertion(ctx: &RenderContext<'_>, doc: &Document) -> Option<(usize, String)> {
+fn card_insertion(
+    ctx: &RenderContext<'_>,
+    doc: &Document,
+    badges: &render::Badges,
+) -> Option<(usize, String)> {
     let place = &doc.card;
     let at = place.at?;
-    if !ctx.config.page_cards || place.has_card {
+    if !ctx.config.page_cards || place.has_card || place.lone_cr {
         return None;
     }
     let eol = doc.end.eol;
@@ -240,7 +244,12 @@ fn card_insertion(ctx: &RenderContext<'_>, doc: &Document) -> Option<(usize, Str
     for _ in 0..place.lead {
         out.push_str(eol);
     }
-    out.push_str(&render::card::card(ctx, doc).replace('\n', hb));
+    let card = render::card::card(ctx, doc, badges);
+    if hb == "\n" {
+        out.push_str(&card);
+    } else {
+        out.push_str(&card.replace('\n', hb));
+    }
     if place.followed && !place.blank_after {
         out.push_str(hb);
     }
@@ -274,13 +283,21 @@ pub fn edit(
     settings: &Settings,
     diags: &mut Diagnostics,
 ) -> Vec<ChapterEdit> {
+    // The status badges of the page cards, written once for the run.
+    let badges = render::Badges::new(&RenderContext {
+        model,
+        config,
+        chapter: ChapterId(0),
+        html: settings.html,
+        index_enabled: settings.index_enabled,
+    });
     let edited: Vec<(ChapterEdit, Diagnostics)> = analysis
         .chapters
         .par_iter()
         .enumerate()
         .map(|(i, w)| {
             let mut d = Diagnostics::new();
-            let e = edit_chapter(ChapterId(i), w, model, config, settings, &mut d);
+            let e = edit_chapter(ChapterId(i), w, model, config, settings, &badges, &mut d);
             (e, d)
         })
         .collect();
@@ -299,6 +316,7 @@ fn edit_chapter(
     model: &BookModel,
     config: &Config,
     settings: &Settings,
+    badges: &render::Badges,
     diags: &mut Diagnostics,
 ) -> ChapterEdit {
     // Offsets are the same in the text and its view; the view's lines all
@@ -352,7 +370,7 @@ fn edit_chapter(
     let mut card = None;
     let mut backlinks = None;
     if let Some(doc) = model.document_of(index) {
-        card = card_insertion(&ctx, doc);
+        card = card_insertion(&ctx, doc, badges);
         // A Source PRD given as a path or a name becomes a link.
         if let Some(p) = &doc.prd
             && let (PrdForm::Path | PrdForm::Name, PrdTarget::Chapter(t)) = (p.form, &p.target)
@@ -378,11 +396,13 @@ fn edit_chapter(
             if !e.has_backlinks {
                 let md = render::backlinks::backlinks(&ctx, index, Some(&config.backlinks_heading));
                 // A chapter that nothing else edits may have let its text go
-                // after the analysis; the check of the list needs it.
+                // after the analysis; the check of the list needs it, as
+                // mdBook's parser will read it (not the view, in which lone
+                // carriage returns end lines everywhere).
                 let whole = if work.text.is_none() && work.expansion.is_none() {
                     work.original()
                 } else {
-                    std::borrow::Cow::Borrowed(text)
+                    std::borrow::Cow::Borrowed(work.text())
                 };
                 match append_block(&whole, e, &md, config) {
                     Some(block) => backlinks = Some(block),

@@ -406,3 +406,30 @@ proptest::proptest! {
         proptest::prop_assert!(card.is_ok(), "{:?}: {:?}", prd, card);
     }
 }
+
+/// mdBook's parser does not end every line at a lone carriage return (a
+/// fence's closing line runs on to a line feed): the list appended after a
+/// fence that the chapter's lines close, but that parser does not, is
+/// checked as that parser reads the chapter, and is left out with a warning
+/// rather than swallowed by the code block; also when a directive keeps the
+/// chapter's text at hand.
+#[test]
+fn lone_carriage_returns_are_read_as_mdbook_reads_them() {
+    for prd in [
+        "# Payments PRD\n\n**Status:** Approved\n\n## Notes\n\n```\ncode\r```\n",
+        "# Payments PRD\n\n**Status:** Approved\n\n## Notes\n\n{{#tdd-status columns=document}}\n\n```\ncode\r```\n",
+    ] {
+        let (out, diags) = run(prd);
+        if out.contains(MARKER) {
+            let checked = top_level_list(&out);
+            assert!(checked.is_ok(), "{prd:?}: {checked:?}\n{out}");
+        } else {
+            assert!(
+                diags
+                    .iter()
+                    .any(|d| d.starts_with("warning[backlinks-not-appended]")),
+                "{prd:?}: {diags:?}"
+            );
+        }
+    }
+}

@@ -86,7 +86,15 @@ fn one_card_per_document_and_none_on_a_second_run() {
             "{eol:?}: {diags:?}"
         );
         for ((path, _), out) in chapters.iter().zip(&first) {
-            assert_eq!(out.matches(CARD).count(), 1, "{eol:?}: {path}: {out:?}");
+            // After a carriage return alone mdBook's parser may read an ATX
+            // heading or a fence line on to a line feed: no card goes after
+            // one (a chapter without a title gets its card at the top).
+            let cards = if eol == "\r" && !path.contains("untitled") {
+                0
+            } else {
+                1
+            };
+            assert_eq!(out.matches(CARD).count(), cards, "{eol:?}: {path}: {out:?}");
         }
         let again: Vec<(&str, String)> = chapters
             .iter()
@@ -184,4 +192,32 @@ fn cards_through_the_binary() {
     let out2 = run_binary(again.as_bytes());
     let book2: serde_json::Value = serde_json::from_slice(&out2).unwrap();
     assert_eq!(book2, book);
+}
+
+/// A carriage return alone before where the card would go: mdBook's
+/// parser may read the text up to there otherwise than its lines say (here
+/// a fence whose closing line runs on to a line feed, so the card at the end
+/// would be code), so the chapter gets no card; one after that place does not
+/// matter. (Found by the property test of the bytes outside directives.)
+#[test]
+fn no_card_after_a_lone_carriage_return() {
+    let prd = ("prd/p.md", "# P\n\n**Status:** Approved\n".to_string());
+    let before = "# A\n\n**Status:** Draft\n**Source PRD:** [P](../prd/p.md)\n\n{{#tdd-status columns=document}}\n```\n\n\n{{#tdd-status columns=document}}\r\r```\n";
+    let after =
+        "# B\n\n**Status:** Draft\n**Source PRD:** [P](../prd/p.md)\n\n---\n\n```\ncode\r```\n";
+    let chapters = vec![
+        prd,
+        ("tdd/a.md", before.to_string()),
+        ("tdd/b.md", after.to_string()),
+    ];
+    let (out, _) = run(&chapters, &config());
+    assert!(!out[1].contains(CARD), "{:?}", out[1]);
+    assert_eq!(out[2].matches(CARD).count(), 1, "{:?}", out[2]);
+    let again: Vec<(&str, String)> = chapters
+        .iter()
+        .zip(&out)
+        .map(|((p, _), t)| (*p, t.clone()))
+        .collect();
+    let (second, _) = run(&again, &config());
+    assert_eq!(second, out);
 }

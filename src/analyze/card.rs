@@ -42,6 +42,12 @@ pub struct CardPlace {
     /// The chapter is a `{{#tdd-skeleton}}` and nothing else: the author
     /// has written nothing yet.
     pub untouched_skeleton: bool,
+    /// A carriage return that no line feed follows comes before `at`: mdBook's
+    /// parser does not read it as a line end everywhere (an ATX heading, a
+    /// fence or an HTML block runs on to a line feed), so it may read the
+    /// chapter up to there otherwise than its lines say, and the card would
+    /// land inside what it reads; such a chapter gets no card.
+    pub lone_cr: bool,
     /// The id mdBook gives the heading of the Open Questions & Risks section,
     /// where it can be known for sure from the text (no heading attributes,
     /// no markup, no earlier heading that could take the same id).
@@ -96,6 +102,7 @@ impl CardPlace {
                 .is_some_and(|line| line.trim_matches([' ', '\t', '\r']).is_empty()),
             has_card: has_card(text, scan, region),
             untouched_skeleton: false,
+            lone_cr: false,
             open_items_anchor: open_items_heading(scan, tables)
                 .and_then(|h| heading_anchor(text, scan, h)),
         }
@@ -140,10 +147,13 @@ fn has_card(text: &str, scan: &ChapterScan, region: std::ops::Range<usize>) -> b
         })
 }
 
-/// The heading of the section whose table the model counts open items in.
+/// The heading of the section whose table the model counts open items in,
+/// if that table has a row that is not a placeholder (and so an item the
+/// card may link to).
 fn open_items_heading<'s>(scan: &'s ChapterScan, tables: &[DocTable]) -> Option<&'s Heading> {
     let selector = SectionSelector::open_items();
     let k = tables.iter().position(|t| selector.matches(t))?;
+    tables.get(k)?.real_rows().next()?;
     let table = scan.tables.get(k)?;
     heading_at(&scan.headings, table.range.start)
 }
@@ -167,80 +177,146 @@ pub fn heading_anchor(text: &str, scan: &ChapterScan, heading: &Heading) -> Opti
         return None;
     }
     let id = plain_id(own)?;
-    if id.is_empty() {
+    // An id ending in `-1` may be an earlier heading's, made unique.
+    let suffixed = id
+        .rsplit_once('-')
+        .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    if id.is_empty() || suffixed {
         return None;
     }
-    let key = alphanumerics(own);
+    let key: Vec<char> = id.chars().filter(|c| *c != '-').collect();
+    let first = id.as_bytes().first().copied();
+    let bytes = text.as_bytes();
     for h in scan
         .headings
         .iter()
         .take_while(|h| h.range.start < heading.range.start)
     {
-        let other = text.get(h.text.clone()).unwrap_or_default();
-        let same = match plain_id(other) {
-            Some(o) => o == id,
-            // Markup may drop letters (a link's destination, a tag, an
-            // entity) or keep them: unknown unless ours cannot be made of it.
-            None => is_subsequence(&key, &alphanumerics(other)),
-        };
-        if same {
+        // An attribute block may give it any id.
+        let tail = bytes.get(h.text.end..h.range.end).unwrap_or_default();
+        if tail.contains(&b'{') {
             return None;
+        }
+        // Most headings start with another letter or digit than ours.
+        let lead = bytes
+            .get(h.text.clone())
+            .and_then(|t| t.iter().find(|b| !b.is_ascii_whitespace()));
+        if let Some(b) = lead
+            && b.is_ascii_alphanumeric()
+            && Some(b.to_ascii_lowercase()) != first
+        {
+            continue;
+        }
+        let other = text.get(h.text.clone()).unwrap_or_default();
+        match same_id(other, &id) {
+            Some(false) => {}
+            Some(true) => return None,
+            // Reading markup only drops characters of a heading's text (a
+            // link's destination, a tag), except an entity, which stands
+            // for another: a heading whose letters and digits do not hold
+            // ours in order cannot get our id.
+            None if !other.contains('&') && !holds_in_order(&key, other) => {}
+            None => return None,
         }
     }
     Some(id)
 }
 
-/// The id of heading text made only of characters that both engines read
-/// as text and treat alike: letters and digits (lower case, or without case,
-/// outside ASCII), white space and some punctuation; `None` otherwise.
+/// How both mdBook engines read one character of heading text into an id
+/// (`next` is the character after it): the character it adds, if any; `Err`
+/// where that cannot be known from the text alone (markup, an entity, `--`
+/// that smart punctuation makes a dash, a letter the engines lower-case
+/// differently, a line break).
+fn id_char(c: char, next: Option<char>) -> Result<Option<char>, ()> {
+    match c {
+        ' ' | '\t' => Ok(Some('-')),
+        '-' if next == Some('-') => Err(()),
+        '-' => Ok(Some('-')),
+        c if c.is_ascii_alphanumeric() => Ok(Some(c.to_ascii_lowercase())),
+        // An entity (`&amp;`, `&#38;`) is read as the character it names.
+        '&' if next.is_some_and(|n| n.is_ascii_alphanumeric() || n == '#') => Err(()),
+        '.' | ',' | ':' | ';' | '?' | '!' | '&' | '(' | ')' | '/' | '+' | '=' | '@' | '%'
+        | '\'' | '"' => Ok(None),
+        c if c.is_ascii() => Err(()),
+        // mdBook 0.4 lower-cases ASCII letters only, 0.5 every letter.
+        c if c.is_alphanumeric() => {
+            let mut lower = c.to_lowercase();
+            if lower.next() != Some(c) || lower.next().is_some() {
+                Err(())
+            } else {
+                Ok(Some(c))
+            }
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The id of heading text made only of characters that [`id_char`] knows:
+/// letters and digits (lower case, or without case, outside ASCII), white
+/// space and some punctuation; `None` otherwise.
 fn plain_id(heading_text: &str) -> Option<String> {
     let t = heading_text.trim();
-    if t.contains("--") || t.contains(['\n', '\r']) {
-        return None;
-    }
     let mut out = String::with_capacity(t.len());
     let mut chars = t.chars().peekable();
     while let Some(c) = chars.next() {
-        match c {
-            ' ' | '\t' => out.push('-'),
-            '-' => out.push('-'),
-            c if c.is_ascii_alphanumeric() => out.push(c.to_ascii_lowercase()),
-            // An entity (`&amp;`, `&#38;`) is read as the character it names.
-            '&' if chars
-                .peek()
-                .is_some_and(|n| n.is_ascii_alphanumeric() || *n == '#') =>
-            {
-                return None;
-            }
-            '.' | ',' | ':' | ';' | '?' | '!' | '&' | '(' | ')' | '/' | '+' | '=' | '@' | '%'
-            | '\'' | '"' => {}
-            c if c.is_ascii() => return None,
-            // mdBook 0.4 lower-cases ASCII letters only, 0.5 every letter.
-            c if c.is_alphanumeric() => {
-                let mut lower = c.to_lowercase();
-                if lower.next() != Some(c) || lower.next().is_some() {
-                    return None;
-                }
-                out.push(c);
-            }
-            _ => {}
+        if let Some(x) = id_char(c, chars.peek().copied()).ok()? {
+            out.push(x);
         }
     }
     Some(out)
 }
 
-/// The letters and digits of a text, lower-cased.
-fn alphanumerics(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+/// Whether heading text gets the id `id`, read up to where it differs:
+/// what comes before the first character [`id_char`] does not know is read
+/// as it is written, so an id that differs there differs; `None` where it
+/// cannot be known.
+fn same_id(heading_text: &str, id: &str) -> Option<bool> {
+    let mut want = id.chars();
+    let mut chars = heading_text.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        if let Some(x) = id_char(c, chars.peek().copied()).ok()?
+            && want.next() != Some(x)
+        {
+            return Some(false);
+        }
+    }
+    Some(want.next().is_none())
 }
 
-/// Whether `small` is a subsequence of `large`.
-fn is_subsequence(small: &str, large: &str) -> bool {
-    let mut l = large.chars();
-    small.chars().all(|c| l.any(|x| x == c))
+/// Whether the letters and digits of `text`, lower-cased, hold `key` in
+/// order.
+fn holds_in_order(key: &[char], text: &str) -> bool {
+    if text.is_ascii() {
+        let mut want = key.iter();
+        let mut next = want.next();
+        for b in text.bytes() {
+            let Some(&w) = next else {
+                return true;
+            };
+            if b.is_ascii_alphanumeric() && char::from(b.to_ascii_lowercase()) == w {
+                next = want.next();
+            }
+        }
+        return next.is_none();
+    }
+    let mut want = key.iter().peekable();
+    for c in text.chars() {
+        let Some(&&w) = want.peek() else {
+            return true;
+        };
+        if !c.is_alphanumeric() {
+            continue;
+        }
+        let lower = if c.is_ascii() {
+            c.to_ascii_lowercase()
+        } else {
+            c.to_lowercase().next().unwrap_or(c)
+        };
+        if lower == w {
+            want.next();
+        }
+    }
+    want.peek().is_none()
 }
 
 #[cfg(test)]
@@ -289,6 +365,19 @@ mod tests {
             anchor_of_last("# T\n\n## `POST /x`\n\n## Risks\n").as_deref(),
             Some("risks")
         );
+        assert_eq!(
+            anchor_of_last("# T\n\n## Risk & more\n\n## Other risks, or these\n").as_deref(),
+            Some("other-risks-or-these")
+        );
+        for text in [
+            // An entity that might spell it; a suffix an earlier heading
+            // made unique might have.
+            "# T\n\n## &#82;isks\n\n## Risks\n",
+            "# T\n\n## Risks\n\n## Risks\n\n## Risks 1\n",
+            "# T\n\n## Risks-1\n",
+        ] {
+            assert_eq!(anchor_of_last(text), None, "{text}");
+        }
     }
 
     fn place(text: &str) -> CardPlace {

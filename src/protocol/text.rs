@@ -129,6 +129,15 @@ pub fn raw_offsets(raw: &[u8], offsets: &[usize]) -> Option<Vec<usize>> {
     let mut decoded = 0;
     for &want in offsets {
         while decoded < want {
+            // Up to the next escape or quote, bytes are the text's bytes.
+            let plain = raw
+                .get(i..i + (want - decoded))
+                .map(|run| memchr::memchr2(b'\\', b'"', run).unwrap_or(run.len()))?;
+            i += plain;
+            decoded += plain;
+            if decoded == want {
+                break;
+            }
             match *raw.get(i)? {
                 b'"' => return None,
                 b'\\' => match *raw.get(i + 1)? {

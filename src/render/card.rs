@@ -3,28 +3,30 @@
 //! stands. A TDD's card gives its status, its Source PRD, how many template
 //! sections are written and its open items; a PRD's card lists its designs.
 
-use super::RenderContext;
-use super::markdown::{Cell, Fragment};
+use super::markdown::{self, Cell};
+use super::{Badges, RenderContext};
 pub use crate::analyze::card::{CARD_DIV, CARD_MARKER};
 use crate::analyze::facts::SectionState;
 use crate::model::prd::PrdTarget;
 use crate::model::{DocKind, Document};
+use std::fmt::Write as _;
 
 /// The card of a document, as lines ending with `\n`: in HTML output a
 /// `<div class="tdd-card">` around a paragraph, for other renderers the
 /// [`CARD_MARKER`] comment and the paragraph. Either first line makes the
 /// card recognizable when the preprocessor reads its own output.
-pub fn card(ctx: &RenderContext<'_>, doc: &Document) -> String {
-    let content = match doc.kind {
-        DocKind::Tdd => tdd_card(ctx, doc),
-        DocKind::Prd => prd_card(ctx, doc),
-    };
-    let mut f = Fragment::new();
-    f.paragraph(content);
+pub fn card(ctx: &RenderContext<'_>, doc: &Document, badges: &Badges) -> String {
+    let mut line = String::with_capacity(256);
+    match doc.kind {
+        DocKind::Tdd => tdd_card(ctx, doc, badges, &mut line),
+        DocKind::Prd => prd_card(ctx, doc, badges, &mut line),
+    }
     // A card stands in the header, where the model counts placeholders: a
     // brace copied from a name or status is written as an entity, which
     // renders the same and counts as none.
-    let line = f.into_markdown().replace('{', "&#123;");
+    if line.contains('{') {
+        line = line.replace('{', "&#123;");
+    }
     if ctx.html {
         format!("{CARD_DIV}\n\n{line}\n\n</div>\n")
     } else {
@@ -48,40 +50,41 @@ pub fn status_after(ctx: &RenderContext<'_>, doc: &Document) -> Cell {
     }
 }
 
-fn tdd_card(ctx: &RenderContext<'_>, doc: &Document) -> Cell {
-    let mut c = if doc.status.is_none() && doc.status_raw.is_none() {
-        Cell::text("No status")
+/// A TDD's card, written at the end of `out` (which starts a paragraph).
+fn tdd_card(ctx: &RenderContext<'_>, doc: &Document, badges: &Badges, out: &mut String) {
+    if doc.status.is_none() && doc.status_raw.is_none() {
+        out.push_str("No status");
     } else {
-        ctx.doc_status(doc)
-    };
-    c.push_text(" · ");
+        out.push_str(&badges.get(ctx, doc, false));
+    }
+    out.push_str(" · ");
     match doc.prd.as_ref().map(|p| (&p.target, p)) {
         Some((PrdTarget::Chapter(ch), _)) => {
-            c.push_text("Source PRD: ");
-            c.push(ctx.link_to_chapter(*ch));
+            out.push_str("Source PRD: ");
+            out.push_str(&ctx.link_markdown(*ch));
         }
         Some((PrdTarget::Broken, p)) => {
-            c.push_text("Source PRD: ");
-            c.push(Cell::emphasis("broken link"));
-            c.push_text(&format!(" ({})", p.target_text));
+            out.push_str("Source PRD: *broken link* (");
+            out.push_str(&Cell::text(&p.target_text).to_inner_markdown());
+            out.push(')');
         }
-        Some((PrdTarget::Unset, _)) | None => c.push_text("no Source PRD"),
+        Some((PrdTarget::Unset, _)) | None => out.push_str("no Source PRD"),
     }
     let total = doc.completeness.len();
     if total > 0 {
-        let written = doc
-            .completeness
-            .iter()
-            .filter(|s| s.state == SectionState::Written)
-            .count();
-        c.push_text(" · ");
+        out.push_str(" · ");
         if doc.card.untouched_skeleton {
-            c.push_text("skeleton — nothing written yet");
+            out.push_str("skeleton — nothing written yet");
         } else {
-            c.push_text(&format!("{written} of {total} sections written"));
+            let written = doc
+                .completeness
+                .iter()
+                .filter(|s| s.state == SectionState::Written)
+                .count();
+            let _ = write!(out, "{written} of {total} sections written");
         }
     }
-    c.push_text(" · ");
+    out.push_str(" · ");
     let open = doc.open_items();
     let text = match open {
         0 => "no open items".to_string(),
@@ -89,24 +92,32 @@ fn tdd_card(ctx: &RenderContext<'_>, doc: &Document) -> Cell {
         n => format!("{n} open items"),
     };
     match &doc.card.open_items_anchor {
-        Some(anchor) if open > 0 => c.push(Cell::link(&text, &format!("#{anchor}"))),
-        _ => c.push_text(&text),
+        Some(anchor) if open > 0 => markdown::write_link(out, &text, &format!("#{anchor}")),
+        _ => out.push_str(&text),
     }
-    c
 }
 
-fn prd_card(ctx: &RenderContext<'_>, doc: &Document) -> Cell {
+/// A PRD's card, written at the end of `out` (which starts a paragraph).
+fn prd_card(ctx: &RenderContext<'_>, doc: &Document, badges: &Badges, out: &mut String) {
     if doc.derived.is_empty() {
-        return Cell::text("No technical design yet");
+        out.push_str("No technical design yet");
+        return;
     }
-    let mut c = Cell::text("Technical designs: ");
+    out.push_str("Technical designs: ");
     for (i, t) in doc.derived.iter().enumerate() {
         let t = &ctx.model.documents[*t];
         if i > 0 {
-            c.push_text(" · ");
+            out.push_str(" · ");
         }
-        c.push(ctx.doc_link(t));
-        c.push(status_after(ctx, t));
+        out.push_str(&ctx.link_markdown(t.chapter));
+        let status = badges.get(ctx, t, true);
+        if ctx.html {
+            out.push(' ');
+            out.push_str(&status);
+        } else {
+            out.push_str(" (");
+            out.push_str(&status);
+            out.push(')');
+        }
     }
-    c
 }

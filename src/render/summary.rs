@@ -10,12 +10,13 @@
 //! and nothing in it can end its HTML block.
 
 use super::card::status_after;
-use super::markdown::{Cell, Fragment, Table};
+use super::markdown::{Cell, Fragment, Table, write_markdown};
 use super::rollup::{LayoutFilter, RowFilter, header_positions};
-use super::{RenderContext, slug};
+use super::{ROWS_PER_CHUNK, RenderContext, slug, write_rows};
 use crate::analyze::query::{Condition, Summary, SummaryPart, parse_where};
 use crate::analyze::table::{DocRow, DocTable, SectionSelector};
 use crate::model::Document;
+use rayon::prelude::*;
 use std::fmt::Write as _;
 
 /// The colours of the bar's segments without the stylesheet, by palette
@@ -51,15 +52,43 @@ struct Bucket {
     count: usize,
 }
 
+/// The links to the book's chapters from the chapter holding the
+/// directive, each written once (a document is linked from every part).
+pub struct Links<'c> {
+    ctx: &'c RenderContext<'c>,
+    written: Vec<std::sync::OnceLock<String>>,
+}
+
+impl<'c> Links<'c> {
+    pub fn new(ctx: &'c RenderContext<'c>) -> Self {
+        Links {
+            ctx,
+            written: (0..ctx.model.chapters.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
+        }
+    }
+
+    /// The link to a document's chapter, as Markdown.
+    pub fn get(&self, doc: &Document) -> &str {
+        match self.written.get(doc.chapter.0) {
+            Some(cell) => cell.get_or_init(|| self.ctx.link_markdown(doc.chapter)),
+            None => "",
+        }
+    }
+}
+
 pub fn summary(ctx: &RenderContext<'_>, query: &Summary) -> Vec<String> {
     let tdds: Vec<&Document> = ctx.model.tdds().collect();
+    let links = Links::new(ctx);
     let mut f = Fragment::new();
     for part in &query.parts {
         match part {
             SummaryPart::Statuses => statuses(ctx, &tdds, &mut f),
-            SummaryPart::Uncovered => uncovered(ctx, query.limit, &mut f),
+            SummaryPart::Uncovered => uncovered(ctx, &links, query.limit, &mut f),
             SummaryPart::Blocked => gathered(
                 ctx,
+                &links,
                 &tdds,
                 &SectionSelector::blockers(),
                 "Status=Blocked",
@@ -69,6 +98,7 @@ pub fn summary(ctx: &RenderContext<'_>, query: &Summary) -> Vec<String> {
             ),
             SummaryPart::Risks => gathered(
                 ctx,
+                &links,
                 &tdds,
                 &SectionSelector::open_items(),
                 "Status=Open; Impact=H,High",
@@ -282,7 +312,7 @@ fn label(f: &mut Fragment, what: &str, count: usize) {
     f.paragraph(c);
 }
 
-fn uncovered(ctx: &RenderContext<'_>, limit: Option<usize>, f: &mut Fragment) {
+fn uncovered(ctx: &RenderContext<'_>, links: &Links<'_>, limit: Option<usize>, f: &mut Fragment) {
     // A PRD that is itself retired needs no design.
     let prds: Vec<&Document> = ctx
         .model
@@ -295,75 +325,90 @@ fn uncovered(ctx: &RenderContext<'_>, limit: Option<usize>, f: &mut Fragment) {
         .filter(|p| !ctx.model.has_live_design(p, ctx.config))
         .collect();
     label(f, "PRDs without a live design", prds.len());
-    let items = prds
-        .iter()
-        .take(limit.unwrap_or(usize::MAX))
-        .map(|p| {
-            let mut c = ctx.doc_link(p);
-            if p.derived.is_empty() {
-                c.push_text(" — no design yet");
-            } else {
-                c.push_text(" — only inactive designs: ");
-                for (i, t) in p.derived.iter().enumerate() {
-                    let t = &ctx.model.documents[*t];
-                    if i > 0 {
-                        c.push_text(", ");
-                    }
-                    c.push(ctx.doc_link(t));
-                    c.push(status_after(ctx, t));
-                }
+    let shown = &prds[..limit.map_or(prds.len(), |l| l.min(prds.len()))];
+    let chunks = write_rows(shown, |out, p| {
+        start_item(out);
+        out.push_str(links.get(p));
+        if p.derived.is_empty() {
+            out.push_str(" — no design yet");
+            return;
+        }
+        out.push_str(" — only inactive designs: ");
+        for (i, t) in p.derived.iter().enumerate() {
+            let t = &ctx.model.documents[*t];
+            if i > 0 {
+                out.push_str(", ");
             }
-            c
-        })
-        .collect();
-    limited_list_of(f, items, prds.len(), limit);
+            out.push_str(links.get(t));
+            out.push_str(&status_after(ctx, t).to_inner_markdown());
+        }
+    });
+    list_with_rest(f, chunks, prds.len() - shown.len());
 }
 
-/// [`limited_list`] for items already cut to the limit, of `total`.
-fn limited_list_of(f: &mut Fragment, items: Vec<Cell>, total: usize, limit: Option<usize>) {
-    let shown = items.len();
-    if !items.is_empty() {
-        f.list(items);
+/// Starts a list item on a line of its own at the end of `out`.
+fn start_item(out: &mut String) {
+    if !out.is_empty() {
+        out.push('\n');
     }
-    if limit.is_some() && total > shown {
-        f.paragraph(Cell::emphasis(&format!("… and {} more.", total - shown)));
+    out.push_str("- ");
+}
+
+/// A list of items written already, and a note of how many were left out.
+fn list_with_rest(f: &mut Fragment, chunks: Vec<String>, rest: usize) {
+    f.list_chunks(chunks);
+    if rest > 0 {
+        f.paragraph(Cell::emphasis(&format!("… and {rest} more.")));
     }
 }
 
 /// The rows of one table section of every TDD that pass `conditions`, as
-/// the roll-ups select them.
+/// the roll-ups select them: for each table with some, its document, the
+/// table and those rows.
+pub type Gathered<'m> = Vec<(&'m Document, &'m DocTable, Vec<&'m DocRow>)>;
+
 pub fn matching_rows<'m>(
     tdds: &[&'m Document],
     section: &SectionSelector,
     conditions: &[Condition],
-) -> Vec<(&'m Document, &'m DocTable, &'m DocRow)> {
+) -> Gathered<'m> {
     let filter = RowFilter::new(conditions);
-    let mut out = Vec::new();
-    // Tables with the same header as the one before share its filter.
-    let mut last: Option<(&DocTable, LayoutFilter)> = None;
-    for d in tdds {
-        let Some(t) = d.section_table(section) else {
-            continue;
-        };
-        let same = last
-            .as_ref()
-            .is_some_and(|(prev, _)| prev.header_plains().eq(t.header_plains()));
-        if !same {
-            last = Some((t, filter.for_layout(&header_positions(t))));
-        }
-        let Some((_, layout)) = &last else { continue };
-        for r in t.real_rows() {
-            if layout.passes(&filter, t, r) {
-                out.push((*d, t, r));
+    // In chunks, in parallel; in a chunk, tables with the same header as
+    // the one before share its filter.
+    let chunks: Vec<Gathered<'m>> = tdds
+        .par_chunks(ROWS_PER_CHUNK)
+        .map(|chunk| {
+            let mut out = Vec::new();
+            let mut last: Option<(&DocTable, LayoutFilter)> = None;
+            for d in chunk {
+                let Some(t) = d.section_table(section) else {
+                    continue;
+                };
+                let same = last
+                    .as_ref()
+                    .is_some_and(|(prev, _)| prev.header_plains().eq(t.header_plains()));
+                if !same {
+                    last = Some((t, filter.for_layout(&header_positions(t))));
+                }
+                let Some((_, layout)) = &last else { continue };
+                let rows: Vec<&DocRow> = t
+                    .real_rows()
+                    .filter(|r| layout.passes(&filter, t, r))
+                    .collect();
+                if !rows.is_empty() {
+                    out.push((*d, t, rows));
+                }
             }
-        }
-    }
-    out
+            out
+        })
+        .collect();
+    chunks.into_iter().flatten().collect()
 }
 
 #[allow(clippy::too_many_arguments)]
 fn gathered(
     ctx: &RenderContext<'_>,
+    links: &Links<'_>,
     tdds: &[&Document],
     section: &SectionSelector,
     conditions: &str,
@@ -372,53 +417,78 @@ fn gathered(
     f: &mut Fragment,
 ) {
     let conditions = parse_where(conditions).unwrap_or_default();
-    let rows = matching_rows(tdds, section, &conditions);
-    label(f, what, rows.len());
-    let items = rows
-        .iter()
-        .take(limit.unwrap_or(usize::MAX))
-        .map(|(d, t, r)| row_item(ctx, d, t, r))
-        .collect();
-    limited_list_of(f, items, rows.len(), limit);
+    let mut groups = matching_rows(tdds, section, &conditions);
+    let total: usize = groups.iter().map(|(_, _, rows)| rows.len()).sum();
+    label(f, what, total);
+    // At most `limit` rows, in order.
+    let mut room = limit.unwrap_or(usize::MAX);
+    groups.retain_mut(|(_, _, rows)| {
+        rows.truncate(room);
+        room -= rows.len();
+        !rows.is_empty()
+    });
+    let shown: usize = groups.iter().map(|(_, _, rows)| rows.len()).sum();
+    // The link and the columns are found once per table.
+    let chunks = write_rows(&groups, |out, (d, t, rows)| {
+        let columns = RowColumns::of(t);
+        let link = links.get(d);
+        for r in rows {
+            start_item(out);
+            out.push_str(link);
+            write_row_item(ctx, out, d, t, r, &columns);
+        }
+    });
+    list_with_rest(f, chunks, total - shown);
 }
 
-/// A gathered row as a list item: its document, its name (see below) and
-/// its owner, each as the document wrote them.
-fn row_item(ctx: &RenderContext<'_>, d: &Document, t: &DocTable, r: &DocRow) -> Cell {
+/// Where a gathered row's name and owner are in its table: the name is its
+/// `Dependency` or `Item` (the template's first columns), else its first
+/// column that is not the owner.
+struct RowColumns {
+    name: usize,
+    owner: Option<usize>,
+}
+
+impl RowColumns {
+    fn of(t: &DocTable) -> Self {
+        let owner = t.column("Owner");
+        let name = t
+            .column("Dependency")
+            .or_else(|| t.column("Item"))
+            .or_else(|| (0..t.width).find(|&i| Some(i) != owner))
+            .unwrap_or(0);
+        RowColumns {
+            name,
+            owner: owner.filter(|&o| o != name),
+        }
+    }
+}
+
+/// The rest of a gathered row's list item after the link to its document:
+/// its name and owner, as the document wrote them.
+fn write_row_item(
+    ctx: &RenderContext<'_>,
+    out: &mut String,
+    d: &Document,
+    t: &DocTable,
+    r: &DocRow,
+    columns: &RowColumns,
+) {
     let from = &ctx.model.chapters[d.chapter].served;
-    let cell = |i: usize| {
-        Cell::markdown(
-            t.cell(r, i),
-            from,
-            ctx.here(),
-            ctx.index_enabled,
-            &d.refdefs,
-        )
-    };
-    let mut c = ctx.doc_link(d);
-    let owner_column = t.column("Owner");
-    // The row's name: its `Dependency` or `Item` (the template's first
-    // columns), else its first column that is not the owner.
-    let name_column = t
-        .column("Dependency")
-        .or_else(|| t.column("Item"))
-        .or_else(|| (0..t.width).find(|&i| Some(i) != owner_column))
-        .unwrap_or(0);
-    let name = cell(name_column);
-    if !name.is_empty() {
-        c.push_text(" — ");
-        c.push(name);
+    let name = t.cell(r, columns.name);
+    if !name.trim().is_empty() {
+        out.push_str(" — ");
+        write_markdown(out, name, from, ctx.here(), ctx.index_enabled, &d.refdefs);
     }
-    if let Some(owner) = owner_column
-        .filter(|&i| i != name_column)
-        .map(cell)
-        .filter(|o| !o.is_empty())
+    if let Some(owner) = columns
+        .owner
+        .map(|o| t.cell(r, o))
+        .filter(|o| !o.trim().is_empty())
     {
-        c.push_text(" (owner: ");
-        c.push(owner);
-        c.push_text(")");
+        out.push_str(" (owner: ");
+        write_markdown(out, owner, from, ctx.here(), ctx.index_enabled, &d.refdefs);
+        out.push(')');
     }
-    c
 }
 
 #[cfg(test)]
