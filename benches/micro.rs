@@ -48,7 +48,7 @@ fn scan_one_tdd(b: divan::Bencher) {
 #[divan::bench(args = [100, 1000])]
 fn whole_run(b: divan::Bencher, n: usize) {
     let texts: Vec<String> = (0..n).map(tdd).collect();
-    let status = "# Status\n\n{{#tdd-status}}\n\n{{#tdd-open-items}}\n\n{{#tdd-completeness}}\n";
+    let status = "# Status\n\n{{#tdd-summary}}\n\n{{#tdd-status}}\n\n{{#tdd-open-items}}\n\n{{#tdd-completeness}}\n";
     b.bench(|| {
         let mut chapters: Vec<SourceChapter> = texts
             .iter()

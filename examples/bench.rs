@@ -7,7 +7,13 @@
 //! cargo build --release --bins --examples && target/release/examples/bench
 //! target/release/examples/bench --sizes 1000,10000 --runs 9
 //! target/release/examples/bench --baseline /path/to/older/mdbook-tdd
+//! target/release/examples/bench --baseline /path/to/older/mdbook-tdd --baseline-gen-args --no-summary
 //! ```
+//!
+//! `--baseline-gen-args ARGS` gives the baseline its own input, generated
+//! with these extra arguments to `gen_book` (`--no-summary` for a build that
+//! does not know `{{#tdd-summary}}`); every other command reads the same
+//! input.
 //!
 //! Every run pipes the same input file into the command's stdin and reads
 //! its stdout to the end, as mdBook does. Runs are interleaved (floor, floor
@@ -27,6 +33,8 @@ struct Program {
     name: &'static str,
     path: PathBuf,
     env: &'static [(&'static str, &'static str)],
+    /// Extra arguments to `gen_book` for this command's own input.
+    gen_args: Vec<String>,
 }
 
 struct Measure {
@@ -122,16 +130,19 @@ fn main() {
             name: "floor (no-op, read whole)",
             path: dir.join("examples/nop_floor"),
             env: &[],
+            gen_args: Vec::new(),
         },
         Program {
             name: "floor, 1 MiB pipes",
             path: dir.join("examples/nop_floor"),
             env: &[("NOP_WIDE_PIPES", "1")],
+            gen_args: Vec::new(),
         },
         Program {
             name: "mdBook-style no-op (from_reader)",
             path: dir.join("examples/nop_reader"),
             env: &[],
+            gen_args: Vec::new(),
         },
     ];
     // `--baseline PATH`: another build of mdbook-tdd, measured in the same
@@ -141,12 +152,16 @@ fn main() {
             name: "mdbook-tdd (baseline)",
             path: PathBuf::from(path),
             env: &[],
+            gen_args: opt("--baseline-gen-args")
+                .map(|a| a.split_whitespace().map(str::to_string).collect())
+                .unwrap_or_default(),
         });
     }
     programs.push(Program {
         name: "mdbook-tdd",
         path: dir.join("mdbook-tdd"),
         env: &[],
+        gen_args: Vec::new(),
     });
     for p in &programs {
         assert!(
@@ -170,17 +185,33 @@ fn main() {
     println!("|---:|---:|---|---:|---:|---:|---:|");
     let mut tdd_times = Vec::new();
     for &n in &sizes {
-        let input = work.join(format!("book-{n}.json"));
-        let json = Command::new(dir.join("examples/gen_book"))
-            .arg(n.to_string())
-            .output()
-            .expect("run gen_book");
-        assert!(json.status.success(), "gen_book failed");
-        std::fs::write(&input, &json.stdout).expect("write the input");
-        let input_mb = json.stdout.len() as f64 / (1024.0 * 1024.0);
+        // One input per distinct set of `gen_book` arguments.
+        let mut inputs: Vec<(Vec<String>, PathBuf, f64)> = Vec::new();
+        for p in &programs {
+            if inputs.iter().any(|(a, _, _)| *a == p.gen_args) {
+                continue;
+            }
+            let input = work.join(format!("book-{n}-{}.json", inputs.len()));
+            let json = Command::new(dir.join("examples/gen_book"))
+                .arg(n.to_string())
+                .args(&p.gen_args)
+                .output()
+                .expect("run gen_book");
+            assert!(json.status.success(), "gen_book failed");
+            std::fs::write(&input, &json.stdout).expect("write the input");
+            let mb = json.stdout.len() as f64 / (1024.0 * 1024.0);
+            inputs.push((p.gen_args.clone(), input, mb));
+        }
+        let input_of = |p: &Program| {
+            inputs
+                .iter()
+                .find(|(a, _, _)| *a == p.gen_args)
+                .map(|(_, path, mb)| (path.clone(), *mb))
+                .expect("an input for every command")
+        };
         // One warm-up run each, then interleaved measured runs.
         for p in &programs {
-            run_once(p, &input, None);
+            run_once(p, &input_of(p).0, None);
         }
         let mut measures: Vec<Measure> = programs
             .iter()
@@ -191,13 +222,19 @@ fn main() {
             .collect();
         for _ in 0..runs {
             for (i, p) in programs.iter().enumerate() {
-                let (t, peak) = run_once(p, &input, time_file);
+                let (t, peak) = run_once(p, &input_of(p).0, time_file);
                 measures[i].times.push(t);
                 measures[i].peak_kb.extend(peak);
             }
         }
         let floor = measures[0].median().as_secs_f64();
-        for (Program { name, .. }, m) in programs.iter().zip(&measures) {
+        for (p, m) in programs.iter().zip(&measures) {
+            let name = if p.gen_args.is_empty() {
+                p.name.to_string()
+            } else {
+                format!("{} (input: {})", p.name, p.gen_args.join(" "))
+            };
+            let input_mb = input_of(p).1;
             let t = m.median().as_secs_f64();
             let peak = m.peak_mb();
             println!(

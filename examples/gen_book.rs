@@ -4,7 +4,8 @@
 //! N realistic TDDs (filled-in templates of about 6–10 KB with tables in
 //! sections 10.3 and 12, JSON and mermaid code blocks), N/4 PRDs, 10% of the
 //! TDDs as skeleton directives with some sections written, and a status page
-//! using every table directive. Every tenth TDD starts a chain of three
+//! that starts with `{{#tdd-summary}}` and uses every table directive. Every
+//! tenth TDD starts a chain of three
 //! designs: the next two each supersede the one before, the superseded ones
 //! have the status Superseded (no other design has it) and the first names
 //! its successor in Superseded-By. The output is the same for the same N and seed.
@@ -12,6 +13,7 @@
 //! ```sh
 //! cargo run --release --example gen_book -- 10000 > book-10000.json
 //! cargo run --release --example gen_book -- 1000 --seed 7 --dir out/  # also as a book on disk
+//! cargo run --release --example gen_book -- 10000 --no-summary        # for builds without it
 //! ```
 
 use serde_json::json;
@@ -301,6 +303,10 @@ fn prd(rng: &mut Rng, j: usize) -> String {
     )
 }
 
+/// The summary at the top of the status page (left out with `--no-summary`,
+/// for builds of mdbook-tdd that do not know it).
+const SUMMARY: &str = "## At a glance\n\n{{#tdd-summary}}\n\n";
+
 const STATUS_PAGE: &str = "# Design status\n\n## Designs\n\n{{#tdd-status columns=document,status,version,author,date,prd,open-items,blockers,completeness}}\n\n## Requirements\n\n{{#prd-status}}\n\n## Open items\n\n{{#tdd-open-items}}\n\n## Blockers\n\n{{#tdd-blockers}}\n\n## Blocked dependencies\n\n{{#tdd-rollup section=\"10.3\" where=\"Status=Blocked\" columns=Dependency,Owner}}\n\n## Completeness\n\n{{#tdd-completeness}}\n";
 
 fn chapter(name: &str, path: &str, content: String, number: usize) -> serde_json::Value {
@@ -328,14 +334,16 @@ fn main() {
         .iter()
         .position(|a| a == "--dir")
         .and_then(|i| args.get(i + 1));
+    let summary = !args.iter().any(|a| a == "--no-summary");
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let prds = (n / 4).max(1);
     let mut files: Vec<(String, String, String)> = Vec::new();
-    files.push((
-        "Design status".into(),
-        "status.md".into(),
-        STATUS_PAGE.into(),
-    ));
+    let status_page = if summary {
+        STATUS_PAGE.replacen("## Designs", &format!("{SUMMARY}## Designs"), 1)
+    } else {
+        STATUS_PAGE.to_string()
+    };
+    files.push(("Design status".into(), "status.md".into(), status_page));
     for j in 0..prds {
         files.push((
             format!("Product {j}"),

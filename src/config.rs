@@ -54,6 +54,7 @@ pub const KEYS: &[&str] = &[
     "review-after",
     "backlinks",
     "backlinks-heading",
+    "page-cards",
     "tdd-paths",
     "prd-paths",
     "strict",
@@ -143,6 +144,8 @@ pub struct Config {
     pub backlinks: bool,
     /// Heading of the appended backlinks list.
     pub backlinks_heading: String,
+    /// Insert a card after the header of every TDD and PRD page.
+    pub page_cards: bool,
     /// Chapters whose path matches are TDDs.
     pub tdd_paths: Vec<PathGlob>,
     /// Chapters whose path matches are PRDs.
@@ -212,6 +215,7 @@ impl Default for Config {
             today: None,
             backlinks: true,
             backlinks_heading: DEFAULT_BACKLINKS_HEADING.to_string(),
+            page_cards: true,
             tdd_paths: Vec::new(),
             prd_paths: Vec::new(),
             lints: LintLevels::default(),
@@ -374,6 +378,11 @@ impl Config {
                 "backlinks-heading" => {
                     if let Some(s) = expect_str(key, value, diags) {
                         self.backlinks_heading = s.to_string();
+                    }
+                }
+                "page-cards" => {
+                    if let Some(b) = expect_bool(key, value, diags) {
+                        self.page_cards = b;
                     }
                 }
                 "tdd-paths" | "prd-paths" => {
@@ -642,6 +651,7 @@ mod tests {
                 "final-statuses": ["final"],
                 "backlinks": false,
                 "backlinks-heading": "Designs",
+                "page-cards": false,
                 "tdd-paths": ["tdd/**/*.md"],
                 "strict": true,
                 "lints": {"missing-prd": "allow"}
@@ -652,6 +662,7 @@ mod tests {
         assert!(!c.markdown.smart_punctuation && !c.markdown.admonitions);
         assert!(c.markdown.definition_lists);
         assert_eq!(c.final_statuses, vec!["Final".to_string()]);
+        assert!(!c.page_cards);
         assert!(c.tdd_paths[0].matches("tdd/a/b.md"));
         assert!(!c.tdd_paths[0].matches("prd/b.md"));
         assert_eq!(c.lints.level(Lint::MissingPrd), Level::Allow);

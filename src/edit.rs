@@ -1,6 +1,7 @@
 //! The edit stage: each chapter's directives are rendered against the
 //! model and spliced into their byte ranges; bare Source PRDs become links;
-//! PRDs get their backlinks list. Every other byte of the chapter is kept.
+//! TDDs and PRDs get their page card after the header, PRDs their backlinks
+//! list at the end. Every other byte of the chapter is kept.
 
 use crate::analyze::directives::arg_problem;
 use crate::analyze::end::{BACKLINKS_MARKER, ChapterEnd};
@@ -10,9 +11,10 @@ use crate::book::{ChapterId, Settings};
 use crate::config::Config;
 use crate::diagnostic::Diagnostics;
 use crate::diagnostic::{Diagnostic, Lint, Location};
+use crate::model::Document;
 use crate::model::prd::{PrdForm, PrdTarget};
 use crate::model::{BookModel, DocKind};
-use crate::protocol::text::Piece;
+use crate::protocol::text::{Insertions, Piece};
 use crate::render::{self, RenderContext};
 use crate::syntax::lines;
 use rayon::prelude::*;
@@ -26,25 +28,31 @@ pub enum ChapterEdit {
     /// The chapter's new text, in pieces of its current text (the skeleton
     /// expansion, if any) and new text.
     Replace(Vec<Piece>),
-    /// Text appended to the chapter as it came (the backlinks list).
-    Append(String),
+    /// Text inserted into the chapter as it came, which nothing else edits
+    /// (the page card, the backlinks list).
+    Insert(Insertions),
     /// The skeleton expansion, unchanged.
     Expanded,
 }
 
 /// Re-indents a generated block (in pieces) for the directive's place.
-fn place_block(text: &str, span: &Range<usize>, block: Vec<String>, eol: &str) -> Vec<String> {
+fn place_block(
+    text: &str,
+    span: &Range<usize>,
+    block: Vec<String>,
+    eol: &'static str,
+) -> Vec<String> {
     // Lines end at `\n`, `\r\n` or a `\r` alone, as in Markdown.
     let bytes = text.as_bytes();
     let line_start = memchr::memrchr2(b'\n', b'\r', &bytes[..span.start]).map_or(0, |i| i + 1);
     let cont = lines::continuation_prefix(&text[line_start..span.start]);
     let ends_with_table = last_line(&block).starts_with('|');
-    // pulldown-cmark ends no HTML block (the graph's) at a carriage return
-    // alone: in a chapter of such lines its lines end with `\n`, and so
-    // does the blank line that ends it.
-    let html_block = block.first().is_some_and(|p| p.starts_with("<div"));
-    let lone_cr_html = html_block && eol == "\r";
-    let eol = if lone_cr_html { "\n" } else { eol };
+    // The lines of an HTML block (a generated block's line that starts with
+    // `<`, up to a blank line) end with what ends an HTML block's lines: a
+    // carriage return alone does not (see
+    // [`crate::syntax::lines::html_block_line_ending`]).
+    let hb = crate::syntax::lines::html_block_line_ending(eol);
+    let mut in_html = false;
     // A block at the start of a line of a file with `\n` endings goes in as
     // it is.
     let mut out = if cont.is_empty() && eol == "\n" {
@@ -54,7 +62,7 @@ fn place_block(text: &str, span: &Range<usize>, block: Vec<String>, eol: &str) -
         let mut out = String::with_capacity(block.len() + 16);
         for (i, line) in block.split('\n').enumerate() {
             if i > 0 {
-                out.push_str(eol);
+                out.push_str(if in_html { hb } else { eol });
                 if line.is_empty() {
                     out.push_str(cont.trim_end());
                 } else {
@@ -62,6 +70,7 @@ fn place_block(text: &str, span: &Range<usize>, block: Vec<String>, eol: &str) -
                 }
             }
             out.push_str(line);
+            in_html = !line.is_empty() && (in_html || line.starts_with('<'));
         }
         vec![out]
     };
@@ -81,12 +90,15 @@ fn place_block(text: &str, span: &Range<usize>, block: Vec<String>, eol: &str) -
     let (_, line_end) = line_bounds(0);
     let next_line = &rest[line_end..line_bounds(line_end).0];
     let next_content = next_line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
-    if lone_cr_html
-        || line_end < rest.len()
-            && !next_content.is_empty()
-            && !(ends_with_table && opens_item_or_heading(next_content))
+    let after_html = if in_html { hb } else { eol };
+    if line_end < rest.len()
+        && !next_content.is_empty()
+        && !(ends_with_table && opens_item_or_heading(next_content))
     {
-        out.push(format!("{eol}{}", cont.trim_end()));
+        out.push(format!("{after_html}{}", cont.trim_end()));
+    } else if after_html != eol && !rest.is_empty() {
+        // The line after is blank: the HTML block's last line still ends.
+        out.push(after_html.to_string());
     }
     out
 }
@@ -189,6 +201,53 @@ fn append_after(
     checked.then_some(block)
 }
 
+/// The page card of a document, with the line breaks around it, and where
+/// it goes; `None` when it gets none (turned off, or the chapter holds one).
+fn card_insertion(
+    ctx: &RenderContext<'_>,
+    doc: &Document,
+    badges: &render::Badges,
+) -> Option<(usize, String)> {
+    let place = &doc.card;
+    let at = place.at?;
+    if !ctx.config.page_cards || place.has_card || place.lone_cr {
+        return None;
+    }
+    let eol = doc.end.eol;
+    // The card's lines end as an HTML block's must (a carriage return alone
+    // does not end one); the blank line before it ends like the author's
+    // line before, which a line feed after a carriage return would not end.
+    let hb = crate::syntax::lines::html_block_line_ending(eol);
+    let mut out = String::new();
+    for _ in 0..place.lead {
+        out.push_str(eol);
+    }
+    let card = render::card::card(ctx, doc, badges);
+    if hb == "\n" {
+        out.push_str(&card);
+    } else {
+        out.push_str(&card.replace('\n', hb));
+    }
+    if place.followed && !place.blank_after {
+        out.push_str(hb);
+    }
+    Some((at, out))
+}
+
+/// The backlinks list (if any) as it goes after a card appended at the end
+/// (`card`, empty if none): after a blank line, which the list of an empty
+/// chapter does not start with, so that the card's `</div>` block ends.
+fn after_card(card: &str, backlinks: Option<String>) -> String {
+    match backlinks {
+        Some(b) if !card.is_empty() && !b.starts_with(['\n', '\r']) => {
+            let hb = if card.ends_with("\r\n") { "\r\n" } else { "\n" };
+            format!("{hb}{b}")
+        }
+        Some(b) => b,
+        None => String::new(),
+    }
+}
+
 /// Where the last line of a text that is not blank starts.
 fn last_line_start(text: &str) -> usize {
     text.trim_end().rfind('\n').map_or(0, |i| i + 1)
@@ -239,13 +298,21 @@ pub fn edit(
     settings: &Settings,
     diags: &mut Diagnostics,
 ) -> Vec<ChapterEdit> {
+    // The status badges of the page cards, written once for the run.
+    let badges = render::Badges::new(&RenderContext {
+        model,
+        config,
+        chapter: ChapterId(0),
+        html: settings.html,
+        index_enabled: settings.index_enabled,
+    });
     let edited: Vec<(ChapterEdit, Diagnostics)> = analysis
         .chapters
         .par_iter()
         .enumerate()
         .map(|(i, w)| {
             let mut d = Diagnostics::new();
-            let e = edit_chapter(ChapterId(i), w, model, config, settings, &mut d);
+            let e = edit_chapter(ChapterId(i), w, model, config, settings, &badges, &mut d);
             (e, d)
         })
         .collect();
@@ -264,6 +331,7 @@ fn edit_chapter(
     model: &BookModel,
     config: &Config,
     settings: &Settings,
+    badges: &render::Badges,
     diags: &mut Diagnostics,
 ) -> ChapterEdit {
     // Offsets are the same in the text and its view; the view's lines all
@@ -322,7 +390,10 @@ fn edit_chapter(
             }
         }
     }
+    let mut card = None;
+    let mut backlinks = None;
     if let Some(doc) = model.document_of(index) {
+        card = card_insertion(&ctx, doc, badges);
         // A Source PRD given as a path or a name becomes a link.
         if let Some(p) = &doc.prd
             && let (PrdForm::Path | PrdForm::Name, PrdTarget::Chapter(t)) = (p.form, &p.target)
@@ -348,19 +419,16 @@ fn edit_chapter(
             if !e.has_backlinks {
                 let md = render::backlinks::backlinks(&ctx, index, Some(&config.backlinks_heading));
                 // A chapter that nothing else edits may have let its text go
-                // after the analysis; the check of the list needs it.
+                // after the analysis; the check of the list needs it, as
+                // mdBook's parser will read it (not the view, in which lone
+                // carriage returns end lines everywhere).
                 let whole = if work.text.is_none() && work.expansion.is_none() {
                     work.original()
                 } else {
-                    std::borrow::Cow::Borrowed(text)
+                    std::borrow::Cow::Borrowed(work.text())
                 };
                 match append_block(&whole, e, &md, config) {
-                    Some(block) => {
-                        if edits.is_empty() && work.expansion.is_none() {
-                            return ChapterEdit::Append(block);
-                        }
-                        edits.push((text.len()..text.len(), vec![block]));
-                    }
+                    Some(block) => backlinks = Some(block),
                     None => diags.push(
                         Diagnostic::new(
                             Lint::BacklinksNotAppended,
@@ -381,11 +449,33 @@ fn edit_chapter(
             }
         }
     }
+    // A chapter that only gets its card and backlinks list gets them as
+    // insertions into its text as it came (which may be gone by now).
+    if edits.is_empty() && work.expansion.is_none() {
+        if card.is_none() && backlinks.is_none() {
+            return ChapterEdit::Unchanged;
+        }
+        let mut ins = Insertions::default();
+        let followed = model.document_of(index).is_some_and(|d| d.card.followed);
+        match card {
+            Some(c) if followed => ins.at.push(c),
+            Some((_, c)) => ins.end.push_str(&c),
+            None => {}
+        }
+        ins.end.push_str(&after_card(&ins.end, backlinks));
+        return ChapterEdit::Insert(ins);
+    }
+    // Both may go in at the end: the card first.
+    let appended_card = card.as_ref().filter(|(at, _)| *at >= text.len());
+    let backlinks = after_card(appended_card.map_or("", |(_, c)| c.as_str()), backlinks);
+    for (at, new) in card
+        .into_iter()
+        .chain((!backlinks.is_empty()).then_some((text.len(), backlinks)))
+    {
+        edits.push((at..at, vec![new]));
+    }
     if edits.is_empty() {
-        return match &work.expansion {
-            Some(_) => ChapterEdit::Expanded,
-            None => ChapterEdit::Unchanged,
-        };
+        return ChapterEdit::Expanded;
     }
     edits.sort_by_key(|(r, _)| (r.start, r.end));
     let mut pieces = Vec::with_capacity(edits.len() * 2 + 1);

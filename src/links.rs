@@ -116,6 +116,12 @@ fn write_relative(from: &str, to: &str, push_segment: impl Fn(&mut String, &str)
 /// Percent-encodes one path segment for a link destination.
 fn push_encoded(out: &mut String, seg: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+    // Most segments need no escape.
+    if seg.bytes().all(unreserved) {
+        out.push_str(seg);
+        return;
+    }
     for b in seg.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(char::from(b));

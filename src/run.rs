@@ -73,14 +73,10 @@ impl Processed {
                 }
                 (ChapterEdit::Unchanged, _, Some(t)) => ChapterOutput::Text(t),
                 (ChapterEdit::Unchanged, Some(j), None) => ChapterOutput::Literal(j),
-                (ChapterEdit::Append(a), _, Some(mut t)) => {
-                    t.push_str(&a);
-                    ChapterOutput::Text(t)
-                }
-                (ChapterEdit::Append(a), Some(j), None) => ChapterOutput::LiteralAppend(j, a),
-                (ChapterEdit::Unchanged | ChapterEdit::Append(_), None, None) => {
-                    ChapterOutput::Text(String::new())
-                }
+                (ChapterEdit::Insert(ins), _, Some(t)) => ChapterOutput::Text(ins.apply(&t)),
+                (ChapterEdit::Insert(ins), Some(j), None) => ChapterOutput::LiteralInsert(j, ins),
+                (ChapterEdit::Unchanged, None, None) => ChapterOutput::Text(String::new()),
+                (ChapterEdit::Insert(ins), None, None) => ChapterOutput::Text(ins.apply("")),
             })
             .collect()
     }
@@ -93,7 +89,7 @@ impl Processed {
                 ChapterOutput::Text(t) => t,
                 ChapterOutput::Spliced { text, pieces } => splice(&text, &pieces),
                 ChapterOutput::Literal(j) => j.decode().unwrap_or_default(),
-                ChapterOutput::LiteralAppend(j, a) => j.decode().unwrap_or_default() + &a,
+                ChapterOutput::LiteralInsert(j, ins) => ins.apply(&j.decode().unwrap_or_default()),
             })
             .collect()
     }

@@ -1,6 +1,7 @@
 //! The backlinks list appended to a PRD lands at the top level, read as
 //! Markdown and as markup, whatever the chapter ends in; a second run adds
-//! nothing.
+//! nothing. With page cards on, the card is one more insertion, read as
+//! blocks of its own, and the list still lands where it did.
 
 use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
 use mdbook_tdd::ChapterMeta;
@@ -12,24 +13,106 @@ const MARKER: &str = "<!-- tdd-backlinks -->";
 
 const TDD: &str = "# Ledger TDD\n\n**Status:** Draft\n**Source PRD:** [pay](pay.md)\n";
 
-/// Runs the PRD `prd` (at `pay.md`) with one TDD; returns its output and
-/// the diagnostics.
+/// Runs the PRD `prd` (at `pay.md`) with one TDD, page cards off; returns
+/// its output and the diagnostics.
 fn run(prd: &str) -> (String, Vec<String>) {
+    run_with(prd, false)
+}
+
+/// Runs the PRD `prd` (at `pay.md`) with one TDD, with page cards or not.
+fn run_with(prd: &str, page_cards: bool) -> (String, Vec<String>) {
     let chapter = |path: &str, name: &str, text: &str| SourceChapter {
         meta: ChapterMeta::new(name, path, path, "src", true),
         text: text.to_string().into(),
     };
+    let mut config = Config::default();
+    config.page_cards = page_cards;
     let mut p = process(
         vec![
             chapter("pay.md", "Payments PRD", prd),
             chapter("tdd.md", "Ledger TDD", TDD),
         ],
-        &Config::default(),
+        &config,
         &Settings::default(),
         Diagnostics::new(),
     );
     let diags = p.diagnostics.iter().map(|d| d.to_string()).collect();
     (p.texts().swap_remove(0), diags)
+}
+
+const CARD: &str = "<div class=\"tdd-card\">";
+
+/// With page cards on, the output is the output without them with the card
+/// inserted at one place: read as blocks of its own at the top level (its
+/// `<div>`, then its paragraph), with no raw HTML open before it; the list
+/// is still read where it was, and a second run changes nothing.
+fn card_is_an_insertion(prd: &str, without: &str) -> Result<(), String> {
+    let (with, diags) = run_with(prd, true);
+    let (_, diags_without) = run(prd);
+    if diags != diags_without {
+        return Err(format!("other diagnostics with the card: {diags:?}"));
+    }
+    let head = with
+        .bytes()
+        .zip(without.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let tail = with[head..]
+        .bytes()
+        .rev()
+        .zip(without[head..].bytes().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if head + tail != without.len() {
+        return Err(format!("not one insertion:\n{without:?}\n=>\n{with:?}"));
+    }
+    if !with.contains(CARD) || without.contains(CARD) {
+        return Err(format!("no card inserted in {with:?}"));
+    }
+    // The card's `<div>` and paragraph, as mdBook reads them.
+    let md = with.strip_prefix('\u{feff}').unwrap_or(&with);
+    let options = mdbook_markdown::MarkdownOptions::default();
+    let mut depth = 0usize;
+    let (mut div, mut paragraph) = (false, false);
+    for (e, r) in mdbook_markdown::new_cmark_parser(md, &options).into_offset_iter() {
+        match &e {
+            Event::Start(Tag::HtmlBlock) if depth == 0 && md[r.clone()].trim() == CARD => {
+                div = true;
+            }
+            Event::Text(t) if div && depth == 1 && t.starts_with("Technical designs:") => {
+                paragraph = true;
+            }
+            _ => {}
+        }
+        match &e {
+            Event::Start(t) if !is_inline(t) => depth += 1,
+            Event::End(t) if !is_inline_end(t) => depth -= 1,
+            _ => {}
+        }
+    }
+    if !(div && paragraph) {
+        return Err(format!(
+            "the card is not read as blocks of its own:\n{with}"
+        ));
+    }
+    let card_at = with.find(CARD).unwrap_or(0);
+    markup_before_list(&with[..card_at])
+        .map_err(|e| format!("raw HTML open before the card: {e}"))
+        .or_else(|e| {
+            if without.contains(MARKER) {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        })?;
+    if without.len() > prd.len() {
+        top_level_list(&with).and_then(|()| markup_before_list(&with))?;
+    }
+    let (again, _) = run_with(&with, true);
+    if again != with {
+        return Err(format!("a second run changed it:\n{with}\n---\n{again}"));
+    }
+    Ok(())
 }
 
 /// Where the marker, the heading and the list are, as mdBook reads the
@@ -243,6 +326,9 @@ fn the_list_lands_at_the_top_level() {
                 "{ending:?}: a second run changed it:\n{out}\n---\n{again}"
             ));
         }
+        if let Err(e) = card_is_an_insertion(&prd, &out) {
+            failures.push(format!("{ending:?}: {e}"));
+        }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
@@ -316,5 +402,34 @@ proptest::proptest! {
         }
         // Every piece can be closed (there is no `<plaintext>` among them).
         proptest::prop_assert!(diags.is_empty(), "{:?}: {:?}", prd, diags);
+        let card = card_is_an_insertion(&prd, &out);
+        proptest::prop_assert!(card.is_ok(), "{:?}: {:?}", prd, card);
+    }
+}
+
+/// mdBook's parser does not end every line at a lone carriage return (a
+/// fence's closing line runs on to a line feed): the list appended after a
+/// fence that the chapter's lines close, but that parser does not, is
+/// checked as that parser reads the chapter, and is left out with a warning
+/// rather than swallowed by the code block; also when a directive keeps the
+/// chapter's text at hand.
+#[test]
+fn lone_carriage_returns_are_read_as_mdbook_reads_them() {
+    for prd in [
+        "# Payments PRD\n\n**Status:** Approved\n\n## Notes\n\n```\ncode\r```\n",
+        "# Payments PRD\n\n**Status:** Approved\n\n## Notes\n\n{{#tdd-status columns=document}}\n\n```\ncode\r```\n",
+    ] {
+        let (out, diags) = run(prd);
+        if out.contains(MARKER) {
+            let checked = top_level_list(&out);
+            assert!(checked.is_ok(), "{prd:?}: {checked:?}\n{out}");
+        } else {
+            assert!(
+                diags
+                    .iter()
+                    .any(|d| d.starts_with("warning[backlinks-not-appended]")),
+                "{prd:?}: {diags:?}"
+            );
+        }
     }
 }

@@ -302,7 +302,7 @@ fn a_template_without_numbered_sections() {
     assert_ok(&out);
     assert_eq!(
         contents(&out)[0],
-        "# Queue\n\n**Status:** Draft\n\n---\n\n## Context\n<div class=\"tdd-guidance\">\n\n{context}\n\n</div>\n\n## Decision\nUse SQS.\n"
+        "# Queue\n\n**Status:** Draft\n\n<div class=\"tdd-card\">\n\n<span class=\"tdd-status tdd-status-draft\">Draft</span> · no Source PRD · 1 of 2 sections written · no open items\n\n</div>\n\n---\n\n## Context\n<div class=\"tdd-guidance\">\n\n{context}\n\n</div>\n\n## Decision\nUse SQS.\n"
     );
 }
 

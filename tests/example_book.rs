@@ -65,10 +65,24 @@ fn check_example(b: &Built) {
 fn example_builds_with_mdbook_05() {
     let b = build(&repo().join("book-example"), Engine::V05, BOTH);
     check_example(&b);
-    // A chapter without directives reaches the renderer byte for byte.
+    // A chapter without directives that is no document reaches the renderer
+    // byte for byte (the introduction, read for its mention of a Source PRD).
+    let src = std::fs::read_to_string(repo().join("book-example/src/README.md")).unwrap();
+    let out = std::fs::read_to_string(b.markdown.join("index.md")).unwrap();
+    assert_eq!(out, src);
+    // A PRD without directives gets its card after its header, and nothing
+    // else.
     let src = std::fs::read_to_string(repo().join("book-example/src/prd/audit-log.md")).unwrap();
     let out = std::fs::read_to_string(b.markdown.join("prd/audit-log.md")).unwrap();
-    assert_eq!(out, src);
+    let card = "<!-- tdd-card -->\nNo technical design yet\n\n";
+    assert_eq!(
+        out,
+        src.replacen(
+            "**Status:** Draft\n\n---\n",
+            &format!("**Status:** Draft\n\n{card}---\n"),
+            1
+        )
+    );
 }
 
 #[test]

@@ -305,3 +305,197 @@ fn collect_pages(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         }
     }
 }
+
+/// `{{#tdd-summary}}` and the page cards as readers get them from both
+/// engines: the chart is an SVG with its numbers, in which a status word
+/// with markup (`<b>x</b>&`, from the configured vocabulary) is text, and so
+/// it is in the cards; every item links to its document; a header kept in an
+/// included file gets its card after it; the Markdown renderer gets a table.
+#[test]
+fn summary_and_cards_render() {
+    use scraper::{Html, Selector};
+    let sel = |css: &str| Selector::parse(css).unwrap();
+    for engine in [Engine::V05, Engine::V04] {
+        let (b, warnings) = support::build_with_warnings(
+            &books().join("summary"),
+            engine,
+            "[output.html]\n[output.markdown]\n",
+        );
+        b.assert_ok();
+        assert_eq!(b.stderr, "", "{engine:?}");
+        let status = Html::parse_document(&b.page("status.html"));
+        let svgs: Vec<_> = status.select(&sel("main svg.tdd-summary")).collect();
+        assert_eq!(svgs.len(), 2, "{engine:?}");
+        let svg = svgs[0];
+        let label = "Designs by status, 3 in all: Draft 1, <b>x</b>& 1, Superseded 1.";
+        assert_eq!(svg.value().attr("role"), Some("img"));
+        assert_eq!(svg.value().attr("aria-label"), Some(label), "{engine:?}");
+        let title: String = svg
+            .select(&sel("title"))
+            .next()
+            .map(|t| t.text().collect())
+            .unwrap_or_default();
+        assert_eq!(title, label, "{engine:?}");
+        // The status word is text: no element of its markup in the chart.
+        assert_eq!(svg.select(&sel("b")).count(), 0, "{engine:?}");
+        // One segment per status with designs, widths in proportion, the
+        // numbers on them and in the legend.
+        let widths: Vec<&str> = svg
+            .select(&sel("rect.tdd-summary-seg"))
+            .filter_map(|r| r.value().attr("width"))
+            .collect();
+        assert_eq!(widths, ["33.33%", "33.33%", "33.34%"], "{engine:?}");
+        let counts: Vec<String> = svg
+            .select(&sel("text.tdd-summary-count"))
+            .map(|t| t.text().collect())
+            .collect();
+        assert_eq!(counts, ["1", "1", "1"], "{engine:?}");
+        let legend: Vec<String> = svg
+            .select(&sel("text.tdd-summary-label"))
+            .map(|t| t.text().collect())
+            .collect();
+        assert_eq!(
+            legend,
+            [
+                "Draft: 1 (33%)",
+                "<b>x</b>&: 1 (33%)",
+                "Superseded: 1 (33%)"
+            ],
+            "{engine:?}"
+        );
+        // Fallback colours, for a page without the stylesheet.
+        assert!(
+            svg.select(&sel("rect.tdd-summary-seg"))
+                .all(|r| r.value().attr("fill").is_some_and(|f| f.starts_with('#'))),
+            "{engine:?}"
+        );
+        // The lists, each item linked to its document.
+        let main = status.select(&sel("main")).next().unwrap();
+        let items: Vec<String> = main
+            .select(&sel("li"))
+            .map(|li| li.text().collect::<String>())
+            .collect();
+        assert_eq!(
+            items,
+            [
+                "Refunds — only inactive designs: Old Refunds Superseded",
+                "Audit — no design yet",
+                "Cart Service — Payment gateway sandbox <i>now</i> (owner: Sam Okafor)",
+                "Cart Service — Carts may outlive their prices (owner: Ana Souza)",
+            ],
+            "{engine:?}"
+        );
+        let hrefs: Vec<&str> = main
+            .select(&sel("li > a:first-child"))
+            .filter_map(|a| a.value().attr("href"))
+            .collect();
+        assert_eq!(
+            hrefs,
+            [
+                "prd/refunds.html",
+                "prd/audit.html",
+                "tdd/cart.html",
+                "tdd/cart.html"
+            ],
+            "{engine:?}"
+        );
+        assert_eq!(main.select(&sel("i")).count(), 0, "{engine:?}");
+        // The cards: after the header, before the rule; the status word as text.
+        let cart = Html::parse_document(&b.page("tdd/cart.html"));
+        let card = cart.select(&sel("main div.tdd-card")).next().unwrap();
+        let text: String = card.text().collect();
+        assert_eq!(
+            text.trim(),
+            "<b>x</b>& · Source PRD: Checkout · 3 of 12 sections written · 2 open items",
+            "{engine:?}"
+        );
+        assert_eq!(card.select(&sel("b")).count(), 0, "{engine:?}");
+        let links: Vec<&str> = card
+            .select(&sel("a"))
+            .filter_map(|a| a.value().attr("href"))
+            .collect();
+        assert_eq!(
+            links,
+            ["../prd/checkout.html", "#12-open-questions--risks"],
+            "{engine:?}"
+        );
+        for (page, card_text) in [
+            (
+                "tdd/included.html",
+                "Draft · Source PRD: Checkout · 1 of 12 sections written · no open items",
+            ),
+            (
+                "prd/refunds.html",
+                "Technical designs: Old Refunds Superseded",
+            ),
+            ("prd/audit.html", "No technical design yet"),
+        ] {
+            let html = b.page(page);
+            let main = support::main_of(&html);
+            let card_at = main.find("<div class=\"tdd-card\">").unwrap_or_else(|| {
+                panic!("{engine:?}: no card in {page}:\n{main}");
+            });
+            // Right after the header's paragraph, before anything else.
+            let header_end = main.find("</p>").unwrap();
+            assert!(header_end < card_at, "{engine:?}: {page}:\n{main}");
+            let doc = Html::parse_document(&html);
+            let card = doc.select(&sel("main div.tdd-card")).next().unwrap();
+            assert_eq!(card.text().collect::<String>().trim(), card_text);
+            assert_eq!(
+                doc.select(&sel("main div.tdd-card")).count(),
+                1,
+                "{engine:?}: {page}"
+            );
+        }
+        // Every generated link works (the open items anchor too).
+        let broken = support::broken_links(&b.html);
+        assert!(broken.is_empty(), "{engine:?}: {broken:#?}");
+        // Other renderers get plain Markdown: a table and the same lists.
+        let md = std::fs::read_to_string(b.markdown.join("status.md")).unwrap();
+        assert!(
+            md.contains("| Status | Designs | Share |\n|---|---|---|\n| Draft | 1 | 33% |\n| \\<b\\>x\\</b\\>\\& | 1 | 33% |\n| Superseded | 1 | 33% |\n| **All designs** | **3** | 100% |"),
+            "{engine:?}: {md}"
+        );
+        assert!(!md.contains("<svg"), "{engine:?}: {md}");
+        let cart_md = std::fs::read_to_string(b.markdown.join("tdd/cart.md")).unwrap();
+        assert!(
+            cart_md.contains("\n<!-- tdd-card -->\n\\<b\\>x\\</b\\>\\& · Source PRD: [Checkout](../prd/checkout.md) · 3 of 12 sections written · [2 open items](#12-open-questions--risks)\n\n---\n"),
+            "{engine:?}: {cart_md}"
+        );
+        // mdBook has nothing to say about what mdbook-tdd wrote.
+        assert!(warnings.is_empty(), "{engine:?}: {warnings:#?}");
+    }
+}
+
+/// `page-cards = false`: no page gets a card, and a chapter without
+/// directives is returned as it was.
+#[test]
+fn page_cards_off() {
+    let both = "[output.html]\n[output.markdown]\n";
+    let b = build(&books().join("summary"), Engine::V05, both);
+    b.assert_ok();
+    let off = {
+        let dir = tempfile::tempdir().unwrap();
+        support::copy_tree(&books().join("summary"), dir.path());
+        let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+        std::fs::write(
+            dir.path().join("book.toml"),
+            toml.replace(
+                "after = [\"links\"]",
+                "after = [\"links\"]\npage-cards = false",
+            ),
+        )
+        .unwrap();
+        build(dir.path(), Engine::V05, both)
+    };
+    off.assert_ok();
+    for page in ["tdd/cart", "tdd/included", "prd/audit", "prd/checkout"] {
+        let on = b.page(&format!("{page}.html"));
+        let without = off.page(&format!("{page}.html"));
+        assert!(on.contains("<div class=\"tdd-card\">"), "{page}");
+        assert!(!without.contains("tdd-card"), "{page}: {without}");
+    }
+    let src = std::fs::read_to_string(books().join("summary/src/tdd/cart.md")).unwrap();
+    let md = std::fs::read_to_string(off.markdown.join("tdd/cart.md")).unwrap();
+    assert_eq!(md, src);
+}

@@ -82,6 +82,34 @@ fn every_line_ending_keeps_every_author_line() {
             let n = got.iter().filter(|l| l == &line).count();
             assert_eq!(n, 1, "{eol:?}: `{line}` appears {n} times in\n{merged}");
         }
+        // The page card after the header: an HTML block, after a blank line
+        // that ends like the chapter's lines. After lone `\r`s mdBook's
+        // parser reads an ATX heading on to the next `\n`, so that a card
+        // there would land inside the H1: these chapters get none.
+        let block_eol = if eol == "\r" { "\n" } else { eol };
+        let card_start = format!(
+            "**Source PRD:** [prd.md](prd.md){eol}{eol}<div class=\"tdd-card\">{block_eol}{block_eol}"
+        );
+        let card_end = format!("{block_eol}{block_eol}</div>{block_eol}{block_eol}---{eol}");
+        let without_card = if eol == "\r" {
+            assert!(!merged.contains("tdd-card"), "{merged:?}");
+            merged.clone()
+        } else {
+            let (Some(a), Some(b)) = (merged.find(&card_start), merged.find(&card_end)) else {
+                panic!("{eol:?}: no card in {merged:?}");
+            };
+            let card = &merged[a + card_start.len()..b];
+            assert!(
+                card.contains("Source PRD: [Checkout PRD](prd.md)"),
+                "{card:?}"
+            );
+            format!("{}{}", &merged[..a + card_start.len()], &merged[b..])
+                .replace(
+                    &card_start,
+                    &format!("**Source PRD:** [prd.md](prd.md){eol}{eol}"),
+                )
+                .replace(&card_end, &format!("---{eol}"))
+        };
         // Added lines end like the chapter's.
         let others: &[&str] = match eol {
             "\n" => &["\r"],
@@ -92,12 +120,12 @@ fn every_line_ending_keeps_every_author_line() {
         // `\r` their lines end with `\n`, as the backlinks list's do (see
         // below).
         let unwrapped = if eol == "\r" {
-            merged
+            without_card
                 .replace("<div class=\"tdd-guidance\">\n\n", "")
                 .replace("\n\n</div>\n\n", "")
                 .replace("\n\n</div>\n", "")
         } else {
-            merged.clone()
+            without_card.clone()
         };
         for o in others {
             assert!(!unwrapped.contains(o), "{eol:?}: {o:?} in {unwrapped:?}");
@@ -105,15 +133,30 @@ fn every_line_ending_keeps_every_author_line() {
         if eol == "\r\n" {
             assert!(!merged.replace("\r\n", "").contains(['\r', '\n']));
         }
+        // The PRD's card lists the design (but for the ATX heading after
+        // lone `\r`s, as above).
+        let prd_card = format!(
+            "**Status:** Approved{eol}{eol}<div class=\"tdd-card\">{block_eol}{block_eol}Technical designs: [Checkout](tdd.md) <span class=\"tdd-status tdd-status-draft\">Draft</span>{block_eol}{block_eol}</div>{block_eol}"
+        );
+        assert_eq!(
+            out[0].contains(&prd_card),
+            eol != "\r",
+            "{eol:?}: {:?}",
+            out[0]
+        );
+        let before_list = if eol == "\r" {
+            format!("{eol}{block_eol}")
+        } else {
+            format!("</div>{block_eol}{block_eol}")
+        };
         assert!(merged.starts_with("# Checkout — Technical Design Document"));
         assert!(merged.contains(&format!("**Source PRD:** [prd.md](prd.md){eol}")));
         // The PRD got its backlinks list, with the PRD's line endings; after
         // a lone `\r`, with `\n`, since pulldown-cmark (and so mdBook) does
         // not end the marker's HTML block at a lone `\r`.
-        let block_eol = if eol == "\r" { "\n" } else { eol };
         assert!(
             out[0].contains(&format!(
-                "{eol}{block_eol}<!-- tdd-backlinks -->{block_eol}{block_eol}## Technical Designs{block_eol}{block_eol}- [Checkout](tdd.md)"
+                "{before_list}<!-- tdd-backlinks -->{block_eol}{block_eol}## Technical Designs{block_eol}{block_eol}- [Checkout](tdd.md)"
             )),
             "{eol:?}: {:?}",
             out[0]
@@ -200,7 +243,67 @@ fn a_cr_only_template() {
     assert!(!p.diagnostics.has_errors(), "{:?}", p.diagnostics);
     assert_eq!(
         p.texts()[0],
-        "# Queue\n\n**Status:** Draft\n\n---\n\n## Context\n<div class=\"tdd-guidance\">\n\n{context}\n\n</div>\n\n## Decision\nUse SQS.\n"
+        "# Queue\n\n**Status:** Draft\n\n<div class=\"tdd-card\">\n\n<span class=\"tdd-status tdd-status-draft\">Draft</span> · no Source PRD · 1 of 2 sections written · no open items\n\n</div>\n\n---\n\n## Context\n<div class=\"tdd-guidance\">\n\n{context}\n\n</div>\n\n## Decision\nUse SQS.\n"
+    );
+}
+
+/// pulldown-cmark, which mdBook renders with, ends the lines of an HTML
+/// block at `\n` only: in a chapter whose lines end with `\r` alone, the HTML
+/// blocks the preprocessor writes (a rendered `{{#tdd-backlinks}}` marker,
+/// the `{{#tdd-summary}}` chart) end their lines with `\n`, so that the
+/// Markdown after each is read as Markdown and not swallowed as raw HTML.
+/// (pulldown-cmark reads an ATX heading up to a `\n` too, so these chapters
+/// use setext headings; and a page card, which would go after such lines,
+/// is left out.)
+#[test]
+fn generated_html_blocks_end_in_cr_only_chapters() {
+    let prd = "Checkout PRD\r===\r\r**Status:** Approved\r\r---\r\r{{#tdd-backlinks}}\r\rAfter the list.\r";
+    let tdd = "Pay\r===\r\r**Status:** Draft\r**Source PRD:** [prd](prd.md)\r\r---\r\r10.3 Dependencies & Blockers\r---\r\r| Dependency | Owner | Status |\r|---|---|---|\r| Stripe | Ana | Blocked |\r";
+    let status = "Status\r===\r\r{{#tdd-summary}}\r\rAfter the summary.\r\r- {{#tdd-summary show=statuses}}\r- item\r";
+    let (out, diags) = run(vec![
+        chapter("prd.md", "Checkout PRD", prd),
+        chapter("tdd.md", "Pay", tdd),
+        chapter("status.md", "Status", status),
+    ]);
+    assert!(diags.is_empty(), "{diags:?}");
+    let html = |md: &str| {
+        let mut html = String::new();
+        mdbook_markdown::pulldown_cmark::html::push_html(
+            &mut html,
+            mdbook_markdown::new_cmark_parser(md, &mdbook_markdown::MarkdownOptions::default()),
+        );
+        html
+    };
+    let prd_html = html(&out[0]);
+    assert!(
+        prd_html.contains("<li><a href=\"tdd.md\">Pay</a>")
+            && prd_html.contains("<p>After the list.</p>"),
+        "{prd_html}"
+    );
+    for text in &out {
+        assert!(!text.contains("tdd-card"), "{text:?}");
+    }
+    let status_html = html(&out[2]);
+    for want in [
+        "<p><strong>Blocked dependencies:</strong> 1</p>",
+        "<li><a href=\"tdd.md\">Pay</a> — Stripe (owner: Ana)</li>",
+        "<p>After the summary.</p>",
+        "<li>\n<p>item</p>\n</li>",
+    ] {
+        assert!(status_html.contains(want), "{want} in {status_html}");
+    }
+    assert_eq!(status_html.matches("<svg class=\"tdd-summary\"").count(), 2);
+    // The Markdown the preprocessor writes around them ends its lines like
+    // the chapter's.
+    assert!(
+        out[2].contains("</div>\n\r**PRDs without a live design:** none\r\r**Blocked dependencies:** 1\r\r- [Pay](tdd.md) — Stripe (owner: Ana)\r\r"),
+        "{:?}",
+        out[2]
+    );
+    assert!(
+        out[0].contains("\r\r<!-- tdd-backlinks -->\n\r- [Pay](tdd.md)"),
+        "{:?}",
+        out[0]
     );
 }
 

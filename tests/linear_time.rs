@@ -911,3 +911,122 @@ fn nested_containers_then_lazy_lines() {
         |t| mdbook_markdown::pulldown_cmark::Parser::new(&t).count(),
     );
 }
+
+// -------------------------------------------------- summary and page cards --
+
+/// A TDD with a blocked dependency and open high-impact risks, so that the
+/// summary lists something for each.
+fn tdd_with_rows(i: usize, status: &str, prd: &str) -> String {
+    format!(
+        "# T{i}\n\n**Status:** {status}\n**Source PRD:** [P](../prd/{prd}.md)\n\n---\n\n## 10. Implementation\n\n### 10.3 Dependencies & Blockers\n| Dependency | Owner | Status |\n|---|---|---|\n| D{i} | me | Blocked |\n| E{i} | me | Ready |\n\n{}",
+        open_items_table(0, 2)
+    )
+}
+
+/// Many TDDs and PRDs, each page with its card, and a status page with
+/// every part of the summary.
+#[test]
+fn many_tdds_with_a_summary_and_cards() {
+    assert_linear_run("many TDDs, summary and cards", 20, |n| {
+        let prds: Vec<String> = (0..n).map(|j| format!("prd/p{j}.md")).collect();
+        let tdds: Vec<String> = (0..n).map(|i| format!("tdd/t{i}.md")).collect();
+        let statuses = ["Draft", "In Review", "Superseded", "Approved"];
+        let mut chapters: Vec<(&str, String)> = Vec::new();
+        for p in &prds {
+            chapters.push((p.as_str(), PRD.to_string()));
+        }
+        for (i, p) in tdds.iter().enumerate() {
+            // Half the PRDs get designs, some of them only inactive ones.
+            let prd = format!("p{}", (i / 2) % n.max(1));
+            chapters.push((p.as_str(), tdd_with_rows(i, statuses[i % 4], &prd)));
+        }
+        chapters.push(("s.md", "{{#tdd-summary}}\n".to_string()));
+        let b = book(chapters);
+        drop((prds, tdds));
+        b
+    });
+}
+
+/// One PRD with many designs: its card and the summary list each once.
+#[test]
+fn a_prd_with_many_designs() {
+    assert_linear_run("a PRD with many designs", 50, |n| {
+        let tdds: Vec<String> = (0..n).map(|i| format!("tdd/t{i}.md")).collect();
+        let mut chapters = vec![("prd/p.md", PRD.to_string())];
+        for (i, p) in tdds.iter().enumerate() {
+            chapters.push((p.as_str(), tdd(&format!("T{i}"), "Superseded", "Text.\n")));
+        }
+        chapters.push(("s.md", "{{#tdd-summary}}\n".to_string()));
+        let b = book(chapters);
+        drop(tdds);
+        b
+    });
+}
+
+/// A header that runs to the end of a long chapter (the card goes at the
+/// end), and one with many HTML blocks in it (where a card written before
+/// is looked for).
+#[test]
+fn long_headers() {
+    assert_linear_run("a header to the end", 500, |n| {
+        let text = format!(
+            "# T\n\n**Source PRD:** [P](../prd/p.md)\n\n{}",
+            "Text of the header.\n\n".repeat(n)
+        );
+        book(vec![("prd/p.md", PRD.to_string()), ("tdd/t.md", text)])
+    });
+    assert_linear_run("HTML blocks in a header", 500, |n| {
+        let text = format!(
+            "# T\n\n**Source PRD:** [P](../prd/p.md)\n\n{}---\n",
+            "<div>x</div>\n\n".repeat(n)
+        );
+        book(vec![("prd/p.md", PRD.to_string()), ("tdd/t.md", text)])
+    });
+}
+
+/// Many headings before the Open Questions & Risks section, each compared
+/// with it to know its id for the card's link.
+#[test]
+fn many_headings_before_the_open_items() {
+    assert_linear_run("headings before the open items", 200, |n| {
+        let headings: String = (0..n)
+            .map(|i| {
+                if i % 2 == 0 {
+                    format!("### Note {i}\n\nText.\n\n")
+                } else {
+                    format!("### [Link {i}](x.md) `code`\n\nText.\n\n")
+                }
+            })
+            .collect();
+        let body = format!("## 1. Overview\n\n{headings}{}", open_items_table(0, 1));
+        book(vec![
+            ("prd/p.md", PRD.to_string()),
+            ("tdd/t.md", tdd("T", "Draft", &body)),
+        ])
+    });
+}
+
+/// A large vocabulary: one bar segment and legend line per status.
+#[test]
+fn a_large_status_vocabulary_in_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_linear_run("many statuses, summary", 100, |n| {
+        let statuses: Vec<String> = (0..n).map(|i| format!("S{i}")).collect();
+        let paths: Vec<String> = (0..n).map(|i| format!("tdd/t{i}.md")).collect();
+        let mut chapters = vec![("prd/p.md", PRD.to_string())];
+        for (i, p) in paths.iter().enumerate() {
+            chapters.push((
+                p.as_str(),
+                tdd(&format!("T{i}"), &format!("S{i}"), "Text.\n"),
+            ));
+        }
+        chapters.push(("s.md", "{{#tdd-summary show=statuses}}\n".to_string()));
+        let b = book_with(
+            json!({ "statuses": statuses, "final-statuses": [] }),
+            dir.path(),
+            chapters,
+        );
+        drop(paths);
+        b
+    });
+}

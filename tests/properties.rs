@@ -37,6 +37,94 @@ fn every_chapter_a_tdd() -> Config {
     config
 }
 
+/// A configuration with page cards off: the oracles below are about the
+/// author's bytes and the directives; the card, inserted when cards are on,
+/// is checked on its own by [`one_card_inserted`].
+fn without_cards(mut config: Config) -> Config {
+    config.page_cards = false;
+    config
+}
+
+/// The first line of a page card in HTML output.
+const CARD: &str = "<div class=\"tdd-card\">";
+
+/// Whether `with` (a run with page cards on) is `without` (the same run with
+/// them off) with one card inserted, read as blocks of its own outside any
+/// container (its `<div>`, then its paragraph), or `without` itself when the
+/// chapter gets no card; and a second run with cards on changes nothing.
+/// Returns whether a card was inserted.
+fn one_card_inserted(
+    without: &str,
+    with: &str,
+    rerun: impl Fn(&str) -> String,
+) -> Result<bool, TestCaseError> {
+    let again = rerun(with);
+    prop_assert!(
+        again == with,
+        "a second run changed it: {}",
+        first_difference(with, &again)
+    );
+    if with == without {
+        return Ok(false);
+    }
+    let head = with
+        .bytes()
+        .zip(without.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let tail = with[head..]
+        .bytes()
+        .rev()
+        .zip(without[head..].bytes().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    prop_assert!(
+        head + tail == without.len()
+            && with.matches(CARD).count() == without.matches(CARD).count() + 1,
+        "not one card inserted: {without:?}\n=> {with:?}"
+    );
+    let md = with.strip_prefix('\u{feff}').unwrap_or(with);
+    let options = mdbook_markdown::MarkdownOptions::default();
+    let (mut depth, mut div, mut paragraph) = (0usize, false, false);
+    for (e, r) in mdbook_markdown::new_cmark_parser(md, &options).into_offset_iter() {
+        use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
+        match &e {
+            Event::Start(Tag::HtmlBlock) if depth == 0 && md[r.clone()].trim() == CARD => {
+                div = true;
+            }
+            Event::Start(Tag::Paragraph) if div && depth == 0 => paragraph = true,
+            _ => {}
+        }
+        match &e {
+            Event::Start(
+                Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Link { .. }
+                | Tag::Image { .. },
+            ) => {}
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image,
+            ) => {}
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if paragraph {
+            break;
+        }
+    }
+    prop_assert!(
+        div && paragraph,
+        "the card is not read as blocks of its own: {with:?}"
+    );
+    Ok(true)
+}
+
 /// A title and a Source PRD field, which make the analysis scan a chapter:
 /// given as a link, which the preprocessor leaves as written (a bare path
 /// would become a link).
@@ -139,19 +227,24 @@ proptest! {
         let text = pieces.concat();
         prop_assume!(!text.contains("{{#tdd-") && !text.contains("{{#prd-"));
         prop_assume!(!text.to_lowercase().contains("source prd"));
-        let mut p = run_with(vec![("chapter.md", text.clone())], &every_chapter_a_tdd());
+        let mut p = run_with(vec![("chapter.md", text.clone())], &without_cards(every_chapter_a_tdd()));
         prop_assert!(!p.diagnostics.has_errors(), "{:?}", p.diagnostics);
         // The analysis read the chapter: it is a document of the model.
         prop_assert!(p.model.document_of(ChapterId(0)).is_some(), "not analyzed: {:?}", text);
         let out = p.texts();
         prop_assert!(out[0] == text, "{}", first_difference(&text, &out[0]));
+        // With page cards on, the card is the only addition.
+        let with_card = |t: &str| {
+            run_with(vec![("chapter.md", t.to_string())], &every_chapter_a_tdd()).texts().remove(0)
+        };
+        one_card_inserted(&text, &with_card(&text), with_card)?;
 
         let mut with_prd = pieces.clone();
         let at = if first { 0 } else { at.index(pieces.len() + 1) };
         with_prd.insert(at, LINKED_PRD.to_string());
         let with_prd = with_prd.concat();
         let prd = ("prd.md", "# The PRD\n".to_string());
-        let mut p = run_with(vec![("chapter.md", with_prd.clone()), prd], &Config::default());
+        let mut p = run_with(vec![("chapter.md", with_prd.clone()), prd.clone()], &without_cards(Config::default()));
         prop_assert!(!p.diagnostics.has_errors(), "{:?}", p.diagnostics);
         if first {
             // First in the chapter, the field is in the header: the chapter
@@ -165,6 +258,12 @@ proptest! {
         }
         let out = p.texts();
         prop_assert!(out[0] == with_prd, "{}", first_difference(&with_prd, &out[0]));
+        let with_card = |t: &str| {
+            run_with(vec![("chapter.md", t.to_string()), prd.clone()], &Config::default()).texts().remove(0)
+        };
+        let carded = one_card_inserted(&with_prd, &with_card(&with_prd), with_card)?;
+        // A TDD by its header gets its card.
+        prop_assert!(carded || !first, "no card: {:?}", with_prd);
     }
 
     /// No input makes the run panic, and the same input gives the same bytes.
@@ -321,10 +420,15 @@ fn opens_item_or_heading(line: &str) -> bool {
 fn placed(view: &str, span: &Range<usize>, block: &str, eol: &str) -> String {
     let line_start = view[..span.start].rfind('\n').map_or(0, |i| i + 1);
     let prefix = container_prefix(&view[line_start..span.start]);
+    // pulldown-cmark ends the lines of an HTML block at `\n` only: the lines
+    // of a generated HTML block (from a line that starts with `<` up to a
+    // blank line) end with `\n` where the chapter's end with `\r` alone.
+    let html_eol = if eol == "\r" { "\n" } else { eol };
+    let mut in_html = false;
     let mut out = String::new();
     for (i, line) in block.split('\n').enumerate() {
         if i > 0 {
-            out.push_str(eol);
+            out.push_str(if in_html { html_eol } else { eol });
             out.push_str(if line.is_empty() {
                 prefix.trim_end()
             } else {
@@ -332,6 +436,7 @@ fn placed(view: &str, span: &Range<usize>, block: &str, eol: &str) -> String {
             });
         }
         out.push_str(line);
+        in_html = !line.is_empty() && (in_html || line.starts_with('<'));
     }
     let next_line = view[span.end..]
         .split_once('\n')
@@ -339,9 +444,12 @@ fn placed(view: &str, span: &Range<usize>, block: &str, eol: &str) -> String {
     let next_text = next_line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
     let ends_with_table = block.rsplit('\n').next().unwrap_or("").starts_with('|');
     let table_ended = ends_with_table && opens_item_or_heading(next_text);
+    let after = if in_html { html_eol } else { eol };
     if !next_text.is_empty() && !table_ended {
-        out.push_str(eol);
+        out.push_str(after);
         out.push_str(prefix.trim_end());
+    } else if after != eol && span.end < view.len() {
+        out.push_str(after);
     }
     out
 }
@@ -448,13 +556,22 @@ fn bytes_outside_directives_kept() {
     let (cases, checked, replaced) = (Cell::new(0), Cell::new(0), Cell::new(0));
     let result = runner.run(&chapter_pieces(), |pieces| {
         let text = pieces.concat();
-        let mut p = run_with(vec![("a.md", text.clone())], &Config::default());
+        let mut p = run_with(
+            vec![("a.md", text.clone())],
+            &without_cards(Config::default()),
+        );
         let out = p.texts().remove(0);
         cases.set(cases.get() + 1);
         if p.diagnostics.has_errors() {
             return Ok(());
         }
         let n = check_kept(&text, &p, &out)?;
+        let with_card = |t: &str| {
+            run_with(vec![("a.md", t.to_string())], &Config::default())
+                .texts()
+                .remove(0)
+        };
+        one_card_inserted(&out, &with_card(&text), with_card)?;
         checked.set(checked.get() + 1);
         if n > 0 {
             replaced.set(replaced.get() + 1);

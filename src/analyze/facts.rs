@@ -3,6 +3,7 @@
 //! completeness against the template, and the lints that need no other
 //! chapter.
 
+use crate::analyze::card::CardPlace;
 use crate::analyze::end::ChapterEnd;
 use crate::analyze::profile::row_key_into;
 use crate::analyze::profile::{TemplateProfile, TemplateSection};
@@ -98,6 +99,8 @@ pub struct ChapterFacts {
     pub end: ChapterEnd,
     /// Supersedes, Superseded-By, the review date, located.
     pub lifecycle: crate::analyze::lifecycle::LifecycleFacts,
+    /// Where the page card goes.
+    pub card: CardPlace,
 }
 
 impl ChapterFacts {
@@ -122,7 +125,7 @@ impl ChapterFacts {
             .find(|h| h.level == 1)
             .map(|h| text[h.text.clone()].trim().to_string());
         let mut row_key = String::new();
-        let tables = scan
+        let tables: Vec<DocTable> = scan
             .tables
             .iter()
             .map(|t| {
@@ -276,6 +279,8 @@ impl ChapterFacts {
         );
         let lifecycle =
             crate::analyze::lifecycle::LifecycleFacts::new(&header, config, locate, &header_at);
+        let end = ChapterEnd::new(text, eol, scan);
+        let card = CardPlace::new(text, scan, &header, &tables, end.closing.is_some());
         ChapterFacts {
             header,
             title,
@@ -290,8 +295,9 @@ impl ChapterFacts {
             prd_at,
             header_at,
             refdefs: scan.refdefs.clone(),
-            end: ChapterEnd::new(text, eol, scan),
+            end,
             lifecycle,
+            card,
         }
     }
 }

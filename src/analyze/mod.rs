@@ -6,6 +6,7 @@
 //! ours is never decoded or parsed; a chapter that no edit will touch keeps
 //! only its facts, not its text.
 
+pub mod card;
 pub mod directives;
 pub mod end;
 pub mod facts;
@@ -30,7 +31,7 @@ use crate::config::{Config, MermaidSetup};
 use crate::diagnostic::{Diagnostic, Diagnostics, Lines, Lint, Location};
 use crate::protocol::text::{ChapterText, JsonText};
 use crate::syntax::directive::DirectiveKind;
-use crate::syntax::lines::{lf_view, line_ending};
+use crate::syntax::lines::{first_lone_cr, lf_view, line_ending};
 use crate::syntax::scan::{self, ChapterScan};
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -195,6 +196,11 @@ fn has_field_marker(bytes: &[u8]) -> bool {
     })
 }
 
+/// Whether a carriage return that no line feed follows comes before `at`.
+fn lone_cr_before(text: &str, at: Option<usize>) -> bool {
+    first_lone_cr(text).is_some_and(|f| at.is_some_and(|at| f < at))
+}
+
 /// Analyzes one chapter: scan, directives, skeleton, and the facts the
 /// model needs.
 fn analyze_chapter(
@@ -231,9 +237,11 @@ fn analyze_chapter(
     let guidance = templates.guidance(work.template, &config.markdown);
     let w = &work;
     let eol = line_ending(w.text());
-    let facts = ChapterFacts::new(w.view(), eol, &scan, &guidance, w.template, config, &|o| {
+    let mut facts = ChapterFacts::new(w.view(), eol, &scan, &guidance, w.template, config, &|o| {
         w.locate(o)
     });
+    facts.card.untouched_skeleton = w.expansion.as_ref().is_some_and(|e| e.untouched());
+    facts.card.lone_cr = w.view.is_some() && lone_cr_before(w.text(), facts.card.at);
     work.facts = Some(Box::new(facts));
     // Nothing will edit a chapter without directives, without a skeleton,
     // and whose Source PRD (if any) is already a link: its text can go.
@@ -474,7 +482,14 @@ fn late_facts(
 ) -> Option<Box<ChapterFacts>> {
     let original = work.original();
     let eol = line_ending(&original);
-    let text = lf_view(&original).map_or(original, Cow::Owned);
+    let view = lf_view(&original);
+    let lone_cr = view.is_some();
+    let first_lone = if lone_cr {
+        first_lone_cr(&original)
+    } else {
+        None
+    };
+    let text = view.map_or(original, Cow::Owned);
     let scan = scan::scan(&text, &config.markdown);
     let g = guidance.get(work.template.0).or(guidance.first())?;
     let lines = Lines::default();
@@ -486,15 +501,9 @@ fn late_facts(
             column,
         }
     };
-    Some(Box::new(ChapterFacts::new(
-        &text,
-        eol,
-        &scan,
-        g,
-        work.template,
-        config,
-        &locate,
-    )))
+    let mut facts = ChapterFacts::new(&text, eol, &scan, g, work.template, config, &locate);
+    facts.card.lone_cr = first_lone.is_some_and(|f| facts.card.at.is_some_and(|at| f < at));
+    Some(Box::new(facts))
 }
 
 /// Analyzes every chapter of the book, in parallel.

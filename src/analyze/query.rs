@@ -38,6 +38,8 @@ pub enum Query {
     Backlinks,
     /// `{{#tdd-graph}}`: which documents are drawn (its sort is unused).
     Graph(Selection),
+    /// `{{#tdd-summary}}`.
+    Summary(Summary),
 }
 
 impl Query {
@@ -50,6 +52,7 @@ impl Query {
             Query::Completeness(_) => DirectiveKind::TddCompleteness,
             Query::Backlinks => DirectiveKind::TddBacklinks,
             Query::Graph(_) => DirectiveKind::TddGraph,
+            Query::Summary(_) => DirectiveKind::TddSummary,
         }
     }
 }
@@ -216,6 +219,48 @@ pub struct Rollup {
     pub sort: RowSort,
     /// The note when no row matches.
     pub empty_note: &'static str,
+}
+
+/// What `{{#tdd-summary}}` shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// The parts, in the order asked (`show=`), each once.
+    pub parts: Vec<SummaryPart>,
+    /// At most this many items per list (`limit=`); `None`: all of them.
+    pub limit: Option<usize>,
+}
+
+/// A part of `{{#tdd-summary}}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SummaryPart {
+    /// The designs by status, as a bar (a table for other renderers).
+    Statuses,
+    /// The PRDs without a live design.
+    Uncovered,
+    /// The rows of Dependencies & Blockers whose Status is Blocked.
+    Blocked,
+    /// The rows of Open Questions & Risks that are Open with a high Impact.
+    Risks,
+}
+
+impl SummaryPart {
+    /// Every part, in the default order.
+    pub const ALL: &'static [SummaryPart] = &[
+        SummaryPart::Statuses,
+        SummaryPart::Uncovered,
+        SummaryPart::Blocked,
+        SummaryPart::Risks,
+    ];
+
+    /// The name in `show=`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SummaryPart::Statuses => "statuses",
+            SummaryPart::Uncovered => "uncovered",
+            SummaryPart::Blocked => "blocked",
+            SummaryPart::Risks => "risks",
+        }
+    }
 }
 
 /// One `Column=Value,...` or `Column!=Value,...` condition.
@@ -480,9 +525,58 @@ pub fn parse(kind: DirectiveKind, args: &[Arg], config: &Config) -> (Query, Vec<
             a.selection(config, &["book", "status", "date", "title", "version"]),
         ),
         DirectiveKind::TddGraph => Query::Graph(a.selection(config, &[])),
+        DirectiveKind::TddSummary => summary(&mut a),
         DirectiveKind::TddBacklinks | DirectiveKind::TddSkeleton => Query::Backlinks,
     };
     (query, a.problems)
+}
+
+fn summary(a: &mut Args<'_>) -> Query {
+    let mut parts = Vec::new();
+    match a.get("show") {
+        None => parts.extend_from_slice(SummaryPart::ALL),
+        Some(arg) => {
+            let names: Vec<&str> = SummaryPart::ALL.iter().map(|p| p.name()).collect();
+            for item in arg.list() {
+                let lower = item.to_ascii_lowercase();
+                match SummaryPart::ALL.iter().find(|p| p.name() == lower) {
+                    Some(p) if !parts.contains(p) => parts.push(*p),
+                    Some(_) => {}
+                    None => {
+                        let help = match closest(&lower, names.iter().copied()) {
+                            Some(c) => format!("did you mean `{c}`? parts: {}", names.join(", ")),
+                            None => format!("parts: {}", names.join(", ")),
+                        };
+                        a.problem(arg, format!("unknown part `{item}` in `show=`"), Some(help));
+                    }
+                }
+            }
+            if parts.is_empty() && a.problems.is_empty() {
+                a.problem(
+                    arg,
+                    "`show=` names no part".into(),
+                    Some(format!("parts: {}", names.join(", "))),
+                );
+            }
+        }
+    }
+    let limit = a
+        .get("limit")
+        .and_then(|arg| match arg.value.trim().parse::<usize>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                a.problem(
+                    arg,
+                    format!(
+                        "`limit` takes a number of items of at least 1, not `{}`",
+                        arg.value
+                    ),
+                    None,
+                );
+                None
+            }
+        });
+    Query::Summary(Summary { parts, limit })
 }
 
 fn rollup(kind: DirectiveKind, a: &mut Args<'_>) -> Query {

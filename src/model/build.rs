@@ -307,6 +307,7 @@ fn document(
         refdefs: facts.refdefs,
         end: facts.end,
         lifecycle,
+        card: facts.card,
     };
     if is_tdd {
         doc.open_items = doc.count_open_items();

@@ -12,6 +12,7 @@ pub mod lifecycle;
 pub mod prd;
 pub mod review;
 
+use crate::analyze::card::CardPlace;
 use crate::analyze::end::ChapterEnd;
 use crate::analyze::facts::SectionState;
 use crate::analyze::facts::SectionStatus;
@@ -109,6 +110,8 @@ pub struct Document {
     /// What it supersedes, what supersedes it, whether it is live, when it
     /// is due for review (see [`lifecycle`]).
     pub lifecycle: lifecycle::Lifecycle,
+    /// Where the page card goes.
+    pub card: CardPlace,
 }
 
 impl Document {

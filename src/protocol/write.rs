@@ -3,7 +3,7 @@
 
 use super::BookShape;
 use super::read::{RawBook, RawItem};
-use super::text::{JsonText, Piece};
+use super::text::{Insertions, JsonText, Piece, raw_offsets};
 use std::io::{self, Write};
 
 /// What goes out for one chapter.
@@ -11,8 +11,9 @@ use std::io::{self, Write};
 pub enum ChapterOutput {
     /// The chapter unchanged, as the JSON literal it came in.
     Literal(JsonText),
-    /// The JSON literal it came in, with text appended.
-    LiteralAppend(JsonText, String),
+    /// The JSON literal it came in, with text inserted (the page card) and
+    /// appended (the backlinks list).
+    LiteralInsert(JsonText, Insertions),
     /// The chapter's text.
     Text(String),
     /// The chapter's new text in pieces of `text` (its current text) and new
@@ -68,6 +69,31 @@ fn json_str_contents(s: &str, out: &mut impl Write) -> io::Result<()> {
         .map_err(io::Error::other)
 }
 
+/// Writes a literal with insertions: the literal up to each place, the
+/// escaped insertion, and so on; the end goes before the closing quote.
+/// Only the literal's bytes up to the last place are read to find them.
+fn write_inserted(j: &JsonText, ins: &Insertions, out: &mut impl Write) -> io::Result<()> {
+    let raw = j.raw();
+    let offsets: Vec<usize> = ins.at.iter().map(|(at, _)| *at).collect();
+    let body = raw.get(..raw.len().saturating_sub(1)).unwrap_or_default();
+    let Some(places) = raw_offsets(raw, &offsets).filter(|p| p.iter().all(|&p| p <= body.len()))
+    else {
+        // A literal that does not agree with the offsets (which cannot
+        // happen: they were found in its decoded text) is decoded again.
+        let text = j.decode().map_err(io::Error::other)?;
+        return json_str(&ins.apply(&text), out);
+    };
+    let mut last = 0;
+    for ((_, text), place) in ins.at.iter().zip(places) {
+        out.write_all(body.get(last..place).unwrap_or_default())?;
+        json_str_contents(text, out)?;
+        last = place;
+    }
+    out.write_all(body.get(last..).unwrap_or_default())?;
+    json_str_contents(&ins.end, out)?;
+    out.write_all(b"\"")
+}
+
 fn write_items(
     items: &[RawItem],
     contents: &[ChapterOutput],
@@ -101,14 +127,7 @@ fn write_items(
                     None => out.write_all(c.content.raw())?,
                     Some(ChapterOutput::Literal(j)) => out.write_all(j.raw())?,
                     Some(ChapterOutput::Text(t)) => json_str(t, out)?,
-                    Some(ChapterOutput::LiteralAppend(j, extra)) => {
-                        // The literal without its closing quote, then the
-                        // escaped addition and the quote.
-                        let raw = j.raw();
-                        out.write_all(&raw[..raw.len().saturating_sub(1)])?;
-                        json_str_contents(extra, out)?;
-                        out.write_all(b"\"")?;
-                    }
+                    Some(ChapterOutput::LiteralInsert(j, ins)) => write_inserted(j, ins, out)?,
                     Some(ChapterOutput::Spliced { text, pieces }) => {
                         out.write_all(b"\"")?;
                         for p in pieces {
@@ -171,7 +190,13 @@ mod tests {
         let hostile = "\"quoted\"\n\\ \u{1} é\t|";
         let contents = vec![
             ChapterOutput::Literal(literal(0)),
-            ChapterOutput::LiteralAppend(literal(1), hostile.to_string()),
+            ChapterOutput::LiteralInsert(
+                literal(1),
+                Insertions {
+                    at: vec![(0, hostile.to_string()), (1, "é".to_string())],
+                    end: hostile.to_string(),
+                },
+            ),
             ChapterOutput::Text(hostile.to_string()),
             ChapterOutput::Spliced {
                 text: format!("ab{hostile}cd"),
@@ -192,7 +217,7 @@ mod tests {
                 .to_string()
         };
         assert_eq!(content(0), "x");
-        assert_eq!(content(1), format!("x{hostile}"));
+        assert_eq!(content(1), format!("{hostile}xé{hostile}"));
         assert_eq!(content(2), hostile);
         assert_eq!(content(3), format!("ab{hostile}cd"));
     }

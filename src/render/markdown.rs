@@ -406,6 +406,25 @@ fn escape_line(out: &mut String, text: &str, block_start: bool) {
     }
 }
 
+/// Writes inline Markdown from a document's table cell (see
+/// [`Cell::markdown`]) at the end of `out`, for a place outside a table: as
+/// it is when there is nothing to rebase, resolve or escape in it, as most
+/// cells are.
+pub fn write_markdown(
+    out: &mut String,
+    md: &str,
+    from: &str,
+    to: &str,
+    index_enabled: bool,
+    defs: &[RefDef],
+) {
+    if !md.contains(['\n', '\r', '|']) && is_verbatim(md, !defs.is_empty()) {
+        out.push_str(md);
+    } else {
+        Cell::markdown(md, from, to, index_enabled, defs).write(out, false);
+    }
+}
+
 /// Writes a link with plain text.
 pub fn write_link(out: &mut String, text: &str, dest: &str) {
     out.push('[');
@@ -446,6 +465,17 @@ pub fn written_link_text(written: &str) -> String {
 /// A link destination that cannot break out of `(...)` or a table cell, nor
 /// hold a directive.
 fn safe_dest(dest: &str) -> String {
+    // Most destinations hold nothing to encode.
+    let safe = |b: u8| {
+        b.is_ascii_graphic()
+            && !matches!(
+                b,
+                b'|' | b'<' | b'>' | b'(' | b')' | b'\\' | b'`' | b'{' | b'}'
+            )
+    };
+    if dest.bytes().all(safe) {
+        return dest.to_string();
+    }
     let mut out = String::with_capacity(dest.len());
     for c in dest.chars() {
         match c {
@@ -848,6 +878,24 @@ impl Fragment {
             }
             self.out.push_str("- ");
             item.write(&mut self.out, false);
+        }
+        self
+    }
+
+    /// Adds a bullet list whose items are written already: lines `- ...`
+    /// separated by line breaks, in chunks as [`super::write_rows`] writes
+    /// them (moved in, never copied).
+    pub fn list_chunks(&mut self, chunks: Vec<String>) -> &mut Self {
+        if chunks.iter().all(String::is_empty) {
+            return self;
+        }
+        self.block();
+        for (i, chunk) in chunks.into_iter().filter(|c| !c.is_empty()).enumerate() {
+            if i > 0 {
+                self.out.push('\n');
+            }
+            self.done.push(std::mem::take(&mut self.out));
+            self.done.push(chunk);
         }
         self
     }

@@ -2,12 +2,14 @@
 //! the book model. Links are relative to the chapter holding the directive.
 
 pub mod backlinks;
+pub mod card;
 pub mod completeness;
 pub mod graph;
 pub mod markdown;
 pub mod rollup;
 pub mod select;
 pub mod status;
+pub mod summary;
 
 use crate::analyze::query::Query;
 use crate::book::ChapterId;
@@ -312,6 +314,7 @@ pub fn render(ctx: &RenderContext<'_>, query: &Query) -> Result<Vec<String>, Vec
         Query::Completeness(selection) => completeness(ctx, selection, &mut problems),
         Query::Backlinks => vec![backlinks(ctx, ctx.chapter, None)],
         Query::Graph(selection) => graph::graph(ctx, selection, &mut problems),
+        Query::Summary(s) => summary::summary(ctx, s),
     };
     if problems.is_empty() {
         Ok(out)

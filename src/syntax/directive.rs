@@ -36,6 +36,9 @@ pub enum DirectiveKind {
     TddBacklinks,
     /// `{{#tdd-graph}}`: PRDs, their designs and what supersedes what, drawn.
     TddGraph,
+    /// `{{#tdd-summary}}`: designs by status, PRDs without a live design,
+    /// blocked dependencies and open high-impact risks, at a glance.
+    TddSummary,
 }
 
 impl DirectiveKind {
@@ -50,6 +53,7 @@ impl DirectiveKind {
         DirectiveKind::TddCompleteness,
         DirectiveKind::TddBacklinks,
         DirectiveKind::TddGraph,
+        DirectiveKind::TddSummary,
     ];
 
     /// The name as written after `{{#`.
@@ -64,6 +68,7 @@ impl DirectiveKind {
             DirectiveKind::TddCompleteness => "tdd-completeness",
             DirectiveKind::TddBacklinks => "tdd-backlinks",
             DirectiveKind::TddGraph => "tdd-graph",
+            DirectiveKind::TddSummary => "tdd-summary",
         }
     }
 
@@ -95,6 +100,7 @@ impl DirectiveKind {
             DirectiveKind::TddCompleteness => &["status", "prd", "sort", "live"],
             DirectiveKind::TddBacklinks => &[],
             DirectiveKind::TddGraph => &["prd", "status", "live"],
+            DirectiveKind::TddSummary => &["show", "limit"],
         }
     }
 }

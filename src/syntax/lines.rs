@@ -26,6 +26,12 @@ pub fn html_block_line_ending(eol: &'static str) -> &'static str {
     if eol == "\r" { "\n" } else { eol }
 }
 
+/// Where the first carriage return that no line feed follows is.
+pub fn first_lone_cr(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'\r', bytes).find(|&i| bytes.get(i + 1) != Some(&b'\n'))
+}
+
 /// The text with every line ending (`\r\n`, `\r`) written as `\n`.
 pub fn lf_only(text: &str) -> String {
     let lf = text.replace("\r\n", "\n");
@@ -84,6 +90,8 @@ mod tests {
         assert_eq!(lf_view("a\nb\r\n"), None);
         assert_eq!(lf_view("a\rb\r\nc\r").as_deref(), Some("a\nb\r\nc\n"));
         assert_eq!(lf_only("a\rb\r\nc\r"), "a\nb\nc\n");
+        assert_eq!(first_lone_cr("a\r\nb\rc"), Some(4));
+        assert_eq!(first_lone_cr("a\r\nb\r\n"), None);
     }
 
     #[test]

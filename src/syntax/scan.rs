@@ -110,6 +110,16 @@ pub struct ChapterScan {
     /// the state of the raw HTML there: the chapter from there on reads the
     /// same on its own, since no block is open at that line.
     pub last_top_block: Option<(usize, HtmlState)>,
+    /// Where the first heading inside a container (a list, a block quote)
+    /// or definition-list term is: mdBook gives those ids too, from the
+    /// same counter as the top-level headings.
+    pub first_nested_heading: Option<usize>,
+    /// The state of the raw HTML right after the first H1 outside any
+    /// container, where a document's header starts.
+    pub after_h1_html: Option<HtmlState>,
+    /// The state of the raw HTML where a document's header ends: before the
+    /// first heading or thematic break outside any container after that H1.
+    pub header_end_html: Option<HtmlState>,
 }
 
 /// The last code block of a chapter, for text appended after it.
@@ -751,6 +761,7 @@ impl<'t> Walker<'t> {
     }
 
     fn event(&mut self, event: Event<'t>, range: Range<usize>) {
+        let prior = self.out.html_state;
         self.out.html_state.before(&event);
         if self.stack.is_empty() && matches!(event, Event::Start(_) | Event::Rule) {
             // From its line's start: only indentation comes before it there.
@@ -768,12 +779,18 @@ impl<'t> Walker<'t> {
                 self.close_leaf();
                 match &tag {
                     Tag::Heading { level, .. } if self.containers == 0 => {
+                        if self.out.after_h1_html.is_some() {
+                            self.out.header_end_html.get_or_insert(prior);
+                        }
                         // An indented heading starts where its line does:
                         // whatever cuts the text at headings must not cut a
                         // line in two.
                         let start = indented_line_start(self.text, range.start);
                         self.heading = Some((*level as u8, start));
                         self.heading_text = None;
+                    }
+                    Tag::Heading { .. } | Tag::DefinitionListTitle => {
+                        self.out.first_nested_heading.get_or_insert(range.start);
                     }
                     Tag::CodeBlock(kind) => {
                         self.code_depth += 1;
@@ -847,6 +864,9 @@ impl<'t> Walker<'t> {
                                 range: start..range.end,
                                 text,
                             });
+                            if level == 1 {
+                                self.out.after_h1_html.get_or_insert(self.out.html_state);
+                            }
                         }
                     }
                     TagEnd::CodeBlock => self.code_depth = self.code_depth.saturating_sub(1),
@@ -928,6 +948,9 @@ impl<'t> Walker<'t> {
                 self.close_leaf();
                 if self.containers == 0 {
                     self.out.rules.push(range.start);
+                    if self.out.after_h1_html.is_some() {
+                        self.out.header_end_html.get_or_insert(prior);
+                    }
                 }
             }
         }

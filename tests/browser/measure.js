@@ -87,6 +87,25 @@
     main.appendChild(box);
     return box;
   }
+  // What an SVG text is drawn on: the topmost shape of its drawing whose
+  // box holds the text's centre (a bar segment), over the page behind the
+  // drawing; the page alone where no shape is under it.
+  function svgBackground(text) {
+    const svg = text.closest("svg");
+    const page = background(svg.parentElement);
+    const t = text.getBBox();
+    const cx = t.x + t.width / 2,
+      cy = t.y + t.height / 2;
+    let under = null;
+    for (const shape of svg.querySelectorAll("rect, path, circle, ellipse, polygon")) {
+      if (shape.closest("marker, defs")) continue;
+      const b = shape.getBBox();
+      if (cx >= b.x && cx <= b.x + b.width && cy >= b.y && cy <= b.y + b.height) under = shape;
+    }
+    if (!under) return page;
+    const fill = getComputedStyle(under).fill;
+    return fill && fill !== "none" ? over(rgba(fill), page) : page;
+  }
   function contrasts() {
     const out = [];
     const seen = new Set();
@@ -101,13 +120,13 @@
       const style = getComputedStyle(el);
       const svg = el instanceof SVGElement;
       const fg = rgba(svg ? style.fill : style.color);
-      const bg = svg ? background(el.closest("svg").parentElement) : background(el);
+      const bg = svg ? svgBackground(el) : background(el);
       out.push({
         class: key,
         text,
         place,
         probe: !!el.closest("#tdd-measure-probes"),
-        fg: style.color,
+        fg: svg ? style.fill : style.color,
         ratio: Math.round(contrast(fg, bg) * 100) / 100,
       });
     }

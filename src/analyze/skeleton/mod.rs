@@ -83,6 +83,18 @@ impl Expansion {
         )
     }
 
+    /// Whether the author wrote nothing but the directive: every piece of
+    /// theirs is white space.
+    pub fn untouched(&self) -> bool {
+        self.pieces.iter().all(|p| match p.origin {
+            Origin::Author(_) => self
+                .text
+                .get(p.out.clone())
+                .is_none_or(|t| t.trim().is_empty()),
+            _ => true,
+        })
+    }
+
     /// Maps an offset of the expanded text back to the original chapter:
     /// author text maps to where it was written, template text to the
     /// directive.

@@ -1,0 +1,123 @@
+//! The page card: one line inserted after the header of every TDD and PRD
+//! page (where, see [`crate::analyze::card`]), saying where the document
+//! stands. A TDD's card gives its status, its Source PRD, how many template
+//! sections are written and its open items; a PRD's card lists its designs.
+
+use super::markdown::{self, Cell};
+use super::{Badges, RenderContext};
+pub use crate::analyze::card::{CARD_DIV, CARD_MARKER};
+use crate::analyze::facts::SectionState;
+use crate::model::prd::PrdTarget;
+use crate::model::{DocKind, Document};
+use std::fmt::Write as _;
+
+/// The card of a document, as lines ending with `\n`: in HTML output a
+/// `<div class="tdd-card">` around a paragraph, for other renderers the
+/// [`CARD_MARKER`] comment and the paragraph. Either first line makes the
+/// card recognizable when the preprocessor reads its own output.
+pub fn card(ctx: &RenderContext<'_>, doc: &Document, badges: &Badges) -> String {
+    let mut line = String::with_capacity(256);
+    match doc.kind {
+        DocKind::Tdd => tdd_card(ctx, doc, badges, &mut line),
+        DocKind::Prd => prd_card(ctx, doc, badges, &mut line),
+    }
+    // A card stands in the header, where the model counts placeholders: a
+    // brace copied from a name or status is written as an entity, which
+    // renders the same and counts as none.
+    if line.contains('{') {
+        line = line.replace('{', "&#123;");
+    }
+    if ctx.html {
+        format!("{CARD_DIV}\n\n{line}\n\n</div>\n")
+    } else {
+        format!("{CARD_MARKER}\n{line}\n")
+    }
+}
+
+/// A status after other content: a badge in HTML output, in parentheses
+/// elsewhere.
+pub fn status_after(ctx: &RenderContext<'_>, doc: &Document) -> Cell {
+    let status = ctx.doc_status(doc);
+    if ctx.html {
+        let mut c = Cell::text(" ");
+        c.push(status);
+        c
+    } else {
+        let mut c = Cell::text(" (");
+        c.push(status);
+        c.push_text(")");
+        c
+    }
+}
+
+/// A TDD's card, written at the end of `out` (which starts a paragraph).
+fn tdd_card(ctx: &RenderContext<'_>, doc: &Document, badges: &Badges, out: &mut String) {
+    if doc.status.is_none() && doc.status_raw.is_none() {
+        out.push_str("No status");
+    } else {
+        out.push_str(&badges.get(ctx, doc, false));
+    }
+    out.push_str(" · ");
+    match doc.prd.as_ref().map(|p| (&p.target, p)) {
+        Some((PrdTarget::Chapter(ch), _)) => {
+            out.push_str("Source PRD: ");
+            out.push_str(&ctx.link_markdown(*ch));
+        }
+        Some((PrdTarget::Broken, p)) => {
+            out.push_str("Source PRD: *broken link* (");
+            out.push_str(&Cell::text(&p.target_text).to_inner_markdown());
+            out.push(')');
+        }
+        Some((PrdTarget::Unset, _)) | None => out.push_str("no Source PRD"),
+    }
+    let total = doc.completeness.len();
+    if total > 0 {
+        out.push_str(" · ");
+        if doc.card.untouched_skeleton {
+            out.push_str("skeleton — nothing written yet");
+        } else {
+            let written = doc
+                .completeness
+                .iter()
+                .filter(|s| s.state == SectionState::Written)
+                .count();
+            let _ = write!(out, "{written} of {total} sections written");
+        }
+    }
+    out.push_str(" · ");
+    let open = doc.open_items();
+    let text = match open {
+        0 => "no open items".to_string(),
+        1 => "1 open item".to_string(),
+        n => format!("{n} open items"),
+    };
+    match &doc.card.open_items_anchor {
+        Some(anchor) if open > 0 => markdown::write_link(out, &text, &format!("#{anchor}")),
+        _ => out.push_str(&text),
+    }
+}
+
+/// A PRD's card, written at the end of `out` (which starts a paragraph).
+fn prd_card(ctx: &RenderContext<'_>, doc: &Document, badges: &Badges, out: &mut String) {
+    if doc.derived.is_empty() {
+        out.push_str("No technical design yet");
+        return;
+    }
+    out.push_str("Technical designs: ");
+    for (i, t) in doc.derived.iter().enumerate() {
+        let t = &ctx.model.documents[*t];
+        if i > 0 {
+            out.push_str(" · ");
+        }
+        out.push_str(&ctx.link_markdown(t.chapter));
+        let status = badges.get(ctx, t, true);
+        if ctx.html {
+            out.push(' ');
+            out.push_str(&status);
+        } else {
+            out.push_str(" (");
+            out.push_str(&status);
+            out.push(')');
+        }
+    }
+}
