@@ -18,6 +18,7 @@
 
 use super::markdown::{Cell, Fragment};
 use super::select::prd_chapter;
+use super::xml::xml;
 use super::{RenderContext, empty_note, note_if_empty, slug};
 use crate::analyze::query::Selection;
 use crate::links;
@@ -350,31 +351,6 @@ fn depths(successor: &[Option<usize>]) -> Vec<usize> {
 
 // ------------------------------------------------------------------ text --
 
-/// Text as XML character data or an attribute value: markup characters as
-/// entities, `{` too (no directive forms), control and bidirectional
-/// characters and the two non-characters XML forbids as spaces.
-pub fn xml_text(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '{' => out.push_str("&#123;"),
-            '\u{fffe}' | '\u{ffff}' => out.push(' '),
-            c if crate::terminal::is_unsafe(c) => out.push(' '),
-            c => out.push(c),
-        }
-    }
-}
-
-fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    xml_text(&mut out, s);
-    out
-}
-
 /// How many columns of narrow characters a character takes, roughly: East
 /// Asian wide characters and emoji two, others one.
 fn char_width(c: char) -> usize {
@@ -672,13 +648,6 @@ mod tests {
         assert_eq!(depths(&s), [0, 1, 2, 3]);
         // A node superseding itself.
         assert_eq!(depths(&[Some(0)]), [0]);
-    }
-
-    #[test]
-    fn xml_text_escapes_markup_and_controls() {
-        let mut out = String::new();
-        xml_text(&mut out, "<b>&\"'{{#x}}]]>\u{7}\u{202e}\u{ffff}");
-        assert_eq!(out, "&lt;b&gt;&amp;&quot;&#39;&#123;&#123;#x}}]]&gt;   ");
     }
 
     #[test]

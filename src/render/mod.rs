@@ -10,6 +10,7 @@ pub mod rollup;
 pub mod select;
 pub mod status;
 pub mod summary;
+pub mod xml;
 
 use crate::analyze::query::Query;
 use crate::book::ChapterId;

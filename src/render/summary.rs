@@ -12,6 +12,7 @@
 use super::card::status_after;
 use super::markdown::{Cell, Fragment, Table, write_markdown};
 use super::rollup::{LayoutFilter, RowFilter, header_positions};
+use super::xml::xml;
 use super::{ROWS_PER_CHUNK, RenderContext, slug, write_rows};
 use crate::analyze::query::{Condition, Summary, SummaryPart, parse_where};
 use crate::analyze::table::{DocRow, DocTable, SectionSelector};
@@ -279,28 +280,6 @@ fn svg(buckets: &[Bucket], total: usize) -> String {
     out
 }
 
-/// Text escaped for XML, in an element or an attribute. Line breaks and
-/// other control characters become spaces (a blank line would end the HTML
-/// block), and braces are written as entities, so that no directive of
-/// mdBook's or this crate's can be read in it.
-pub fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '{' => out.push_str("&#123;"),
-            '}' => out.push_str("&#125;"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A part's label and count, in bold, as a paragraph.
 fn label(f: &mut Fragment, what: &str, count: usize) {
     let mut c = Cell::strong(&format!("{what}:"));
@@ -490,14 +469,6 @@ fn write_row_item(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn xml_escapes_everything_an_author_can_write() {
-        assert_eq!(
-            xml("<b>x</b>& \"q\" 'a' {{#include x}}\n\nend"),
-            "&lt;b&gt;x&lt;/b&gt;&amp; &quot;q&quot; &#39;a&#39; &#123;&#123;#include x&#125;&#125;  end"
-        );
-    }
 
     /// The relative luminance of `#rrggbb` (WCAG 2).
     fn luminance(hex: &str) -> f64 {
