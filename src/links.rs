@@ -89,14 +89,23 @@ pub fn relative(from: &str, to: &str) -> String {
 /// The `..`s out of `from`'s directory, then the segments of `to` below
 /// the directory both share, each written by `push_segment`.
 fn write_relative(from: &str, to: &str, push_segment: impl Fn(&mut String, &str)) -> String {
-    let from_dir = || parent(from).split('/').filter(|s| !s.is_empty());
-    let to_parts = || to.split('/').filter(|s| !s.is_empty());
-    let common = from_dir()
-        .zip(to_parts())
-        .take_while(|(a, b)| a == b)
-        .count()
-        .min(to_parts().count().saturating_sub(1));
-    let ups = from_dir().count() - common;
+    fn segments(p: &str) -> impl Iterator<Item = &str> + Clone {
+        p.split('/').filter(|s| !s.is_empty())
+    }
+    // The leading directories in common (never the target's file), then
+    // one `..` for each of the rest of `from`'s.
+    let limit = segments(to).count().saturating_sub(1);
+    let mut rest = segments(to).peekable();
+    let (mut common, mut ups, mut matching) = (0, 0, true);
+    for dir in segments(parent(from)) {
+        if matching && common < limit && rest.peek() == Some(&dir) {
+            rest.next();
+            common += 1;
+        } else {
+            matching = false;
+            ups += 1;
+        }
+    }
     let mut out = String::with_capacity(to.len() + 3 * ups);
     for _ in 0..ups {
         if !out.is_empty() {
@@ -104,7 +113,7 @@ fn write_relative(from: &str, to: &str, push_segment: impl Fn(&mut String, &str)
         }
         out.push_str("..");
     }
-    for segment in to_parts().skip(common) {
+    for segment in rest {
         if !out.is_empty() {
             out.push('/');
         }
@@ -214,6 +223,19 @@ mod tests {
             relative("a.md", "d/Zahlungsübersicht (neu).md"),
             "d/Zahlungs%C3%BCbersicht%20%28neu%29.md"
         );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(500))]
+        /// The link is the path `relative_path` finds, percent-encoded.
+        #[test]
+        fn relative_links_agree_with_relative_paths(
+            from in proptest::collection::vec(proptest::sample::select(vec!["a", "b", "", "é x", "tdd"]), 0..5),
+            to in proptest::collection::vec(proptest::sample::select(vec!["a", "b", "", "é x", "c.md"]), 0..5),
+        ) {
+            let (from, to) = (from.join("/"), to.join("/"));
+            proptest::prop_assert_eq!(percent_decode(&relative(&from, &to)), relative_path(&from, &to));
+        }
     }
 
     #[test]

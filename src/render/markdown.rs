@@ -360,6 +360,35 @@ fn one_line(s: &str) -> Cow<'_, str> {
 /// block (`#`, `-`, `1.`) are escaped too. Directives in the text are made
 /// inert.
 fn escape_text(out: &mut String, text: &str, block_start: bool) {
+    // Most text needs no escape at all, which one pass over it tells.
+    let plain = text.bytes().all(|b| {
+        !matches!(
+            b,
+            b'\n'
+                | b'\r'
+                | b'{'
+                | b'\\'
+                | b'`'
+                | b'*'
+                | b'_'
+                | b'['
+                | b']'
+                | b'<'
+                | b'>'
+                | b'&'
+                | b'~'
+                | b'!'
+                | b'|'
+        )
+    }) && !(block_start
+        && text
+            .bytes()
+            .next()
+            .is_some_and(|b| matches!(b, b'#' | b'+' | b'-' | b'=') || b.is_ascii_digit()));
+    if plain {
+        out.push_str(text);
+        return;
+    }
     let text = one_line(text);
     if text.contains("{{") {
         let start = out.len();
@@ -430,7 +459,7 @@ pub fn write_link(out: &mut String, text: &str, dest: &str) {
     out.push('[');
     escape_text(out, text, false);
     out.push_str("](");
-    out.push_str(&safe_dest(dest));
+    push_safe_dest(out, dest);
     out.push(')');
 }
 
@@ -465,6 +494,13 @@ pub fn written_link_text(written: &str) -> String {
 /// A link destination that cannot break out of `(...)` or a table cell, nor
 /// hold a directive.
 fn safe_dest(dest: &str) -> String {
+    let mut out = String::with_capacity(dest.len());
+    push_safe_dest(&mut out, dest);
+    out
+}
+
+/// Writes [`safe_dest`] of `dest` at the end of `out`.
+fn push_safe_dest(out: &mut String, dest: &str) {
     // Most destinations hold nothing to encode.
     let safe = |b: u8| {
         b.is_ascii_graphic()
@@ -474,9 +510,9 @@ fn safe_dest(dest: &str) -> String {
             )
     };
     if dest.bytes().all(safe) {
-        return dest.to_string();
+        out.push_str(dest);
+        return;
     }
-    let mut out = String::with_capacity(dest.len());
     for c in dest.chars() {
         match c {
             ' ' => out.push_str("%20"),
@@ -498,7 +534,6 @@ fn safe_dest(dest: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// Rebases a relative link written in the chapter at `from` for the chapter

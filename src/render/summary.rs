@@ -340,7 +340,7 @@ fn list_with_rest(f: &mut Fragment, chunks: Vec<String>, rest: usize) {
 /// The rows of one table section of every TDD that pass `conditions`, as
 /// the roll-ups select them: for each table with some, its document, the
 /// table and those rows.
-pub type Gathered<'m> = Vec<(&'m Document, &'m DocTable, Vec<&'m DocRow>)>;
+pub type Gathered<'m> = Vec<(&'m Document, &'m DocTable, Vec<&'m DocRow>, RowColumns)>;
 
 pub fn matching_rows<'m>(
     tdds: &[&'m Document],
@@ -354,24 +354,27 @@ pub fn matching_rows<'m>(
         .par_chunks(ROWS_PER_CHUNK)
         .map(|chunk| {
             let mut out = Vec::new();
-            let mut last: Option<(&DocTable, LayoutFilter)> = None;
+            let mut last: Option<(&DocTable, LayoutFilter, RowColumns)> = None;
             for d in chunk {
                 let Some(t) = d.section_table(section) else {
                     continue;
                 };
                 let same = last
                     .as_ref()
-                    .is_some_and(|(prev, _)| prev.header_plains().eq(t.header_plains()));
+                    .is_some_and(|(prev, _, _)| prev.header_plains().eq(t.header_plains()));
                 if !same {
-                    last = Some((t, filter.for_layout(&header_positions(t))));
+                    let layout = filter.for_layout(&header_positions(t));
+                    last = Some((t, layout, RowColumns::of(t)));
                 }
-                let Some((_, layout)) = &last else { continue };
+                let Some((_, layout, columns)) = &last else {
+                    continue;
+                };
                 let rows: Vec<&DocRow> = t
                     .real_rows()
                     .filter(|r| layout.passes(&filter, t, r))
                     .collect();
                 if !rows.is_empty() {
-                    out.push((*d, t, rows));
+                    out.push((*d, t, rows, *columns));
                 }
             }
             out
@@ -393,24 +396,23 @@ fn gathered(
 ) {
     let conditions = parse_where(conditions).unwrap_or_default();
     let mut groups = matching_rows(tdds, section, &conditions);
-    let total: usize = groups.iter().map(|(_, _, rows)| rows.len()).sum();
+    let total: usize = groups.iter().map(|(_, _, rows, _)| rows.len()).sum();
     label(f, what, total);
     // At most `limit` rows, in order.
     let mut room = limit.unwrap_or(usize::MAX);
-    groups.retain_mut(|(_, _, rows)| {
+    groups.retain_mut(|(_, _, rows, _)| {
         rows.truncate(room);
         room -= rows.len();
         !rows.is_empty()
     });
-    let shown: usize = groups.iter().map(|(_, _, rows)| rows.len()).sum();
-    // The link and the columns are found once per table.
-    let chunks = write_rows(&groups, |out, (d, t, rows)| {
-        let columns = RowColumns::of(t);
+    let shown: usize = groups.iter().map(|(_, _, rows, _)| rows.len()).sum();
+    // The link is written once per table.
+    let chunks = write_rows(&groups, |out, (d, t, rows, columns)| {
         let link = links.get(d);
         for r in rows {
             start_item(out);
             out.push_str(link);
-            write_row_item(ctx, out, d, t, r, &columns);
+            write_row_item(ctx, out, d, t, r, columns);
         }
     });
     list_with_rest(f, chunks, total - shown);
@@ -419,7 +421,8 @@ fn gathered(
 /// Where a gathered row's name and owner are in its table: the name is its
 /// `Dependency` or `Item` (the template's first columns), else its first
 /// column that is not the owner.
-struct RowColumns {
+#[derive(Debug, Clone, Copy)]
+pub struct RowColumns {
     name: usize,
     owner: Option<usize>,
 }
