@@ -5,10 +5,12 @@
 //! sections 10.3 and 12, JSON and mermaid code blocks), N/4 PRDs, 10% of the
 //! TDDs as skeleton directives with some sections written, and a status page
 //! that starts with `{{#tdd-summary}}` and uses every table directive. Every
-//! tenth TDD starts a chain of three
-//! designs: the next two each supersede the one before, the superseded ones
-//! have the status Superseded (no other design has it) and the first names
-//! its successor in Superseded-By. The output is the same for the same N and seed.
+//! tenth TDD starts a chain of three designs: the next two each supersede
+//! the one before, the superseded ones have the status Superseded (no other
+//! design has it) and the first names its successor in Superseded-By. The
+//! book configures mdbook-mermaid (run after mdbook-tdd), as a book whose
+//! template holds diagrams does. The output is the same for the same N and
+//! seed.
 //!
 //! ```sh
 //! cargo run --release --example gen_book -- 10000 > book-10000.json
@@ -366,7 +368,7 @@ fn main() {
         std::fs::create_dir_all(src.join("tdd")).expect("create the book directory");
         std::fs::write(
             root.join("book.toml"),
-            "[book]\ntitle = \"Synthetic\"\n\n[preprocessor.tdd]\nafter = [\"links\"]\n",
+            "[book]\ntitle = \"Synthetic\"\n\n[preprocessor.tdd]\nafter = [\"links\"]\nbefore = [\"mermaid\"]\n\n[preprocessor.mermaid]\ncommand = \"mdbook-mermaid\"\noptional = true\n",
         )
         .expect("write book.toml");
         let mut summary = String::from("# Summary\n\n");
@@ -384,7 +386,10 @@ fn main() {
     let input = json!([
         {
             "root": "/synthetic-book",
-            "config": {"book": {"title": "Synthetic", "src": "src"}, "preprocessor": {"tdd": {"after": ["links"]}}},
+            "config": {"book": {"title": "Synthetic", "src": "src"}, "preprocessor": {
+                "tdd": {"after": ["links"], "before": ["mermaid"]},
+                "mermaid": {"command": "mdbook-mermaid", "optional": true}
+            }},
             "renderer": "html",
             "mdbook_version": "0.5.4"
         },
