@@ -74,7 +74,7 @@ fn whole_run(chapters: Vec<SourceChapter>) -> usize {
 
 const PRD: &str = "# P\n\n**Status:** Approved\n\n---\n\nText.\n";
 const TDD_HEAD: &str = "# T\n\n**Status:** Draft\n**Source PRD:** [P](../prd/p.md)\n\n---\n\n";
-const STATUS: &str = "{{#tdd-status}}\n\n{{#prd-status}}\n\n{{#tdd-open-items}}\n\n{{#tdd-blockers}}\n\n{{#tdd-rollup section=12}}\n\n{{#tdd-completeness}}\n";
+const STATUS: &str = "{{#tdd-summary}}\n\n{{#tdd-status}}\n\n{{#prd-status}}\n\n{{#tdd-open-items}}\n\n{{#tdd-blockers}}\n\n{{#tdd-rollup section=12}}\n\n{{#tdd-completeness}}\n";
 
 /// Runs one stage on `text` (the repeated shape); returns something of the
 /// result, so that nothing is optimized away.

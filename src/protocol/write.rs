@@ -45,28 +45,81 @@ impl RawBook {
 }
 
 fn json_str(s: &str, out: &mut impl Write) -> io::Result<()> {
-    serde_json::to_writer(out, s).map_err(io::Error::other)
-}
-
-/// JSON's formatting, without the quotes around strings.
-struct Unquoted;
-
-impl serde_json::ser::Formatter for Unquoted {
-    fn begin_string<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn end_string<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
-        Ok(())
-    }
+    out.write_all(b"\"")?;
+    json_str_contents(s, out)?;
+    out.write_all(b"\"")
 }
 
 /// Writes `s` escaped as the inside of a JSON string, without quotes, so
-/// that a string can be written in pieces.
+/// that a string can be written in pieces: as serde_json escapes it (`"`,
+/// `\\` and the C0 controls; `\b`, `\f`, `\n`, `\r`, `\t` by name, the
+/// others as `\u00xx`), each run of bytes that need no escape written whole.
+/// Most of the output is Markdown, with a line feed every line, and runs are
+/// found eight bytes at a time.
 fn json_str_contents(s: &str, out: &mut impl Write) -> io::Result<()> {
-    use serde::Serialize;
-    s.serialize(&mut serde_json::Serializer::with_formatter(out, Unquoted))
-        .map_err(io::Error::other)
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    while let Some(at) = next_escape(bytes, start) {
+        out.write_all(bytes.get(start..at).unwrap_or_default())?;
+        write_escape(bytes.get(at).copied().unwrap_or_default(), out)?;
+        start = at + 1;
+    }
+    out.write_all(bytes.get(start..).unwrap_or_default())
+}
+
+/// Whether JSON escapes a byte of a string.
+fn escaped(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// Where the first byte at or after `from` that JSON escapes is.
+fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Whether a word holds a zero byte, or a byte below 0x20 (exact as to
+    // whether there is one, which is all that is asked).
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
+    let below_space = |v: u64| v.wrapping_sub(ONES * 0x20) & !v & HIGH != 0;
+    let rest = bytes.get(from..)?;
+    let mut chunks = rest.chunks_exact(8);
+    let mut at = from;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
+        if zero(word ^ (ONES * u64::from(b'"')))
+            || zero(word ^ (ONES * u64::from(b'\\')))
+            || below_space(word)
+        {
+            return chunk.iter().position(|&b| escaped(b)).map(|i| at + i);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| escaped(b))
+        .map(|i| at + i)
+}
+
+/// Writes the escape of a byte that JSON escapes.
+fn write_escape(b: u8, out: &mut impl Write) -> io::Result<()> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match b {
+        b'"' => out.write_all(b"\\\""),
+        b'\\' => out.write_all(b"\\\\"),
+        0x08 => out.write_all(b"\\b"),
+        0x0c => out.write_all(b"\\f"),
+        b'\n' => out.write_all(b"\\n"),
+        b'\r' => out.write_all(b"\\r"),
+        b'\t' => out.write_all(b"\\t"),
+        c => out.write_all(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[usize::from(c >> 4)],
+            HEX[usize::from(c & 15)],
+        ]),
+    }
 }
 
 /// Writes a literal with insertions: the literal up to each place, the
@@ -168,6 +221,25 @@ mod tests {
     #[allow(dead_code)]
     const CTX_04: &str = r#"{"root":"/b","config":{"book":{"multilingual":false,"src":"src"}},"renderer":"html","mdbook_version":"0.4.52","__non_exhaustive":null}"#;
     const CHAPTER: &str = r#"{"Chapter":{"name":"A","content":"x","number":[1],"sub_items":[],"path":"a.md","source_path":"a.md","parent_names":[]}}"#;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(2000))]
+        /// Strings are written as serde_json writes them.
+        #[test]
+        fn strings_are_escaped_as_serde_json_escapes_them(
+            pieces in proptest::collection::vec(proptest::prop_oneof![
+                "\\PC{0,12}",
+                "[\\x00-\\x1f\"\\\\]{1,3}",
+                "[a-z]{0,20}",
+                proptest::strategy::Just("é✓😀\u{7f}\u{85}".to_string()),
+            ], 0..12),
+        ) {
+            let s = pieces.concat();
+            let mut out = Vec::new();
+            json_str(&s, &mut out).unwrap();
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&s).unwrap());
+        }
+    }
 
     #[test]
     fn raw_books_write_every_kind_of_output() {
