@@ -94,65 +94,24 @@ fn ensure_in_array(
 }
 
 /// The preprocessors mdBook runs and the order `before` and `after` ask
-/// for, as mdBook reads them: the default `links` and `index` (unless
-/// `build.use-default-preprocessors = false`) and every `[preprocessor.*]`
-/// table; an edge `a → b` means that `a` runs before `b`. Names that are
-/// not preprocessors of the book are left out, as mdBook leaves them out.
+/// for, read as the `mermaid-not-rendered` lint reads them
+/// ([`crate::config::mermaid::run_graph`]); an edge `a → b` means that `a`
+/// runs before `b`.
 struct Order {
     edges: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Order {
+    /// The order of the edited file (which `toml_edit` parsed, and so
+    /// `toml` does too).
     fn of(doc: &DocumentMut) -> Order {
-        let defaults = doc
-            .get("build")
-            .and_then(Item::as_table_like)
-            .and_then(|b| b.get("use-default-preprocessors"))
-            .and_then(Item::as_bool)
-            .unwrap_or(true);
-        let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        if defaults {
-            for name in ["links", "index"] {
-                edges.entry(name.to_string()).or_default();
-            }
-        }
-        let tables: Vec<(&str, &dyn toml_edit::TableLike)> = doc
-            .get("preprocessor")
-            .and_then(Item::as_table_like)
-            .map(|t| {
-                t.iter()
-                    .filter_map(|(k, v)| v.as_table_like().map(|v| (k, v)))
-                    .collect()
-            })
+        let config = toml::from_str::<toml::Value>(&doc.to_string())
+            .ok()
+            .and_then(|v| serde_json::to_value(v).ok())
             .unwrap_or_default();
-        for (name, _) in &tables {
-            edges.entry(name.to_string()).or_default();
+        Order {
+            edges: crate::config::mermaid::run_graph(&config),
         }
-        let names = |t: &dyn toml_edit::TableLike, key: &str| -> Vec<String> {
-            t.get(key)
-                .and_then(Item::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|v| v.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let mut pairs = Vec::new();
-        for (name, table) in &tables {
-            for later in names(*table, "before") {
-                pairs.push((name.to_string(), later));
-            }
-            for earlier in names(*table, "after") {
-                pairs.push((earlier, name.to_string()));
-            }
-        }
-        for (from, to) in pairs {
-            if edges.contains_key(&from) && edges.contains_key(&to) {
-                edges.entry(from).or_default().insert(to);
-            }
-        }
-        Order { edges }
     }
 
     fn has(&self, name: &str) -> bool {
