@@ -35,6 +35,9 @@ pub enum InstallError {
     /// A key has a shape we cannot extend (e.g. `preprocessor = 3`).
     #[error("book.toml: `{0}` is not a table")]
     NotATable(String),
+    /// A key that must be a list of names is not (`before = "links"`).
+    #[error("book.toml: `{0}` is not a list; write it as [\"...\"]")]
+    NotAList(String),
 }
 
 fn table_like<'a>(
@@ -68,9 +71,7 @@ fn ensure_in_array(
         }
         Some(item) => {
             let Some(a) = item.as_array_mut() else {
-                return Err(InstallError::NotATable(format!(
-                    "{path}.{key} (not a list)"
-                )));
+                return Err(InstallError::NotAList(format!("{path}.{key}")));
             };
             if a.iter().any(|v| v.as_str() == Some(value)) {
                 return Ok(false);
@@ -362,7 +363,7 @@ pub fn plan(book_toml: &str, stylesheet_exists: bool) -> Result<InstallPlan, Ins
         None => false,
         Some(item) => item
             .as_array()
-            .ok_or_else(|| InstallError::NotATable("preprocessor.tdd.after (not a list)".into()))?
+            .ok_or_else(|| InstallError::NotAList("preprocessor.tdd.after".into()))?
             .iter()
             .any(|v| v.as_str() == Some("links")),
     };
@@ -426,9 +427,7 @@ pub fn plan(book_toml: &str, stylesheet_exists: bool) -> Result<InstallPlan, Ins
             None => false,
             Some(item) => item
                 .as_array()
-                .ok_or_else(|| {
-                    InstallError::NotATable("preprocessor.tdd.before (not a list)".into())
-                })?
+                .ok_or_else(|| InstallError::NotAList("preprocessor.tdd.before".into()))?
                 .iter()
                 .any(|v| v.as_str() == Some(name.as_str())),
         };
@@ -545,6 +544,16 @@ mod tests {
     fn bad_shapes() {
         assert!(plan("preprocessor = 3\n", true).is_err());
         assert!(plan("[book\n", true).is_err());
+        // A list written as a string is named a list, not a table.
+        for src in [
+            "[preprocessor.tdd]\nafter = \"links\"\n",
+            "[preprocessor.tdd]\nbefore = \"mermaid\"\n[preprocessor.mermaid]\n",
+            "[output.html]\nadditional-css = \"x.css\"\n",
+        ] {
+            let e = plan(src, true).unwrap_err().to_string();
+            assert!(e.contains("` is not a list"), "{e}");
+            assert!(!e.contains("table"), "{e}");
+        }
     }
 
     #[test]
