@@ -3,11 +3,14 @@
 //! nothing. With page cards on, the card is one more insertion, read as
 //! blocks of its own, and the list still lands where it did.
 
+mod support;
+
 use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
 use mdbook_tdd::ChapterMeta;
 use mdbook_tdd::Config;
 use mdbook_tdd::Diagnostics;
 use mdbook_tdd::{Settings, SourceChapter, process};
+use support::CARD;
 
 const MARKER: &str = "<!-- tdd-backlinks -->";
 
@@ -40,8 +43,6 @@ fn run_with(prd: &str, page_cards: bool) -> (String, Vec<String>) {
     (p.texts().swap_remove(0), diags)
 }
 
-const CARD: &str = "<div class=\"tdd-card\">";
-
 /// With page cards on, the output is the output without them with the card
 /// inserted at one place: read as blocks of its own at the top level (its
 /// `<div>`, then its paragraph), with no raw HTML open before it; the list
@@ -52,45 +53,14 @@ fn card_is_an_insertion(prd: &str, without: &str) -> Result<(), String> {
     if diags != diags_without {
         return Err(format!("other diagnostics with the card: {diags:?}"));
     }
-    let head = with
-        .bytes()
-        .zip(without.bytes())
-        .take_while(|(a, b)| a == b)
-        .count();
-    let tail = with[head..]
-        .bytes()
-        .rev()
-        .zip(without[head..].bytes().rev())
-        .take_while(|(a, b)| a == b)
-        .count();
-    if head + tail != without.len() {
+    if support::insertion(&with, without).is_none() {
         return Err(format!("not one insertion:\n{without:?}\n=>\n{with:?}"));
     }
     if !with.contains(CARD) || without.contains(CARD) {
         return Err(format!("no card inserted in {with:?}"));
     }
     // The card's `<div>` and paragraph, as mdBook reads them.
-    let md = with.strip_prefix('\u{feff}').unwrap_or(&with);
-    let options = mdbook_markdown::MarkdownOptions::default();
-    let mut depth = 0usize;
-    let (mut div, mut paragraph) = (false, false);
-    for (e, r) in mdbook_markdown::new_cmark_parser(md, &options).into_offset_iter() {
-        match &e {
-            Event::Start(Tag::HtmlBlock) if depth == 0 && md[r.clone()].trim() == CARD => {
-                div = true;
-            }
-            Event::Text(t) if div && depth == 1 && t.starts_with("Technical designs:") => {
-                paragraph = true;
-            }
-            _ => {}
-        }
-        match &e {
-            Event::Start(t) if !is_inline(t) => depth += 1,
-            Event::End(t) if !is_inline_end(t) => depth -= 1,
-            _ => {}
-        }
-    }
-    if !(div && paragraph) {
+    if !support::card_paragraph(&with).is_some_and(|t| t.starts_with("Technical designs:")) {
         return Err(format!(
             "the card is not read as blocks of its own:\n{with}"
         ));

@@ -411,54 +411,46 @@ fn new_supersedes_refuses_and_writes_nothing() {
     let summary = read(&root.join("src/SUMMARY.md"));
     let old = root.join("src/tdd/payments-v3.md");
     let old_text = read(&old);
-    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o444)).unwrap();
-    let o = run(
-        &[
-            "new",
-            "V4",
-            "--supersedes",
-            "tdd/payments-v3.md",
-            "--mark-superseded",
-        ],
-        root,
-        &[],
-    );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("payments-v3.md` is read-only"),
-        "{}",
-        stderr(&o)
-    );
-    assert!(!root.join("src/tdd/v4.md").exists());
-    assert_eq!(read(&root.join("src/SUMMARY.md")), summary);
-    assert_eq!(read(&old), old_text);
-    // Without --mark-superseded the read-only old file is only read.
-    let o = run(
-        &["new", "V4", "--supersedes", "tdd/payments-v3.md"],
-        root,
-        &[],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    std::fs::remove_file(root.join("src/tdd/v4.md")).unwrap();
-    std::fs::write(root.join("src/SUMMARY.md"), &summary).unwrap();
-
-    for (args, message) in [
-        (
-            vec!["new", "X", "--supersedes", "tdd/nope.md"],
-            "is not a chapter of SUMMARY.md",
-        ),
-        (
-            vec!["new", "X", "--supersedes", "prd/search.md"],
-            "is not a TDD of this book",
-        ),
-        (vec!["new", "X", "--mark-superseded"], "--supersedes"),
-    ] {
-        let o = run(&args, root, &[]);
+    // `new` with `args` (creating `tdd/x.md`) fails with `message` and
+    // writes nothing.
+    let refused = |args: &[&str], message: &str| {
+        let o = run(args, root, &[]);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert!(stderr(&o).contains(message), "{args:?}: {}", stderr(&o));
         assert!(!root.join("src/tdd/x.md").exists(), "{args:?}");
         assert_eq!(read(&root.join("src/SUMMARY.md")), summary, "{args:?}");
-    }
+    };
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o444)).unwrap();
+    refused(
+        &[
+            "new",
+            "X",
+            "--supersedes",
+            "tdd/payments-v3.md",
+            "--mark-superseded",
+        ],
+        "payments-v3.md` is read-only",
+    );
+    assert_eq!(read(&old), old_text);
+    // Without --mark-superseded the read-only old file is only read.
+    let o = run(
+        &["new", "X", "--supersedes", "tdd/payments-v3.md"],
+        root,
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::fs::remove_file(root.join("src/tdd/x.md")).unwrap();
+    std::fs::write(root.join("src/SUMMARY.md"), &summary).unwrap();
+
+    refused(
+        &["new", "X", "--supersedes", "tdd/nope.md"],
+        "is not a chapter of SUMMARY.md",
+    );
+    refused(
+        &["new", "X", "--supersedes", "prd/search.md"],
+        "is not a TDD of this book",
+    );
+    refused(&["new", "X", "--mark-superseded"], "--supersedes");
     // A status that cannot be changed in place (a skeleton chapter): nothing
     // is written.
     std::fs::write(
@@ -466,7 +458,7 @@ fn new_supersedes_refuses_and_writes_nothing() {
         "{{#tdd-skeleton title=Dangling prd=../prd/checkout-v2.md}}\n",
     )
     .unwrap();
-    let o = run(
+    refused(
         &[
             "new",
             "X",
@@ -474,17 +466,8 @@ fn new_supersedes_refuses_and_writes_nothing() {
             "tdd/dangling.md",
             "--mark-superseded",
         ],
-        root,
-        &[],
+        "no `**Status:**` field",
     );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("no `**Status:**` field"),
-        "{}",
-        stderr(&o)
-    );
-    assert!(!root.join("src/tdd/x.md").exists());
-    assert_eq!(read(&root.join("src/SUMMARY.md")), summary);
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! Property tests (bounded, so that `cargo test` stays fast).
 
+mod support;
+
 use mdbook_tdd::internals::{self as render, DirectiveKind, RenderContext, scan};
 use mdbook_tdd::{
     ChapterId, ChapterMeta, Config, Diagnostics, DocKind, PrdForm, PrdTarget, Processed, Settings,
@@ -9,6 +11,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config as RunnerConfig, TestRunner};
 use std::cell::Cell;
 use std::ops::Range;
+use support::CARD;
 
 fn chapter(path: &str, text: String) -> SourceChapter {
     SourceChapter {
@@ -45,9 +48,6 @@ fn without_cards(mut config: Config) -> Config {
     config
 }
 
-/// The first line of a page card in HTML output.
-const CARD: &str = "<div class=\"tdd-card\">";
-
 /// Whether `with` (a run with page cards on) is `without` (the same run with
 /// them off) with one card inserted, read as blocks of its own outside any
 /// container (its `<div>`, then its paragraph), or `without` itself when the
@@ -67,59 +67,13 @@ fn one_card_inserted(
     if with == without {
         return Ok(false);
     }
-    let head = with
-        .bytes()
-        .zip(without.bytes())
-        .take_while(|(a, b)| a == b)
-        .count();
-    let tail = with[head..]
-        .bytes()
-        .rev()
-        .zip(without[head..].bytes().rev())
-        .take_while(|(a, b)| a == b)
-        .count();
     prop_assert!(
-        head + tail == without.len()
+        support::insertion(with, without).is_some()
             && with.matches(CARD).count() == without.matches(CARD).count() + 1,
         "not one card inserted: {without:?}\n=> {with:?}"
     );
-    let md = with.strip_prefix('\u{feff}').unwrap_or(with);
-    let options = mdbook_markdown::MarkdownOptions::default();
-    let (mut depth, mut div, mut paragraph) = (0usize, false, false);
-    for (e, r) in mdbook_markdown::new_cmark_parser(md, &options).into_offset_iter() {
-        use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
-        match &e {
-            Event::Start(Tag::HtmlBlock) if depth == 0 && md[r.clone()].trim() == CARD => {
-                div = true;
-            }
-            Event::Start(Tag::Paragraph) if div && depth == 0 => paragraph = true,
-            _ => {}
-        }
-        match &e {
-            Event::Start(
-                Tag::Emphasis
-                | Tag::Strong
-                | Tag::Strikethrough
-                | Tag::Link { .. }
-                | Tag::Image { .. },
-            ) => {}
-            Event::End(
-                TagEnd::Emphasis
-                | TagEnd::Strong
-                | TagEnd::Strikethrough
-                | TagEnd::Link
-                | TagEnd::Image,
-            ) => {}
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        if paragraph {
-            break;
-        }
-    }
     prop_assert!(
-        div && paragraph,
+        support::card_paragraph(with).is_some(),
         "the card is not read as blocks of its own: {with:?}"
     );
     Ok(true)

@@ -35,6 +35,9 @@ pub enum InstallError {
     /// A key has a shape we cannot extend (e.g. `preprocessor = 3`).
     #[error("book.toml: `{0}` is not a table")]
     NotATable(String),
+    /// A key that must be a list of names is not (`before = "links"`).
+    #[error("book.toml: `{0}` is not a list; write it as [\"...\"]")]
+    NotAList(String),
 }
 
 fn table_like<'a>(
@@ -68,9 +71,7 @@ fn ensure_in_array(
         }
         Some(item) => {
             let Some(a) = item.as_array_mut() else {
-                return Err(InstallError::NotATable(format!(
-                    "{path}.{key} (not a list)"
-                )));
+                return Err(InstallError::NotAList(format!("{path}.{key}")));
             };
             if a.iter().any(|v| v.as_str() == Some(value)) {
                 return Ok(false);
@@ -94,65 +95,24 @@ fn ensure_in_array(
 }
 
 /// The preprocessors mdBook runs and the order `before` and `after` ask
-/// for, as mdBook reads them: the default `links` and `index` (unless
-/// `build.use-default-preprocessors = false`) and every `[preprocessor.*]`
-/// table; an edge `a → b` means that `a` runs before `b`. Names that are
-/// not preprocessors of the book are left out, as mdBook leaves them out.
+/// for, read as the `mermaid-not-rendered` lint reads them
+/// ([`crate::config::mermaid::run_graph`]); an edge `a → b` means that `a`
+/// runs before `b`.
 struct Order {
     edges: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Order {
+    /// The order of the edited file (which `toml_edit` parsed, and so
+    /// `toml` does too).
     fn of(doc: &DocumentMut) -> Order {
-        let defaults = doc
-            .get("build")
-            .and_then(Item::as_table_like)
-            .and_then(|b| b.get("use-default-preprocessors"))
-            .and_then(Item::as_bool)
-            .unwrap_or(true);
-        let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        if defaults {
-            for name in ["links", "index"] {
-                edges.entry(name.to_string()).or_default();
-            }
-        }
-        let tables: Vec<(&str, &dyn toml_edit::TableLike)> = doc
-            .get("preprocessor")
-            .and_then(Item::as_table_like)
-            .map(|t| {
-                t.iter()
-                    .filter_map(|(k, v)| v.as_table_like().map(|v| (k, v)))
-                    .collect()
-            })
+        let config = toml::from_str::<toml::Value>(&doc.to_string())
+            .ok()
+            .and_then(|v| serde_json::to_value(v).ok())
             .unwrap_or_default();
-        for (name, _) in &tables {
-            edges.entry(name.to_string()).or_default();
+        Order {
+            edges: crate::config::mermaid::run_graph(&config),
         }
-        let names = |t: &dyn toml_edit::TableLike, key: &str| -> Vec<String> {
-            t.get(key)
-                .and_then(Item::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|v| v.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let mut pairs = Vec::new();
-        for (name, table) in &tables {
-            for later in names(*table, "before") {
-                pairs.push((name.to_string(), later));
-            }
-            for earlier in names(*table, "after") {
-                pairs.push((earlier, name.to_string()));
-            }
-        }
-        for (from, to) in pairs {
-            if edges.contains_key(&from) && edges.contains_key(&to) {
-                edges.entry(from).or_default().insert(to);
-            }
-        }
-        Order { edges }
     }
 
     fn has(&self, name: &str) -> bool {
@@ -403,7 +363,7 @@ pub fn plan(book_toml: &str, stylesheet_exists: bool) -> Result<InstallPlan, Ins
         None => false,
         Some(item) => item
             .as_array()
-            .ok_or_else(|| InstallError::NotATable("preprocessor.tdd.after (not a list)".into()))?
+            .ok_or_else(|| InstallError::NotAList("preprocessor.tdd.after".into()))?
             .iter()
             .any(|v| v.as_str() == Some("links")),
     };
@@ -467,9 +427,7 @@ pub fn plan(book_toml: &str, stylesheet_exists: bool) -> Result<InstallPlan, Ins
             None => false,
             Some(item) => item
                 .as_array()
-                .ok_or_else(|| {
-                    InstallError::NotATable("preprocessor.tdd.before (not a list)".into())
-                })?
+                .ok_or_else(|| InstallError::NotAList("preprocessor.tdd.before".into()))?
                 .iter()
                 .any(|v| v.as_str() == Some(name.as_str())),
         };
@@ -586,6 +544,16 @@ mod tests {
     fn bad_shapes() {
         assert!(plan("preprocessor = 3\n", true).is_err());
         assert!(plan("[book\n", true).is_err());
+        // A list written as a string is named a list, not a table.
+        for src in [
+            "[preprocessor.tdd]\nafter = \"links\"\n",
+            "[preprocessor.tdd]\nbefore = \"mermaid\"\n[preprocessor.mermaid]\n",
+            "[output.html]\nadditional-css = \"x.css\"\n",
+        ] {
+            let e = plan(src, true).unwrap_err().to_string();
+            assert!(e.contains("` is not a list"), "{e}");
+            assert!(!e.contains("table"), "{e}");
+        }
     }
 
     #[test]

@@ -144,8 +144,8 @@ enum Command {
         /// entry goes right after the old one's.
         #[arg(long, value_name = "PATH")]
         supersedes: Option<String>,
-        /// Also set the old TDD's Status to Superseded, in place (only the
-        /// status value changes).
+        /// Also set the old TDD's Status to `superseded-status` (Superseded
+        /// unless configured), in place (only the status value changes).
         #[arg(long, requires = "supersedes")]
         mark_superseded: bool,
         /// The book directory (holding book.toml); default: the current directory.
@@ -161,9 +161,9 @@ enum Command {
         #[arg(long = "book", value_name = "DIR")]
         book: Option<PathBuf>,
     },
-    /// Add `[preprocessor.tdd]` (after `links`) and the status badge
-    /// stylesheet to book.toml, keeping its formatting and comments. Running
-    /// it twice changes nothing.
+    /// Add `[preprocessor.tdd]` (after `links`, before a Mermaid
+    /// preprocessor) and the status badge stylesheet to book.toml, keeping
+    /// its formatting and comments. Running it twice changes nothing.
     Install {
         #[command(flatten)]
         book: BookArg,

@@ -114,21 +114,25 @@ fn runs_for_html(table: &serde_json::Map<String, Value>) -> bool {
     }
 }
 
-/// The order in which mdBook (0.4 and 0.5 alike) runs the book's
-/// preprocessors: the default `links` and `index` (unless
-/// `build.use-default-preprocessors = false`) and every `[preprocessor.*]`
-/// table; `before` and `after` naming one of them order the two (other names
-/// are left out, with a warning of mdBook's); whatever is free to run next
-/// runs in the order of its name. `None` for a cycle, which mdBook refuses.
-pub fn run_order(book_config: &Value) -> Option<Vec<String>> {
+/// The preprocessors mdBook runs, each with those that `before` and
+/// `after` make run after it, as mdBook reads them: the default `links` and
+/// `index` (unless `build.use-default-preprocessors = false`) and every
+/// `[preprocessor.*]` table. `before` and `after` naming no preprocessor of
+/// the book order nothing (mdBook warns about them).
+pub fn run_graph(book_config: &Value) -> BTreeMap<String, BTreeSet<String>> {
     let defaults = book_config
         .pointer("/build/use-default-preprocessors")
         .and_then(Value::as_bool)
         .unwrap_or(true);
     let tables = preprocessor_tables(book_config);
-    let mut names: BTreeSet<&str> = tables.iter().map(|(n, _)| *n).collect();
+    let mut later: BTreeMap<String, BTreeSet<String>> = tables
+        .iter()
+        .map(|(n, _)| (n.to_string(), BTreeSet::new()))
+        .collect();
     if defaults {
-        names.extend(["links", "index"]);
+        for name in ["links", "index"] {
+            later.entry(name.to_string()).or_default();
+        }
     }
     let list = |t: &serde_json::Map<String, Value>, key: &str| -> Vec<String> {
         t.get(key)
@@ -140,26 +144,37 @@ pub fn run_order(book_config: &Value) -> Option<Vec<String>> {
             })
             .unwrap_or_default()
     };
-    // Edges a → b: a runs before b.
-    let mut later: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-    let mut waiting: BTreeMap<&str, usize> = names.iter().map(|n| (*n, 0)).collect();
-    let mut edge = |from: &str, to: &str| {
-        let (Some(from), Some(to)) = (names.get(from), names.get(to)) else {
-            return;
-        };
-        if later.entry(from).or_default().insert(to.to_string()) {
-            *waiting.entry(to).or_default() += 1;
-        }
-    };
+    let mut pairs = Vec::new();
     for (name, table) in &tables {
         for b in list(table, "before") {
-            edge(name, &b);
+            pairs.push((name.to_string(), b));
         }
         for a in list(table, "after") {
-            edge(&a, name);
+            pairs.push((a, name.to_string()));
         }
     }
-    let mut order = Vec::with_capacity(names.len());
+    for (from, to) in pairs {
+        if later.contains_key(&to)
+            && let Some(next) = later.get_mut(&from)
+        {
+            next.insert(to);
+        }
+    }
+    later
+}
+
+/// The order in which mdBook (0.4 and 0.5 alike) runs the book's
+/// preprocessors ([`run_graph`]): whatever is free to run next runs in the
+/// order of its name. `None` for a cycle, which mdBook refuses.
+pub fn run_order(book_config: &Value) -> Option<Vec<String>> {
+    let later = run_graph(book_config);
+    let mut waiting: BTreeMap<&str, usize> = later.keys().map(|n| (n.as_str(), 0)).collect();
+    for to in later.values().flatten() {
+        if let Some(n) = waiting.get_mut(to.as_str()) {
+            *n += 1;
+        }
+    }
+    let mut order = Vec::with_capacity(later.len());
     loop {
         let ready: Vec<&str> = waiting
             .iter()

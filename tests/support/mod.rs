@@ -255,12 +255,8 @@ pub fn main_of(html: &str) -> &str {
 
 /// Every `href` of `<a>` elements inside the page's `<main>` element.
 pub fn links_in_main(html: &str) -> Vec<String> {
-    let main = match (html.find("<main"), html.rfind("</main>")) {
-        (Some(a), Some(b)) if a < b => &html[a..b],
-        _ => html,
-    };
     let mut out = Vec::new();
-    let mut rest = main;
+    let mut rest = main_of(html);
     while let Some(i) = rest.find("<a ") {
         rest = &rest[i + 3..];
         let tag_end = rest.find('>').unwrap_or(rest.len());
@@ -359,4 +355,70 @@ fn collect_html(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(p);
         }
     }
+}
+
+/// The first line of a page card in HTML output.
+pub const CARD: &str = "<div class=\"tdd-card\">";
+
+/// The text `with` adds to `without`, when `with` is `without` with text
+/// inserted at one place (possibly none); `None` when they differ otherwise.
+pub fn insertion<'a>(with: &'a str, without: &str) -> Option<&'a str> {
+    let mut head = with
+        .bytes()
+        .zip(without.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    // The common prefix ends where both texts start a character.
+    while !with.is_char_boundary(head) {
+        head -= 1;
+    }
+    let tail = with[head..]
+        .bytes()
+        .rev()
+        .zip(without[head..].bytes().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    (head + tail == without.len()).then(|| &with[head..with.len() - tail])
+}
+
+/// The first text of the page card's paragraph, when mdBook reads the card
+/// in `md` as blocks of its own outside any container: its `<div>` an HTML
+/// block at the top level, then a paragraph at the top level.
+pub fn card_paragraph(md: &str) -> Option<String> {
+    use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
+    // mdBook drops a byte-order mark that starts a chapter.
+    let md = md.strip_prefix('\u{feff}').unwrap_or(md);
+    let options = mdbook_markdown::MarkdownOptions::default();
+    let (mut depth, mut div, mut paragraph) = (0usize, false, false);
+    for (e, r) in mdbook_markdown::new_cmark_parser(md, &options).into_offset_iter() {
+        match &e {
+            Event::Start(Tag::HtmlBlock) if depth == 0 && md[r.clone()].trim() == CARD => {
+                div = true;
+            }
+            Event::Start(Tag::Paragraph) if div && depth == 0 => paragraph = true,
+            Event::Text(t) if paragraph => return Some(t.to_string()),
+            Event::End(TagEnd::Paragraph) if paragraph => return Some(String::new()),
+            _ => {}
+        }
+        match &e {
+            Event::Start(
+                Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Link { .. }
+                | Tag::Image { .. },
+            ) => {}
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image,
+            ) => {}
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
