@@ -1055,3 +1055,30 @@ fn many_diagnostics_in_a_chapter_with_an_include() {
         book_with(json!({}), dir.path(), vec![chapter])
     });
 }
+
+/// A chapter file full of unclosed `{{#include` and escaped `\{{#` (each of
+/// which mdBook leaves as it is), read to move a diagnostic back to it.
+#[test]
+fn unclosed_includes_in_a_chapter_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/part.md"), "Included.\n").unwrap();
+    assert_linear_run("unclosed includes", 1000, |n| {
+        let body = format!(
+            "{{{{#tdd-nope}}}}\n\n{}\n\n{}\n",
+            "{{#include x ".repeat(n),
+            "\\{{#x } ".repeat(n)
+        );
+        let name = format!("u{n}.md");
+        std::fs::write(
+            dir.path().join("src").join(&name),
+            format!("{{{{#include part.md}}}}\n\n{body}"),
+        )
+        .unwrap();
+        let chapter = (
+            Box::leak(name.into_boxed_str()) as &str,
+            format!("Included.\n\n{body}"),
+        );
+        book_with(json!({}), dir.path(), vec![chapter])
+    });
+}

@@ -59,12 +59,26 @@ fn find_links(text: &str) -> Vec<Link> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut at = 0;
+    // The next line end and `}` after the place searched: candidates come
+    // in order, so each byte is searched once however many there are.
+    let mut line_end = NextByte::new(b'\n');
+    let mut brace = NextByte::new(b'}');
+    // The last `}}` of the line that ends there, if any.
+    let mut last_close: Option<(usize, Option<usize>)> = None;
     while let Some(i) = memchr::memchr2(b'\\', b'{', &bytes[at..]).map(|i| at + i) {
         if bytes[i] == b'\\' {
             if bytes[i + 1..].starts_with(b"{{#") {
-                let line_end = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |e| i + e);
-                if let Some(close) = memchr::memmem::rfind(&bytes[i..line_end], b"}}") {
-                    let end = i + close + 2;
+                let line_end = line_end.from(bytes, i);
+                let last = match last_close {
+                    Some((end, last)) if end == line_end => last,
+                    _ => {
+                        let last = memchr::memmem::rfind(&bytes[i..line_end], b"}}").map(|c| i + c);
+                        last_close = Some((line_end, last));
+                        last
+                    }
+                };
+                if let Some(close) = last.filter(|&c| c >= i) {
+                    let end = close + 2;
                     out.push(Link {
                         span: i..end,
                         kind: LinkKind::Escaped,
@@ -76,7 +90,7 @@ fn find_links(text: &str) -> Vec<Link> {
             at = i + 1;
             continue;
         }
-        match directive_at(text, i) {
+        match directive_at(text, i, &mut brace) {
             Some(link) => {
                 at = link.span.end;
                 out.push(link);
@@ -87,8 +101,37 @@ fn find_links(text: &str) -> Vec<Link> {
     out
 }
 
-/// An unescaped link directive starting at `start` (a `{`).
-fn directive_at(text: &str, start: usize) -> Option<Link> {
+/// The first place of a byte at or after a place, for places that only
+/// grow.
+struct NextByte {
+    byte: u8,
+    /// The last answer: (where the search started, what it found; the
+    /// text's length for none).
+    last: (usize, usize),
+}
+
+impl NextByte {
+    fn new(byte: u8) -> Self {
+        NextByte {
+            byte,
+            last: (usize::MAX, 0),
+        }
+    }
+
+    fn from(&mut self, bytes: &[u8], at: usize) -> usize {
+        let (searched, found) = self.last;
+        if at < searched || at > found {
+            let found = memchr::memchr(self.byte, bytes.get(at..).unwrap_or_default())
+                .map_or(bytes.len(), |i| at + i);
+            self.last = (at, found);
+        }
+        self.last.1
+    }
+}
+
+/// An unescaped link directive starting at `start` (a `{`); `brace` finds
+/// the next `}`.
+fn directive_at(text: &str, start: usize, brace: &mut NextByte) -> Option<Link> {
     let bytes = text.as_bytes();
     if !bytes[start..].starts_with(b"{{") {
         return None;
@@ -117,8 +160,8 @@ fn directive_at(text: &str, start: usize) -> Option<Link> {
         return None;
     }
     let args_start = i;
-    let close = memchr::memchr(b'}', &bytes[args_start..]).map(|c| args_start + c)?;
-    if close == args_start || bytes.get(close + 1) != Some(&b'}') {
+    let close = brace.from(bytes, args_start);
+    if close >= bytes.len() || close == args_start || bytes.get(close + 1) != Some(&b'}') {
         return None;
     }
     let args = &text[args_start..close];
