@@ -545,6 +545,57 @@ impl LineIndex {
         }
         (line, column + 1)
     }
+
+    /// The byte offset of a 1-based line and character column of the text
+    /// this index was built from: the inverse of [`LineIndex::line_col`]. A
+    /// column past the end of its line counts on into the next lines; a
+    /// place past the end of the text is its length.
+    pub fn offset(&self, text: &str, line: usize, column: usize) -> usize {
+        if text.len() != self.len {
+            return LineIndex::new(text).offset(text, line, column);
+        }
+        let Some(&start) = self.starts.get(line.saturating_sub(1)) else {
+            return text.len();
+        };
+        let skip = if line == 1 && self.bom {
+            '\u{feff}'.len_utf8()
+        } else {
+            0
+        };
+        let from = (start + skip).min(text.len());
+        let n = column.saturating_sub(1);
+        if self.chars.is_empty() {
+            return from.saturating_add(n).min(text.len());
+        }
+        // The checkpoint at or before the character wanted, then the
+        // characters after it.
+        let target = self.chars_before(text, from) + n;
+        let block = self
+            .chars
+            .partition_point(|&c| c <= target)
+            .saturating_sub(1);
+        let mut count = self.chars.get(block).copied().unwrap_or(0);
+        let base = block * CHECKPOINT;
+        for (i, &b) in text.as_bytes().iter().enumerate().skip(base) {
+            if (b as i8) >= -0x40 {
+                if count == target {
+                    return i;
+                }
+                count += 1;
+            }
+        }
+        text.len()
+    }
+
+    /// The number of characters between two character boundaries of the
+    /// text this index was built from.
+    pub fn chars_between(&self, text: &str, from: usize, to: usize) -> usize {
+        if text.len() != self.len {
+            return text.get(from..to).map_or(0, |t| t.chars().count());
+        }
+        self.chars_before(text, to.min(text.len()))
+            .saturating_sub(self.chars_before(text, from.min(text.len())))
+    }
 }
 
 /// Lines and columns of offsets of one text, computed directly while that
@@ -695,6 +746,58 @@ mod tests {
                 let want = line_col(text, offset);
                 assert_eq!(index.line_col(text, offset), want, "{text:?} at {offset}");
                 assert_eq!(lines.line_col(text, offset), want, "{text:?} at {offset}");
+            }
+        }
+    }
+
+    #[test]
+    fn line_index_offsets_invert_line_col() {
+        // Reading the text from its start, as a reader counts.
+        fn direct(text: &str, line: usize, column: usize) -> usize {
+            let mut start = 0;
+            for _ in 1..line {
+                match text[start..].find(['\n', '\r']) {
+                    Some(i) => {
+                        let at = start + i;
+                        start = at + if text[at..].starts_with("\r\n") { 2 } else { 1 };
+                    }
+                    None => return text.len(),
+                }
+            }
+            let skip = if line == 1 && text.starts_with('\u{feff}') {
+                3
+            } else {
+                0
+            };
+            text[start + skip..]
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(text.len(), |(i, _)| start + skip + i)
+        }
+        let long: String = "aé✓\u{1F600}\r\n".repeat(300) + &"xé\r".repeat(400);
+        let texts = ["", "ab\r\ncé\rx\nyz", "\u{feff}ab\nc", "\n\n", "é", &long];
+        for text in texts {
+            let index = LineIndex::new(text);
+            // Every place but the `\n` of a `\r\n`, inside a line end, and a
+            // byte-order mark's, which columns do not count.
+            let places = (0..=text.len()).filter(|&at| {
+                text.is_char_boundary(at)
+                    && !(text[..at].ends_with('\r') && text[at..].starts_with('\n'))
+                    && !(at == 0 && text.starts_with('\u{feff}'))
+            });
+            for at in places {
+                let (l, c) = line_col(text, at);
+                assert_eq!(index.offset(text, l, c), at, "{text:?} at {at}");
+            }
+            let lines = text.lines().count() + 2;
+            for l in 0..=lines {
+                for c in [0, 1, 2, 5, 300, 2000] {
+                    assert_eq!(
+                        index.offset(text, l, c),
+                        direct(text, l, c),
+                        "{text:?} {l}:{c}"
+                    );
+                }
             }
         }
     }

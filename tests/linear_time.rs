@@ -1030,3 +1030,55 @@ fn a_large_status_vocabulary_in_the_summary() {
         b
     });
 }
+
+/// Many diagnostics in a chapter whose file has an `{{#include}}` that
+/// mdBook expanded: each diagnostic is moved back to the file.
+#[test]
+fn many_diagnostics_in_a_chapter_with_an_include() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/part.md"), "Included.\n").unwrap();
+    assert_linear_run("diagnostics after an include", 100, |n| {
+        // Lines between the diagnostics cost the analysis little, and
+        // count when the place of each diagnostic is found in the file.
+        let body = format!("{{{{#tdd-nope}}}}\n\n{}\n", "x\n".repeat(100)).repeat(n);
+        let name = format!("c{n}.md");
+        std::fs::write(
+            dir.path().join("src").join(&name),
+            format!("{{{{#include part.md}}}}\n\n{body}"),
+        )
+        .unwrap();
+        let chapter = (
+            Box::leak(name.into_boxed_str()) as &str,
+            format!("Included.\n\n{body}"),
+        );
+        book_with(json!({}), dir.path(), vec![chapter])
+    });
+}
+
+/// A chapter file full of unclosed `{{#include` and escaped `\{{#` (each of
+/// which mdBook leaves as it is), read to move a diagnostic back to it.
+#[test]
+fn unclosed_includes_in_a_chapter_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/part.md"), "Included.\n").unwrap();
+    assert_linear_run("unclosed includes", 1000, |n| {
+        let body = format!(
+            "{{{{#tdd-nope}}}}\n\n{}\n\n{}\n",
+            "{{#include x ".repeat(n),
+            "\\{{#x } ".repeat(n)
+        );
+        let name = format!("u{n}.md");
+        std::fs::write(
+            dir.path().join("src").join(&name),
+            format!("{{{{#include part.md}}}}\n\n{body}"),
+        )
+        .unwrap();
+        let chapter = (
+            Box::leak(name.into_boxed_str()) as &str,
+            format!("Included.\n\n{body}"),
+        );
+        book_with(json!({}), dir.path(), vec![chapter])
+    });
+}

@@ -458,7 +458,7 @@ impl<'a> Args<'a> {
                 }
             })
             .collect();
-        if list.is_empty() && self.problems.is_empty() {
+        if list.is_empty() {
             self.problem(a, "`columns=` names no column".into(), None);
         }
         Columns {
@@ -711,6 +711,28 @@ mod tests {
         // Open items come in impact order unless told otherwise.
         assert_eq!(r.sort.sort.key, RowKey::Column("Impact".into()));
         assert_eq!(r.sort.span, None);
+    }
+
+    #[test]
+    fn an_empty_column_list_is_reported_beside_other_problems() {
+        let config = Config::default();
+        for kind in [DirectiveKind::TddStatus, DirectiveKind::PrdStatus] {
+            let (_, p) = parse(
+                kind,
+                &args("{{#tdd-status status=nope sort=nope columns=\",\"}}"),
+                &config,
+            );
+            let messages: Vec<&str> = p.iter().map(|p| p.message.as_str()).collect();
+            assert_eq!(
+                messages,
+                [
+                    "unknown status `nope` in `status=`",
+                    "unknown sort order `nope`",
+                    "`columns=` names no column"
+                ],
+                "{kind:?}"
+            );
+        }
     }
 
     #[test]

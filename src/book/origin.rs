@@ -17,7 +17,7 @@
 //! cannot be recomputed only leaves the text between it and its neighbours
 //! unknown.
 
-use crate::diagnostic::{Diagnostic, Location, line_col};
+use crate::diagnostic::{Diagnostic, LineIndex, Location};
 use std::ops::Range;
 use std::path::Path;
 
@@ -59,12 +59,26 @@ fn find_links(text: &str) -> Vec<Link> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut at = 0;
+    // The next line end and `}` after the place searched: candidates come
+    // in order, so each byte is searched once however many there are.
+    let mut line_end = NextByte::new(b'\n');
+    let mut brace = NextByte::new(b'}');
+    // The last `}}` of the line that ends there, if any.
+    let mut last_close: Option<(usize, Option<usize>)> = None;
     while let Some(i) = memchr::memchr2(b'\\', b'{', &bytes[at..]).map(|i| at + i) {
         if bytes[i] == b'\\' {
             if bytes[i + 1..].starts_with(b"{{#") {
-                let line_end = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |e| i + e);
-                if let Some(close) = memchr::memmem::rfind(&bytes[i..line_end], b"}}") {
-                    let end = i + close + 2;
+                let line_end = line_end.from(bytes, i);
+                let last = match last_close {
+                    Some((end, last)) if end == line_end => last,
+                    _ => {
+                        let last = memchr::memmem::rfind(&bytes[i..line_end], b"}}").map(|c| i + c);
+                        last_close = Some((line_end, last));
+                        last
+                    }
+                };
+                if let Some(close) = last.filter(|&c| c >= i) {
+                    let end = close + 2;
                     out.push(Link {
                         span: i..end,
                         kind: LinkKind::Escaped,
@@ -76,7 +90,7 @@ fn find_links(text: &str) -> Vec<Link> {
             at = i + 1;
             continue;
         }
-        match directive_at(text, i) {
+        match directive_at(text, i, &mut brace) {
             Some(link) => {
                 at = link.span.end;
                 out.push(link);
@@ -87,8 +101,37 @@ fn find_links(text: &str) -> Vec<Link> {
     out
 }
 
-/// An unescaped link directive starting at `start` (a `{`).
-fn directive_at(text: &str, start: usize) -> Option<Link> {
+/// The first place of a byte at or after a place, for places that only
+/// grow.
+struct NextByte {
+    byte: u8,
+    /// The last answer: (where the search started, what it found; the
+    /// text's length for none).
+    last: (usize, usize),
+}
+
+impl NextByte {
+    fn new(byte: u8) -> Self {
+        NextByte {
+            byte,
+            last: (usize::MAX, 0),
+        }
+    }
+
+    fn from(&mut self, bytes: &[u8], at: usize) -> usize {
+        let (searched, found) = self.last;
+        if at < searched || at > found {
+            let found = memchr::memchr(self.byte, bytes.get(at..).unwrap_or_default())
+                .map_or(bytes.len(), |i| at + i);
+            self.last = (at, found);
+        }
+        self.last.1
+    }
+}
+
+/// An unescaped link directive starting at `start` (a `{`); `brace` finds
+/// the next `}`.
+fn directive_at(text: &str, start: usize, brace: &mut NextByte) -> Option<Link> {
     let bytes = text.as_bytes();
     if !bytes[start..].starts_with(b"{{") {
         return None;
@@ -117,8 +160,8 @@ fn directive_at(text: &str, start: usize) -> Option<Link> {
         return None;
     }
     let args_start = i;
-    let close = memchr::memchr(b'}', &bytes[args_start..]).map(|c| args_start + c)?;
-    if close == args_start || bytes.get(close + 1) != Some(&b'}') {
+    let close = brace.from(bytes, args_start);
+    if close >= bytes.len() || close == args_start || bytes.get(close + 1) != Some(&b'}') {
         return None;
     }
     let args = &text[args_start..close];
@@ -188,10 +231,11 @@ fn include(target: &str) -> LinkKind {
     }
 }
 
-/// The text an include is replaced with, and the 1-based line of the file
-/// each of its lines comes from; `None` when the file cannot be read or the
-/// text would hold further links (mdBook expands those in turn).
-fn included(file: &Path, select: &Select) -> Option<(String, Vec<usize>)> {
+/// The text an include is replaced with, and the start of each of its lines
+/// with the 1-based line of the file it comes from; `None` when the file
+/// cannot be read or the text would hold further links (mdBook expands
+/// those in turn).
+fn included(file: &Path, select: &Select) -> Option<(String, Vec<(usize, usize)>)> {
     let text = std::fs::read_to_string(file).ok()?;
     let mut lines = Vec::new();
     let mut numbers = Vec::new();
@@ -222,7 +266,14 @@ fn included(file: &Path, select: &Select) -> Option<(String, Vec<usize>)> {
         }
     }
     let joined = lines.join("\n");
-    (find_links(&joined).is_empty()).then_some((joined, numbers))
+    let mut start = 0;
+    let starts = lines.iter().zip(numbers).map(|(l, n)| {
+        let at = start;
+        start += l.len() + 1;
+        (at, n)
+    });
+    let starts = starts.collect();
+    (find_links(&joined).is_empty()).then_some((joined, starts))
 }
 
 /// The name after an anchor marker in a line (`ANCHOR: name`).
@@ -253,11 +304,12 @@ fn anchor_name<'l>(line: &'l str, marker: &str) -> Option<&'l str> {
 enum Piece {
     /// The chapter file's text from this offset.
     Chapter(usize),
-    /// An included file; the 1-based line of each of the piece's lines, and
-    /// where the directive is in the chapter file.
+    /// An included file; the start of each of the piece's lines (an
+    /// offset in the piece) with its 1-based line in the file, and where
+    /// the directive is in the chapter file.
     Included {
         file: String,
-        lines: Vec<usize>,
+        lines: Vec<(usize, usize)>,
         directive: usize,
     },
 }
@@ -267,6 +319,10 @@ enum Piece {
 struct Alignment {
     /// Pieces of the text (sorted by their range in the text).
     pieces: Vec<(Range<usize>, Piece)>,
+    /// The lines of the text and of the file: each diagnostic's place is
+    /// found without reading either up to it.
+    text_lines: LineIndex,
+    source_lines: LineIndex,
 }
 
 /// Aligns `text` (the chapter as mdBook passed it) with `source` (its file).
@@ -365,39 +421,11 @@ fn align(text: &str, source: &str, dir: &Path, dir_label: &str) -> Alignment {
         }
     }
     pieces.sort_by_key(|(r, _)| r.start);
-    Alignment { pieces }
-}
-
-/// The byte offset of a 1-based line and character column of `text`, as
-/// [`line_col`] counts them.
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    let mut n = 1;
-    while n < line {
-        match memchr::memchr2(b'\n', b'\r', &bytes[start..]) {
-            Some(i) => {
-                let at = start + i;
-                start = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
-                    at + 2
-                } else {
-                    at + 1
-                };
-                n += 1;
-            }
-            None => return text.len(),
-        }
+    Alignment {
+        pieces,
+        text_lines: LineIndex::new(text),
+        source_lines: LineIndex::new(source),
     }
-    let line_text = &text[start..];
-    let skip = if line == 1 && line_text.starts_with('\u{feff}') {
-        '\u{feff}'.len_utf8()
-    } else {
-        0
-    };
-    line_text[skip..]
-        .char_indices()
-        .nth(column.saturating_sub(1))
-        .map_or(text.len(), |(i, _)| start + skip + i)
 }
 
 impl Alignment {
@@ -410,7 +438,9 @@ impl Alignment {
         }
         match piece {
             Piece::Chapter(from) => {
-                let (line, column) = line_col(source, from + (at - range.start));
+                let (line, column) = self
+                    .source_lines
+                    .line_col(source, from + (at - range.start));
                 Some(Moved {
                     location: Location {
                         file: source_file.to_string(),
@@ -425,15 +455,19 @@ impl Alignment {
                 lines,
                 directive,
             } => {
-                let inside = &text[range.start..at];
-                let k = inside.matches('\n').count();
-                let line_start = inside.rfind('\n').map_or(0, |i| i + 1);
-                let column = inside[line_start..].chars().count() + 1;
-                let (dl, dc) = line_col(source, *directive);
+                let k = lines
+                    .partition_point(|&(start, _)| range.start + start <= at)
+                    .saturating_sub(1);
+                let (line_start, line) = lines.get(k).copied().unwrap_or((0, 0));
+                let column = self
+                    .text_lines
+                    .chars_between(text, range.start + line_start, at)
+                    + 1;
+                let (dl, dc) = self.source_lines.line_col(source, *directive);
                 Some(Moved {
                     location: Location {
                         file: file.clone(),
-                        line: lines.get(k).copied().unwrap_or(0),
+                        line,
                         column,
                     },
                     note: Some(format!(
@@ -501,7 +535,7 @@ pub fn remap_chapter<'d>(
         let Some((source, alignment)) = entry else {
             continue;
         };
-        let at = offset_of(text, loc.line, loc.column);
+        let at = alignment.text_lines.offset(text, loc.line, loc.column);
         match alignment.place(text, source, chapter.label, at) {
             Some(m) => {
                 *loc = m.location;
@@ -558,15 +592,6 @@ mod tests {
     }
 
     #[test]
-    fn offsets_invert_line_col() {
-        let text = "ab\r\ncé\rx\nyz";
-        for at in [0, 1, 4, 5, 8, 9, 10, 11] {
-            let (l, c) = line_col(text, at);
-            assert_eq!(offset_of(text, l, c), at, "{at}");
-        }
-    }
-
-    #[test]
     fn places_in_files() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("part.md"), "one\ntwo\nthree\n").unwrap();
@@ -589,7 +614,9 @@ mod tests {
             note.as_deref(),
             Some("note: included with `{{#include}}` at src/t.md:3:1")
         );
+        assert_eq!(place("hree").unwrap().0, "src/part.md:3:2");
         assert_eq!(place("mid"), Some(("src/t.md:5:1".into(), None)));
+        assert_eq!(place("id"), Some(("src/t.md:5:2".into(), None)));
         assert_eq!(place("fn a").unwrap().0, "src/code.rs:2:1");
         assert_eq!(place("HIDDEN"), None);
         assert_eq!(place("end"), Some(("src/t.md:11:1".into(), None)));
