@@ -613,3 +613,91 @@ proptest! {
         }
     }
 }
+
+/// Whether `with` is `without` with only guidance wrappers inserted: each
+/// insertion is the opening tag with the blank line after it, or the
+/// closing tag on a line of its own, a blank line on each side (line
+/// endings as an HTML block's). Returns how many tags were inserted.
+fn only_wrappers_inserted(without: &str, with: &str) -> Option<usize> {
+    const OPEN: &str = "<div class=\"tdd-guidance\">";
+    const CLOSE: &str = "</div>";
+    let mut insertions = Vec::new();
+    for eol in ["\n", "\r\n"] {
+        insertions.push((format!("{OPEN}{eol}{eol}"), 1));
+        for lead in ["", eol] {
+            for after in ["", eol] {
+                insertions.push((format!("{lead}{eol}{CLOSE}{eol}{after}"), 1));
+            }
+        }
+    }
+    // Depth-first over (position in `with`, position in `without`, tags so
+    // far), each state once: the alignment is nearly diagonal, so few are
+    // reachable.
+    let (w, o) = (with.as_bytes(), without.as_bytes());
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![(0usize, 0usize, 0usize)];
+    while let Some((i, j, n)) = stack.pop() {
+        if !seen.insert((i, j, n)) {
+            continue;
+        }
+        if i == w.len() && j == o.len() {
+            return Some(n);
+        }
+        for (s, k) in &insertions {
+            if w[i..].starts_with(s.as_bytes()) {
+                stack.push((i + s.len(), j, n + k));
+            }
+        }
+        if i < w.len() && j < o.len() && w[i] == o[j] {
+            stack.push((i + 1, j + 1, n));
+        }
+    }
+    None
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 100, failure_persistence: None, .. ProptestConfig::default() })]
+
+    /// The guidance wrappers of a skeleton page are the only bytes its HTML
+    /// output has beyond the output for other renderers: no author byte
+    /// changes around them, in any line ending, and every opening tag has
+    /// its closing tag.
+    #[test]
+    fn guidance_wrappers_only_insert(
+        intro in "[a-z ]{0,20}",
+        sections in author_sections(),
+        eol in prop_oneof![Just("\n"), Just("\r\n"), Just("\r")],
+        end in prop_oneof![Just(""), Just("\n"), Just("\n\n")],
+    ) {
+        let mut text = String::from("{{#tdd-skeleton title=T}}\n\n");
+        if !intro.trim().is_empty() {
+            text.push_str(&format!("Intro {intro}\n\n"));
+        }
+        for (h, lines) in &sections {
+            text.push_str(h);
+            text.push('\n');
+            for l in lines {
+                text.push_str(l);
+                text.push('\n');
+            }
+            text.push('\n');
+        }
+        let text = format!("{}{end}", text.trim_end()).replace('\n', eol);
+        let config = without_cards(Config::default());
+        let out = |html: bool| {
+            let settings = Settings { html, ..Settings::default() };
+            let chapters = vec![chapter("t.md", text.clone())];
+            let mut p = process(chapters, &config, &settings, Diagnostics::new());
+            (p.texts().remove(0), p.diagnostics)
+        };
+        let (html, diags) = out(true);
+        prop_assert!(!diags.has_errors(), "{:?}", diags);
+        let (other, _) = out(false);
+        prop_assert!(other.contains("{One-paragraph summary"), "{}", other);
+        let tags = only_wrappers_inserted(&other, &html);
+        prop_assert!(tags.is_some(), "more than wrappers inserted:\n{:?}\n=> {:?}", other, html);
+        let opened = html.matches("<div class=\"tdd-guidance\">").count();
+        prop_assert!(opened > 0, "no guidance wrapped: {:?}", html);
+        prop_assert_eq!(tags, Some(2 * opened), "unbalanced wrappers: {:?}", html);
+    }
+}

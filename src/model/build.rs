@@ -224,8 +224,8 @@ fn link_backlinks(model: &mut BookModel, config: &Config, diags: &mut Diagnostic
                     d = d.note(format!("the newest PRD of the chain is `{}`", to.name));
                 }
                 diags.push(d);
-            } else if let Some(ps) = &p.status
-                && !config.is_live(ps)
+            } else if !p.is_live()
+                && let Some(ps) = &p.status
             {
                 diags.push(
                     Diagnostic::new(

@@ -242,10 +242,7 @@ pub fn impact_rank(value: &str) -> Option<u8> {
 /// where there is none.
 pub fn date_parts(value: &str) -> Option<[u32; 3]> {
     let value = value.trim();
-    let (date, time) = match value.find(['T', ' ']) {
-        Some(i) => (&value[..i], &value[i + 1..]),
-        None => (value, ""),
-    };
+    let (date, time) = value.split_once(['T', ' ']).unwrap_or((value, ""));
     if !time
         .chars()
         .all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | '+' | '-' | 'Z'))
@@ -607,6 +604,9 @@ mod tests {
             "2026-1-2-3",
             "soon",
             "2026",
+            "é 2026-10-02",
+            "2026-10-02T½",
+            "２０２６-10-02",
         ] {
             assert_eq!(date_parts(no), None, "{no}");
         }
