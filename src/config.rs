@@ -55,6 +55,7 @@ pub const KEYS: &[&str] = &[
     "backlinks",
     "backlinks-heading",
     "page-cards",
+    "banners",
     "tdd-paths",
     "prd-paths",
     "strict",
@@ -146,6 +147,8 @@ pub struct Config {
     pub backlinks_heading: String,
     /// Insert a card after the header of every TDD and PRD page.
     pub page_cards: bool,
+    /// Insert a status banner at the top of every page no longer in force.
+    pub banners: bool,
     /// Chapters whose path matches are TDDs.
     pub tdd_paths: Vec<PathGlob>,
     /// Chapters whose path matches are PRDs.
@@ -216,6 +219,7 @@ impl Default for Config {
             backlinks: true,
             backlinks_heading: DEFAULT_BACKLINKS_HEADING.to_string(),
             page_cards: true,
+            banners: true,
             tdd_paths: Vec::new(),
             prd_paths: Vec::new(),
             lints: LintLevels::default(),
@@ -383,6 +387,11 @@ impl Config {
                 "page-cards" => {
                     if let Some(b) = expect_bool(key, value, diags) {
                         self.page_cards = b;
+                    }
+                }
+                "banners" => {
+                    if let Some(b) = expect_bool(key, value, diags) {
+                        self.banners = b;
                     }
                 }
                 "tdd-paths" | "prd-paths" => {
@@ -652,6 +661,7 @@ mod tests {
                 "backlinks": false,
                 "backlinks-heading": "Designs",
                 "page-cards": false,
+                "banners": false,
                 "tdd-paths": ["tdd/**/*.md"],
                 "strict": true,
                 "lints": {"missing-prd": "allow"}
@@ -662,7 +672,7 @@ mod tests {
         assert!(!c.markdown.smart_punctuation && !c.markdown.admonitions);
         assert!(c.markdown.definition_lists);
         assert_eq!(c.final_statuses, vec!["Final".to_string()]);
-        assert!(!c.page_cards);
+        assert!(!c.page_cards && !c.banners);
         assert!(c.tdd_paths[0].matches("tdd/a/b.md"));
         assert!(!c.tdd_paths[0].matches("prd/b.md"));
         assert_eq!(c.lints.level(Lint::MissingPrd), Level::Allow);

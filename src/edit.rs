@@ -201,8 +201,9 @@ fn append_after(
     checked.then_some(block)
 }
 
-/// The page card of a document, with the line breaks around it, and where
-/// it goes; `None` when it gets none (turned off, or the chapter holds one).
+/// The status banner and page card of a document, with the line breaks
+/// around them, and where they go; `None` when it gets neither (turned off,
+/// in force, or the chapter holds them).
 fn card_insertion(
     ctx: &RenderContext<'_>,
     doc: &Document,
@@ -210,23 +211,32 @@ fn card_insertion(
 ) -> Option<(usize, String)> {
     let place = &doc.card;
     let at = place.at?;
-    if !ctx.config.page_cards || place.has_card || place.lone_cr {
+    if place.lone_cr {
         return None;
     }
+    let banner = (ctx.config.banners && !place.has_banner)
+        .then(|| render::banner::banner(ctx, doc, badges))
+        .flatten();
+    let card =
+        (ctx.config.page_cards && !place.has_card).then(|| render::card::card(ctx, doc, badges));
+    let blocks = match (banner, card) {
+        (None, None) => return None,
+        (Some(b), None) | (None, Some(b)) => b,
+        (Some(b), Some(c)) => b + "\n" + &c,
+    };
     let eol = doc.end.eol;
-    // The card's lines end as an HTML block's must (a carriage return alone
-    // does not end one); the blank line before it ends like the author's
-    // line before, which a line feed after a carriage return would not end.
+    // The lines end as an HTML block's must (a carriage return alone does
+    // not end one); the blank line before them ends like the author's line
+    // before, which a line feed after a carriage return would not end.
     let hb = crate::syntax::lines::html_block_line_ending(eol);
     let mut out = String::new();
     for _ in 0..place.lead {
         out.push_str(eol);
     }
-    let card = render::card::card(ctx, doc, badges);
     if hb == "\n" {
-        out.push_str(&card);
+        out.push_str(&blocks);
     } else {
-        out.push_str(&card.replace('\n', hb));
+        out.push_str(&blocks.replace('\n', hb));
     }
     if place.followed && !place.blank_after {
         out.push_str(hb);

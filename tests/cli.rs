@@ -109,7 +109,7 @@ fn status_formats() {
     assert_golden("book-example.status.json", &stdout(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["schema"], 2);
-    assert_eq!(v["tdds"].as_array().unwrap().len(), 5);
+    assert_eq!(v["tdds"].as_array().unwrap().len(), 6);
     assert_eq!(v["prds"][2]["covered"], false);
 
     let o = mdbook_tdd(&["status"], &book);
@@ -179,7 +179,7 @@ fn new_then_build() {
     let text = std::fs::read_to_string(root.join("src/tdd/ledger-export.md")).unwrap();
     assert!(text.starts_with("# Ledger Export — Technical Design Document\n\n**Author:** {author}\\\n**Date:** 2026-11-02\\\n"), "{text}");
     let summary = std::fs::read_to_string(root.join("src/SUMMARY.md")).unwrap();
-    assert!(summary.contains("    - [Currency Display](tdd/currency-display.md)\n- [Ledger Export](tdd/ledger-export.md)\n"), "{summary}");
+    assert!(summary.contains("    - [Nightly FX Batch Import](tdd/fx-nightly-batch.md)\n- [Ledger Export](tdd/ledger-export.md)\n"), "{summary}");
 
     // Never overwrites.
     let before = std::fs::read_to_string(root.join("src/SUMMARY.md")).unwrap();

@@ -41,6 +41,18 @@ fn check_example(b: &Built) {
         page.contains(r#"<a href="../prd/multi-currency.html">../prd/multi-currency.md</a>"#),
         "{page}"
     );
+    // The rejected design says what replaced it, at the top of its page;
+    // the design in force has no banner.
+    let page = b.page("tdd/fx-nightly-batch.html");
+    let banner = page.find(r#"<div class="tdd-banner">"#).expect("a banner");
+    assert!(banner < page.find("1. Overview").unwrap(), "{page}");
+    assert!(
+        page[banner..].contains(
+            r#"<strong>Rejected</strong> in favour of <a href="fx-rates.html">FX Rates Service</a>"#
+        ),
+        "{page}"
+    );
+    assert!(!b.page("tdd/fx-rates.html").contains("tdd-banner"));
     // PRDs list their designs.
     let page = b.page("prd/invoice-payments.html");
     assert!(page.contains("Technical Designs"));

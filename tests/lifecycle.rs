@@ -104,6 +104,56 @@ fn every_state_builds_with_both_engines() {
         let uncovered = main.split("without a live design").nth(1).unwrap();
         assert!(uncovered.contains("prd/search.html"), "{engine:?}");
         assert!(!uncovered.contains("checkout-v1.html"), "{engine:?}");
+        // Banners at the top of every page no longer in force, none on the
+        // others: mdBook 0.5's warning block, a plain block quote in 0.4.
+        let banner = |page: &str| {
+            let html = b.page(page);
+            let main = support::main_of(&html);
+            let start = main.find(r#"<div class="tdd-banner">"#)?;
+            let end = start + main[start..].find("</div>")?;
+            // Before the card and everything the author wrote after the header.
+            assert!(main.find("tdd-card").is_some_and(|c| c > end), "{page}");
+            Some(main[start..end].to_string())
+        };
+        for page in [
+            "tdd/payments-v3.html",
+            "tdd/dangling.html",
+            "prd/checkout-v2.html",
+        ] {
+            assert_eq!(banner(page), None, "{engine:?}: {page}");
+        }
+        let v1 = banner("tdd/payments-v1.html").expect("payments-v1 banner");
+        assert_eq!(
+            v1.contains("blockquote-tag-warning"),
+            engine == Engine::V05,
+            "{engine:?}: {v1}"
+        );
+        assert!(v1.contains("<blockquote"), "{engine:?}: {v1}");
+        assert!(
+            v1.contains(r#"<strong>Superseded</strong> by <a href="payments-v2.html">Payments v2</a>"#)
+                && v1.contains(r#"The design in force is <a href="payments-v3.html">Payments v3</a> <span class="tdd-status tdd-status-approved">Approved</span>"#),
+            "{engine:?}: {v1}"
+        );
+        let v2 = banner("tdd/payments-v2.html").expect("payments-v2 banner");
+        assert!(
+            v2.contains(r#"by <a href="payments-v3.html">Payments v3</a>"#),
+            "{engine:?}: {v2}"
+        );
+        let rejected = banner("tdd/caching.html").expect("caching banner");
+        assert!(
+            rejected.contains("<strong>Rejected</strong>: this design is not in force."),
+            "{engine:?}: {rejected}"
+        );
+        let cycle = banner("tdd/loop-a.html").expect("loop-a banner");
+        assert!(
+            cycle.contains(r#"by <a href="loop-b.html">Loop B</a>"#) && cycle.contains("cycle"),
+            "{engine:?}: {cycle}"
+        );
+        let prd = banner("prd/checkout-v1.html").expect("checkout-v1 banner");
+        assert!(
+            prd.contains(r#"by <a href="checkout-v2.html">Checkout PRD v2</a>"#),
+            "{engine:?}: {prd}"
+        );
         // The superseded PRD still lists its design (backlinks).
         let v1 = b.page("prd/checkout-v1.html");
         assert!(v1.contains(r#"href="../tdd/checkout.html""#), "{engine:?}");

@@ -19,6 +19,13 @@ pub const CARD_DIV: &str = "<div class=\"tdd-card\">";
 /// The first line of a card for other renderers, which get plain Markdown.
 pub const CARD_MARKER: &str = "<!-- tdd-card -->";
 
+/// The first line of a status banner in HTML output (see
+/// [`crate::render::banner`]).
+pub const BANNER_DIV: &str = "<div class=\"tdd-banner\">";
+
+/// The first line of a status banner for other renderers.
+pub const BANNER_MARKER: &str = "<!-- tdd-banner -->";
+
 /// Where a document's card goes, and what it may link to.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CardPlace {
@@ -39,6 +46,8 @@ pub struct CardPlace {
     /// The chapter already holds a card where it would go (the
     /// preprocessor's own output, read again).
     pub has_card: bool,
+    /// The chapter already holds a status banner there.
+    pub has_banner: bool,
     /// The chapter is a `{{#tdd-skeleton}}` and nothing else: the author
     /// has written nothing yet.
     pub untouched_skeleton: bool,
@@ -76,7 +85,10 @@ impl CardPlace {
         // Where a card written before would stand, and where this one goes:
         // where the header ends, or else right after the H1.
         let (region, at) = if !has_h1 {
-            (bom..bom, Some(bom))
+            // A banner written before stands at the start, the card after
+            // it: the region reaches the line after the banner.
+            let to = banner_end(text, bom).map_or(bom, |e| e + 1);
+            (bom..to, Some(bom))
         } else {
             let at_end = if header.range.end >= text.len() {
                 !open_at_end
@@ -100,13 +112,41 @@ impl CardPlace {
                 .get(a..)
                 .and_then(|rest| rest.split('\n').next())
                 .is_some_and(|line| line.trim_matches([' ', '\t', '\r']).is_empty()),
-            has_card: has_card(text, scan, region),
+            has_card: has_block(text, scan, region.clone(), [CARD_DIV, CARD_MARKER]),
+            has_banner: has_block(text, scan, region, [BANNER_DIV, BANNER_MARKER]),
             untouched_skeleton: false,
             lone_cr: false,
             open_items_anchor: open_items_heading(scan, tables)
                 .and_then(|h| heading_anchor(text, scan, h)),
         }
     }
+}
+
+/// Where the text after a banner of ours at `at` goes on (after the blank
+/// lines that follow it), if one starts there.
+fn banner_end(text: &str, at: usize) -> Option<usize> {
+    let rest = text.get(at..)?;
+    let mut lines = rest.split_inclusive('\n');
+    let first = lines.next()?;
+    // After the first line: to the closing `</div>` of the HTML form, or to
+    // the first blank line of the marker's.
+    let html = match first.trim_end_matches(['\n', '\r']) {
+        BANNER_DIV => true,
+        BANNER_MARKER => false,
+        _ => return None,
+    };
+    let mut pos = at + first.len();
+    let mut ended = false;
+    for line in lines {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        let blank = bare.trim_matches([' ', '\t']).is_empty();
+        if ended && !blank {
+            break;
+        }
+        ended = ended || if html { bare == "</div>" } else { blank };
+        pos += line.len();
+    }
+    Some(pos)
 }
 
 /// The number of line breaks that put a blank line between the text before
@@ -128,9 +168,15 @@ fn lead(text: &str, at: usize, bom: usize) -> u8 {
     }
 }
 
-/// Whether a card's first line stands in `region` (or, for an empty region,
-/// at its start) as an HTML block outside any container.
-fn has_card(text: &str, scan: &ChapterScan, region: std::ops::Range<usize>) -> bool {
+/// Whether one of `firsts` (a card's or a banner's first lines) stands in
+/// `region` (or, for an empty region, at its start) as the first line of an
+/// HTML block outside any container.
+fn has_block(
+    text: &str,
+    scan: &ChapterScan,
+    region: std::ops::Range<usize>,
+    firsts: [&str; 2],
+) -> bool {
     let from = scan
         .top_level_html
         .partition_point(|(r, _)| r.start < region.start);
@@ -143,7 +189,7 @@ fn has_card(text: &str, scan: &ChapterScan, region: std::ops::Range<usize>) -> b
                 .and_then(|t| t.split(['\n', '\r']).next())
                 .unwrap_or_default()
                 .trim();
-            first == CARD_DIV || first == CARD_MARKER
+            firsts.contains(&first)
         })
 }
 

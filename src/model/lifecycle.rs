@@ -557,14 +557,17 @@ fn check_superseded_by(model: &BookModel, old: DocId, v: &PrdRef, diags: &mut Di
 }
 
 /// `superseded-status` and `superseded-orphan`: the status word agrees with
-/// what supersedes the document.
+/// what supersedes the document (a superseded document is in a dead status,
+/// a document in the superseded status is superseded).
 fn check_statuses(model: &BookModel, config: &Config, diags: &mut Diagnostics) {
     for d in &model.documents {
         let l = &d.lifecycle;
         let status = d.status.as_deref();
         match l.successor {
             Some(s) if !matches!(l.end, ChainEnd::Cycle(_)) => {
-                if status.is_some_and(|st| config.is_superseded_status(st)) {
+                // Any dead status will do: a design may be Rejected in
+                // favour of its successor rather than Superseded.
+                if status.is_some_and(|st| config.is_superseded_status(st) || !config.is_live(st)) {
                     continue;
                 }
                 let by = &model.chapters[model.documents[s].chapter].source_path;

@@ -2,6 +2,7 @@
 //! the book model. Links are relative to the chapter holding the directive.
 
 pub mod backlinks;
+pub mod banner;
 pub mod card;
 pub mod completeness;
 pub mod graph;
