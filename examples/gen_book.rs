@@ -4,7 +4,8 @@
 //! N realistic TDDs (filled-in templates of about 6–10 KB with tables in
 //! sections 10.3 and 12, JSON and mermaid code blocks), N/4 PRDs, 10% of the
 //! TDDs as skeleton directives with some sections written, and a status page
-//! that starts with `{{#tdd-summary}}` and uses every table directive. Every
+//! that starts with `{{#tdd-summary}}` and a `{{#tdd-graph}}` of one PRD's
+//! family and uses every table directive. Every
 //! tenth TDD starts a chain of three designs: the next two each supersede
 //! the one before, the superseded ones have the status Superseded (no other
 //! design has it) and the first names its successor in Superseded-By. The
@@ -15,7 +16,7 @@
 //! ```sh
 //! cargo run --release --example gen_book -- 10000 > book-10000.json
 //! cargo run --release --example gen_book -- 1000 --seed 7 --dir out/  # also as a book on disk
-//! cargo run --release --example gen_book -- 10000 --no-summary        # for builds without it
+//! cargo run --release --example gen_book -- 10000 --no-summary        # no summary, no graph
 //! ```
 
 use serde_json::json;
@@ -156,6 +157,9 @@ fn paragraph(rng: &mut Rng) -> String {
 fn tdd(rng: &mut Rng, i: usize, n: usize, prds: usize) -> String {
     let mut s = String::new();
     let prd = rng.below(prds.max(1));
+    // The first chain derives from Product 0, whose family the status page
+    // draws.
+    let prd = if i < 3 { 0 } else { prd };
     let _ = writeln!(s, "# Service {i} — Technical Design Document\n");
     let _ = writeln!(s, "**Author:** {}", rng.pick(NAMES));
     let _ = writeln!(
@@ -305,9 +309,10 @@ fn prd(rng: &mut Rng, j: usize) -> String {
     )
 }
 
-/// The summary at the top of the status page (left out with `--no-summary`,
-/// for builds of mdbook-tdd that do not know it).
-const SUMMARY: &str = "## At a glance\n\n{{#tdd-summary}}\n\n";
+/// The summary at the top of the status page and a graph of one PRD's family
+/// (left out with `--no-summary`, for builds of mdbook-tdd that know neither).
+const SUMMARY: &str =
+    "## At a glance\n\n{{#tdd-summary}}\n\n## Document map\n\n{{#tdd-graph prd=\"Product 0\"}}\n\n";
 
 const STATUS_PAGE: &str = "# Design status\n\n## Designs\n\n{{#tdd-status columns=document,status,version,author,date,prd,open-items,blockers,completeness}}\n\n## Requirements\n\n{{#prd-status}}\n\n## Open items\n\n{{#tdd-open-items}}\n\n## Blockers\n\n{{#tdd-blockers}}\n\n## Blocked dependencies\n\n{{#tdd-rollup section=\"10.3\" where=\"Status=Blocked\" columns=Dependency,Owner}}\n\n## Completeness\n\n{{#tdd-completeness}}\n";
 

@@ -83,7 +83,28 @@ pub fn relative_path(from: &str, to: &str) -> String {
 /// A relative link from the chapter at `from` to the chapter at `to` (both
 /// `/`-separated paths relative to the src dir), percent-encoded.
 pub fn relative(from: &str, to: &str) -> String {
+    // A chapter at the top of the src dir (a status page, most often) links
+    // to a path that needs no encoding as it is.
+    if !from.contains('/') && is_plain_path(to) {
+        return to.to_string();
+    }
     write_relative(from, to, push_encoded)
+}
+
+/// Whether a path is `/`-separated segments that are not empty and need no
+/// percent-encoding: the link to it from the top of the src dir is itself.
+fn is_plain_path(p: &str) -> bool {
+    let b = p.as_bytes();
+    !b.is_empty()
+        && b.first() != Some(&b'/')
+        && b.last() != Some(&b'/')
+        && !b.windows(2).any(|w| w == b"//")
+        && b.iter().all(|&c| unreserved(c) || c == b'/')
+}
+
+/// The bytes a path segment keeps as they are in a link destination.
+fn unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
 }
 
 /// The `..`s out of `from`'s directory, then the segments of `to` below
@@ -125,14 +146,13 @@ fn write_relative(from: &str, to: &str, push_segment: impl Fn(&mut String, &str)
 /// Percent-encodes one path segment for a link destination.
 fn push_encoded(out: &mut String, seg: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
     // Most segments need no escape.
     if seg.bytes().all(unreserved) {
         out.push_str(seg);
         return;
     }
     for b in seg.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+        if unreserved(b) {
             out.push(char::from(b));
         } else {
             out.push('%');
@@ -213,6 +233,18 @@ mod tests {
 
     #[test]
     fn relative_links() {
+        // The shortcut from the top of the src dir agrees with the walk.
+        for to in [
+            "tdd/a.md", "a.md", "x//y.md", "/a.md", "a/", "a b.md", "./a.md", "../a.md", "",
+        ] {
+            for from in ["status.md", "", "README.md"] {
+                assert_eq!(
+                    relative(from, to),
+                    write_relative(from, to, push_encoded),
+                    "{from} {to}"
+                );
+            }
+        }
         assert_eq!(relative("tdd/a.md", "prd/b.md"), "../prd/b.md");
         assert_eq!(relative("tdd/x/a.md", "prd/b.md"), "../../prd/b.md");
         assert_eq!(relative("status.md", "tdd/a.md"), "tdd/a.md");

@@ -190,7 +190,47 @@ fn escape_pipes(md: Cow<'_, str>) -> Cow<'_, str> {
 /// table cell of another chapter as it is: it holds no link to rebase or
 /// resolve, no HTML and nothing that could be a directive.
 fn is_verbatim(md: &str, has_defs: bool) -> bool {
-    !(md.contains("](") || md.contains('<') || md.contains("{{") || (has_defs && md.contains('[')))
+    verbatim_scan(md.as_bytes(), has_defs, false)
+}
+
+/// Whether inline Markdown can be written into a table cell as it is: one
+/// line without pipes, and [`is_verbatim`].
+fn is_plain_cell(md: &str, has_defs: bool) -> bool {
+    verbatim_scan(md.as_bytes(), has_defs, true)
+}
+
+/// The bytes [`verbatim_scan`] looks at more closely; every other byte is
+/// passed over with one table lookup.
+const NOTABLE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = matches!(i as u8, b'\n' | b'\r' | b'|' | b'<' | b'[' | b']' | b'{');
+        i += 1;
+    }
+    t
+};
+
+/// One pass over a cell's bytes for [`is_verbatim`] (and, with `cell`, for
+/// line breaks and pipes too): most values hold none of the bytes that
+/// matter, and the table is read once per byte.
+fn verbatim_scan(b: &[u8], has_defs: bool, cell: bool) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if NOTABLE[usize::from(c)] {
+            match c {
+                b'<' => return false,
+                b'\n' | b'\r' | b'|' if cell => return false,
+                b'[' if has_defs => return false,
+                b']' if b.get(i + 1) == Some(&b'(') => return false,
+                b'{' if b.get(i + 1) == Some(&b'{') => return false,
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    true
 }
 
 /// The options inline Markdown of a cell is read with: those of mdBook's
@@ -447,7 +487,7 @@ pub fn write_markdown(
     index_enabled: bool,
     defs: &[RefDef],
 ) {
-    if !md.contains(['\n', '\r', '|']) && is_verbatim(md, !defs.is_empty()) {
+    if is_plain_cell(md, !defs.is_empty()) {
         out.push_str(md);
     } else {
         Cell::markdown(md, from, to, index_enabled, defs).write(out, false);
@@ -706,7 +746,7 @@ impl RowWriter<'_> {
         defs: &[RefDef],
     ) {
         // Most cells hold nothing to rebase, resolve or escape.
-        let plain = !md.contains(['\n', '\r', '|']) && is_verbatim(md, !defs.is_empty());
+        let plain = is_plain_cell(md, !defs.is_empty());
         if plain {
             self.out.push_str(md);
         } else {
