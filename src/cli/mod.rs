@@ -57,6 +57,10 @@ enum CheckFormat {
     Json,
     /// GitHub Actions workflow commands (annotations on the pull request).
     Github,
+    /// A GitLab Code Quality report (findings in the merge request).
+    Gitlab,
+    /// A SARIF 2.1.0 log (GitHub code scanning and other SARIF readers).
+    Sarif,
 }
 
 /// Output formats of `status`.
@@ -72,6 +76,8 @@ enum StatusFormat {
     Dot,
     /// The same graph as a Mermaid flowchart.
     Mermaid,
+    /// Both tables as one CSV table (RFC 4180) for spreadsheets.
+    Csv,
 }
 
 /// `--today YYYY-MM-DD`.
