@@ -618,3 +618,102 @@ fn status_csv_quotes_and_defuses_cells() {
     let rows = read_csv(&out);
     assert_eq!(rows[1][1], "'=HYPERLINK(\"http://x\"), \"quoted\"");
 }
+
+// ---------------------------------------------------------- pre-commit --
+
+/// The hooks of `.pre-commit-hooks.yaml`, each as its keys and values: the
+/// file is a YAML list of flat mappings (`- id: ...`, then `key: value`
+/// lines), comments aside. A line of another shape fails the test.
+fn hooks() -> Vec<Vec<(String, String)>> {
+    let text = std::fs::read_to_string(repo().join(".pre-commit-hooks.yaml")).unwrap();
+    let mut hooks: Vec<Vec<(String, String)>> = Vec::new();
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let (item, pair) = match line.strip_prefix("- ") {
+            Some(rest) => (true, rest),
+            None => (
+                false,
+                line.strip_prefix("  ")
+                    .unwrap_or_else(|| panic!("{line:?}")),
+            ),
+        };
+        let (key, value) = pair
+            .split_once(": ")
+            .unwrap_or_else(|| panic!("not `key: value`: {line:?}"));
+        assert!(
+            !key.starts_with(' ') && !value.starts_with(['[', '{', '|', '>']),
+            "{line:?}"
+        );
+        if item {
+            hooks.push(Vec::new());
+        }
+        hooks
+            .last_mut()
+            .unwrap_or_else(|| panic!("a key before the first hook: {line:?}"))
+            .push((key.to_string(), value.trim().to_string()));
+    }
+    hooks
+}
+
+#[test]
+fn pre_commit_hook_runs_check() {
+    let hooks = hooks();
+    assert_eq!(hooks.len(), 1);
+    let hook = &hooks[0];
+    let get = |k: &str| -> &str {
+        let values: Vec<&str> = hook
+            .iter()
+            .filter(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+            .collect();
+        assert_eq!(values.len(), 1, "`{k}` once in {hook:?}");
+        values[0]
+    };
+    assert_eq!(get("id"), "mdbook-tdd-check");
+    assert_eq!(get("language"), "rust");
+    assert_eq!(get("pass_filenames"), "false");
+    // The entry is the binary Cargo builds, then its arguments; pre-commit
+    // appends the hook's `args` (a book directory) after them.
+    let entry: Vec<&str> = get("entry").split_whitespace().collect();
+    let binary = Path::new(support::binary()).file_stem().unwrap();
+    assert_eq!(entry.first().map(std::ffi::OsStr::new), Some(binary));
+    let args = &entry[1..];
+    assert_eq!(args, ["check"]);
+    let help = mdbook_tdd(&[args, &["--help"]].concat(), &repo());
+    assert_eq!(help.status.code(), Some(0));
+    assert!(
+        stdout(&help).contains("Usage: mdbook-tdd check"),
+        "{}",
+        stdout(&help)
+    );
+    // Run as pre-commit runs it: in the repository, with `args` after it.
+    for (book, code) in [("doc-model", 0), ("bad-directive", 1)] {
+        let dir = books().join(book);
+        let o = mdbook_tdd(&[args, &[dir.to_str().unwrap()]].concat(), &repo());
+        assert_eq!(o.status.code(), Some(code), "{book}");
+    }
+    // `files`, as pre-commit reads it (a regular expression searched in
+    // each staged path), picks the files that change a book.
+    let files = regex::Regex::new(get("files")).unwrap();
+    for path in [
+        "book.toml",
+        "docs/book.toml",
+        "src/tdd/a.md",
+        "README.md",
+        "SUMMARY.md",
+    ] {
+        assert!(files.is_match(path), "{path}");
+    }
+    for path in [
+        "src/main.rs",
+        "notbook.toml",
+        "book.toml.bak",
+        "a.mdx",
+        "md",
+    ] {
+        assert!(!files.is_match(path), "{path}");
+    }
+}
