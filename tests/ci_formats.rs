@@ -1,6 +1,7 @@
 //! The CI outputs of the command line, run as a real binary: `check
 //! --format gitlab|sarif` checked against the formats' schemas, `status
-//! --format csv` read back as RFC 4180, and the pre-commit hook.
+//! --format csv` read back as RFC 4180, the pre-commit hook, shell
+//! completions and manual pages.
 
 mod support;
 
@@ -715,5 +716,256 @@ fn pre_commit_hook_runs_check() {
         "md",
     ] {
         assert!(!files.is_match(path), "{path}");
+    }
+}
+
+// ------------------------------------------------- completions and man --
+
+/// Every command of mdbook-tdd.
+const COMMANDS: [&str; 8] = [
+    "supports",
+    "check",
+    "status",
+    "new",
+    "expand",
+    "install",
+    "completions",
+    "man",
+];
+
+fn have(program: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Runs the binary with its stdout a pipe closed before it writes.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn to_closed_stdout(args: &[&str]) -> Output {
+    let (read, write) = rustix::pipe::pipe().unwrap();
+    drop(read);
+    Command::new(support::binary())
+        .args(args)
+        .stdout(std::process::Stdio::from(write))
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn completions_name_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = mdbook_tdd(&["completions", shell], dir.path());
+        assert_eq!(o.status.code(), Some(0), "{shell}");
+        let script = stdout(&o);
+        for c in COMMANDS {
+            assert!(script.contains(c), "{shell}: {c}");
+        }
+        // Elvish and PowerShell complete the options, not their values.
+        if ["bash", "zsh", "fish"].contains(&shell) {
+            assert!(
+                script.contains("gitlab") && script.contains("sarif"),
+                "{shell}"
+            );
+        }
+        let file = dir.path().join(format!("mdbook-tdd.{shell}"));
+        std::fs::write(&file, &script).unwrap();
+        // The scripts parse, where the shell is there to say so.
+        let syntax: Option<(&str, &[&str])> = match shell {
+            "bash" => Some(("bash", &["-n"])),
+            "zsh" => Some(("zsh", &["-n"])),
+            "fish" => Some(("fish", &["--no-execute"])),
+            _ => None,
+        };
+        let Some((program, flags)) = syntax else {
+            continue;
+        };
+        if program != "bash" && !have(program) {
+            eprintln!("{program} is not installed: its script is not parsed");
+            continue;
+        }
+        let o = Command::new(program)
+            .args(flags)
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{shell}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    // Bash completes the subcommands of `mdbook-tdd` and the formats of
+    // `check`, run for real.
+    let script = dir.path().join("mdbook-tdd.bash");
+    let complete = |words: &[&str]| -> Vec<String> {
+        let o = Command::new("bash")
+            .arg("-c")
+            .arg(
+                r#"source "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1));
+                _mdbook__tdd mdbook-tdd "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}";
+                printf '%s\n' "${COMPREPLY[@]}""#,
+            )
+            .arg(&script)
+            .args(words)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        stdout(&o).lines().map(str::to_string).collect()
+    };
+    let top = complete(&["mdbook-tdd", ""]);
+    for c in COMMANDS {
+        assert!(top.iter().any(|w| w == c), "{c} in {top:?}");
+    }
+    // Past a command too: its options and their values.
+    let formats = complete(&["mdbook-tdd", "check", "--format", ""]);
+    assert_eq!(formats, ["human", "json", "github", "gitlab", "sarif"]);
+    let options = complete(&["mdbook-tdd", "check", "--"]);
+    for o in ["--format", "--strict", "--today", "--book"] {
+        assert!(options.iter().any(|w| w == o), "{o} in {options:?}");
+    }
+    let shells = complete(&["mdbook-tdd", "completions", ""]);
+    assert!(shells.iter().any(|w| w == "zsh"), "{shells:?}");
+    let formats = complete(&["mdbook-tdd", "status", "--format", "c"]);
+    assert_eq!(formats, ["csv"]);
+}
+
+#[test]
+fn man_pages_for_mdbook_tdd_and_each_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = mdbook_tdd(&["man"], dir.path());
+    assert_eq!(o.status.code(), Some(0));
+    let main = stdout(&o);
+    assert!(main.contains("\n.TH mdbook-tdd 1 "), "{main}");
+    let listed: Vec<&str> = main
+        .lines()
+        .filter_map(|l| l.strip_prefix("mdbook\\-tdd\\-")?.strip_suffix("(1)"))
+        .collect();
+    assert_eq!(listed, COMMANDS, "the commands the main page lists");
+    let mut pages = vec![("mdbook-tdd.1".to_string(), main)];
+    for c in COMMANDS {
+        let o = mdbook_tdd(&["man", c], dir.path());
+        assert_eq!(o.status.code(), Some(0), "{c}");
+        let page = stdout(&o);
+        assert!(
+            page.contains(&format!("\n.TH mdbook-tdd-{c} 1 ")),
+            "{c}: {page}"
+        );
+        assert!(
+            page.contains(&format!("\\fBmdbook\\-tdd {c}\\fR")),
+            "{c}: {page}"
+        );
+        pages.push((format!("mdbook-tdd-{c}.1"), page));
+    }
+    let check = &pages[2].1;
+    assert!(
+        check.contains("gitlab") && check.contains("sarif"),
+        "{check}"
+    );
+    let o = mdbook_tdd(&["man", "nope"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("`nope` is no command") && err.contains("check, status"),
+        "{err}"
+    );
+
+    // `--out DIR`: every page, the same as printed; again over them.
+    let out = dir.path().join("man1");
+    std::fs::create_dir(&out).unwrap();
+    for _ in 0..2 {
+        let o = mdbook_tdd(&["man", "--out", out.to_str().unwrap()], dir.path());
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let mut names: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        let mut want: Vec<String> = pages.iter().map(|(n, _)| n.clone()).collect();
+        want.sort();
+        assert_eq!(names, want);
+        for (name, page) in &pages {
+            assert_eq!(
+                &std::fs::read_to_string(out.join(name)).unwrap(),
+                page,
+                "{name}"
+            );
+        }
+    }
+    // The pages render, where `man` is there to render them.
+    if have("man") {
+        for (name, _) in &pages {
+            let o = Command::new("man")
+                .args(["-l", out.join(name).to_str().unwrap()])
+                .env("MANPAGER", "cat")
+                .env("MANWIDTH", "80")
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{name}");
+            let text = stdout(&o);
+            assert!(
+                text.contains("NAME") && text.contains("SYNOPSIS"),
+                "{name}: {text}"
+            );
+        }
+    } else {
+        eprintln!("man is not installed: the pages are not rendered");
+    }
+}
+
+#[test]
+#[cfg(unix)]
+fn man_out_writes_by_the_write_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("man1");
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("page"), "kept").unwrap();
+    // A page that is a link out of DIR is refused, and nothing is written.
+    std::os::unix::fs::symlink(elsewhere.join("page"), out.join("mdbook-tdd-status.1")).unwrap();
+    let o = mdbook_tdd(&["man", "--out", out.to_str().unwrap()], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("outside"), "{err}");
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
+    assert_eq!(
+        std::fs::read_to_string(elsewhere.join("page")).unwrap(),
+        "kept"
+    );
+    // A DIR that is not there is an error, not a directory made.
+    let missing = dir.path().join("missing");
+    let o = mdbook_tdd(&["man", "--out", missing.to_str().unwrap()], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!missing.exists());
+    // `--out` and a command do not go together.
+    let o = mdbook_tdd(
+        &["man", "check", "--out", out.to_str().unwrap()],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn a_closed_stdout_is_an_error_not_a_panic() {
+    for args in [
+        &["completions", "bash"][..],
+        &["completions", "zsh"],
+        &["man"],
+        &["man", "check"],
+    ] {
+        let o = to_closed_stdout(args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(err.contains("cannot write to stdout"), "{args:?}: {err}");
     }
 }
