@@ -4,7 +4,7 @@
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Level};
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The file a diagnostic without a place is reported at: the book as a
 /// whole is its configuration.
@@ -84,8 +84,19 @@ fn fnv1a64(parts: &[&[u8]]) -> u64 {
 /// problem twice in one file, or a collision of the hash) is hashed again
 /// with a counter, which depends only on the findings before it.
 pub fn fingerprints<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) -> Vec<String> {
+    fingerprints_counted(diags).0
+}
+
+/// [`fingerprints`], and the number of hashes tried. The counter of each
+/// lint, file and message goes on from where its last finding left it, so
+/// that n equal findings take n hashes, not n² / 2.
+fn fingerprints_counted<'a>(
+    diags: impl IntoIterator<Item = &'a Diagnostic>,
+) -> (Vec<String>, usize) {
     let mut seen = HashSet::new();
-    diags
+    let mut next: HashMap<u64, u64> = HashMap::new();
+    let mut tries = 0;
+    let out = diags
         .into_iter()
         .map(|d| {
             let base: [&[u8]; 3] = [
@@ -93,16 +104,24 @@ pub fn fingerprints<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) -> Vec<
                 path(d).as_bytes(),
                 d.message.as_bytes(),
             ];
-            let mut hash = fnv1a64(&base);
-            let mut n: u64 = 0;
-            while !seen.insert(hash) {
-                n += 1;
-                let counter = n.to_string();
-                hash = fnv1a64(&[base[0], base[1], base[2], counter.as_bytes()]);
+            let first = fnv1a64(&base);
+            let n = next.entry(first).or_insert(0);
+            loop {
+                tries += 1;
+                let hash = if *n == 0 {
+                    first
+                } else {
+                    let counter = n.to_string();
+                    fnv1a64(&[base[0], base[1], base[2], counter.as_bytes()])
+                };
+                *n += 1;
+                if seen.insert(hash) {
+                    return format!("{hash:016x}");
+                }
             }
-            format!("{hash:016x}")
         })
-        .collect()
+        .collect();
+    (out, tries)
 }
 
 /// The report: one issue per diagnostic, in the order of the diagnostics.
@@ -172,6 +191,22 @@ mod tests {
         assert_eq!(twice[0], fa);
         assert_eq!(twice.iter().collect::<HashSet<_>>().len(), 3);
         assert_eq!(twice, fingerprints([&a, &moved, &a]));
+    }
+
+    #[test]
+    fn equal_findings_take_linear_time() {
+        let a = at(Lint::UnknownDirective, "unknown directive", "src/a.md", 4);
+        let b = at(Lint::UnknownDirective, "unknown directive", "src/b.md", 4);
+        let many: Vec<&Diagnostic> = (0..20_000)
+            .map(|i| if i % 2 == 0 { &a } else { &b })
+            .collect();
+        let (prints, tries) = fingerprints_counted(many.iter().copied());
+        assert_eq!(prints.iter().collect::<HashSet<_>>().len(), many.len());
+        assert!(
+            tries <= many.len() + 10,
+            "{tries} hashes for {} findings",
+            many.len()
+        );
     }
 
     #[test]
