@@ -43,14 +43,14 @@ impl fmt::Display for Level {
 }
 
 macro_rules! lints {
-    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $level:ident; )*) => {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $name:literal, $level:ident; )*) => {
         /// A stable name for a kind of problem.
         ///
         /// Each lint has a default [`Level`]; `[preprocessor.tdd.lints]` can
         /// change it.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Lint {
-            $( $(#[$doc])* $variant, )*
+            $( $(#[doc = $doc])* $variant, )*
         }
 
         impl Lint {
@@ -65,6 +65,11 @@ macro_rules! lints {
             /// The level the lint has unless configured otherwise.
             pub fn default_level(self) -> Level {
                 match self { $( Lint::$variant => Level::$level, )* }
+            }
+
+            /// The lint's documentation, as its doc comment lines.
+            fn doc_lines(self) -> &'static [&'static str] {
+                match self { $( Lint::$variant => &[ $( $doc, )* ], )* }
             }
         }
     };
@@ -144,6 +149,16 @@ impl Lint {
     /// Looks a lint up by its stable name.
     pub fn from_name(name: &str) -> Option<Lint> {
         Lint::ALL.iter().copied().find(|l| l.name() == name)
+    }
+
+    /// What the lint reports, in one line (its documentation).
+    pub fn description(self) -> String {
+        let words: Vec<&str> = self
+            .doc_lines()
+            .iter()
+            .flat_map(|l| l.split_whitespace())
+            .collect();
+        words.join(" ")
     }
 
     /// Whether the level of this lint may be changed by configuration.
@@ -697,6 +712,22 @@ mod tests {
             d.to_string(),
             "warning[broken-prd-link]: Source PRD does not resolve\n  --> src/tdd/payments.md:6:17"
         );
+    }
+
+    #[test]
+    fn every_lint_is_described() {
+        for lint in Lint::ALL {
+            let d = lint.description();
+            assert!(d.ends_with('.'), "{lint}: {d:?}");
+            assert!(!d.contains("  ") && !d.contains('\n'), "{lint}: {d:?}");
+        }
+        assert_eq!(
+            Lint::MissingPrd.description(),
+            "A TDD without a Source PRD."
+        );
+        assert!(Lint::MermaidNotRendered.description().starts_with(
+            "Mermaid diagrams on an HTML page that nothing renders: the book configures"
+        ));
     }
 
     #[test]

@@ -59,7 +59,10 @@ pub use protocol::{Context, InputError};
 pub use diagnostic::{Diagnostic, Diagnostics, Level, Lint, Location};
 pub use model::prd::{PrdForm, PrdTarget};
 pub use model::{BookModel, DocId, DocKind, Document};
+pub use report::csv::status_csv;
+pub use report::gitlab::{CodeQualityIssue, code_quality};
 pub use report::graph::{dot as status_dot, mermaid as status_mermaid};
+pub use report::sarif::{SARIF_SCHEMA, SarifLog, sarif};
 pub use report::{
     DiagnosticEntry, PRD_HEADER, StatusReport, TDD_HEADER, github_annotation, prd_rows,
     status_markdown, tdd_rows,

@@ -1,6 +1,7 @@
 //! Machine-readable views of a run: the document model as versioned JSON
-//! (`mdbook-tdd status --format json`) and diagnostics as JSON objects or
-//! GitHub Actions annotations (`mdbook-tdd check`).
+//! (`mdbook-tdd status --format json`) or CSV, and diagnostics as JSON
+//! objects, GitHub Actions annotations, a GitLab Code Quality report or a
+//! SARIF log (`mdbook-tdd check`).
 
 use crate::analyze::facts::SectionState;
 use crate::diagnostic::{Diagnostic, Level};
@@ -9,7 +10,10 @@ use crate::model::{BookModel, DocId, DocKind, Document};
 use crate::render::markdown::{Cell, Fragment, Table};
 use serde::Serialize;
 
+pub mod csv;
+pub mod gitlab;
 pub mod graph;
+pub mod sarif;
 
 /// The version of the status JSON schema. It changes when a key is removed
 /// or changes meaning; new keys may be added within a version.

@@ -14,6 +14,15 @@ fn write_stdout(text: &str) -> ExitCode {
     }
 }
 
+/// Pretty JSON on stdout, with the characters that could drive a terminal
+/// as `\uXXXX` escapes.
+fn json_stdout(value: &impl serde::Serialize) -> ExitCode {
+    match serde_json::to_string_pretty(value) {
+        Ok(j) => write_stdout(&format!("{}\n", terminal::json(&j))),
+        Err(e) => usage_error(e),
+    }
+}
+
 /// `mdbook-tdd check`.
 pub fn check(
     dir: &Path,
@@ -43,11 +52,10 @@ pub fn check(
         CheckFormat::Json => {
             let entries: Vec<DiagnosticEntry<'_>> =
                 diags.iter().map(DiagnosticEntry::from).collect();
-            match serde_json::to_string_pretty(&entries) {
-                Ok(j) => write_stdout(&format!("{}\n", terminal::json(&j))),
-                Err(e) => usage_error(e),
-            }
+            json_stdout(&entries)
         }
+        CheckFormat::Gitlab => json_stdout(&mdbook_tdd::code_quality(diags)),
+        CheckFormat::Sarif => json_stdout(&mdbook_tdd::sarif(diags)),
         CheckFormat::Github => {
             let text: String = diags
                 .iter()
@@ -87,6 +95,7 @@ pub fn status(dir: &Path, format: StatusFormat, today: Option<mdbook_tdd::Date>)
         // Labels hold no control characters: nothing for a terminal.
         StatusFormat::Dot => mdbook_tdd::status_dot(model),
         StatusFormat::Mermaid => mdbook_tdd::status_mermaid(model),
+        StatusFormat::Csv => mdbook_tdd::status_csv(model),
     };
     let summary = processed.diagnostics.summary();
     if !summary.is_empty() {

@@ -2,6 +2,7 @@
 //! module only reads arguments, does I/O and picks exit codes.
 
 mod authoring;
+mod docs;
 mod inspect;
 mod preprocessor;
 mod write;
@@ -57,6 +58,10 @@ enum CheckFormat {
     Json,
     /// GitHub Actions workflow commands (annotations on the pull request).
     Github,
+    /// A GitLab Code Quality report (findings in the merge request).
+    Gitlab,
+    /// A SARIF 2.1.0 log (GitHub code scanning and other SARIF readers).
+    Sarif,
 }
 
 /// Output formats of `status`.
@@ -72,6 +77,8 @@ enum StatusFormat {
     Dot,
     /// The same graph as a Mermaid flowchart.
     Mermaid,
+    /// Both tables as one CSV table (RFC 4180) for spreadsheets.
+    Csv,
 }
 
 /// `--today YYYY-MM-DD`.
@@ -168,6 +175,28 @@ enum Command {
         #[command(flatten)]
         book: BookArg,
     },
+    /// Print the completion script for a shell to stdout. Bash: save it as
+    /// ~/.local/share/bash-completion/completions/mdbook-tdd; zsh: as
+    /// `_mdbook-tdd` in a directory of `fpath`; fish: as
+    /// ~/.config/fish/completions/mdbook-tdd.fish.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) of mdbook-tdd, or of one of its
+    /// commands, to stdout; or write every page into a directory. Read it
+    /// with `mdbook-tdd man | man -l -`.
+    Man {
+        /// The command whose page to print (`check`, `status`, ...);
+        /// default: the page of mdbook-tdd itself.
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+        /// Write every page (mdbook-tdd.1, mdbook-tdd-check.1, ...) into
+        /// DIR, which must exist, instead (replacing pages there
+        /// atomically), e.g. ~/.local/share/man/man1.
+        #[arg(long, value_name = "DIR", conflicts_with = "command")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Sets up logging to stderr: `RUST_LOG` if set, else warnings (or more
@@ -263,5 +292,7 @@ pub fn run(cli: Cli) -> ExitCode {
         }),
         Some(Command::Expand { file, book }) => authoring::expand(&file, book.as_deref()),
         Some(Command::Install { book }) => authoring::install(&book.dir()),
+        Some(Command::Completions { shell }) => docs::completions(shell),
+        Some(Command::Man { command, out }) => docs::man(command.as_deref(), out.as_deref()),
     }
 }
