@@ -463,11 +463,7 @@ fn check_kept(text: &str, processed: &Processed, out: &str) -> Result<usize, Tes
             Err(e) => return Err(TestCaseError::fail(format!("no error for {e:?}"))),
         };
         let kind = DirectiveKind::from_name(&raw.name);
-        prop_assert!(
-            kind.is_some_and(|k| k != DirectiveKind::TddSkeleton),
-            "{}",
-            raw.name
-        );
+        prop_assert!(kind.is_some_and(|k| !k.is_skeleton()), "{}", raw.name);
         let kind = kind.unwrap();
         let block = match render::render(&ctx, kind, &raw.args) {
             Ok(b) => b.concat(),

@@ -425,7 +425,7 @@ pub fn expand(file: &Path, book: Option<&Path>) -> ExitCode {
     }
     let Some(expanded) = expanded else {
         tell(format_args!(
-            "error: `{}` holds no {{{{#tdd-skeleton}}}} directive",
+            "error: `{}` holds no {{{{#tdd-skeleton}}}} or {{{{#prd-skeleton}}}} directive",
             file.display()
         ));
         return ExitCode::FAILURE;
