@@ -2,7 +2,7 @@
 //! written when a command fails.
 
 use super::write::{self, WriteError};
-use super::{preprocessor, say, tell, usage_error};
+use super::{NewKind, preprocessor, say, tell, usage_error};
 use mdbook_tdd::authoring::install;
 use mdbook_tdd::authoring::lifecycle::set_status;
 use mdbook_tdd::authoring::summary::{self as newdoc, Placement};
@@ -17,6 +17,7 @@ use std::process::ExitCode;
 pub struct NewArgs {
     pub book: PathBuf,
     pub title: String,
+    pub kind: NewKind,
     pub prd: Option<String>,
     pub author: Option<String>,
     pub date: Option<String>,
@@ -109,6 +110,12 @@ pub fn new(a: NewArgs) -> ExitCode {
     if title.is_empty() {
         return usage_error("the title is empty");
     }
+    let prd_kind = a.kind == NewKind::Prd;
+    if prd_kind && prd_arg.is_some() {
+        return usage_error(
+            "--prd names the source PRD of a TDD; a PRD has none (leave out --prd, or --kind prd)",
+        );
+    }
     let root = a.book;
     let book = match load_book(&root) {
         Ok(b) => b,
@@ -120,14 +127,14 @@ pub fn new(a: NewArgs) -> ExitCode {
         preprocessor::report(&diags);
         return ExitCode::FAILURE;
     }
+    let (paths, default_dir) = if prd_kind {
+        (&config.prd_paths, "prd")
+    } else {
+        (&config.tdd_paths, "tdd")
+    };
     let dir = dir_arg
-        .or_else(|| {
-            config
-                .tdd_paths
-                .first()
-                .and_then(|g| newdoc::glob_dir(&g.source))
-        })
-        .unwrap_or_else(|| "tdd".to_string());
+        .or_else(|| paths.first().and_then(|g| newdoc::glob_dir(&g.source)))
+        .unwrap_or_else(|| default_dir.to_string());
     let Some(dir) = normalize(&dir).filter(|_| !Path::new(&dir).is_absolute()) else {
         return usage_error(format!(
             "--dir `{dir}` must stay inside the book's src directory"
@@ -201,7 +208,12 @@ pub fn new(a: NewArgs) -> ExitCode {
     };
 
     // The chapter: the directive, or its expansion.
-    let mut directive = format!("{{{{#tdd-skeleton title={}", quote(&title));
+    let name = if prd_kind {
+        "prd-skeleton"
+    } else {
+        "tdd-skeleton"
+    };
+    let mut directive = format!("{{{{#{name} title={}", quote(&title));
     if let Some(author) = &author {
         directive.push_str(&format!(" author={}", quote(author)));
     }
@@ -242,21 +254,22 @@ pub fn new(a: NewArgs) -> ExitCode {
         Err(e) => return usage_error(format!("cannot read `{}`: {e}", summary_path.display())),
     };
     let processed = mdbook_tdd::process_disk_book(book, false);
-    let tdd_paths: Vec<String> = processed
+    // The documents of the new one's kind.
+    let kind_paths: Vec<String> = processed
         .model
-        .tdds()
+        .documents
+        .iter()
+        .filter(|d| (d.kind == mdbook_tdd::DocKind::Prd) == prd_kind)
         .map(|d| processed.model.chapter(d).source_path.clone())
         .collect();
-    // The old chapter must be a TDD; its new text is made now, written last.
+    let what = if prd_kind { "PRD" } else { "TDD" };
+    // The old chapter must be a document of the same kind; its new text is
+    // made now, written last.
     let mut marked: Option<(String, String)> = None;
     if let Some(o) = &old {
-        let is_tdd = processed
-            .model
-            .tdds()
-            .any(|d| processed.model.chapter(d).source_path == o.source_path);
-        if !is_tdd {
+        if !kind_paths.contains(&o.source_path) {
             return usage_error(format!(
-                "--supersedes `{}` is not a TDD of this book; a TDD supersedes TDDs",
+                "--supersedes `{}` is not a {what} of this book; a {what} supersedes {what}s",
                 o.source_path
             ));
         }
@@ -291,9 +304,19 @@ pub fn new(a: NewArgs) -> ExitCode {
     let placement = match (&old, &prd) {
         (Some(_), _) => Placement::After(&old_path),
         (None, Some(p)) => Placement::Under(p),
-        (None, None) => Placement::After(&tdd_paths),
+        (None, None) => Placement::After(&kind_paths),
     };
-    let inserted = newdoc::insert_entry(&summary, &title, &rel, placement);
+    let mut inserted = newdoc::insert_entry(&summary, &title, &rel, placement);
+    // The first document of its kind (a TDD without a PRD) goes into the
+    // part for its kind, where the book has one.
+    if inserted.is_none() && old.is_none() && prd.is_none() {
+        let part = if prd_kind {
+            newdoc::PRD_PART
+        } else {
+            newdoc::TDD_PART
+        };
+        inserted = newdoc::insert_entry(&summary, &title, &rel, Placement::InPart(part));
+    }
     if inserted.is_none() {
         let anchor = old.as_ref().map(|o| o.path.as_str()).or(prd.as_deref());
         if let Some(p) = anchor {

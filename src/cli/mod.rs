@@ -74,6 +74,16 @@ enum StatusFormat {
     Mermaid,
 }
 
+/// What `new` creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewKind {
+    /// A technical design (`{{#tdd-skeleton}}`, the TDD template).
+    Tdd,
+    /// A product requirements document (`{{#prd-skeleton}}`, the PRD
+    /// template).
+    Prd,
+}
+
 /// `--today YYYY-MM-DD`.
 fn parse_date(s: &str) -> Result<mdbook_tdd::Date, String> {
     mdbook_tdd::Date::parse(s.trim())
@@ -118,12 +128,18 @@ enum Command {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         today: Option<mdbook_tdd::Date>,
     },
-    /// Create a TDD file and add it to SUMMARY.md (under its PRD's entry, or
-    /// after the last TDD). Never overwrites a file.
+    /// Create a TDD (or with `--kind prd` a PRD) file and add it to
+    /// SUMMARY.md: a TDD under its PRD's entry, or after the last TDD; a PRD
+    /// after the last PRD, or in the Product Requirements part. Never
+    /// overwrites a file.
     New {
-        /// The design's title.
+        /// The document's title.
         title: String,
-        /// The source PRD, as its path in SUMMARY.md (relative to the src dir).
+        /// What to create.
+        #[arg(long, value_enum, default_value_t = NewKind::Tdd)]
+        kind: NewKind,
+        /// The source PRD of the TDD, as its path in SUMMARY.md (relative to
+        /// the src dir).
         #[arg(long)]
         prd: Option<String>,
         /// The author.
@@ -133,18 +149,18 @@ enum Command {
         #[arg(long)]
         date: Option<String>,
         /// Directory for the file, relative to the src dir (default: from
-        /// `tdd-paths`, else `tdd`).
+        /// `tdd-paths`, else `tdd`; for a PRD from `prd-paths`, else `prd`).
         #[arg(long)]
         dir: Option<String>,
         /// Write the expanded template instead of the skeleton directive.
         #[arg(long)]
         expand: bool,
-        /// The TDD this one replaces, as its path in SUMMARY.md (relative to
-        /// the src dir): written as the new TDD's Supersedes field, and the
-        /// entry goes right after the old one's.
+        /// The document (of the same kind) this one replaces, as its path in
+        /// SUMMARY.md (relative to the src dir): written as the new one's
+        /// Supersedes field, and the entry goes right after the old one's.
         #[arg(long, value_name = "PATH")]
         supersedes: Option<String>,
-        /// Also set the old TDD's Status to `superseded-status` (Superseded
+        /// Also set the old document's Status to `superseded-status` (Superseded
         /// unless configured), in place (only the status value changes).
         #[arg(long, requires = "supersedes")]
         mark_superseded: bool,
@@ -242,6 +258,7 @@ pub fn run(cli: Cli) -> ExitCode {
         }) => inspect::status(&book.dir(), format, today),
         Some(Command::New {
             title,
+            kind,
             prd,
             author,
             date,
@@ -253,6 +270,7 @@ pub fn run(cli: Cli) -> ExitCode {
         }) => authoring::new(authoring::NewArgs {
             book: book.unwrap_or_else(|| PathBuf::from(".")),
             title,
+            kind,
             prd,
             author,
             date,
