@@ -30,7 +30,7 @@ pub struct NewArgs {
 /// A quoted directive value: quotes and backslashes escaped as the
 /// directive grammar reads them.
 fn quote(v: &str) -> String {
-    format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
+    mdbook_tdd::authoring::init::quote(v)
 }
 
 /// A value that goes into the directive or SUMMARY.md: every run of white
@@ -41,7 +41,7 @@ fn quote(v: &str) -> String {
 /// with white space before the `#`, as mdBook reads its own) is refused
 /// too: a backslash cannot escape it, because mdBook's `links` removes the
 /// backslash before mdbook-tdd runs.
-fn one_line(option: &str, value: &str) -> Result<String, String> {
+pub(super) fn one_line(option: &str, value: &str) -> Result<String, String> {
     let v = value.split_whitespace().collect::<Vec<_>>().join(" ");
     if let Some(c) = v.chars().find(|c| c.is_control()) {
         return Err(format!(
@@ -460,6 +460,97 @@ pub fn expand(file: &Path, book: Option<&Path>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// book.toml and the stylesheet as `install` sets them up, every write
+/// planned (and checked), nothing written yet. `init` goes through it too,
+/// so that both set a book up the same way.
+pub(super) struct Setup {
+    pub plan: install::InstallPlan,
+    css: Option<write::Create>,
+    toml: Option<TomlWrite>,
+}
+
+enum TomlWrite {
+    Create(write::Create),
+    Replace(write::Replace),
+}
+
+/// Plans `install`'s edit of `text`: the book.toml at `root`, or with
+/// `exists` false the one to be created there. Errors are reported; the
+/// exit status is returned.
+pub(super) fn plan_setup(
+    root: &Path,
+    target: &write::Book,
+    text: &str,
+    exists: bool,
+) -> Result<Setup, ExitCode> {
+    let toml_path = root.join("book.toml");
+    let css_rel = Path::new(install::STYLESHEET_NAME);
+    // A stylesheet that is there (or a link to one) is only read by mdBook,
+    // never written; a link to nothing is refused when it would be written.
+    let css_exists = std::fs::metadata(root.join(css_rel)).is_ok_and(|m| m.is_file());
+    let plan = match install::plan(text, css_exists) {
+        Ok(p) => p,
+        Err(e) => {
+            tell(format_args!("error: {e}"));
+            return Err(ExitCode::FAILURE);
+        }
+    };
+    // Every check before anything is written.
+    let planned = (|| -> Result<_, WriteError> {
+        let css = plan
+            .write_stylesheet
+            .then(|| target.create(css_rel))
+            .transpose()?;
+        let toml = if !exists {
+            Some(TomlWrite::Create(target.create(Path::new("book.toml"))?))
+        } else if plan.book_toml != text {
+            Some(TomlWrite::Replace(target.replace(&toml_path)?))
+        } else {
+            None
+        };
+        Ok((css, toml))
+    })();
+    match planned {
+        Ok((css, toml)) => Ok(Setup { plan, css, toml }),
+        Err(e) => Err(usage_error(e)),
+    }
+}
+
+impl Setup {
+    /// Writes the stylesheet, then book.toml. Returns the files it created,
+    /// for the caller to take back if a later write fails; on its own
+    /// failure nothing it wrote is left.
+    pub(super) fn write(&self) -> Result<Vec<write::Created>, WriteError> {
+        let mut made = Vec::new();
+        if let Some(c) = &self.css {
+            made.push(c.write(install::STYLESHEET.as_bytes())?);
+        }
+        let bytes = self.plan.book_toml.as_bytes();
+        let written = match &self.toml {
+            Some(TomlWrite::Create(c)) => c.write(bytes).map(|m| made.push(m)),
+            Some(TomlWrite::Replace(r)) => r.write(bytes),
+            None => Ok(()),
+        };
+        if let Err(e) = written {
+            for m in made.into_iter().rev() {
+                m.undo();
+            }
+            return Err(e);
+        }
+        Ok(made)
+    }
+
+    /// Whether it writes the stylesheet.
+    pub(super) fn writes_stylesheet(&self) -> bool {
+        self.css.is_some()
+    }
+
+    /// Whether it writes book.toml (new or edited).
+    pub(super) fn writes_toml(&self) -> bool {
+        self.toml.is_some()
+    }
+}
+
 /// `mdbook-tdd install`.
 pub fn install(root: &Path) -> ExitCode {
     let toml_path = root.join("book.toml");
@@ -476,59 +567,29 @@ pub fn install(root: &Path) -> ExitCode {
         Ok(b) => b,
         Err(e) => return usage_error(e),
     };
-    let css_rel = Path::new(install::STYLESHEET_NAME);
-    // A stylesheet that is there (or a link to one) is only read by mdBook,
-    // never written; a link to nothing is refused when it would be written.
-    let css_exists = std::fs::metadata(root.join(css_rel)).is_ok_and(|m| m.is_file());
-    let plan = match install::plan(&text, css_exists) {
-        Ok(p) => p,
-        Err(e) => {
-            tell(format_args!("error: {e}"));
-            return ExitCode::FAILURE;
-        }
+    let setup = match plan_setup(root, &target, &text, true) {
+        Ok(s) => s,
+        Err(code) => return code,
     };
-    if plan.changes.is_empty() {
+    if setup.plan.changes.is_empty() {
         say(format_args!(
             "{} is already set up for mdbook-tdd",
             toml_path.display()
         ));
-        print_notes(&plan);
+        print_notes(&setup.plan);
         return ExitCode::SUCCESS;
     }
-    // Every check before anything is written.
-    let planned = (|| -> Result<_, WriteError> {
-        let css = plan
-            .write_stylesheet
-            .then(|| target.create(css_rel))
-            .transpose()?;
-        let toml = (plan.book_toml != text)
-            .then(|| target.replace(&toml_path))
-            .transpose()?;
-        Ok((css, toml))
-    })();
-    let (css_file, toml_file) = match planned {
-        Ok(p) => p,
-        Err(e) => return usage_error(e),
-    };
-    let css_made = match css_file.map(|c| c.write(install::STYLESHEET.as_bytes())) {
-        Some(Err(e)) => return usage_error(e),
-        Some(Ok(made)) => Some(made),
-        None => None,
-    };
-    if let Some(Err(e)) = toml_file.map(|t| t.write(plan.book_toml.as_bytes())) {
-        if let Some(made) = css_made {
-            made.undo();
-        }
+    if let Err(e) = setup.write() {
         return usage_error(e);
     }
-    for c in &plan.changes {
+    for c in &setup.plan.changes {
         say(format_args!("{c}"));
     }
-    print_notes(&plan);
+    print_notes(&setup.plan);
     ExitCode::SUCCESS
 }
 
-fn print_notes(plan: &install::InstallPlan) {
+pub(super) fn print_notes(plan: &install::InstallPlan) {
     for n in &plan.notes {
         say(format_args!("{n}"));
     }

@@ -2,6 +2,7 @@
 //! module only reads arguments, does I/O and picks exit codes.
 
 mod authoring;
+mod init;
 mod inspect;
 mod preprocessor;
 mod write;
@@ -127,6 +128,32 @@ enum Command {
         /// MDBOOK_TDD_TODAY, else SOURCE_DATE_EPOCH, else the clock).
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         today: Option<mdbook_tdd::Date>,
+    },
+    /// Create a design-doc book: book.toml set up for mdbook-tdd, SUMMARY.md
+    /// with Product Requirements, Technical Designs and Status parts, a
+    /// status page, and an example PRD with a TDD of it. In an existing book
+    /// only what is missing is added; nothing is overwritten. Asks for the
+    /// title and author when stdin is a terminal (unless `--yes`).
+    Init {
+        /// The book directory (made if missing); default: the current
+        /// directory.
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Ask nothing: the values of the options, else the defaults.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// The book's title (default: Design Docs).
+        #[arg(long)]
+        title: Option<String>,
+        /// The author of the book and of the example documents.
+        #[arg(long)]
+        author: Option<String>,
+        /// The date of the example documents (default: today, UTC).
+        #[arg(long)]
+        date: Option<String>,
+        /// Leave out the example PRD and TDD.
+        #[arg(long)]
+        no_example: bool,
     },
     /// Create a TDD (or with `--kind prd` a PRD) file and add it to
     /// SUMMARY.md: a TDD under its PRD's entry, or after the last TDD; a PRD
@@ -256,6 +283,21 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
             today,
         }) => inspect::status(&book.dir(), format, today),
+        Some(Command::Init {
+            dir,
+            yes,
+            title,
+            author,
+            date,
+            no_example,
+        }) => init::init(init::InitArgs {
+            dir: dir.unwrap_or_else(|| PathBuf::from(".")),
+            yes,
+            title,
+            author,
+            date,
+            no_example,
+        }),
         Some(Command::New {
             title,
             kind,
