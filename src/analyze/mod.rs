@@ -410,11 +410,13 @@ fn scan_chapter(
         &config.markdown,
     );
     if expansion.header_replaced {
+        // The header arguments of this skeleton (`prd` of a PRD skeleton
+        // was reported as unknown already).
         for a in sk.args.iter().filter(|a| {
             matches!(
                 a.key.as_str(),
                 "author" | "date" | "status" | "version" | "prd" | "supersedes"
-            )
+            ) && sk.kind.params().contains(&a.key.as_str())
         }) {
             diags.push(
                 Diagnostic::new(
