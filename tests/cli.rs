@@ -326,12 +326,12 @@ fn new_first_document_goes_into_its_part() {
         read(&root.join("src/SUMMARY.md")),
         summary
             .replace(
-                "# Product Requirements\n",
-                "# Product Requirements\n- [Billing](prd/billing.md)\n"
+                "# Product Requirements\n\n",
+                "# Product Requirements\n\n- [Billing](prd/billing.md)\n\n"
             )
             .replace(
-                "# Technical Designs\n",
-                "# Technical Designs\n- [Ledger](tdd/ledger.md)\n"
+                "# Technical Designs\n\n",
+                "# Technical Designs\n\n- [Ledger](tdd/ledger.md)\n\n"
             )
     );
     let o = mdbook_tdd(&["check"], root);

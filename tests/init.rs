@@ -158,7 +158,9 @@ fn init_without_examples() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let summary = std::fs::read_to_string(root.join("src/SUMMARY.md")).unwrap();
     assert!(
-        summary.contains("# Product Requirements\n- [Billing](prd/billing.md)\n"),
+        summary.contains(
+            "# Product Requirements\n\n- [Billing](prd/billing.md)\n\n# Technical Designs\n"
+        ),
         "{summary}"
     );
     assert_check_clean(root);

@@ -185,6 +185,12 @@ pub enum Placement<'a> {
     InPart(&'a str),
 }
 
+#[derive(Clone, Copy)]
+enum PlacementKind {
+    InPart,
+    Other,
+}
+
 /// Where an inserted entry must turn out to be once SUMMARY.md is parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expected {
@@ -255,6 +261,10 @@ pub fn insert_entry(
         }
         end
     };
+    let placement_kind = match placement {
+        Placement::InPart(_) => PlacementKind::InPart,
+        _ => PlacementKind::Other,
+    };
     let (at, prefix, expected) = match placement {
         Placement::Under(prd) => {
             let e = all.iter().find(|e| e.dest == prd)?;
@@ -309,11 +319,25 @@ pub fn insert_entry(
                     e.prefix.clone(),
                     Expected::After(e.dest.clone()),
                 ),
-                None => (h + 1, String::new(), Expected::TopLevel),
+                // The first entry of the part: after the title and the
+                // blank line that follows it, if there is one.
+                None => {
+                    let blank = |i: usize| bare.get(i).is_some_and(|l| l.trim().is_empty());
+                    let at = if blank(h + 1) { h + 2 } else { h + 1 };
+                    (at, String::new(), Expected::TopLevel)
+                }
             }
         }
     };
-    let entry = format!("{prefix}{}{eol}", entry_text(title, path));
+    let mut entry = format!("{prefix}{}{eol}", entry_text(title, path));
+    // An entry that opens a part's list is set apart from a title or
+    // other block right below it.
+    if matches!(placement_kind, PlacementKind::InPart)
+        && expected == Expected::TopLevel
+        && bare.get(at).is_some_and(|l| !l.trim().is_empty())
+    {
+        entry.push_str(eol);
+    }
     let mut out = String::with_capacity(summary.len() + entry.len() + 2);
     for (i, l) in lines.iter().enumerate() {
         if i == at {
@@ -511,14 +535,27 @@ mod tests {
                 .contains("    - [T](tdd/t.md)\n- [New](prd/new.md)\n\n# technical")
         );
         check_placement(&ins.text, "prd/new.md", &ins.expected).unwrap();
-        // A part without entries: right under its title.
+        // A part without entries: under its title and the blank line after
+        // it, a blank line before the next block.
         let ins = insert_entry(s, "D", "tdd/d.md", Placement::InPart("Technical Designs")).unwrap();
         assert_eq!(ins.expected, Expected::TopLevel);
         assert!(
             ins.text
-                .contains("# technical designs\n- [D](tdd/d.md)\n\n```")
+                .contains("# technical designs\n\n- [D](tdd/d.md)\n\n```"),
+            "{}",
+            ins.text
         );
         check_placement(&ins.text, "tdd/d.md", &ins.expected).unwrap();
+        // Right under a title, with no blank line between: one after it.
+        let s2 = "# Summary\n\n# Designs\n# Status\n";
+        let ins = insert_entry(s2, "D", "d.md", Placement::InPart("designs")).unwrap();
+        assert_eq!(
+            ins.text,
+            "# Summary\n\n# Designs\n- [D](d.md)\n\n# Status\n"
+        );
+        check_placement(&ins.text, "d.md", &ins.expected).unwrap();
+        let ins = insert_entry("# S\n# D", "D", "d.md", Placement::InPart("d")).unwrap();
+        assert_eq!(ins.text, "# S\n# D\n- [D](d.md)\n");
         // A title in code, or the summary's own title, is no part.
         assert!(insert_entry(s, "X", "x.md", Placement::InPart("Status")).is_none());
         assert!(insert_entry(s, "X", "x.md", Placement::InPart("Summary")).is_none());
