@@ -47,6 +47,7 @@ const MDBOOK_KEYS: &[&str] = &["command", "before", "after", "renderers", "optio
 /// Keys of our table that this preprocessor reads.
 pub const KEYS: &[&str] = &[
     "template",
+    "prd-template",
     "statuses",
     "final-statuses",
     "dead-statuses",
@@ -124,6 +125,9 @@ pub struct Config {
     pub markdown: MarkdownOptions,
     /// Template file relative to the book root; `None` for the built-in one.
     pub template: Option<String>,
+    /// The PRD template of `{{#prd-skeleton}}`, relative to the book root;
+    /// `None` for the built-in one.
+    pub prd_template: Option<String>,
     /// The status vocabulary, in order.
     pub statuses: Vec<String>,
     /// Statuses in which placeholders are reported.
@@ -204,6 +208,7 @@ impl Default for Config {
             src: PathBuf::from("src"),
             markdown: MarkdownOptions::default(),
             template: None,
+            prd_template: None,
             statuses: DEFAULT_STATUSES.iter().map(|s| s.to_string()).collect(),
             final_statuses: DEFAULT_FINAL_STATUSES
                 .iter()
@@ -347,6 +352,11 @@ impl Config {
                 "template" => {
                     if let Some(s) = expect_str(key, value, diags) {
                         self.template = Some(s.to_string());
+                    }
+                }
+                "prd-template" => {
+                    if let Some(s) = expect_str(key, value, diags) {
+                        self.prd_template = Some(s.to_string());
                     }
                 }
                 "statuses" => {
@@ -656,6 +666,7 @@ mod tests {
             "preprocessor": {"tdd": {
                 "command": "mdbook-tdd", "after": ["links"],
                 "template": "templates/tdd.md",
+                "prd-template": "templates/prd.md",
                 "statuses": ["Draft", "Final"],
                 "final-statuses": ["final"],
                 "backlinks": false,
@@ -669,6 +680,7 @@ mod tests {
         }));
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(c.src, PathBuf::from("docs"));
+        assert_eq!(c.prd_template.as_deref(), Some("templates/prd.md"));
         assert!(!c.markdown.smart_punctuation && !c.markdown.admonitions);
         assert!(c.markdown.definition_lists);
         assert_eq!(c.final_statuses, vec!["Final".to_string()]);

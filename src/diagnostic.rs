@@ -88,7 +88,7 @@ lints! {
     BadArgument = "bad-argument", Error;
     /// A block directive that shares its paragraph with other text.
     DirectiveNotAlone = "directive-not-alone", Error;
-    /// More than one `{{#tdd-skeleton}}` in a chapter.
+    /// More than one skeleton (`{{#tdd-skeleton}}`, `{{#prd-skeleton}}`) in a chapter.
     DuplicateSkeleton = "duplicate-skeleton", Error;
     /// A template file that cannot be found or read.
     TemplateNotFound = "template-not-found", Error;

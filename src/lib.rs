@@ -78,7 +78,7 @@ pub use links::{
 #[doc(hidden)]
 pub mod internals {
     pub use crate::analyze::skeleton::{Filling, PreparedTemplate, expand, fill_template};
-    pub use crate::analyze::templates::BUILTIN;
+    pub use crate::analyze::templates::{BUILTIN, BUILTIN_PRD};
     pub use crate::render::RenderContext;
     pub use crate::render::markdown::{Cell, Fragment, Table};
     pub use crate::syntax::directive::{Arg, ArgProblem, DirectiveKind};

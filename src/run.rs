@@ -24,11 +24,12 @@ use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Diagnostics, Lint};
 use crate::edit::{self, ChapterEdit};
-use crate::model::{self, BookModel, ChapterInput};
+use crate::model::{self, BookModel, ChapterInput, DocKind};
 use crate::protocol::Context;
 use crate::protocol::read::RawBook;
 use crate::protocol::text::splice;
 use crate::protocol::write::ChapterOutput;
+use crate::syntax::directive::DirectiveKind;
 
 /// The resident set size of this process, for debug logs (Linux only).
 pub fn rss() -> String {
@@ -179,7 +180,10 @@ fn chapter_inputs(chapters: &[AnalyzedChapter]) -> Vec<ChapterInput<'_>> {
         .iter()
         .map(|w| ChapterInput {
             meta: &w.meta,
-            skeleton: w.expansion.is_some(),
+            skeleton: w.skeleton.map(|k| match k {
+                DirectiveKind::PrdSkeleton => DocKind::Prd,
+                _ => DocKind::Tdd,
+            }),
         })
         .collect()
 }

@@ -204,6 +204,140 @@ fn new_then_build() {
     assert!(prd.contains("tdd/refund-haendling.html"), "{prd}");
 }
 
+/// `new --kind prd` writes a `{{#prd-skeleton}}` after the last PRD;
+/// `expand` expands it on disk; a TDD of it lands under it, and the built
+/// PRD page lists that TDD.
+#[test]
+fn new_prd_then_expand_then_build() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("book-example"), dir.path());
+    let root = dir.path();
+    let summary_before = read(&root.join("src/SUMMARY.md"));
+    let o = mdbook_tdd(
+        &[
+            "new",
+            "Refund Policy",
+            "--kind",
+            "prd",
+            "--author",
+            "Ann Lee",
+            "--date",
+            "2026-11-01",
+        ],
+        root,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rel = "src/prd/refund-policy.md";
+    assert_eq!(
+        read(&root.join(rel)),
+        "{{#prd-skeleton title=\"Refund Policy\" author=\"Ann Lee\" date=\"2026-11-01\"}}\n"
+    );
+    assert_eq!(
+        read(&root.join("src/SUMMARY.md")),
+        replace_once(
+            &summary_before,
+            "- [Invoice Audit Log](prd/audit-log.md)\n",
+            "- [Invoice Audit Log](prd/audit-log.md)\n- [Refund Policy](prd/refund-policy.md)\n"
+        )
+    );
+
+    // A PRD has no Source PRD, and supersedes only PRDs: nothing written.
+    let summary = read(&root.join("src/SUMMARY.md"));
+    let o = mdbook_tdd(
+        &["new", "Other", "--kind", "prd", "--prd", "prd/audit-log.md"],
+        root,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("a PRD has none"), "{}", stderr(&o));
+    let o = mdbook_tdd(
+        &[
+            "new",
+            "Other",
+            "--kind",
+            "prd",
+            "--supersedes",
+            "tdd/fx-rates.md",
+        ],
+        root,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("is not a PRD of this book"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!root.join("src/prd/other.md").exists());
+    assert_eq!(read(&root.join("src/SUMMARY.md")), summary);
+
+    // Expanded on disk, once.
+    let o = mdbook_tdd(&["expand", rel], root);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let expanded = read(&root.join(rel));
+    assert!(
+        expanded.starts_with("# Refund Policy — Product Requirements\n\n**Author:** Ann Lee\\\n**Date:** 2026-11-01\\\n**Status:** Draft\\\n"),
+        "{expanded}"
+    );
+    assert!(expanded.contains("\n| ID | Requirement | Priority |\n"));
+    assert!(!expanded.contains("tdd-guidance") && !expanded.contains("{{#"));
+    let o = mdbook_tdd(&["expand", rel], root);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("holds no {{#tdd-skeleton}} or {{#prd-skeleton}}"));
+    assert_eq!(read(&root.join(rel)), expanded);
+
+    // A design of the new PRD goes under it.
+    let o = mdbook_tdd(
+        &["new", "Refund Engine", "--prd", "prd/refund-policy.md"],
+        root,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(read(&root.join("src/SUMMARY.md")).contains(
+        "- [Refund Policy](prd/refund-policy.md)\n    - [Refund Engine](tdd/refund-engine.md)\n"
+    ));
+    let b = build(root, Engine::V05, "");
+    b.assert_ok();
+    let prd = b.page("prd/refund-policy.html");
+    assert!(
+        prd.contains("Refund Policy — Product Requirements"),
+        "{prd}"
+    );
+    assert!(prd.contains("../tdd/refund-engine.html"), "{prd}");
+}
+
+/// The first PRD (and the first TDD) of a book goes into the part for its
+/// kind; every other byte of SUMMARY.md is kept.
+#[test]
+fn new_first_document_goes_into_its_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("book.toml"), "[book]\ntitle = \"Parts\"\n").unwrap();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    let summary = "# Summary\n\n[Intro](README.md)\n\n# Product Requirements\n\n# Technical Designs\n\n# Status\n\n- [Status](status.md)\n";
+    std::fs::write(root.join("src/SUMMARY.md"), summary).unwrap();
+    std::fs::write(root.join("src/README.md"), "# Intro\n").unwrap();
+    std::fs::write(root.join("src/status.md"), "# Status\n").unwrap();
+    let o = mdbook_tdd(
+        &["new", "Billing", "--kind", "prd", "--date", "2026-01-01"],
+        root,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = mdbook_tdd(&["new", "Ledger", "--date", "2026-01-01"], root);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        read(&root.join("src/SUMMARY.md")),
+        summary
+            .replace(
+                "# Product Requirements\n\n",
+                "# Product Requirements\n\n- [Billing](prd/billing.md)\n\n"
+            )
+            .replace(
+                "# Technical Designs\n\n",
+                "# Technical Designs\n\n- [Ledger](tdd/ledger.md)\n\n"
+            )
+    );
+    let o = mdbook_tdd(&["check"], root);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
 /// A page with its template guidance unwrapped, as it renders once the
 /// guidance is text of the file: each `<div class="tdd-guidance">` opening
 /// line and its closing `</div>` line (with the blank line mdBook writes

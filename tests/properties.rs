@@ -157,6 +157,7 @@ fn directive_piece() -> impl Strategy<Value = String> {
         1 => Just("{{#tdd-status}}".to_string()),
         1 => Just("{{#tdd-status sort=-date columns=document,status}}".to_string()),
         1 => Just("{{#tdd-skeleton title=\"X\" author=Jo}}".to_string()),
+        1 => Just("{{#prd-skeleton title=\"X\" author=Jo}}".to_string()),
         1 => Just("{{#tdd-stauts}}".to_string()),
         1 => Just("{{#prd-status uncovered=true}}".to_string()),
         1 => Just("{{#tdd-rollup section=\"12\" where=\"Status=Open\"}}".to_string()),
@@ -463,11 +464,7 @@ fn check_kept(text: &str, processed: &Processed, out: &str) -> Result<usize, Tes
             Err(e) => return Err(TestCaseError::fail(format!("no error for {e:?}"))),
         };
         let kind = DirectiveKind::from_name(&raw.name);
-        prop_assert!(
-            kind.is_some_and(|k| k != DirectiveKind::TddSkeleton),
-            "{}",
-            raw.name
-        );
+        prop_assert!(kind.is_some_and(|k| !k.is_skeleton()), "{}", raw.name);
         let kind = kind.unwrap();
         let block = match render::render(&ctx, kind, &raw.args) {
             Ok(b) => b.concat(),
@@ -548,7 +545,8 @@ fn bytes_outside_directives_kept() {
 }
 
 /// Author sections for the merge property: numbered sections (some from the
-/// template, some not) with unique lines.
+/// TDD template, some not) and named ones (some from the PRD template) with
+/// unique lines.
 fn author_sections() -> impl Strategy<Value = Vec<(String, Vec<String>)>> {
     let heading = prop_oneof![
         (1u32..=12).prop_map(|n| format!("## {n}. Section {n}")),
@@ -557,6 +555,12 @@ fn author_sections() -> impl Strategy<Value = Vec<(String, Vec<String>)>> {
         Just("### Notes".to_string()),
         Just("#### Example entity".to_string()),
         Just("# My own title".to_string()),
+        // Sections of the PRD template, matched by heading text in any
+        // case (written unlike the template's lines, which the property
+        // counts apart from the author's).
+        Just("## problem".to_string()),
+        Just("## requirements".to_string()),
+        Just("## OPEN QUESTIONS".to_string()),
     ];
     prop::collection::vec((heading, 0usize..4), 0..12).prop_map(|v| {
         v.into_iter()
@@ -575,8 +579,10 @@ proptest! {
     /// After a merge every author line appears exactly once, and the lines of
     /// each section keep their order.
     #[test]
-    fn merge_keeps_every_author_byte(intro in "[a-z ]{0,20}", sections in author_sections()) {
-        let mut text = String::from("{{#tdd-skeleton title=T}}\n\n");
+    fn merge_keeps_every_author_byte(intro in "[a-z ]{0,20}", sections in author_sections(), prd in any::<bool>()) {
+        // Either template: the TDD's numbered sections, the PRD's named ones.
+        let kind = if prd { "prd" } else { "tdd" };
+        let mut text = format!("{{{{#{kind}-skeleton title=T}}}}\n\n");
         if !intro.trim().is_empty() {
             text.push_str(&format!("Intro {intro}\n\n"));
         }

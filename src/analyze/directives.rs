@@ -22,9 +22,13 @@ pub struct Directive {
     pub well_formed: bool,
 }
 
-/// The `{{#tdd-skeleton}}` of a chapter, checked.
+/// The skeleton (`{{#tdd-skeleton}}` or `{{#prd-skeleton}}`) of a
+/// chapter, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skeleton {
+    /// Which skeleton: it decides the default template and what the
+    /// chapter is (a TDD or a PRD).
+    pub kind: DirectiveKind,
     /// Its arguments.
     pub args: Vec<Arg>,
     /// Byte range from `{{#` to `}}`.
@@ -53,7 +57,7 @@ pub fn check_directives(
     diags: &mut Diagnostics,
 ) -> Checked {
     let mut out = Checked::default();
-    let mut skeleton_at: Option<usize> = None;
+    let mut skeleton_at: Option<(usize, DirectiveKind)> = None;
     for found in &scan.directives {
         let raw = match &found.parsed {
             Ok(raw) => raw,
@@ -99,31 +103,37 @@ pub fn check_directives(
             );
             continue;
         }
-        if kind == DirectiveKind::TddSkeleton {
+        if kind.is_skeleton() {
             if found.nested {
                 diags.push(
                     Diagnostic::new(
                         Lint::DirectiveNotAlone,
-                        "`{{#tdd-skeleton}}` builds the whole chapter and must stand at its top level, not in a list or block quote",
+                        format!("`{{{{#{kind}}}}}` builds the whole chapter and must stand at its top level, not in a list or block quote"),
                     )
                     .at(locate(found.start)),
                 );
                 continue;
             }
-            if let Some(first) = skeleton_at {
+            // One skeleton of either kind: a chapter is one document.
+            if let Some((first, first_kind)) = skeleton_at {
                 let first = locate(first);
-                diags.push(
-                    Diagnostic::new(
-                        Lint::DuplicateSkeleton,
-                        "a chapter may hold only one `{{#tdd-skeleton}}`",
+                let message = if first_kind == kind {
+                    format!("a chapter may hold only one `{{{{#{kind}}}}}`")
+                } else {
+                    format!(
+                        "a chapter may hold only one skeleton; it already holds a `{{{{#{first_kind}}}}}`"
                     )
-                    .at(locate(found.start))
-                    .note(format!("the first one is at {first}")),
+                };
+                diags.push(
+                    Diagnostic::new(Lint::DuplicateSkeleton, message)
+                        .at(locate(found.start))
+                        .note(format!("the first one is at {first}")),
                 );
                 continue;
             }
-            skeleton_at = Some(found.start);
+            skeleton_at = Some((found.start, kind));
             out.skeleton = Some(Skeleton {
+                kind,
                 args: raw.args.clone(),
                 span: raw.span.clone(),
             });

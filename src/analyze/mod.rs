@@ -52,6 +52,8 @@ pub struct AnalyzedChapter {
     pub view: Option<String>,
     /// The skeleton expansion, if the chapter had a skeleton.
     pub expansion: Option<Box<Expansion>>,
+    /// Which skeleton was expanded (`tdd-skeleton` or `prd-skeleton`).
+    pub skeleton: Option<DirectiveKind>,
     /// Directives to render, in the current text.
     pub directives: Vec<Directive>,
     /// Which template judged the chapter.
@@ -75,6 +77,7 @@ impl AnalyzedChapter {
             text,
             view: None,
             expansion: None,
+            skeleton: None,
             directives: Vec::new(),
             template: TemplateId::default(),
             facts: None,
@@ -383,26 +386,21 @@ fn scan_chapter(
     };
 
     // The skeleton: fill its template, merge, and scan the result again.
-    let mut template_idx = TemplateId::default();
-    if let Some(a) = sk.args.iter().find(|a| a.key == "template") {
-        match templates.get(&a.value, settings) {
-            Ok(i) => template_idx = i,
+    let template_idx = match sk.args.iter().find(|a| a.key == "template") {
+        Some(a) => match templates.get(&a.value, settings) {
+            Ok(i) => i,
             Err((lint, message)) => {
                 diags.push(Diagnostic::new(lint, message).at(work.locate(a.span.start)));
                 return first_scan;
             }
-        }
-    }
+        },
+        None => templates.default_for(sk.kind),
+    };
     let tpl = templates.prepared(template_idx, &config.markdown);
-    let (filling, problems) = skeleton::Filling::new(&tpl, &sk.args);
+    let (filling, problems) = skeleton::Filling::of(sk.kind, &tpl, &sk.args);
     for p in problems {
         let w = &*work;
-        diags.push(arg_problem(
-            p,
-            DirectiveKind::TddSkeleton,
-            sk.span.start,
-            &|o| w.locate(o),
-        ));
+        diags.push(arg_problem(p, sk.kind, sk.span.start, &|o| w.locate(o)));
     }
     let expansion = skeleton::expand(
         work.text(),
@@ -412,11 +410,13 @@ fn scan_chapter(
         &config.markdown,
     );
     if expansion.header_replaced {
+        // The header arguments of this skeleton (`prd` of a PRD skeleton
+        // was reported as unknown already).
         for a in sk.args.iter().filter(|a| {
             matches!(
                 a.key.as_str(),
                 "author" | "date" | "status" | "version" | "prd" | "supersedes"
-            )
+            ) && sk.kind.params().contains(&a.key.as_str())
         }) {
             diags.push(
                 Diagnostic::new(
@@ -444,6 +444,7 @@ fn scan_chapter(
     }
     work.view = lf_view(&expansion.text);
     work.expansion = Some(Box::new(expansion));
+    work.skeleton = Some(sk.kind);
     let second = scan::scan(work.view(), &config.markdown);
     // Guidance that a template leaves inside code or HTML (a fence it does
     // not close) cannot be wrapped without changing that block.

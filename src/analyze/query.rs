@@ -526,7 +526,9 @@ pub fn parse(kind: DirectiveKind, args: &[Arg], config: &Config) -> (Query, Vec<
         ),
         DirectiveKind::TddGraph => Query::Graph(a.selection(config, &[])),
         DirectiveKind::TddSummary => summary(&mut a),
-        DirectiveKind::TddBacklinks | DirectiveKind::TddSkeleton => Query::Backlinks,
+        DirectiveKind::TddBacklinks | DirectiveKind::TddSkeleton | DirectiveKind::PrdSkeleton => {
+            Query::Backlinks
+        }
     };
     (query, a.problems)
 }

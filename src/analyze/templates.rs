@@ -13,6 +13,11 @@ pub struct TemplateId(pub usize);
 /// The built-in template (the team's TDD template, 12 numbered sections).
 pub const BUILTIN: &str = include_str!("../../templates/tdd-template.md");
 
+/// The built-in PRD template of `{{#prd-skeleton}}`: Problem, Goals,
+/// Non-Goals, Users & Use Cases, Requirements (a table with an `ID`
+/// column), Success Metrics and Open Questions.
+pub const BUILTIN_PRD: &str = include_str!("../../templates/prd-template.md");
+
 /// Why a template (or another path from the configuration) cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
@@ -110,6 +115,7 @@ use crate::analyze::skeleton::PreparedTemplate;
 use crate::book::Settings;
 use crate::config::{Config, MarkdownOptions};
 use crate::diagnostic::{Diagnostic, Diagnostics, Lint, Location};
+use crate::syntax::directive::DirectiveKind;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -125,6 +131,25 @@ pub struct TemplateStore {
     pub prepared: Vec<Option<Arc<PreparedTemplate>>>,
     pub guidance: Vec<Option<Arc<TemplateProfile>>>,
     pub by_path: HashMap<String, Result<TemplateId, (Lint, String)>>,
+    /// The PRD template's text until a `{{#prd-skeleton}}` first asks for
+    /// it; then its place.
+    pub prd: PrdTemplate,
+}
+
+/// The book's PRD template (`prd-template`, else the built-in one), added
+/// to the store only when a chapter uses it, so that a book without PRD
+/// skeletons has the templates it had.
+pub enum PrdTemplate {
+    /// Read, not yet used.
+    Text(String),
+    /// In the store.
+    Stored(TemplateId),
+}
+
+impl Default for PrdTemplate {
+    fn default() -> Self {
+        PrdTemplate::Text(BUILTIN_PRD.to_string())
+    }
 }
 
 pub fn template_lint(e: &crate::analyze::templates::TemplateError) -> Lint {
@@ -142,14 +167,21 @@ impl Templates {
             prepared: vec![None],
             guidance: vec![None],
             by_path: HashMap::new(),
+            prd: PrdTemplate::default(),
         };
-        if let Some(path) = &config.template {
+        let configured = [
+            (&config.template, "template"),
+            (&config.prd_template, "prd-template"),
+        ];
+        for (i, (path, key)) in configured.into_iter().enumerate() {
+            let Some(path) = path else { continue };
             match load(&settings.root, path) {
-                Ok(text) => store.texts[0] = text,
+                Ok(text) if i == 0 => store.texts[0] = text,
+                Ok(text) => store.prd = PrdTemplate::Text(text),
                 Err(e) => diags.push(
                     Diagnostic::new(
                         template_lint(&e),
-                        format!("`[preprocessor.tdd] template`: {e}"),
+                        format!("`[preprocessor.tdd] {key}`: {e}"),
                     )
                     .at(Location::book_toml()),
                 ),
@@ -164,6 +196,25 @@ impl Templates {
         // A panic elsewhere cannot leave the store half-written: every
         // update is a single push or insert.
         self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The default template of a skeleton: the TDD template (index 0) for
+    /// `{{#tdd-skeleton}}`, the PRD template for `{{#prd-skeleton}}`.
+    pub fn default_for(&self, kind: DirectiveKind) -> TemplateId {
+        if kind != DirectiveKind::PrdSkeleton {
+            return TemplateId::default();
+        }
+        let mut store = self.lock();
+        let text = match &mut store.prd {
+            PrdTemplate::Stored(id) => return *id,
+            PrdTemplate::Text(t) => std::mem::take(t),
+        };
+        store.texts.push(text);
+        store.prepared.push(None);
+        store.guidance.push(None);
+        let id = TemplateId(store.texts.len() - 1);
+        store.prd = PrdTemplate::Stored(id);
+        id
     }
 
     /// The template for a `template=` argument.
@@ -238,6 +289,27 @@ mod tests {
             crate::syntax::placeholder::placeholder_names(BUILTIN)
                 .contains(&"relative path to prd".to_string())
         );
+    }
+
+    #[test]
+    fn builtin_prd_has_the_shape_traceability_reads() {
+        for heading in [
+            "# {Product Name} — Product Requirements",
+            "## Problem",
+            "## Goals",
+            "## Non-Goals",
+            "## Users & Use Cases",
+            "## Requirements",
+            "## Success Metrics",
+            "## Open Questions",
+        ] {
+            assert!(BUILTIN_PRD.contains(&format!("{heading}\n")), "{heading}");
+        }
+        assert!(BUILTIN_PRD.contains("| ID | Requirement | Priority |\n"));
+        assert!(BUILTIN_PRD.contains("| REQ-1 | {what the product must do} | Must |\n"));
+        assert!(BUILTIN_PRD.contains("\n1. Q1: {question}\n"));
+        // A marker of unknowns would count as an open item of every PRD.
+        assert!(!BUILTIN_PRD.contains("[TBD]"));
     }
 
     #[test]

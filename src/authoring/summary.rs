@@ -102,6 +102,21 @@ fn chapter_path(dest: &str) -> String {
     links::normalize(&decoded).unwrap_or(decoded)
 }
 
+/// The lines that are H1 headings (`# Title`), outside fenced code.
+fn part_titles(lines: &[&str]) -> Vec<usize> {
+    let mut in_code = false;
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let t = l.trim_start_matches([' ', '\t']);
+        if t.starts_with("```") || t.starts_with("~~~") {
+            in_code = !in_code;
+        } else if !in_code && (l.starts_with("# ") || l.starts_with("#\t")) {
+            out.push(i);
+        }
+    }
+    out
+}
+
 fn entries(lines: &[&str]) -> Vec<Entry> {
     let mut out = Vec::new();
     let mut in_code = false;
@@ -152,12 +167,28 @@ fn entries(lines: &[&str]) -> Vec<Entry> {
     out
 }
 
+/// The part of SUMMARY.md that holds the PRDs (as `init` writes it): a
+/// book's first PRD goes there.
+pub const PRD_PART: &str = "Product Requirements";
+
+/// The part of SUMMARY.md that holds the TDDs (as `init` writes it).
+pub const TDD_PART: &str = "Technical Designs";
+
 /// Where and how a new entry goes in SUMMARY.md.
 pub enum Placement<'a> {
     /// As the last child of the entry of this chapter path.
     Under(&'a str),
     /// After the subtree of the last of these chapter paths, at its level.
     After(&'a [String]),
+    /// At the end of the part with this title (`# Title`, matched without
+    /// regard to case), at the top level.
+    InPart(&'a str),
+}
+
+#[derive(Clone, Copy)]
+enum PlacementKind {
+    InPart,
+    Other,
 }
 
 /// Where an inserted entry must turn out to be once SUMMARY.md is parsed.
@@ -230,6 +261,10 @@ pub fn insert_entry(
         }
         end
     };
+    let placement_kind = match placement {
+        Placement::InPart(_) => PlacementKind::InPart,
+        _ => PlacementKind::Other,
+    };
     let (at, prefix, expected) = match placement {
         Placement::Under(prd) => {
             let e = all.iter().find(|e| e.dest == prd)?;
@@ -258,8 +293,51 @@ pub fn insert_entry(
                 Expected::After(e.dest.clone()),
             )
         }
+        Placement::InPart(part) => {
+            // The first H1 is the summary's own title, not a part.
+            let titles: Vec<usize> = part_titles(&bare).into_iter().skip(1).collect();
+            let h = titles.iter().copied().find(|&i| {
+                bare[i].get(1..).is_some_and(|t| {
+                    t.trim()
+                        .trim_end_matches('#')
+                        .trim()
+                        .eq_ignore_ascii_case(part)
+                })
+            })?;
+            let next = titles
+                .iter()
+                .copied()
+                .find(|&i| i > h)
+                .unwrap_or(bare.len());
+            match all
+                .iter()
+                .rev()
+                .find(|e| e.line > h && e.line < next && e.indent == 0)
+            {
+                Some(e) => (
+                    subtree_end(e),
+                    e.prefix.clone(),
+                    Expected::After(e.dest.clone()),
+                ),
+                // The first entry of the part: after the title and the
+                // blank line that follows it, if there is one.
+                None => {
+                    let blank = |i: usize| bare.get(i).is_some_and(|l| l.trim().is_empty());
+                    let at = if blank(h + 1) { h + 2 } else { h + 1 };
+                    (at, String::new(), Expected::TopLevel)
+                }
+            }
+        }
     };
-    let entry = format!("{prefix}{}{eol}", entry_text(title, path));
+    let mut entry = format!("{prefix}{}{eol}", entry_text(title, path));
+    // An entry that opens a part's list is set apart from a title or
+    // other block right below it.
+    if matches!(placement_kind, PlacementKind::InPart)
+        && expected == Expected::TopLevel
+        && bare.get(at).is_some_and(|l| !l.trim().is_empty())
+    {
+        entry.push_str(eol);
+    }
     let mut out = String::with_capacity(summary.len() + entry.len() + 2);
     for (i, l) in lines.iter().enumerate() {
         if i == at {
@@ -439,6 +517,48 @@ mod tests {
             out.contains("    - [T3](tdd/t3.md)\n- [New](tdd/new.md)\n- [Other](o.md)\n"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn in_part() {
+        let s = "# Summary\n\n[Intro](README.md)\n\n# Product Requirements\n\n- [A](prd/a.md)\n    - [T](tdd/t.md)\n\n# technical designs\n\n```\n# Status\n```\n";
+        let ins = insert_entry(
+            s,
+            "New",
+            "prd/new.md",
+            Placement::InPart("product requirements"),
+        )
+        .unwrap();
+        assert_eq!(ins.expected, Expected::After("prd/a.md".into()));
+        assert!(
+            ins.text
+                .contains("    - [T](tdd/t.md)\n- [New](prd/new.md)\n\n# technical")
+        );
+        check_placement(&ins.text, "prd/new.md", &ins.expected).unwrap();
+        // A part without entries: under its title and the blank line after
+        // it, a blank line before the next block.
+        let ins = insert_entry(s, "D", "tdd/d.md", Placement::InPart("Technical Designs")).unwrap();
+        assert_eq!(ins.expected, Expected::TopLevel);
+        assert!(
+            ins.text
+                .contains("# technical designs\n\n- [D](tdd/d.md)\n\n```"),
+            "{}",
+            ins.text
+        );
+        check_placement(&ins.text, "tdd/d.md", &ins.expected).unwrap();
+        // Right under a title, with no blank line between: one after it.
+        let s2 = "# Summary\n\n# Designs\n# Status\n";
+        let ins = insert_entry(s2, "D", "d.md", Placement::InPart("designs")).unwrap();
+        assert_eq!(
+            ins.text,
+            "# Summary\n\n# Designs\n- [D](d.md)\n\n# Status\n"
+        );
+        check_placement(&ins.text, "d.md", &ins.expected).unwrap();
+        let ins = insert_entry("# S\n# D", "D", "d.md", Placement::InPart("d")).unwrap();
+        assert_eq!(ins.text, "# S\n# D\n- [D](d.md)\n");
+        // A title in code, or the summary's own title, is no part.
+        assert!(insert_entry(s, "X", "x.md", Placement::InPart("Status")).is_none());
+        assert!(insert_entry(s, "X", "x.md", Placement::InPart("Summary")).is_none());
     }
 
     #[test]

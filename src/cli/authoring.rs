@@ -2,7 +2,7 @@
 //! written when a command fails.
 
 use super::write::{self, WriteError};
-use super::{preprocessor, say, tell, usage_error};
+use super::{NewKind, preprocessor, say, tell, usage_error};
 use mdbook_tdd::authoring::install;
 use mdbook_tdd::authoring::lifecycle::set_status;
 use mdbook_tdd::authoring::summary::{self as newdoc, Placement};
@@ -17,6 +17,7 @@ use std::process::ExitCode;
 pub struct NewArgs {
     pub book: PathBuf,
     pub title: String,
+    pub kind: NewKind,
     pub prd: Option<String>,
     pub author: Option<String>,
     pub date: Option<String>,
@@ -29,7 +30,7 @@ pub struct NewArgs {
 /// A quoted directive value: quotes and backslashes escaped as the
 /// directive grammar reads them.
 fn quote(v: &str) -> String {
-    format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
+    mdbook_tdd::authoring::init::quote(v)
 }
 
 /// A value that goes into the directive or SUMMARY.md: every run of white
@@ -40,7 +41,7 @@ fn quote(v: &str) -> String {
 /// with white space before the `#`, as mdBook reads its own) is refused
 /// too: a backslash cannot escape it, because mdBook's `links` removes the
 /// backslash before mdbook-tdd runs.
-fn one_line(option: &str, value: &str) -> Result<String, String> {
+pub(super) fn one_line(option: &str, value: &str) -> Result<String, String> {
     let v = value.split_whitespace().collect::<Vec<_>>().join(" ");
     if let Some(c) = v.chars().find(|c| c.is_control()) {
         return Err(format!(
@@ -109,6 +110,12 @@ pub fn new(a: NewArgs) -> ExitCode {
     if title.is_empty() {
         return usage_error("the title is empty");
     }
+    let prd_kind = a.kind == NewKind::Prd;
+    if prd_kind && prd_arg.is_some() {
+        return usage_error(
+            "--prd names the source PRD of a TDD; a PRD has none (leave out --prd, or --kind prd)",
+        );
+    }
     let root = a.book;
     let book = match load_book(&root) {
         Ok(b) => b,
@@ -120,14 +127,14 @@ pub fn new(a: NewArgs) -> ExitCode {
         preprocessor::report(&diags);
         return ExitCode::FAILURE;
     }
+    let (paths, default_dir) = if prd_kind {
+        (&config.prd_paths, "prd")
+    } else {
+        (&config.tdd_paths, "tdd")
+    };
     let dir = dir_arg
-        .or_else(|| {
-            config
-                .tdd_paths
-                .first()
-                .and_then(|g| newdoc::glob_dir(&g.source))
-        })
-        .unwrap_or_else(|| "tdd".to_string());
+        .or_else(|| paths.first().and_then(|g| newdoc::glob_dir(&g.source)))
+        .unwrap_or_else(|| default_dir.to_string());
     let Some(dir) = normalize(&dir).filter(|_| !Path::new(&dir).is_absolute()) else {
         return usage_error(format!(
             "--dir `{dir}` must stay inside the book's src directory"
@@ -201,7 +208,12 @@ pub fn new(a: NewArgs) -> ExitCode {
     };
 
     // The chapter: the directive, or its expansion.
-    let mut directive = format!("{{{{#tdd-skeleton title={}", quote(&title));
+    let name = if prd_kind {
+        "prd-skeleton"
+    } else {
+        "tdd-skeleton"
+    };
+    let mut directive = format!("{{{{#{name} title={}", quote(&title));
     if let Some(author) = &author {
         directive.push_str(&format!(" author={}", quote(author)));
     }
@@ -242,21 +254,22 @@ pub fn new(a: NewArgs) -> ExitCode {
         Err(e) => return usage_error(format!("cannot read `{}`: {e}", summary_path.display())),
     };
     let processed = mdbook_tdd::process_disk_book(book, false);
-    let tdd_paths: Vec<String> = processed
+    // The documents of the new one's kind.
+    let kind_paths: Vec<String> = processed
         .model
-        .tdds()
+        .documents
+        .iter()
+        .filter(|d| (d.kind == mdbook_tdd::DocKind::Prd) == prd_kind)
         .map(|d| processed.model.chapter(d).source_path.clone())
         .collect();
-    // The old chapter must be a TDD; its new text is made now, written last.
+    let what = if prd_kind { "PRD" } else { "TDD" };
+    // The old chapter must be a document of the same kind; its new text is
+    // made now, written last.
     let mut marked: Option<(String, String)> = None;
     if let Some(o) = &old {
-        let is_tdd = processed
-            .model
-            .tdds()
-            .any(|d| processed.model.chapter(d).source_path == o.source_path);
-        if !is_tdd {
+        if !kind_paths.contains(&o.source_path) {
             return usage_error(format!(
-                "--supersedes `{}` is not a TDD of this book; a TDD supersedes TDDs",
+                "--supersedes `{}` is not a {what} of this book; a {what} supersedes {what}s",
                 o.source_path
             ));
         }
@@ -291,9 +304,19 @@ pub fn new(a: NewArgs) -> ExitCode {
     let placement = match (&old, &prd) {
         (Some(_), _) => Placement::After(&old_path),
         (None, Some(p)) => Placement::Under(p),
-        (None, None) => Placement::After(&tdd_paths),
+        (None, None) => Placement::After(&kind_paths),
     };
-    let inserted = newdoc::insert_entry(&summary, &title, &rel, placement);
+    let mut inserted = newdoc::insert_entry(&summary, &title, &rel, placement);
+    // The first document of its kind (a TDD without a PRD) goes into the
+    // part for its kind, where the book has one.
+    if inserted.is_none() && old.is_none() && prd.is_none() {
+        let part = if prd_kind {
+            newdoc::PRD_PART
+        } else {
+            newdoc::TDD_PART
+        };
+        inserted = newdoc::insert_entry(&summary, &title, &rel, Placement::InPart(part));
+    }
     if inserted.is_none() {
         let anchor = old.as_ref().map(|o| o.path.as_str()).or(prd.as_deref());
         if let Some(p) = anchor {
@@ -425,7 +448,7 @@ pub fn expand(file: &Path, book: Option<&Path>) -> ExitCode {
     }
     let Some(expanded) = expanded else {
         tell(format_args!(
-            "error: `{}` holds no {{{{#tdd-skeleton}}}} directive",
+            "error: `{}` holds no {{{{#tdd-skeleton}}}} or {{{{#prd-skeleton}}}} directive",
             file.display()
         ));
         return ExitCode::FAILURE;
@@ -435,6 +458,97 @@ pub fn expand(file: &Path, book: Option<&Path>) -> ExitCode {
     }
     say(format_args!("expanded {}", file.display()));
     ExitCode::SUCCESS
+}
+
+/// book.toml and the stylesheet as `install` sets them up, every write
+/// planned (and checked), nothing written yet. `init` goes through it too,
+/// so that both set a book up the same way.
+pub(super) struct Setup {
+    pub plan: install::InstallPlan,
+    css: Option<write::Create>,
+    toml: Option<TomlWrite>,
+}
+
+enum TomlWrite {
+    Create(write::Create),
+    Replace(write::Replace),
+}
+
+/// Plans `install`'s edit of `text`: the book.toml at `root`, or with
+/// `exists` false the one to be created there. Errors are reported; the
+/// exit status is returned.
+pub(super) fn plan_setup(
+    root: &Path,
+    target: &write::Book,
+    text: &str,
+    exists: bool,
+) -> Result<Setup, ExitCode> {
+    let toml_path = root.join("book.toml");
+    let css_rel = Path::new(install::STYLESHEET_NAME);
+    // A stylesheet that is there (or a link to one) is only read by mdBook,
+    // never written; a link to nothing is refused when it would be written.
+    let css_exists = std::fs::metadata(root.join(css_rel)).is_ok_and(|m| m.is_file());
+    let plan = match install::plan(text, css_exists) {
+        Ok(p) => p,
+        Err(e) => {
+            tell(format_args!("error: {e}"));
+            return Err(ExitCode::FAILURE);
+        }
+    };
+    // Every check before anything is written.
+    let planned = (|| -> Result<_, WriteError> {
+        let css = plan
+            .write_stylesheet
+            .then(|| target.create(css_rel))
+            .transpose()?;
+        let toml = if !exists {
+            Some(TomlWrite::Create(target.create(Path::new("book.toml"))?))
+        } else if plan.book_toml != text {
+            Some(TomlWrite::Replace(target.replace(&toml_path)?))
+        } else {
+            None
+        };
+        Ok((css, toml))
+    })();
+    match planned {
+        Ok((css, toml)) => Ok(Setup { plan, css, toml }),
+        Err(e) => Err(usage_error(e)),
+    }
+}
+
+impl Setup {
+    /// Writes the stylesheet, then book.toml. Returns the files it created,
+    /// for the caller to take back if a later write fails; on its own
+    /// failure nothing it wrote is left.
+    pub(super) fn write(&self) -> Result<Vec<write::Created>, WriteError> {
+        let mut made = Vec::new();
+        if let Some(c) = &self.css {
+            made.push(c.write(install::STYLESHEET.as_bytes())?);
+        }
+        let bytes = self.plan.book_toml.as_bytes();
+        let written = match &self.toml {
+            Some(TomlWrite::Create(c)) => c.write(bytes).map(|m| made.push(m)),
+            Some(TomlWrite::Replace(r)) => r.write(bytes),
+            None => Ok(()),
+        };
+        if let Err(e) = written {
+            for m in made.into_iter().rev() {
+                m.undo();
+            }
+            return Err(e);
+        }
+        Ok(made)
+    }
+
+    /// Whether it writes the stylesheet.
+    pub(super) fn writes_stylesheet(&self) -> bool {
+        self.css.is_some()
+    }
+
+    /// Whether it writes book.toml (new or edited).
+    pub(super) fn writes_toml(&self) -> bool {
+        self.toml.is_some()
+    }
 }
 
 /// `mdbook-tdd install`.
@@ -453,59 +567,29 @@ pub fn install(root: &Path) -> ExitCode {
         Ok(b) => b,
         Err(e) => return usage_error(e),
     };
-    let css_rel = Path::new(install::STYLESHEET_NAME);
-    // A stylesheet that is there (or a link to one) is only read by mdBook,
-    // never written; a link to nothing is refused when it would be written.
-    let css_exists = std::fs::metadata(root.join(css_rel)).is_ok_and(|m| m.is_file());
-    let plan = match install::plan(&text, css_exists) {
-        Ok(p) => p,
-        Err(e) => {
-            tell(format_args!("error: {e}"));
-            return ExitCode::FAILURE;
-        }
+    let setup = match plan_setup(root, &target, &text, true) {
+        Ok(s) => s,
+        Err(code) => return code,
     };
-    if plan.changes.is_empty() {
+    if setup.plan.changes.is_empty() {
         say(format_args!(
             "{} is already set up for mdbook-tdd",
             toml_path.display()
         ));
-        print_notes(&plan);
+        print_notes(&setup.plan);
         return ExitCode::SUCCESS;
     }
-    // Every check before anything is written.
-    let planned = (|| -> Result<_, WriteError> {
-        let css = plan
-            .write_stylesheet
-            .then(|| target.create(css_rel))
-            .transpose()?;
-        let toml = (plan.book_toml != text)
-            .then(|| target.replace(&toml_path))
-            .transpose()?;
-        Ok((css, toml))
-    })();
-    let (css_file, toml_file) = match planned {
-        Ok(p) => p,
-        Err(e) => return usage_error(e),
-    };
-    let css_made = match css_file.map(|c| c.write(install::STYLESHEET.as_bytes())) {
-        Some(Err(e)) => return usage_error(e),
-        Some(Ok(made)) => Some(made),
-        None => None,
-    };
-    if let Some(Err(e)) = toml_file.map(|t| t.write(plan.book_toml.as_bytes())) {
-        if let Some(made) = css_made {
-            made.undo();
-        }
+    if let Err(e) = setup.write() {
         return usage_error(e);
     }
-    for c in &plan.changes {
+    for c in &setup.plan.changes {
         say(format_args!("{c}"));
     }
-    print_notes(&plan);
+    print_notes(&setup.plan);
     ExitCode::SUCCESS
 }
 
-fn print_notes(plan: &install::InstallPlan) {
+pub(super) fn print_notes(plan: &install::InstallPlan) {
     for n in &plan.notes {
         say(format_args!("{n}"));
     }

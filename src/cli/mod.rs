@@ -3,6 +3,7 @@
 
 mod authoring;
 mod docs;
+mod init;
 mod inspect;
 mod preprocessor;
 mod write;
@@ -81,6 +82,16 @@ enum StatusFormat {
     Csv,
 }
 
+/// What `new` creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewKind {
+    /// A technical design (`{{#tdd-skeleton}}`, the TDD template).
+    Tdd,
+    /// A product requirements document (`{{#prd-skeleton}}`, the PRD
+    /// template).
+    Prd,
+}
+
 /// `--today YYYY-MM-DD`.
 fn parse_date(s: &str) -> Result<mdbook_tdd::Date, String> {
     mdbook_tdd::Date::parse(s.trim())
@@ -125,12 +136,44 @@ enum Command {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         today: Option<mdbook_tdd::Date>,
     },
-    /// Create a TDD file and add it to SUMMARY.md (under its PRD's entry, or
-    /// after the last TDD). Never overwrites a file.
+    /// Create a design-doc book: book.toml set up for mdbook-tdd, SUMMARY.md
+    /// with Product Requirements, Technical Designs and Status parts, a
+    /// status page, and an example PRD with a TDD of it. In an existing book
+    /// only what is missing is added; nothing is overwritten. Asks for the
+    /// title and author when stdin is a terminal (unless `--yes`).
+    Init {
+        /// The book directory (made if missing); default: the current
+        /// directory.
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Ask nothing: the values of the options, else the defaults.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// The book's title (default: Design Docs).
+        #[arg(long)]
+        title: Option<String>,
+        /// The author of the book and of the example documents.
+        #[arg(long)]
+        author: Option<String>,
+        /// The date of the example documents (default: today, UTC).
+        #[arg(long)]
+        date: Option<String>,
+        /// Leave out the example PRD and TDD.
+        #[arg(long)]
+        no_example: bool,
+    },
+    /// Create a TDD (or with `--kind prd` a PRD) file and add it to
+    /// SUMMARY.md: a TDD under its PRD's entry, or after the last TDD; a PRD
+    /// after the last PRD, or in the Product Requirements part. Never
+    /// overwrites a file.
     New {
-        /// The design's title.
+        /// The document's title.
         title: String,
-        /// The source PRD, as its path in SUMMARY.md (relative to the src dir).
+        /// What to create.
+        #[arg(long, value_enum, default_value_t = NewKind::Tdd)]
+        kind: NewKind,
+        /// The source PRD of the TDD, as its path in SUMMARY.md (relative to
+        /// the src dir).
         #[arg(long)]
         prd: Option<String>,
         /// The author.
@@ -140,18 +183,18 @@ enum Command {
         #[arg(long)]
         date: Option<String>,
         /// Directory for the file, relative to the src dir (default: from
-        /// `tdd-paths`, else `tdd`).
+        /// `tdd-paths`, else `tdd`; for a PRD from `prd-paths`, else `prd`).
         #[arg(long)]
         dir: Option<String>,
         /// Write the expanded template instead of the skeleton directive.
         #[arg(long)]
         expand: bool,
-        /// The TDD this one replaces, as its path in SUMMARY.md (relative to
-        /// the src dir): written as the new TDD's Supersedes field, and the
-        /// entry goes right after the old one's.
+        /// The document (of the same kind) this one replaces, as its path in
+        /// SUMMARY.md (relative to the src dir): written as the new one's
+        /// Supersedes field, and the entry goes right after the old one's.
         #[arg(long, value_name = "PATH")]
         supersedes: Option<String>,
-        /// Also set the old TDD's Status to `superseded-status` (Superseded
+        /// Also set the old document's Status to `superseded-status` (Superseded
         /// unless configured), in place (only the status value changes).
         #[arg(long, requires = "supersedes")]
         mark_superseded: bool,
@@ -269,8 +312,24 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
             today,
         }) => inspect::status(&book.dir(), format, today),
+        Some(Command::Init {
+            dir,
+            yes,
+            title,
+            author,
+            date,
+            no_example,
+        }) => init::init(init::InitArgs {
+            dir: dir.unwrap_or_else(|| PathBuf::from(".")),
+            yes,
+            title,
+            author,
+            date,
+            no_example,
+        }),
         Some(Command::New {
             title,
+            kind,
             prd,
             author,
             date,
@@ -282,6 +341,7 @@ pub fn run(cli: Cli) -> ExitCode {
         }) => authoring::new(authoring::NewArgs {
             book: book.unwrap_or_else(|| PathBuf::from(".")),
             title,
+            kind,
             prd,
             author,
             date,

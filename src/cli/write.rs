@@ -344,11 +344,20 @@ impl Create {
             dirs: Vec::new(),
         };
         for d in &self.dirs {
-            if let Err(e) = std::fs::create_dir(d) {
-                made.undo_dirs();
-                return Err(io_error(d)(e));
+            match std::fs::create_dir(d) {
+                Ok(()) => made.dirs.push(d.clone()),
+                // Made since it was planned by an earlier write of the same
+                // command (two new files in one new directory): a directory
+                // itself, not a link, so still inside the book. It is that
+                // write's to take back.
+                Err(e)
+                    if e.kind() == io::ErrorKind::AlreadyExists
+                        && std::fs::symlink_metadata(d).is_ok_and(|m| m.is_dir()) => {}
+                Err(e) => {
+                    made.undo_dirs();
+                    return Err(io_error(d)(e));
+                }
             }
-            made.dirs.push(d.clone());
         }
         let written = std::fs::OpenOptions::new()
             .write(true)
@@ -413,6 +422,18 @@ mod tests {
         assert_eq!(std::fs::read_to_string(root.join("a/b/c.md")).unwrap(), "c");
         made.undo();
         assert!(!root.join("a").exists());
+
+        // Two new files planned in one new directory: both are written, and
+        // taking both back (last first) leaves no directory.
+        let first = book.create(Path::new("n/d/1.md")).unwrap();
+        let second = book.create(Path::new("n/d/2.md")).unwrap();
+        let first = first.write(b"1").unwrap();
+        let second = second.write(b"2").unwrap();
+        assert_eq!(std::fs::read_to_string(root.join("n/d/2.md")).unwrap(), "2");
+        second.undo();
+        assert!(root.join("n/d/1.md").exists());
+        first.undo();
+        assert!(!root.join("n").exists());
 
         assert!(matches!(
             book.create(Path::new("f.md")),

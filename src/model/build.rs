@@ -41,7 +41,7 @@ impl Classes {
 }
 
 /// Step 1: the TDDs (by skeleton, Source PRD field or path) and the PRDs (by
-/// path, or because a TDD's Source PRD resolves to them). Source PRDs are
+/// skeleton, path, or because a TDD's Source PRD resolves to them). Source PRDs are
 /// resolved in parallel; what they find is merged in book order.
 pub fn classify(
     inputs: &[ChapterInput<'_>],
@@ -60,7 +60,9 @@ pub fn classify(
                 .is_some_and(|f| f.header.get("Source PRD").is_some());
             let prd_glob = config.prd_paths.iter().any(|g| g.matches(&c.meta.path));
             let tdd_glob = config.tdd_paths.iter().any(|g| g.matches(&c.meta.path));
-            if c.skeleton || has_prd_field {
+            if c.skeleton == Some(DocKind::Prd) {
+                (false, true)
+            } else if c.skeleton == Some(DocKind::Tdd) || has_prd_field {
                 (true, false)
             } else {
                 (tdd_glob && !prd_glob, prd_glob)
@@ -365,7 +367,7 @@ mod tests {
             .iter()
             .map(|m| ChapterInput {
                 meta: m,
-                skeleton: false,
+                skeleton: None,
             })
             .collect();
         let mut d = Diagnostics::new();

@@ -31,8 +31,9 @@ use crate::model::prd::PrdRef;
 pub struct ChapterInput<'a> {
     /// Metadata.
     pub meta: &'a ChapterMeta,
-    /// Whether the chapter held a `{{#tdd-skeleton}}`.
-    pub skeleton: bool,
+    /// The document its skeleton made it: a TDD for `{{#tdd-skeleton}}`,
+    /// a PRD for `{{#prd-skeleton}}`; `None` without a skeleton.
+    pub skeleton: Option<DocKind>,
 }
 
 /// A document (TDD or PRD) of the model, by its place in book order.

@@ -20,6 +20,9 @@ use std::ops::Range;
 pub enum DirectiveKind {
     /// `{{#tdd-skeleton}}`: the TDD template, merged with the author's text.
     TddSkeleton,
+    /// `{{#prd-skeleton}}`: the PRD template, merged with the author's text
+    /// as the TDD template is.
+    PrdSkeleton,
     /// `{{#tdd-status}}`: a table of every TDD.
     TddStatus,
     /// `{{#prd-status}}`: a table of every PRD and its designs.
@@ -45,6 +48,7 @@ impl DirectiveKind {
     /// Every directive, in documentation order.
     pub const ALL: &'static [DirectiveKind] = &[
         DirectiveKind::TddSkeleton,
+        DirectiveKind::PrdSkeleton,
         DirectiveKind::TddStatus,
         DirectiveKind::PrdStatus,
         DirectiveKind::TddRollup,
@@ -60,6 +64,7 @@ impl DirectiveKind {
     pub fn name(self) -> &'static str {
         match self {
             DirectiveKind::TddSkeleton => "tdd-skeleton",
+            DirectiveKind::PrdSkeleton => "prd-skeleton",
             DirectiveKind::TddStatus => "tdd-status",
             DirectiveKind::PrdStatus => "prd-status",
             DirectiveKind::TddRollup => "tdd-rollup",
@@ -77,7 +82,16 @@ impl DirectiveKind {
         Self::ALL.iter().copied().find(|k| k.name() == name)
     }
 
-    /// The arguments the directive takes. `tdd-skeleton` also takes any
+    /// Whether the directive is a skeleton (`tdd-skeleton`,
+    /// `prd-skeleton`): a template that builds the whole chapter.
+    pub fn is_skeleton(self) -> bool {
+        matches!(
+            self,
+            DirectiveKind::TddSkeleton | DirectiveKind::PrdSkeleton
+        )
+    }
+
+    /// The arguments the directive takes. A skeleton also takes any
     /// placeholder name of its template.
     pub fn params(self) -> &'static [&'static str] {
         match self {
@@ -88,6 +102,15 @@ impl DirectiveKind {
                 "status",
                 "version",
                 "prd",
+                "supersedes",
+                "template",
+            ],
+            DirectiveKind::PrdSkeleton => &[
+                "title",
+                "author",
+                "date",
+                "status",
+                "version",
                 "supersedes",
                 "template",
             ],

@@ -1,10 +1,11 @@
-//! Filling a template from the arguments of `{{#tdd-skeleton}}`: header
+//! Filling a template from the arguments of a skeleton (`{{#tdd-skeleton}}`,
+//! `{{#prd-skeleton}}`): header
 //! values set in place, `{placeholder}`s replaced, and the problems of
 //! arguments that have no place in the template.
 
 use crate::config::MarkdownOptions;
 use crate::links;
-use crate::syntax::directive::{Arg, ArgProblem};
+use crate::syntax::directive::{Arg, ArgProblem, DirectiveKind};
 use crate::syntax::header::Header;
 use crate::syntax::outline::Outline;
 use crate::syntax::scan;
@@ -70,13 +71,11 @@ impl PreparedTemplate {
         self.lower_names.contains(&name.to_ascii_lowercase())
     }
 
-    /// The valid arguments of a skeleton with this template: the
+    /// The valid arguments of a skeleton `kind` with this template: the
     /// directive's own, then the template's placeholder names that can be
     /// written as keys.
-    pub fn valid_arguments(&self) -> String {
-        let mut valid: Vec<&str> = crate::syntax::directive::DirectiveKind::TddSkeleton
-            .params()
-            .to_vec();
+    pub fn valid_arguments(&self, kind: DirectiveKind) -> String {
+        let mut valid: Vec<&str> = kind.params().to_vec();
         valid.extend(
             self.names
                 .iter()
@@ -102,10 +101,22 @@ pub struct Filling {
 }
 
 impl Filling {
-    /// Plans the filling of `tpl` from the directive's arguments (except
-    /// `template`); also returns the problems of arguments that have no place
-    /// in the template.
+    /// Plans the filling of `tpl` from the arguments of a `{{#tdd-skeleton}}`
+    /// (except `template`); also returns the problems of arguments that have
+    /// no place in the template.
     pub fn new(tpl: &PreparedTemplate, args: &[Arg]) -> (Filling, Vec<ArgProblem>) {
+        Self::of(DirectiveKind::TddSkeleton, tpl, args)
+    }
+
+    /// [`Filling::new`] for the skeleton `kind`: its own arguments have
+    /// their meaning (`prd` is one of `tdd-skeleton` only); any other key
+    /// must be a placeholder of the template.
+    pub fn of(
+        kind: DirectiveKind,
+        tpl: &PreparedTemplate,
+        args: &[Arg],
+    ) -> (Filling, Vec<ArgProblem>) {
+        let own = |key: &str| kind.params().contains(&key);
         let mut problems: Vec<ArgProblem> = Vec::new();
         let mut edits: Vec<(Range<usize>, String)> = Vec::new();
         let mut values: Vec<(String, String)> = Vec::new();
@@ -121,7 +132,8 @@ impl Filling {
                 .iter()
                 .find(|(k, _)| *k == arg.key)
                 .map(|(_, f)| *f);
-            match (arg.key.as_str(), field_name) {
+            let key = if own(&arg.key) { arg.key.as_str() } else { "" };
+            match (key, field_name) {
                 (_, Some(field)) => {
                     if let Some(f) = tpl.header.get(field) {
                         let mut v = value.clone();
@@ -169,13 +181,15 @@ impl Filling {
                     }
                 }
                 ("template", _) => {}
-                (key, None) => {
+                (_, None) => {
+                    let key = arg.key.as_str();
                     if !tpl.has(key) {
-                        let valid = valid_arguments.get_or_insert_with(|| tpl.valid_arguments());
+                        let valid =
+                            valid_arguments.get_or_insert_with(|| tpl.valid_arguments(kind));
                         problems.push(ArgProblem {
                             span: arg.span.clone(),
                             message: format!(
-                                "unknown argument `{key}` for `tdd-skeleton`: the template has no `{{{key}}}` placeholder"
+                                "unknown argument `{key}` for `{kind}`: the template has no `{{{key}}}` placeholder"
                             ),
                             help: Some(format!("valid arguments: {valid}")),
                         });
@@ -188,7 +202,7 @@ impl Filling {
             values.push(("product name".into(), t.clone()));
             values.push(("title".into(), t));
         }
-        if let Some(p) = value_of("prd") {
+        if let Some(p) = value_of("prd").filter(|_| own("prd")) {
             values.push((
                 "prd filename".into(),
                 links::escape_link_text(file_name(&p)),
@@ -200,7 +214,12 @@ impl Filling {
             values.push(("prd".into(), prd_link(&p)));
         }
         for a in args {
-            if !matches!(a.key.as_str(), "title" | "prd" | "template") {
+            let special = match a.key.as_str() {
+                "prd" => own("prd"),
+                "title" | "template" => true,
+                _ => false,
+            };
+            if !special {
                 values.push((a.key.to_ascii_lowercase(), one_line(&a.value)));
             }
         }
