@@ -722,10 +722,11 @@ fn pre_commit_hook_runs_check() {
 // ------------------------------------------------- completions and man --
 
 /// Every command of mdbook-tdd.
-const COMMANDS: [&str; 8] = [
+const COMMANDS: [&str; 9] = [
     "supports",
     "check",
     "status",
+    "init",
     "new",
     "expand",
     "install",
