@@ -275,10 +275,22 @@ impl Filling {
         if self.values.is_empty() {
             return text;
         }
-        let (filled, _) = crate::syntax::placeholder::fill(&text, |name| {
-            self.values.get(&name.to_ascii_lowercase()).cloned()
-        });
-        filled
+        // A template holds many placeholders and a directive few values:
+        // a name is compared with each value's without lower-casing it (and
+        // looked up by its lower-case form when there are many).
+        let few = self.values.len() <= 16;
+        crate::syntax::placeholder::fill_values(&text, |name| {
+            if few {
+                self.values
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.as_str())
+            } else {
+                self.values
+                    .get(&name.to_ascii_lowercase())
+                    .map(String::as_str)
+            }
+        })
     }
 }
 
