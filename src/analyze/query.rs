@@ -373,9 +373,12 @@ impl<'a> Args<'a> {
         let Some(a) = self.get("sort") else {
             return Sort::default();
         };
-        let (desc, key) = match a.value.strip_prefix('-') {
+        // White space around the value or after the `-` is no part of it,
+        // as on roll-ups.
+        let value = a.value.trim();
+        let (desc, key) = match value.strip_prefix('-') {
             Some(k) => (true, k),
-            None => (false, a.value.as_str()),
+            None => (false, value),
         };
         let key = key.trim().to_ascii_lowercase();
         match SortKey::from_name(&key) {
@@ -657,6 +660,30 @@ mod tests {
         crate::syntax::directive::parse_at(text, 0, false)
             .unwrap()
             .args
+    }
+
+    #[test]
+    fn status_sort_takes_spaces_as_roll_ups_do() {
+        let config = Config::default();
+        for a in [r#"sort=" -date""#, r#"sort="- date ""#, "sort=-date"] {
+            let (q, p) = parse(
+                DirectiveKind::TddStatus,
+                &args(&format!("{{{{#tdd-status {a}}}}}")),
+                &config,
+            );
+            assert!(p.is_empty(), "{a}: {p:?}");
+            let Query::TddStatus { selection, .. } = q else {
+                panic!("{q:?}")
+            };
+            assert_eq!(
+                selection.sort,
+                Sort {
+                    key: SortKey::Date,
+                    desc: true
+                },
+                "{a}"
+            );
+        }
     }
 
     #[test]
