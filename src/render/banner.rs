@@ -35,7 +35,7 @@ pub fn banner(ctx: &RenderContext<'_>, doc: &Document, badges: &Badges) -> Optio
     // in parentheses elsewhere.
     let named = |id: DocId, out: &mut String| {
         let d = model.doc(id);
-        out.push_str(&ctx.link_markdown(d.chapter));
+        ctx.push_link_markdown(out, d.chapter);
         if d.status.is_none() && d.status_raw.is_none() {
             return;
         }

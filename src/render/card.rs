@@ -16,22 +16,23 @@ use std::fmt::Write as _;
 /// [`CARD_MARKER`] comment and the paragraph. Either first line makes the
 /// card recognizable when the preprocessor reads its own output.
 pub fn card(ctx: &RenderContext<'_>, doc: &Document, badges: &Badges) -> String {
-    let mut line = String::with_capacity(256);
+    let mut out = String::with_capacity(320);
+    out.push_str(if ctx.html { CARD_DIV } else { CARD_MARKER });
+    out.push_str(if ctx.html { "\n\n" } else { "\n" });
+    let line_at = out.len();
     match doc.kind {
-        DocKind::Tdd => tdd_card(ctx, doc, badges, &mut line),
-        DocKind::Prd => prd_card(ctx, doc, badges, &mut line),
+        DocKind::Tdd => tdd_card(ctx, doc, badges, &mut out),
+        DocKind::Prd => prd_card(ctx, doc, badges, &mut out),
     }
     // A card stands in the header, where the model counts placeholders: a
     // brace copied from a name or status is written as an entity, which
     // renders the same and counts as none.
-    if line.contains('{') {
-        line = line.replace('{', "&#123;");
+    if out[line_at..].contains('{') {
+        let line = out.split_off(line_at);
+        out.push_str(&line.replace('{', "&#123;"));
     }
-    if ctx.html {
-        format!("{CARD_DIV}\n\n{line}\n\n</div>\n")
-    } else {
-        format!("{CARD_MARKER}\n{line}\n")
-    }
+    out.push_str(if ctx.html { "\n\n</div>\n" } else { "\n" });
+    out
 }
 
 /// A status after other content: a badge in HTML output, in parentheses
@@ -61,7 +62,7 @@ fn tdd_card(ctx: &RenderContext<'_>, doc: &Document, badges: &Badges, out: &mut 
     match doc.prd.as_ref().map(|p| (&p.target, p)) {
         Some((PrdTarget::Chapter(ch), _)) => {
             out.push_str("Source PRD: ");
-            out.push_str(&ctx.link_markdown(*ch));
+            ctx.push_link_markdown(out, *ch);
         }
         Some((PrdTarget::Broken, p)) => {
             out.push_str("Source PRD: *broken link* (");
@@ -86,10 +87,10 @@ fn tdd_card(ctx: &RenderContext<'_>, doc: &Document, badges: &Badges, out: &mut 
     }
     out.push_str(" · ");
     let open = doc.open_items();
-    let text = match open {
-        0 => "no open items".to_string(),
-        1 => "1 open item".to_string(),
-        n => format!("{n} open items"),
+    let text: std::borrow::Cow<'_, str> = match open {
+        0 => "no open items".into(),
+        1 => "1 open item".into(),
+        n => format!("{n} open items").into(),
     };
     match &doc.card.open_items_anchor {
         Some(anchor) if open > 0 => markdown::write_link(out, &text, &format!("#{anchor}")),
@@ -109,7 +110,7 @@ fn prd_card(ctx: &RenderContext<'_>, doc: &Document, badges: &Badges, out: &mut 
         if i > 0 {
             out.push_str(" · ");
         }
-        out.push_str(&ctx.link_markdown(t.chapter));
+        ctx.push_link_markdown(out, t.chapter);
         let status = badges.get(ctx, t, true);
         if ctx.html {
             out.push(' ');

@@ -62,10 +62,15 @@ impl RenderContext<'_> {
 
     /// A link to a chapter, written as a table cell.
     pub fn link_markdown(&self, chapter: ChapterId) -> String {
-        let c = &self.model.chapters[chapter];
         let mut out = String::new();
-        markdown::write_link(&mut out, &c.name, &links::relative(self.here(), &c.served));
+        self.push_link_markdown(&mut out, chapter);
         out
+    }
+
+    /// Writes [`RenderContext::link_markdown`] at the end of `out`.
+    pub fn push_link_markdown(&self, out: &mut String, chapter: ChapterId) {
+        let c = &self.model.chapters[chapter];
+        markdown::write_link(out, &c.name, &links::relative(self.here(), &c.served));
     }
 
     /// Adds a cell with a link to a chapter.
