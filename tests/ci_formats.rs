@@ -4,29 +4,12 @@
 //! completions and manual pages.
 
 mod support;
+use support::{books, mdbook_tdd, stdout};
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use support::{copy_tree, repo};
-
-fn mdbook_tdd(args: &[&str], cwd: &Path) -> Output {
-    Command::new(support::binary())
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("RUST_LOG")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn books() -> PathBuf {
-    repo().join("tests/fixtures/books")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
 
 fn json_of(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout)

@@ -2,24 +2,10 @@
 //! `new`, `expand`, `install`; golden outputs and exit codes.
 
 mod support;
+use support::{books, mdbook_tdd, stderr, stdout};
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use support::{Engine, build, copy_tree, repo};
-
-fn mdbook_tdd(args: &[&str], cwd: &Path) -> Output {
-    Command::new(support::binary())
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("RUST_LOG")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn books() -> PathBuf {
-    repo().join("tests/fixtures/books")
-}
 
 fn golden(name: &str) -> PathBuf {
     repo().join("tests/fixtures/cli").join(name)
@@ -42,14 +28,6 @@ fn assert_golden(name: &str, actual: &str) {
 fn replace_once(text: &str, from: &str, to: &str) -> String {
     assert_eq!(text.matches(from).count(), 1, "{from:?} in\n{text}");
     text.replace(from, to)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
 }
 
 fn temp_book(name: &str) -> tempfile::TempDir {

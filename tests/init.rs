@@ -3,29 +3,11 @@
 //! nothing, and existing books of which no byte is lost.
 
 mod support;
+use support::{mdbook_tdd, stderr, stdout};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use support::{Engine, build_with_warnings, copy_tree};
-
-fn mdbook_tdd(args: &[&str], cwd: &Path) -> Output {
-    Command::new(support::binary())
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("RUST_LOG")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
 
 /// Every file under `dir` with its bytes.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {

@@ -53,6 +53,33 @@ pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_mdbook-tdd")
 }
 
+/// Runs the binary with `args` in `cwd`, no log filter and no colour, and
+/// waits for its output.
+pub fn mdbook_tdd(args: &[&str], cwd: &Path) -> std::process::Output {
+    std::process::Command::new(binary())
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("RUST_LOG")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+/// The fixture books under `tests/fixtures/books`.
+pub fn books() -> PathBuf {
+    repo().join("tests/fixtures/books")
+}
+
+/// A command's stdout, which must be UTF-8.
+pub fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+/// A command's stderr, which must be UTF-8.
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
 /// Starts the binary with `args` in `cwd` (or here), every stream piped,
 /// no log filter and no colour, and writes `input` to its stdin from
 /// another thread, so that a large input cannot deadlock on a full stdout
