@@ -47,7 +47,10 @@ pub use run::{
 };
 
 // What goes in.
-pub use book::disk::{DiskBook, LoadError, find_root, load_book, read_config, read_text, src_dir};
+pub use book::disk::{
+    BookOutline, DiskBook, LoadError, find_root, load_book, load_outline, read_config, read_text,
+    src_dir,
+};
 pub use book::{ChapterId, ChapterMeta, Settings, SourceChapter, index_enabled};
 pub use config::{Config, MarkdownOptions};
 pub use date::Date;
@@ -56,7 +59,7 @@ pub use protocol::write::ChapterOutput;
 pub use protocol::{Context, InputError};
 
 // What comes out.
-pub use diagnostic::{Diagnostic, Diagnostics, Level, Lint, Location};
+pub use diagnostic::{Diagnostic, Diagnostics, Level, Lint, Location, closest};
 pub use model::prd::{PrdForm, PrdTarget};
 pub use model::{BookModel, DocId, DocKind, Document};
 pub use report::graph::{dot as status_dot, mermaid as status_mermaid};

@@ -1,6 +1,7 @@
 //! `new`, `expand` and `install`: the commands that write files. Nothing is
 //! written when a command fails.
 
+use super::chapter_arg::{self, BookPlace, ChapterArgError};
 use super::write::{self, WriteError};
 use super::{preprocessor, say, tell, usage_error};
 use mdbook_tdd::authoring::install;
@@ -8,7 +9,7 @@ use mdbook_tdd::authoring::lifecycle::set_status;
 use mdbook_tdd::authoring::summary::{self as newdoc, Placement};
 use mdbook_tdd::{
     ChapterMeta, Config, Diagnostics, Settings, SourceChapter, expand_one, find_root, load_book,
-    normalize, read_config, read_text, relative_path, slash_path, src_dir,
+    load_outline, normalize, read_config, read_text, relative_path, slash_path, src_dir,
 };
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -153,44 +154,24 @@ pub fn new(a: NewArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => return usage_error(e),
     };
+    // The chapters named by --prd and --supersedes, in whichever form.
+    let place = BookPlace::new(&root, &book.src);
+    let metas: Vec<ChapterMeta> = book.chapters.iter().map(|c| c.meta.clone()).collect();
     let prd = match &prd_arg {
         None => None,
-        Some(p) => {
-            let Some(p) = normalize(p) else {
-                return usage_error(format!(
-                    "--prd `{p}` must stay inside the book's src directory"
-                ));
-            };
-            if !book
-                .chapters
-                .iter()
-                .any(|c| c.meta.path == p || c.meta.source_path == p)
-            {
-                return usage_error(format!(
-                    "--prd `{p}` is not a chapter of SUMMARY.md (give its path relative to the src directory)"
-                ));
-            }
-            Some(p)
-        }
+        Some(p) => match chapter_arg::resolve("--prd", p, &place, &metas) {
+            Ok(found) => Some(found.meta.path.clone()),
+            Err(e) => return usage_error(e),
+        },
     };
     // The TDD this one supersedes, and (with --mark-superseded) its file,
     // planned with the others.
     let old = match &supersedes_arg {
         None => None,
-        Some(p) => {
-            let found = normalize(p).and_then(|p| {
-                book.chapters
-                    .iter()
-                    .find(|c| c.meta.path == p || c.meta.source_path == p)
-                    .map(|c| c.meta.clone())
-            });
-            let Some(meta) = found else {
-                return usage_error(format!(
-                    "--supersedes `{p}` is not a chapter of SUMMARY.md (give its path relative to the src directory)"
-                ));
-            };
-            Some(meta)
-        }
+        Some(p) => match chapter_arg::resolve("--supersedes", p, &place, &metas) {
+            Ok(found) => Some(found.meta.clone()),
+            Err(e) => return usage_error(e),
+        },
     };
     let old_file = match (&old, a.mark_superseded) {
         (Some(meta), true) => match target.replace(&src_dir.join(&meta.source_path)) {
@@ -365,14 +346,42 @@ fn old_link(rel: &str, old: &ChapterMeta) -> String {
     )
 }
 
-/// `mdbook-tdd expand FILE`.
-pub fn expand(file: &Path, book: Option<&Path>) -> ExitCode {
-    let Some(root) = book.map(Path::to_path_buf).or_else(|| find_root(file)) else {
+/// The file `expand` works on: the chapter the argument names (in any of
+/// the forms of [`chapter_arg::resolve`]), else a file that is not a chapter
+/// given by its path.
+fn expand_target(given: &Path, root: &Path) -> Result<PathBuf, String> {
+    let exists = std::fs::symlink_metadata(given).is_ok();
+    let outline = match load_outline(root) {
+        Ok(o) => o,
+        Err(_) if exists => return Ok(given.to_path_buf()),
+        Err(e) => return Err(e.to_string()),
+    };
+    let Some(arg) = given.to_str() else {
+        return Ok(given.to_path_buf());
+    };
+    let place = BookPlace::new(root, &outline.src);
+    match chapter_arg::resolve("CHAPTER", arg, &place, &outline.chapters) {
+        // Named as given where that is the chapter's file.
+        Ok(found) if found.via_cwd => Ok(given.to_path_buf()),
+        Ok(found) => Ok(root.join(&outline.src).join(&found.meta.source_path)),
+        Err(ChapterArgError::NotFound(_)) if exists => Ok(given.to_path_buf()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// `mdbook-tdd expand CHAPTER`.
+pub fn expand(given: &Path, book: Option<&Path>) -> ExitCode {
+    let Some(root) = book.map(Path::to_path_buf).or_else(|| find_root(given)) else {
         return usage_error(format!(
             "no book.toml above `{}`; pass the book with --book DIR",
-            file.display()
+            given.display()
         ));
     };
+    let file = match expand_target(given, &root) {
+        Ok(f) => f,
+        Err(e) => return usage_error(e),
+    };
+    let file = file.as_path();
     let target = match write::Book::open(&root).and_then(|b| b.replace(file)) {
         Ok(t) => t,
         Err(e) => return usage_error(e),

@@ -2,6 +2,7 @@
 //! module only reads arguments, does I/O and picks exit codes.
 
 mod authoring;
+mod chapter_arg;
 mod inspect;
 mod preprocessor;
 mod write;
@@ -123,8 +124,9 @@ enum Command {
     New {
         /// The design's title.
         title: String,
-        /// The source PRD, as its path in SUMMARY.md (relative to the src dir).
-        #[arg(long)]
+        /// The source PRD: its path relative to the current directory, the
+        /// book root or the src dir, or its name in SUMMARY.md.
+        #[arg(long, value_name = "CHAPTER")]
         prd: Option<String>,
         /// The author.
         #[arg(long)]
@@ -139,10 +141,10 @@ enum Command {
         /// Write the expanded template instead of the skeleton directive.
         #[arg(long)]
         expand: bool,
-        /// The TDD this one replaces, as its path in SUMMARY.md (relative to
-        /// the src dir): written as the new TDD's Supersedes field, and the
-        /// entry goes right after the old one's.
-        #[arg(long, value_name = "PATH")]
+        /// The TDD this one replaces (named as for --prd): written as the
+        /// new TDD's Supersedes field, and the entry goes right after the old
+        /// one's.
+        #[arg(long, value_name = "CHAPTER")]
         supersedes: Option<String>,
         /// Also set the old TDD's Status to `superseded-status` (Superseded
         /// unless configured), in place (only the status value changes).
@@ -155,7 +157,10 @@ enum Command {
     /// Replace the skeleton directive of a chapter file by its merged
     /// expansion, in place (atomically).
     Expand {
-        /// The chapter file.
+        /// The chapter: its path relative to the current directory, the book
+        /// root or the src dir, or its name in SUMMARY.md (a file that is
+        /// not a chapter: its path).
+        #[arg(value_name = "CHAPTER")]
         file: PathBuf,
         /// The book directory (default: the nearest parent with book.toml).
         #[arg(long = "book", value_name = "DIR")]
