@@ -43,14 +43,14 @@ impl fmt::Display for Level {
 }
 
 macro_rules! lints {
-    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $level:ident; )*) => {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $name:literal, $level:ident; )*) => {
         /// A stable name for a kind of problem.
         ///
         /// Each lint has a default [`Level`]; `[preprocessor.tdd.lints]` can
         /// change it.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Lint {
-            $( $(#[$doc])* $variant, )*
+            $( $(#[doc = $doc])* $variant, )*
         }
 
         impl Lint {
@@ -65,6 +65,12 @@ macro_rules! lints {
             /// The level the lint has unless configured otherwise.
             pub fn default_level(self) -> Level {
                 match self { $( Lint::$variant => Level::$level, )* }
+            }
+
+            /// What the lint is about: its doc comment, one line per line
+            /// of it (each starting with a space).
+            pub fn description(self) -> &'static str {
+                match self { $( Lint::$variant => concat!($($doc, "\n",)*), )* }
             }
         }
     };

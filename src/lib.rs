@@ -36,6 +36,8 @@ mod protocol;
 mod render;
 mod report;
 mod run;
+#[cfg(feature = "schema")]
+mod schema;
 mod syntax;
 pub mod terminal;
 
@@ -52,11 +54,13 @@ pub use book::disk::{
     src_dir,
 };
 pub use book::{ChapterId, ChapterMeta, Settings, SourceChapter, index_enabled};
-pub use config::{Config, MarkdownOptions};
+pub use config::{Config, MarkdownOptions, TddTable};
 pub use date::Date;
 pub use protocol::read::{RawBook, parse_input_raw};
 pub use protocol::write::ChapterOutput;
 pub use protocol::{Context, InputError};
+#[cfg(feature = "schema")]
+pub use schema::SchemaKind;
 
 // What comes out.
 pub use diagnostic::{Diagnostic, Diagnostics, Level, Lint, Location, closest};

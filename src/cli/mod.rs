@@ -75,6 +75,18 @@ enum StatusFormat {
     Mermaid,
 }
 
+/// The schemas `schema` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SchemaName {
+    /// book.toml with its `[preprocessor.tdd]` table (for Taplo and other
+    /// TOML tools).
+    Config,
+    /// The JSON of `status --format json`.
+    Status,
+    /// The JSON of `check --format json`.
+    Check,
+}
+
 /// `--today YYYY-MM-DD`.
 fn parse_date(s: &str) -> Result<mdbook_tdd::Date, String> {
     mdbook_tdd::Date::parse(s.trim())
@@ -173,6 +185,13 @@ enum Command {
         #[command(flatten)]
         book: BookArg,
     },
+    /// Print a JSON Schema (draft 7): of book.toml with `[preprocessor.tdd]`,
+    /// or of the JSON that `status` or `check` print.
+    Schema {
+        /// Which schema.
+        #[arg(value_enum)]
+        which: SchemaName,
+    },
 }
 
 /// Sets up logging to stderr: `RUST_LOG` if set, else warnings (or more
@@ -268,5 +287,13 @@ pub fn run(cli: Cli) -> ExitCode {
         }),
         Some(Command::Expand { file, book }) => authoring::expand(&file, book.as_deref()),
         Some(Command::Install { book }) => authoring::install(&book.dir()),
+        Some(Command::Schema { which }) => {
+            let kind = match which {
+                SchemaName::Config => mdbook_tdd::SchemaKind::Config,
+                SchemaName::Status => mdbook_tdd::SchemaKind::Status,
+                SchemaName::Check => mdbook_tdd::SchemaKind::Check,
+            };
+            inspect::write_stdout(&kind.json())
+        }
     }
 }
