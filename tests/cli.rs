@@ -703,7 +703,11 @@ fn install_leaves_before_links_alone() {
         "{}",
         stdout(&o)
     );
-    assert!(read(&root.join("book.toml")).starts_with(toml));
+    // Every byte kept, after the `#:schema` line install adds.
+    assert!(
+        read(&root.join("book.toml"))
+            .starts_with(&format!("#:schema ./mdbook-tdd.schema.json\n{toml}"))
+    );
     assert!(!read(&root.join("book.toml")).contains("after"));
     for engine in [Engine::V05, Engine::V04] {
         build(root, engine, "").assert_ok();

@@ -216,3 +216,103 @@ fn book_tomls_validate() {
         }
     }
 }
+
+#[test]
+fn install_ties_book_toml_to_the_schema() {
+    let config = validator(SchemaKind::Config);
+    let schema = SchemaKind::Config.json();
+    let cases = repo().join("tests/fixtures/install");
+    let mut n = 0;
+    for case in std::fs::read_dir(cases).unwrap() {
+        let case = case.unwrap().path();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(case.join("book.toml"), dir.path().join("book.toml")).unwrap();
+        let o = run(&["install"], dir.path());
+        assert_eq!(o.status.code(), Some(0), "{}", case.display());
+        let out = String::from_utf8(o.stdout).unwrap();
+        assert!(out.contains("wrote mdbook-tdd.schema.json"), "{out}");
+        let written = std::fs::read_to_string(dir.path().join("mdbook-tdd.schema.json")).unwrap();
+        assert_eq!(written, schema);
+        let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+        let body = toml.trim_start_matches('\u{feff}');
+        assert!(
+            body.starts_with("#:schema ./mdbook-tdd.schema.json"),
+            "{toml}"
+        );
+        // What install writes is valid by the schema it writes.
+        let p = problems(&config, &toml_json(body));
+        assert!(p.is_empty(), "{}: {p:#?}", case.display());
+        n += 1;
+    }
+    assert!(n >= 4);
+
+    // A schema file of another version is kept, with a note; so is the
+    // directive of another schema (and then no file is written).
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("book.toml"), "[book]\ntitle = \"A\"\n").unwrap();
+    std::fs::write(root.join("mdbook-tdd.schema.json"), "{}\n").unwrap();
+    let o = run(&["install"], root);
+    assert_eq!(o.status.code(), Some(0));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.contains("differs from this version's schema"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(root.join("mdbook-tdd.schema.json")).unwrap(),
+        "{}\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let own = "#:schema ../shared/book.json\r\n[book]\r\ntitle = \"A\"\r\n";
+    std::fs::write(root.join("book.toml"), own).unwrap();
+    let o = run(&["install"], root);
+    assert_eq!(o.status.code(), Some(0));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains("left the `#:schema ../shared/book.json`"),
+        "{out}"
+    );
+    assert!(!root.join("mdbook-tdd.schema.json").exists());
+    let toml = std::fs::read_to_string(root.join("book.toml")).unwrap();
+    assert!(
+        toml.starts_with("#:schema ../shared/book.json\r\n[book]\r\n"),
+        "{toml}"
+    );
+}
+
+/// Something other than a regular file where the schema would go is
+/// refused before anything is written; a FIFO is never opened.
+#[cfg(unix)]
+#[test]
+fn install_refuses_what_is_not_a_file_at_the_schema() {
+    for kind in ["fifo", "dir", "dangling"] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("book.toml"), "[book]\ntitle = \"A\"\n").unwrap();
+        let at = root.join("mdbook-tdd.schema.json");
+        match kind {
+            "fifo" => assert!(Command::new("mkfifo").arg(&at).status().unwrap().success()),
+            "dir" => std::fs::create_dir(&at).unwrap(),
+            _ => std::os::unix::fs::symlink(root.join("nowhere.json"), &at).unwrap(),
+        }
+        let (mut child, writer) = support::spawn_piped(&["install"], Some(root), Vec::new());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            if std::time::Instant::now() > deadline {
+                child.kill().unwrap();
+                panic!("{kind}: install hangs");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        writer.join().unwrap();
+        assert_eq!(status.code(), Some(2), "{kind}");
+        assert_eq!(
+            std::fs::read_to_string(root.join("book.toml")).unwrap(),
+            "[book]\ntitle = \"A\"\n",
+            "{kind}"
+        );
+        assert!(!root.join("mdbook-tdd.css").exists(), "{kind}");
+    }
+}

@@ -466,13 +466,58 @@ pub fn install(root: &Path) -> ExitCode {
     // A stylesheet that is there (or a link to one) is only read by mdBook,
     // never written; a link to nothing is refused when it would be written.
     let css_exists = std::fs::metadata(root.join(css_rel)).is_ok_and(|m| m.is_file());
-    let plan = match install::plan(&text, css_exists) {
+    let mut plan = match install::plan(&text, css_exists) {
         Ok(p) => p,
         Err(e) => {
             tell(format_args!("error: {e}"));
             return ExitCode::FAILURE;
         }
     };
+    // The schema editors check book.toml against (Taplo's `#:schema`).
+    let schema_rel = Path::new(install::SCHEMA_NAME);
+    let schema = mdbook_tdd::SchemaKind::Config.json();
+    let ours = match install::schema_link(&plan.book_toml) {
+        install::SchemaLink::Added(t) => {
+            plan.book_toml = t;
+            plan.changes.push(format!(
+                "added `{}` as the first line of book.toml (editors check it against {})",
+                install::SCHEMA_DIRECTIVE,
+                install::SCHEMA_NAME
+            ));
+            true
+        }
+        install::SchemaLink::Ours => true,
+        install::SchemaLink::Other(other) => {
+            plan.notes.push(format!(
+                "left the `#:schema {other}` of book.toml as it is; `mdbook-tdd schema config` prints the schema of mdbook-tdd"
+            ));
+            false
+        }
+    };
+    let mut write_schema = false;
+    if ours {
+        // Only a regular file is read (never a FIFO); anything else there
+        // is refused when it would be written.
+        let path = root.join(schema_rel);
+        let existing = std::fs::metadata(&path)
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .and_then(|_| std::fs::read(&path).ok());
+        match existing {
+            Some(bytes) if bytes != schema.as_bytes() => plan.notes.push(format!(
+                "left {} as it is, though it differs from this version's schema; delete it and run install again to refresh it",
+                install::SCHEMA_NAME
+            )),
+            Some(_) => {}
+            None => {
+                write_schema = true;
+                plan.changes.push(format!(
+                    "wrote {} (the JSON Schema of book.toml)",
+                    install::SCHEMA_NAME
+                ));
+            }
+        }
+    }
     if plan.changes.is_empty() {
         say(format_args!(
             "{} is already set up for mdbook-tdd",
@@ -487,24 +532,34 @@ pub fn install(root: &Path) -> ExitCode {
             .write_stylesheet
             .then(|| target.create(css_rel))
             .transpose()?;
+        let schema_file = write_schema
+            .then(|| target.create(schema_rel))
+            .transpose()?;
         let toml = (plan.book_toml != text)
             .then(|| target.replace(&toml_path))
             .transpose()?;
-        Ok((css, toml))
+        Ok((css, schema_file, toml))
     })();
-    let (css_file, toml_file) = match planned {
+    let (css_file, schema_file, toml_file) = match planned {
         Ok(p) => p,
         Err(e) => return usage_error(e),
     };
-    let css_made = match css_file.map(|c| c.write(install::STYLESHEET.as_bytes())) {
-        Some(Err(e)) => return usage_error(e),
-        Some(Ok(made)) => Some(made),
-        None => None,
-    };
-    if let Some(Err(e)) = toml_file.map(|t| t.write(plan.book_toml.as_bytes())) {
-        if let Some(made) = css_made {
-            made.undo();
+    let mut made = Vec::new();
+    for (file, bytes) in [
+        (css_file, install::STYLESHEET.as_bytes()),
+        (schema_file, schema.as_bytes()),
+    ] {
+        match file.map(|f| f.write(bytes)) {
+            Some(Err(e)) => {
+                made.into_iter().for_each(write::Created::undo);
+                return usage_error(e);
+            }
+            Some(Ok(m)) => made.push(m),
+            None => {}
         }
+    }
+    if let Some(Err(e)) = toml_file.map(|t| t.write(plan.book_toml.as_bytes())) {
+        made.into_iter().for_each(write::Created::undo);
         return usage_error(e);
     }
     for c in &plan.changes {
