@@ -45,6 +45,10 @@ fn published_schemas_are_the_generated_ones() {
         if std::env::var_os("BLESS").is_some() {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, &generated).unwrap();
+            if kind == SchemaKind::Config {
+                let copy = repo().join("book-example/mdbook-tdd.schema.json");
+                std::fs::write(copy, &generated).unwrap();
+            }
         }
         let file = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("{}: {e} (run with BLESS=1)", path.display()));
@@ -65,6 +69,15 @@ fn published_schemas_are_the_generated_ones() {
     }
     let o = run(&["schema", "nope"], &repo());
     assert_eq!(o.status.code(), Some(2));
+    // The example book is set up as `install` sets a book up.
+    let example = repo().join("book-example");
+    assert_eq!(
+        std::fs::read_to_string(example.join("mdbook-tdd.schema.json")).unwrap(),
+        SchemaKind::Config.json(),
+        "book-example/mdbook-tdd.schema.json is stale: run with BLESS=1"
+    );
+    let toml = std::fs::read_to_string(example.join("book.toml")).unwrap();
+    assert!(toml.starts_with("#:schema ./mdbook-tdd.schema.json\n"));
 }
 
 /// Every book the tests use, and the example.
