@@ -152,12 +152,11 @@ pub fn resolve<'c>(
             .position(|c| c.path == p || c.source_path == p)
     };
     let mut found: Vec<(usize, Form)> = Vec::new();
+    // A chapter listed twice (or named twice) is one chapter: one file.
+    let mut files = std::collections::HashSet::new();
     let mut add = |at: usize, form: Form| {
-        // A chapter listed twice (or named twice) is one chapter: one file.
-        let file = chapters.get(at).map(|c| c.source_path.as_str());
-        if !found
-            .iter()
-            .any(|(i, _)| chapters.get(*i).map(|c| c.source_path.as_str()) == file)
+        if let Some(c) = chapters.get(at)
+            && files.insert(c.source_path.as_str())
         {
             found.push((at, form));
         }
@@ -314,6 +313,16 @@ mod tests {
             e.contains("legacy/checkout.md (`Checkout`, as a chapter name)"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_file_listed_twice_is_one_chapter() {
+        let cs: Vec<ChapterMeta> = (0..3)
+            .map(|_| ChapterMeta::new("Twice", "tdd/t.md", "tdd/t.md", "src", true))
+            .collect();
+        let found = resolve("--prd", "Twice", &place("/elsewhere"), &cs).unwrap();
+        assert_eq!(found.meta.source_path, "tdd/t.md");
+        assert!(resolve("--prd", "src/tdd/t.md", &place("/b"), &cs).is_ok());
     }
 
     #[test]
