@@ -8,12 +8,14 @@
 
 use crate::date::Date;
 pub mod mermaid;
+pub mod table;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Level, Lint, LintLevels, closest};
 pub use mermaid::MermaidSetup;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
+pub use table::TddTable;
 
 /// The default status vocabulary, in order.
 pub const DEFAULT_STATUSES: &[&str] = &[
@@ -42,7 +44,7 @@ pub const MAX_REVIEW_DAYS: u64 = 36_500;
 pub const DEFAULT_BACKLINKS_HEADING: &str = "Technical Designs";
 
 /// Keys of our table that mdBook itself reads; accepted and ignored.
-const MDBOOK_KEYS: &[&str] = &["command", "before", "after", "renderers", "optional"];
+pub(crate) const MDBOOK_KEYS: &[&str] = &["command", "before", "after", "renderers", "optional"];
 
 /// Keys of our table that this preprocessor reads.
 pub const KEYS: &[&str] = &[

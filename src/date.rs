@@ -1,19 +1,19 @@
 //! Calendar dates (proleptic Gregorian, UTC): `YYYY-MM-DD` read and
 //! written, days added, and the one place that reads the clock.
 //!
-//! A date is a count of days since 1970-01-01, so comparing and adding are
-//! integer operations; the conversions are Howard Hinnant's civil-date
-//! algorithms. Nothing in the run depends on the clock except
-//! [`today`], which is asked only when a review date must be judged.
+//! The calendar is `jiff`'s; this module keeps the strict `YYYY-MM-DD`
+//! syntax (four, two and two digits, nothing else), saturating arithmetic
+//! and the order in which "today" is found. Nothing in the run depends on
+//! the clock except [`today`], which is asked only when a review date must
+//! be judged.
 
+use jiff::civil;
 use std::fmt;
 
-/// A day of the calendar.
+/// A day of the calendar, from 0000-01-01 to 9999-12-31 for dates read
+/// from text; arithmetic saturates at the ends of `jiff`'s range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    /// Days since 1970-01-01 (negative before it).
-    days: i64,
-}
+pub struct Date(civil::Date);
 
 /// The environment variable that fixes "today" for a run.
 pub const TODAY_VAR: &str = "MDBOOK_TDD_TODAY";
@@ -21,64 +21,36 @@ pub const TODAY_VAR: &str = "MDBOOK_TDD_TODAY";
 /// The reproducible-builds variable: seconds since 1970-01-01 UTC.
 pub const SOURCE_DATE_EPOCH: &str = "SOURCE_DATE_EPOCH";
 
-fn is_leap(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-fn days_in_month(y: i64, m: u32) -> u32 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(y) => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
+/// 1970-01-01, day 0 of [`Date::from_days`].
+const EPOCH: civil::Date = civil::Date::constant(1970, 1, 1);
 
 impl Date {
-    /// The day `days` days after 1970-01-01.
+    /// The day `days` days after 1970-01-01 (saturating at the ends of the
+    /// calendar).
     pub fn from_days(days: i64) -> Date {
-        Date { days }
+        Date(EPOCH).add_days(days)
     }
 
-    /// Days since 1970-01-01.
+    /// Days since 1970-01-01 (negative before it).
     pub fn days(self) -> i64 {
-        self.days
+        self.0.duration_since(EPOCH).as_hours() / 24
     }
 
     /// The day of a year, month (1–12) and day of the month, if there is
     /// one (years 0 to 9999).
     pub fn from_ymd(y: i64, m: u32, d: u32) -> Option<Date> {
-        if !(0..=9999).contains(&y) || d == 0 || d > days_in_month(y, m) {
+        if !(0..=9999).contains(&y) {
             return None;
         }
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let mp = i64::from((m + 9) % 12);
-        let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        Some(Date {
-            days: era * 146_097 + doe - 719_468,
-        })
-    }
-
-    /// Year, month (1–12) and day of the month.
-    pub fn ymd(self) -> (i64, u32, u32) {
-        let z = self.days.saturating_add(719_468);
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let y = yoe + era * 400 + i64::from(m <= 2);
-        (y, m, d)
+        let y = i16::try_from(y).ok()?;
+        let m = i8::try_from(m).ok()?;
+        let d = i8::try_from(d).ok()?;
+        civil::Date::new(y, m, d).ok().map(Date)
     }
 
     /// Reads `YYYY-MM-DD` exactly: four, two and two ASCII digits, a real
-    /// day of the calendar.
+    /// day of the calendar. (`jiff`'s own parser also takes other ISO 8601
+    /// forms, such as `20240101` and `+002024-01-01`.)
     pub fn parse(s: &str) -> Option<Date> {
         let b = s.as_bytes();
         if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
@@ -94,33 +66,42 @@ impl Date {
         Date::from_ymd(i64::from(num(0..4)?), num(5..7)?, num(8..10)?)
     }
 
-    /// The day of a Unix time in seconds.
-    pub fn from_unix_seconds(secs: i64) -> Date {
-        Date {
-            days: secs.div_euclid(86_400),
-        }
+    /// The day (UTC) of a Unix time in seconds, if it lies in `jiff`'s
+    /// calendar (years -9999 to 9999).
+    pub fn from_unix_seconds(secs: i64) -> Option<Date> {
+        let days = jiff::Span::new().try_days(secs.div_euclid(86_400)).ok()?;
+        EPOCH.checked_add(days).ok().map(Date)
     }
 
-    /// The day `n` days later (earlier for negative `n`).
+    /// The day `n` days later (earlier for negative `n`), saturating at the
+    /// ends of `jiff`'s calendar.
     pub fn add_days(self, n: i64) -> Date {
-        Date {
-            days: self.days.saturating_add(n),
-        }
+        let end = if n < 0 {
+            civil::Date::MIN
+        } else {
+            civil::Date::MAX
+        };
+        let added = jiff::Span::new()
+            .try_days(n)
+            .ok()
+            .and_then(|span| self.0.checked_add(span).ok());
+        Date(added.unwrap_or(end))
     }
 
     /// Today (UTC) by the system clock.
     pub fn clock() -> Date {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Date::from_unix_seconds(i64::try_from(secs).unwrap_or(i64::MAX))
+        Date(
+            jiff::tz::Offset::UTC
+                .to_datetime(jiff::Timestamp::now())
+                .date(),
+        )
     }
 }
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (y, m, d) = self.ymd();
-        write!(f, "{y:04}-{m:02}-{d:02}")
+        let d = self.0;
+        write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
     }
 }
 
@@ -151,13 +132,12 @@ fn today_from(
             .ok_or_else(|| format!("{TODAY_VAR}=`{v}` is not a date: write YYYY-MM-DD"));
     }
     if let Some(v) = epoch.filter(|v| !v.trim().is_empty()) {
-        return v
-            .trim()
-            .parse::<i64>()
-            .map(Date::from_unix_seconds)
-            .map_err(|_| {
-                format!("{SOURCE_DATE_EPOCH}=`{v}` is not a number of seconds since 1970-01-01")
-            });
+        let secs = v.trim().parse::<i64>().map_err(|_| {
+            format!("{SOURCE_DATE_EPOCH}=`{v}` is not a number of seconds since 1970-01-01")
+        })?;
+        return Date::from_unix_seconds(secs).ok_or_else(|| {
+            format!("{SOURCE_DATE_EPOCH}=`{v}` lies outside the years -9999 to 9999")
+        });
     }
     Ok(clock())
 }
@@ -197,6 +177,11 @@ mod tests {
             "２０２４-01-01",
             "",
             "2024-01-0é",
+            // ISO 8601 forms that jiff reads but YYYY-MM-DD does not allow.
+            "20240101",
+            "+002024-01-01",
+            "2024-01-01T00:00",
+            "2024-W01-1",
         ] {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }
@@ -209,7 +194,22 @@ mod tests {
         let d = Date::parse("2024-02-20").unwrap();
         assert_eq!(d.add_days(10).to_string(), "2024-03-01");
         assert_eq!(d.add_days(-51).to_string(), "2023-12-31");
-        assert_eq!(Date::from_days(i64::MAX).add_days(5).days(), i64::MAX);
+        // Saturating at the ends of the calendar.
+        let last = Date::from_days(i64::MAX);
+        assert_eq!(last.to_string(), "9999-12-31");
+        assert_eq!(last.add_days(5), last);
+        assert_eq!(last.add_days(i64::MAX), last);
+        let first = Date::from_days(i64::MIN);
+        assert_eq!(first.add_days(-1), first);
+        assert_eq!(first.add_days(i64::MIN), first);
+        assert_eq!(Date::parse("9999-12-31"), Some(last));
+        assert_eq!(
+            Date::parse("0001-01-01")
+                .unwrap()
+                .add_days(-366)
+                .to_string(),
+            "0000-01-01"
+        );
     }
 
     #[test]
@@ -237,5 +237,13 @@ mod tests {
         assert!(e.contains("MDBOOK_TDD_TODAY=`tomorrow`"), "{e}");
         let e = today_from(None, Some("1.5"), clock).unwrap_err();
         assert!(e.contains("SOURCE_DATE_EPOCH=`1.5`"), "{e}");
+        assert_eq!(
+            today_from(None, Some("253402300799"), clock)
+                .unwrap()
+                .to_string(),
+            "9999-12-31"
+        );
+        let e = today_from(None, Some("9223372036854775807"), clock).unwrap_err();
+        assert!(e.contains("lies outside the years -9999 to 9999"), "{e}");
     }
 }

@@ -36,6 +36,8 @@ mod protocol;
 mod render;
 mod report;
 mod run;
+#[cfg(feature = "schema")]
+mod schema;
 mod syntax;
 pub mod terminal;
 
@@ -47,16 +49,21 @@ pub use run::{
 };
 
 // What goes in.
-pub use book::disk::{DiskBook, LoadError, find_root, load_book, read_config, read_text, src_dir};
+pub use book::disk::{
+    BookOutline, DiskBook, LoadError, find_root, load_book, load_outline, read_config, read_text,
+    src_dir,
+};
 pub use book::{ChapterId, ChapterMeta, Settings, SourceChapter, index_enabled};
-pub use config::{Config, MarkdownOptions};
+pub use config::{Config, MarkdownOptions, TddTable};
 pub use date::Date;
 pub use protocol::read::{RawBook, parse_input_raw};
 pub use protocol::write::ChapterOutput;
 pub use protocol::{Context, InputError};
+#[cfg(feature = "schema")]
+pub use schema::SchemaKind;
 
 // What comes out.
-pub use diagnostic::{Diagnostic, Diagnostics, Level, Lint, Location};
+pub use diagnostic::{Diagnostic, Diagnostics, Level, Lint, Location, closest};
 pub use model::prd::{PrdForm, PrdTarget};
 pub use model::{BookModel, DocId, DocKind, Document};
 pub use report::csv::status_csv;

@@ -143,46 +143,25 @@ fn write_relative(from: &str, to: &str, push_segment: impl Fn(&mut String, &str)
     out
 }
 
+/// What a path segment of a link destination keeps unescaped: the
+/// unreserved characters of RFC 3986.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// Percent-encodes one path segment for a link destination.
 fn push_encoded(out: &mut String, seg: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    // Most segments need no escape.
-    if seg.bytes().all(unreserved) {
-        out.push_str(seg);
-        return;
-    }
-    for b in seg.bytes() {
-        if unreserved(b) {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
-        }
-    }
+    out.extend(percent_encoding::utf8_percent_encode(seg, SEGMENT));
 }
 
-/// Decodes `%XX` escapes; invalid escapes and invalid UTF-8 are kept as written.
+/// Decodes `%XX` escapes (two hexadecimal digits); invalid escapes are kept
+/// as written, and so is the whole text if it decodes to invalid UTF-8.
 pub fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 3 <= bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .map_or_else(|_| s.to_string(), std::borrow::Cow::into_owned)
 }
 
 /// Escapes text for use inside `[...]`.
@@ -283,6 +262,8 @@ mod tests {
         assert_eq!(percent_decode("a%20b%C3%BC"), "a bü");
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        // Two hexadecimal digits, not a number with a sign.
+        assert_eq!(percent_decode("%+5%-1a"), "%+5%-1a");
         let enc = relative("x.md", "é ü/ß.md");
         assert_eq!(percent_decode(&enc), "é ü/ß.md");
     }

@@ -23,8 +23,13 @@ pub const STATUS_SCHEMA: u32 = 2;
 
 /// `mdbook-tdd status --format json`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StatusReport {
-    /// Always [`STATUS_SCHEMA`].
+    /// The version of this schema.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(schema_with = "crate::schema::status_version")
+    )]
     pub schema: u32,
     /// Every TDD, in book order.
     pub tdds: Vec<TddEntry>,
@@ -34,6 +39,7 @@ pub struct StatusReport {
 
 /// A header field.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FieldEntry {
     /// Name as written.
     pub name: String,
@@ -43,12 +49,13 @@ pub struct FieldEntry {
 
 /// What the report says of every document, TDD or PRD.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DocEntry {
     /// Source path relative to the src dir.
     pub path: String,
     /// Name in SUMMARY.md.
     pub name: String,
-    /// `"tdd"` or `"prd"`.
+    /// `tdd` or `prd`.
     pub kind: DocKind,
     /// Text of the H1.
     pub title: Option<String>,
@@ -111,6 +118,7 @@ impl DocEntry {
 
 /// A TDD in the status report.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TddEntry {
     /// What every document has.
     #[serde(flatten)]
@@ -129,21 +137,37 @@ pub struct TddEntry {
 
 /// A Source PRD in the status report.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PrdLinkEntry {
     /// The field value as written.
     pub written: String,
     /// How it was written: `link`, `path` or `name`.
     pub form: PrdForm,
-    /// `resolved`, `broken` or `unset`.
-    pub resolution: &'static str,
+    /// Whether it leads to a chapter.
+    pub resolution: Resolution,
     /// Source path of the PRD chapter when resolved.
     pub path: Option<String>,
 }
 
+/// Whether a Source PRD leads to a chapter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Resolution {
+    /// To a PRD chapter of the book (`path` names it).
+    Resolved,
+    /// To nothing the book has.
+    Broken,
+    /// Still a template placeholder, or empty.
+    Unset,
+}
+
 /// Completeness in the status report.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CompletenessEntry {
     /// Share of sections written, 0–100.
+    #[cfg_attr(feature = "schema", schemars(range(max = 100)))]
     pub percent: u32,
     /// Each top-level template section.
     pub sections: Vec<SectionEntry>,
@@ -151,6 +175,7 @@ pub struct CompletenessEntry {
 
 /// One template section.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SectionEntry {
     /// Its number (`"3"`), if numbered.
     pub number: Option<String>,
@@ -162,6 +187,7 @@ pub struct SectionEntry {
 
 /// A PRD in the status report.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PrdEntry {
     /// What every document has.
     #[serde(flatten)]
@@ -184,9 +210,9 @@ impl StatusReport {
                     written: p.written.clone(),
                     form: p.form,
                     resolution: match p.target {
-                        PrdTarget::Chapter(_) => "resolved",
-                        PrdTarget::Broken => "broken",
-                        PrdTarget::Unset => "unset",
+                        PrdTarget::Chapter(_) => Resolution::Resolved,
+                        PrdTarget::Broken => Resolution::Broken,
+                        PrdTarget::Unset => Resolution::Unset,
                     },
                     path: match p.target {
                         PrdTarget::Chapter(c) => Some(model.chapters[c].source_path.clone()),
@@ -239,10 +265,13 @@ impl StatusReport {
 
 /// A diagnostic as `mdbook-tdd check --format json` prints it.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DiagnosticEntry<'a> {
     /// The lint's stable name.
+    #[cfg_attr(feature = "schema", schemars(schema_with = "crate::schema::lint_name"))]
     pub lint: &'static str,
     /// `warning` or `error`.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::ReportedLevel"))]
     pub level: Level,
     /// File relative to the book root (`null` when the problem has no place).
     pub file: Option<&'a str>,

@@ -815,7 +815,11 @@ fn install_leaves_before_links_alone() {
         "{}",
         stdout(&o)
     );
-    assert!(read(&root.join("book.toml")).starts_with(toml));
+    // Every byte kept, after the `#:schema` line install adds.
+    assert!(
+        read(&root.join("book.toml"))
+            .starts_with(&format!("#:schema ./mdbook-tdd.schema.json\n{toml}"))
+    );
     assert!(!read(&root.join("book.toml")).contains("after"));
     for engine in [Engine::V05, Engine::V04] {
         build(root, engine, "").assert_ok();
@@ -1091,4 +1095,214 @@ fn terminal_output_escapes_control_characters() {
         "{}",
         stdout(&o)
     );
+}
+
+/// A book where `checkout.md` is the name of two files and `Checkout` the
+/// name of two chapters.
+fn forms_book() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("book.toml"), "[book]\ntitle = \"Forms\"\n").unwrap();
+    for d in ["src/prd", "src/legacy", "src/tdd"] {
+        std::fs::create_dir_all(root.join(d)).unwrap();
+    }
+    std::fs::write(
+        root.join("src/SUMMARY.md"),
+        "# Summary\n\n- [Intro](checkout.md)\n- [Checkout](prd/checkout.md)\n- [Refunds PRD](prd/refunds.md)\n- [Checkout](legacy/checkout.md)\n- [T](tdd/t.md)\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("src/checkout.md"), "# Intro\n").unwrap();
+    for p in ["prd/checkout.md", "prd/refunds.md", "legacy/checkout.md"] {
+        std::fs::write(root.join("src").join(p), "# PRD\n\n**Status:** Draft\n").unwrap();
+    }
+    std::fs::write(
+        root.join("src/tdd/t.md"),
+        "{{#tdd-skeleton title=\"T\" date=\"2026-01-01\"}}\n",
+    )
+    .unwrap();
+    dir
+}
+
+/// Every file of a book below `src`, by path, for comparing two books.
+fn src_files(root: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.join("src")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                out.push((rel, read(&p)));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn chapter_arguments_take_every_form() {
+    // `--prd` and `--supersedes` as a path from the current directory, the
+    // book root or the src directory, or a chapter name: the same files.
+    let cases: [(&str, &str, &str); 7] = [
+        ("", "prd/refunds.md", "tdd/t.md"),
+        ("", "src/prd/refunds.md", "src/tdd/t.md"),
+        ("src", "prd/refunds.md", "tdd/t.md"),
+        ("src/prd", "refunds.md", "../tdd/t.md"),
+        ("src/prd", "./refunds.md", "T"),
+        ("src/tdd", "../prd/refunds.md", "t.md"),
+        ("src/legacy", "Refunds PRD", "T"),
+    ];
+    let mut results = Vec::new();
+    for (cwd, prd, old) in cases {
+        let book = forms_book();
+        let root = book.path();
+        let root_arg = root.to_str().unwrap();
+        let o = mdbook_tdd(
+            &[
+                "new",
+                "Payment Refunds",
+                "--prd",
+                prd,
+                "--supersedes",
+                old,
+                "--date",
+                "2026-01-05",
+                "--book",
+                root_arg,
+            ],
+            &root.join(cwd),
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{cwd} {prd} {old}: {}",
+            stderr(&o)
+        );
+        results.push(src_files(root));
+    }
+    let tdd = read(&forms_book().path().join("src/tdd/t.md"));
+    let want = results.first().unwrap();
+    let new = want
+        .iter()
+        .find(|(p, _)| p.ends_with("payment-refunds.md"))
+        .unwrap();
+    assert_eq!(
+        new.1,
+        "{{#tdd-skeleton title=\"Payment Refunds\" date=\"2026-01-05\" prd=\"../prd/refunds.md\" supersedes=\"[T](t.md)\"}}\n"
+    );
+    assert!(want.iter().any(|(_, t)| *t == tdd));
+    for (r, case) in results.iter().zip(cases) {
+        assert_eq!(r, want, "{case:?}");
+    }
+    // An absolute path, and the book found from the current directory.
+    let book = forms_book();
+    let root = book.path();
+    let abs = root.join("src/prd/refunds.md");
+    let o = mdbook_tdd(
+        &[
+            "new",
+            "Payment Refunds",
+            "--prd",
+            abs.to_str().unwrap(),
+            "--supersedes",
+            "tdd/t.md",
+            "--date",
+            "2026-01-05",
+        ],
+        root,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(&src_files(root), want);
+}
+
+#[test]
+fn chapter_arguments_that_name_no_single_chapter() {
+    let book = forms_book();
+    let root = book.path();
+    let before = src_files(root);
+    let root_arg = root.to_str().unwrap();
+    // From src/prd, `checkout.md` is prd/checkout.md and the top-level
+    // checkout.md: both listed, nothing written, a usage error.
+    let o = mdbook_tdd(
+        &["new", "X", "--prd", "checkout.md", "--book", root_arg],
+        &root.join("src/prd"),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("error: --prd `checkout.md` names 2 chapters"),
+        "{e}"
+    );
+    assert!(
+        e.contains("prd/checkout.md (`Checkout`, as a path relative to the current directory)"),
+        "{e}"
+    );
+    assert!(
+        e.contains("checkout.md (`Intro`, as a path relative to the src directory)"),
+        "{e}"
+    );
+    // A name two chapters share.
+    let o = mdbook_tdd(&["new", "X", "--prd", "Checkout"], root);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("names 2 chapters"), "{e}");
+    assert!(
+        e.contains("legacy/checkout.md (`Checkout`, as a chapter name)"),
+        "{e}"
+    );
+    // Not found: the nearest chapter suggested.
+    let o = mdbook_tdd(&["new", "X", "--prd", "prd/refund.md"], root);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("--prd `prd/refund.md` is not a chapter of SUMMARY.md"),
+        "{e}"
+    );
+    assert!(e.contains("did you mean `prd/refunds.md`?"), "{e}");
+    let o = mdbook_tdd(&["new", "X", "--supersedes", "Tx"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean `tdd/t.md`?"),
+        "{}",
+        stderr(&o)
+    );
+    // `expand` the same way.
+    let o = mdbook_tdd(&["expand", "Checkout"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("names 2 chapters"), "{}", stderr(&o));
+    let o = mdbook_tdd(&["expand", "tdd/tt.md"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean `tdd/t.md`?"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(src_files(root), before);
+}
+
+#[test]
+fn expand_takes_every_form() {
+    let cases = [
+        ("", "src/tdd/t.md"),
+        ("", "tdd/t.md"),
+        ("", "T"),
+        ("src/tdd", "t.md"),
+        ("src/prd", "T"),
+    ];
+    let mut results = Vec::new();
+    for (cwd, arg) in cases {
+        let book = forms_book();
+        let root = book.path();
+        let o = mdbook_tdd(&["expand", arg], &root.join(cwd));
+        assert_eq!(o.status.code(), Some(0), "{cwd} {arg}: {}", stderr(&o));
+        let t = read(&root.join("src/tdd/t.md"));
+        assert!(t.starts_with("# T — Technical Design Document"), "{t}");
+        results.push(src_files(root));
+    }
+    for (r, case) in results.iter().zip(cases) {
+        assert_eq!(r, results.first().unwrap(), "{case:?}");
+    }
 }

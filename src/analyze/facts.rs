@@ -25,6 +25,7 @@ use std::ops::Range;
 
 /// Whether a template section is written in a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum SectionState {
     /// Written by the author.

@@ -11,6 +11,55 @@ pub const STYLESHEET: &str = include_str!("../../assets/mdbook-tdd.css");
 /// Its file name, relative to the book root.
 pub const STYLESHEET_NAME: &str = "mdbook-tdd.css";
 
+/// The JSON Schema of book.toml (`mdbook-tdd schema config`), written
+/// next to it.
+pub const SCHEMA_NAME: &str = "mdbook-tdd.schema.json";
+
+/// The Taplo directive, the first line of book.toml, that has editors
+/// check book.toml against that schema (a path relative to book.toml).
+pub const SCHEMA_DIRECTIVE: &str = "#:schema ./mdbook-tdd.schema.json";
+
+/// Which schema book.toml names for editors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemaLink {
+    /// None: here is the text with [`SCHEMA_DIRECTIVE`] as its first line.
+    Added(String),
+    /// [`SCHEMA_NAME`] already.
+    Ours,
+    /// Another schema (the directive's value): left as it is.
+    Other(String),
+}
+
+/// The `#:schema` directive of book.toml: Taplo reads it in the comments
+/// before the first key or table. When there is none, the text with ours
+/// added as the first line (after a byte order mark; ending as most lines
+/// of the file end) and every other byte kept.
+pub fn schema_link(book_toml: &str) -> SchemaLink {
+    let (bom, body) = match book_toml.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", book_toml),
+    };
+    for line in body.lines() {
+        let line = line.trim();
+        if let Some(value) = line.strip_prefix("#:schema") {
+            let value = value.trim();
+            let ours = value.strip_prefix("./").unwrap_or(value) == SCHEMA_NAME;
+            return if ours {
+                SchemaLink::Ours
+            } else {
+                SchemaLink::Other(value.to_string())
+            };
+        }
+        if !(line.is_empty() || line.starts_with('#')) {
+            break;
+        }
+    }
+    let crlf = body.matches("\r\n").count();
+    let lf = body.matches('\n').count() - crlf;
+    let eol = if crlf > 0 && crlf >= lf { "\r\n" } else { "\n" };
+    SchemaLink::Added(format!("{bom}{SCHEMA_DIRECTIVE}{eol}{body}"))
+}
+
 /// What `install` changed.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct InstallPlan {
@@ -492,6 +541,49 @@ pub fn plan(book_toml: &str, stylesheet_exists: bool) -> Result<InstallPlan, Ins
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn schema_directive_goes_first_once() {
+        let added = |t: &str| match schema_link(t) {
+            SchemaLink::Added(t) => t,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            added("[book]\ntitle = \"A\"\n"),
+            "#:schema ./mdbook-tdd.schema.json\n[book]\ntitle = \"A\"\n"
+        );
+        // After the byte order mark, with the file's line ending.
+        assert_eq!(
+            added("\u{feff}# c\r\n[book]\r\n"),
+            "\u{feff}#:schema ./mdbook-tdd.schema.json\r\n# c\r\n[book]\r\n"
+        );
+        assert_eq!(added(""), "#:schema ./mdbook-tdd.schema.json\n");
+        assert_eq!(added("[book]"), "#:schema ./mdbook-tdd.schema.json\n[book]");
+        // Every other byte kept; the ending most lines have.
+        let odd = "  # x\r\n\n[a]\r\nb = 1 # #:schema no\n";
+        assert_eq!(
+            added(odd).strip_prefix("#:schema ./mdbook-tdd.schema.json\r\n"),
+            Some(odd)
+        );
+        // One that is there is left alone: ours, or another.
+        assert_eq!(
+            schema_link("#:schema ./mdbook-tdd.schema.json\n[book]\n"),
+            SchemaLink::Ours
+        );
+        assert_eq!(
+            schema_link("# c\n\n #:schema mdbook-tdd.schema.json\n"),
+            SchemaLink::Ours
+        );
+        assert_eq!(
+            schema_link("#:schema https://example.org/book.json\n"),
+            SchemaLink::Other("https://example.org/book.json".into())
+        );
+        // A directive after the first key is not one.
+        assert!(matches!(
+            schema_link("[book]\n#:schema ./other.json\n"),
+            SchemaLink::Added(_)
+        ));
+    }
 
     #[test]
     fn adds_table_and_is_idempotent() {

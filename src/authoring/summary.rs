@@ -4,46 +4,38 @@
 use crate::links;
 use std::collections::HashSet;
 
-/// A file-name slug for a title: lower case, ASCII where a Latin letter has an
-/// obvious ASCII spelling, other letters and digits kept, everything else a
-/// single `-`.
+/// A file-name slug for a title: transliterated to ASCII (`deunicode`;
+/// German umlauts as `ae`, `oe`, `ue`), lower case, every run of other
+/// characters a single `-`. A letter with no transliteration is kept.
 pub fn slug(title: &str) -> String {
     let mut out = String::new();
+    let mut push = |part: &str| {
+        for c in part.chars() {
+            if c.is_alphanumeric() {
+                out.extend(c.to_lowercase());
+            } else if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+        }
+    };
     for c in title.chars() {
-        let mapped: Option<&str> = match c {
-            'à' | 'á' | 'â' | 'ã' | 'å' | 'ā' | 'ă' | 'ą' | 'À' | 'Á' | 'Â' | 'Ã' | 'Å' => {
-                Some("a")
-            }
-            'ä' | 'Ä' | 'æ' | 'Æ' => Some("ae"),
-            'ç' | 'ć' | 'č' | 'Ç' | 'Ć' | 'Č' => Some("c"),
-            'ď' | 'đ' | 'ð' | 'Ď' | 'Đ' => Some("d"),
-            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' | 'È' | 'É' | 'Ê' | 'Ë' | 'Ę' | 'Ě' => {
-                Some("e")
-            }
-            'ì' | 'í' | 'î' | 'ï' | 'ī' | 'Ì' | 'Í' | 'Î' | 'Ï' => Some("i"),
-            'ł' | 'Ł' | 'ľ' | 'Ľ' => Some("l"),
-            'ñ' | 'ń' | 'ň' | 'Ñ' | 'Ń' | 'Ň' => Some("n"),
-            'ò' | 'ó' | 'ô' | 'õ' | 'ő' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ő' => Some("o"),
-            'ö' | 'Ö' | 'ø' | 'Ø' | 'œ' | 'Œ' => Some("oe"),
-            'ř' | 'Ř' => Some("r"),
-            'ś' | 'š' | 'ş' | 'Ś' | 'Š' | 'Ş' => Some("s"),
-            'ß' => Some("ss"),
-            'ť' | 'ţ' | 'Ť' | 'Ţ' => Some("t"),
-            'þ' | 'Þ' => Some("th"),
-            'ù' | 'ú' | 'û' | 'ů' | 'ű' | 'Ù' | 'Ú' | 'Û' | 'Ů' | 'Ű' => Some("u"),
+        // The German spelling without umlauts; deunicode drops the dots.
+        let umlaut = match c {
+            'ä' | 'Ä' => Some("ae"),
+            'ö' | 'Ö' => Some("oe"),
             'ü' | 'Ü' => Some("ue"),
-            'ý' | 'ÿ' | 'Ý' => Some("y"),
-            'ź' | 'ż' | 'ž' | 'Ź' | 'Ż' | 'Ž' => Some("z"),
             _ => None,
         };
-        match mapped {
-            Some(m) => out.push_str(m),
-            None if c.is_alphanumeric() => out.extend(c.to_lowercase()),
-            None => {
-                if !out.is_empty() && !out.ends_with('-') {
-                    out.push('-');
-                }
-            }
+        let ascii = if c.is_ascii() {
+            None
+        } else {
+            umlaut.or_else(|| deunicode::deunicode_char(c))
+        };
+        // Punctuation in a transliteration (`—` → `--`) and the space after a
+        // syllable (`支` → `Zhi `) separate words like any other.
+        match ascii {
+            Some(ascii) => push(ascii),
+            None => push(c.encode_utf8(&mut [0; 4])),
         }
     }
     let s = out.trim_end_matches('-').to_string();
@@ -467,7 +459,14 @@ mod tests {
             "zahlungsuebersicht-fuer-haendler"
         );
         assert_eq!(slug("  Crème brûlée!! "), "creme-brulee");
-        assert_eq!(slug("支付 服务"), "支付-服务");
+        // Every script transliterated, so file names and links stay ASCII.
+        assert_eq!(slug("支付 服务"), "zhi-fu-fu-wu");
+        assert_eq!(slug("Платежи — возвраты"), "platezhi-vozvraty");
+        assert_eq!(slug("Ærø Œuvre Straße"), "aero-oeuvre-strasse");
+        assert_eq!(slug("Übersicht Öl Äpfel"), "uebersicht-oel-aepfel");
+        assert_eq!(slug("Prix en €"), "prix-en-eur");
+        // A combining accent is part of its letter, not a word break.
+        assert_eq!(slug("Cre\u{301}me"), "creme");
         assert_eq!(slug("???"), "design");
     }
 

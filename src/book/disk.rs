@@ -153,12 +153,23 @@ pub fn src_dir(config: &Value) -> PathBuf {
     )
 }
 
-/// Loads a book: its configuration, SUMMARY.md and every chapter.
-pub fn load_book(root: &Path) -> Result<DiskBook, LoadError> {
+/// A book's configuration and the chapters SUMMARY.md lists, without
+/// their text.
+#[derive(Debug, Clone)]
+pub struct BookOutline {
+    /// The whole configuration, as JSON.
+    pub config: Value,
+    /// The source directory, relative to the root.
+    pub src: PathBuf,
+    /// The chapters in book order (drafts left out).
+    pub chapters: Vec<ChapterMeta>,
+}
+
+/// Reads a book's configuration and SUMMARY.md, but no chapter.
+pub fn load_outline(root: &Path) -> Result<BookOutline, LoadError> {
     let config = read_config(root)?;
     let src = src_dir(&config);
-    let src_path = root.join(&src);
-    let summary_path = src_path.join("SUMMARY.md");
+    let summary_path = root.join(&src).join("SUMMARY.md");
     let summary_text = read(&summary_path)?;
     let summary = parse_summary(&summary_text).map_err(|e| LoadError::Summary {
         path: summary_path.clone(),
@@ -166,7 +177,6 @@ pub fn load_book(root: &Path) -> Result<DiskBook, LoadError> {
     })?;
     let index_enabled = crate::book::index_enabled(&config);
     let src_slash = slash_path(&src);
-    let mut chapters = Vec::new();
     let mut links: Vec<&Link> = Vec::new();
     fn walk<'a>(items: &'a [SummaryItem], out: &mut Vec<&'a Link>) {
         for item in items {
@@ -179,18 +189,42 @@ pub fn load_book(root: &Path) -> Result<DiskBook, LoadError> {
     walk(&summary.prefix_chapters, &mut links);
     walk(&summary.numbered_chapters, &mut links);
     walk(&summary.suffix_chapters, &mut links);
-    for link in links {
-        let Some(location) = &link.location else {
-            continue;
-        };
-        let file = src_path.join(location);
-        let mut text = read(&file)?;
+    let chapters = links
+        .into_iter()
+        .filter_map(|link| {
+            let path = slash_path(link.location.as_ref()?);
+            Some(ChapterMeta::new(
+                &link.name,
+                &path,
+                &path,
+                &src_slash,
+                index_enabled,
+            ))
+        })
+        .collect();
+    Ok(BookOutline {
+        config,
+        src,
+        chapters,
+    })
+}
+
+/// Loads a book: its configuration, SUMMARY.md and every chapter.
+pub fn load_book(root: &Path) -> Result<DiskBook, LoadError> {
+    let BookOutline {
+        config,
+        src,
+        chapters: metas,
+    } = load_outline(root)?;
+    let src_path = root.join(&src);
+    let mut chapters = Vec::with_capacity(metas.len());
+    for meta in metas {
+        let mut text = read(&src_path.join(&meta.source_path))?;
         if text.starts_with('\u{feff}') {
             text.drain(..3);
         }
-        let path = slash_path(location);
         chapters.push(SourceChapter {
-            meta: ChapterMeta::new(&link.name, &path, &path, &src_slash, index_enabled),
+            meta,
             text: text.into(),
         });
     }

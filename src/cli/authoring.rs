@@ -1,6 +1,7 @@
 //! `new`, `expand` and `install`: the commands that write files. Nothing is
 //! written when a command fails.
 
+use super::chapter_arg::{self, BookPlace, ChapterArgError};
 use super::write::{self, WriteError};
 use super::{NewKind, preprocessor, say, tell, usage_error};
 use mdbook_tdd::authoring::install;
@@ -8,7 +9,7 @@ use mdbook_tdd::authoring::lifecycle::set_status;
 use mdbook_tdd::authoring::summary::{self as newdoc, Placement};
 use mdbook_tdd::{
     ChapterMeta, Config, Diagnostics, Settings, SourceChapter, expand_one, find_root, load_book,
-    normalize, read_config, read_text, relative_path, slash_path, src_dir,
+    load_outline, normalize, read_config, read_text, relative_path, slash_path, src_dir,
 };
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -160,44 +161,24 @@ pub fn new(a: NewArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => return usage_error(e),
     };
+    // The chapters named by --prd and --supersedes, in whichever form.
+    let place = BookPlace::new(&root, &book.src);
+    let metas: Vec<ChapterMeta> = book.chapters.iter().map(|c| c.meta.clone()).collect();
     let prd = match &prd_arg {
         None => None,
-        Some(p) => {
-            let Some(p) = normalize(p) else {
-                return usage_error(format!(
-                    "--prd `{p}` must stay inside the book's src directory"
-                ));
-            };
-            if !book
-                .chapters
-                .iter()
-                .any(|c| c.meta.path == p || c.meta.source_path == p)
-            {
-                return usage_error(format!(
-                    "--prd `{p}` is not a chapter of SUMMARY.md (give its path relative to the src directory)"
-                ));
-            }
-            Some(p)
-        }
+        Some(p) => match chapter_arg::resolve("--prd", p, &place, &metas) {
+            Ok(found) => Some(found.meta.path.clone()),
+            Err(e) => return usage_error(e),
+        },
     };
     // The TDD this one supersedes, and (with --mark-superseded) its file,
     // planned with the others.
     let old = match &supersedes_arg {
         None => None,
-        Some(p) => {
-            let found = normalize(p).and_then(|p| {
-                book.chapters
-                    .iter()
-                    .find(|c| c.meta.path == p || c.meta.source_path == p)
-                    .map(|c| c.meta.clone())
-            });
-            let Some(meta) = found else {
-                return usage_error(format!(
-                    "--supersedes `{p}` is not a chapter of SUMMARY.md (give its path relative to the src directory)"
-                ));
-            };
-            Some(meta)
-        }
+        Some(p) => match chapter_arg::resolve("--supersedes", p, &place, &metas) {
+            Ok(found) => Some(found.meta.clone()),
+            Err(e) => return usage_error(e),
+        },
     };
     let old_file = match (&old, a.mark_superseded) {
         (Some(meta), true) => match target.replace(&src_dir.join(&meta.source_path)) {
@@ -388,14 +369,42 @@ fn old_link(rel: &str, old: &ChapterMeta) -> String {
     )
 }
 
-/// `mdbook-tdd expand FILE`.
-pub fn expand(file: &Path, book: Option<&Path>) -> ExitCode {
-    let Some(root) = book.map(Path::to_path_buf).or_else(|| find_root(file)) else {
+/// The file `expand` works on: the chapter the argument names (in any of
+/// the forms of [`chapter_arg::resolve`]), else a file that is not a chapter
+/// given by its path.
+fn expand_target(given: &Path, root: &Path) -> Result<PathBuf, String> {
+    let exists = std::fs::symlink_metadata(given).is_ok();
+    let outline = match load_outline(root) {
+        Ok(o) => o,
+        Err(_) if exists => return Ok(given.to_path_buf()),
+        Err(e) => return Err(e.to_string()),
+    };
+    let Some(arg) = given.to_str() else {
+        return Ok(given.to_path_buf());
+    };
+    let place = BookPlace::new(root, &outline.src);
+    match chapter_arg::resolve("CHAPTER", arg, &place, &outline.chapters) {
+        // Named as given where that is the chapter's file.
+        Ok(found) if found.via_cwd => Ok(given.to_path_buf()),
+        Ok(found) => Ok(root.join(&outline.src).join(&found.meta.source_path)),
+        Err(ChapterArgError::NotFound(_)) if exists => Ok(given.to_path_buf()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// `mdbook-tdd expand CHAPTER`.
+pub fn expand(given: &Path, book: Option<&Path>) -> ExitCode {
+    let Some(root) = book.map(Path::to_path_buf).or_else(|| find_root(given)) else {
         return usage_error(format!(
             "no book.toml above `{}`; pass the book with --book DIR",
-            file.display()
+            given.display()
         ));
     };
+    let file = match expand_target(given, &root) {
+        Ok(f) => f,
+        Err(e) => return usage_error(e),
+    };
+    let file = file.as_path();
     let target = match write::Book::open(&root).and_then(|b| b.replace(file)) {
         Ok(t) => t,
         Err(e) => return usage_error(e),
@@ -460,12 +469,14 @@ pub fn expand(file: &Path, book: Option<&Path>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// book.toml and the stylesheet as `install` sets them up, every write
+/// book.toml, the stylesheet and the schema file as `install` sets them up, every write
 /// planned (and checked), nothing written yet. `init` goes through it too,
 /// so that both set a book up the same way.
 pub(super) struct Setup {
     pub plan: install::InstallPlan,
     css: Option<write::Create>,
+    /// The JSON Schema file next to book.toml, which its `#:schema` names.
+    schema: Option<write::Create>,
     toml: Option<TomlWrite>,
 }
 
@@ -488,18 +499,67 @@ pub(super) fn plan_setup(
     // A stylesheet that is there (or a link to one) is only read by mdBook,
     // never written; a link to nothing is refused when it would be written.
     let css_exists = std::fs::metadata(root.join(css_rel)).is_ok_and(|m| m.is_file());
-    let plan = match install::plan(text, css_exists) {
+    let mut plan = match install::plan(text, css_exists) {
         Ok(p) => p,
         Err(e) => {
             tell(format_args!("error: {e}"));
             return Err(ExitCode::FAILURE);
         }
     };
+    // The schema editors check book.toml against (Taplo's `#:schema`).
+    let schema_rel = Path::new(install::SCHEMA_NAME);
+    let ours = match install::schema_link(&plan.book_toml) {
+        install::SchemaLink::Added(t) => {
+            plan.book_toml = t;
+            plan.changes.push(format!(
+                "added `{}` as the first line of book.toml (editors check it against {})",
+                install::SCHEMA_DIRECTIVE,
+                install::SCHEMA_NAME
+            ));
+            true
+        }
+        install::SchemaLink::Ours => true,
+        install::SchemaLink::Other(other) => {
+            plan.notes.push(format!(
+                "left the `#:schema {other}` of book.toml as it is; `mdbook-tdd schema config` prints the schema of mdbook-tdd"
+            ));
+            false
+        }
+    };
+    let mut write_schema = false;
+    if ours {
+        // Only a regular file is read (never a FIFO); anything else there
+        // is refused when it would be written.
+        let path = root.join(schema_rel);
+        let existing = std::fs::metadata(&path)
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .and_then(|_| std::fs::read(&path).ok());
+        match existing {
+            Some(bytes) if bytes != mdbook_tdd::SchemaKind::Config.json().as_bytes() => {
+                plan.notes.push(format!(
+                    "left {} as it is, though it differs from this version's schema; delete it and run install again to refresh it",
+                    install::SCHEMA_NAME
+                ))
+            }
+            Some(_) => {}
+            None => {
+                write_schema = true;
+                plan.changes.push(format!(
+                    "wrote {} (the JSON Schema of book.toml)",
+                    install::SCHEMA_NAME
+                ));
+            }
+        }
+    }
     // Every check before anything is written.
     let planned = (|| -> Result<_, WriteError> {
         let css = plan
             .write_stylesheet
             .then(|| target.create(css_rel))
+            .transpose()?;
+        let schema = write_schema
+            .then(|| target.create(schema_rel))
             .transpose()?;
         let toml = if !exists {
             Some(TomlWrite::Create(target.create(Path::new("book.toml"))?))
@@ -508,22 +568,38 @@ pub(super) fn plan_setup(
         } else {
             None
         };
-        Ok((css, toml))
+        Ok((css, schema, toml))
     })();
     match planned {
-        Ok((css, toml)) => Ok(Setup { plan, css, toml }),
+        Ok((css, schema, toml)) => Ok(Setup {
+            plan,
+            css,
+            schema,
+            toml,
+        }),
         Err(e) => Err(usage_error(e)),
     }
 }
 
 impl Setup {
-    /// Writes the stylesheet, then book.toml. Returns the files it created,
+    /// Writes the stylesheet and the schema file, then book.toml. Returns the files it created,
     /// for the caller to take back if a later write fails; on its own
     /// failure nothing it wrote is left.
     pub(super) fn write(&self) -> Result<Vec<write::Created>, WriteError> {
         let mut made = Vec::new();
         if let Some(c) = &self.css {
             made.push(c.write(install::STYLESHEET.as_bytes())?);
+        }
+        if let Some(c) = &self.schema {
+            match c.write(mdbook_tdd::SchemaKind::Config.json().as_bytes()) {
+                Ok(m) => made.push(m),
+                Err(e) => {
+                    for m in made.into_iter().rev() {
+                        m.undo();
+                    }
+                    return Err(e);
+                }
+            }
         }
         let bytes = self.plan.book_toml.as_bytes();
         let written = match &self.toml {

@@ -2,6 +2,7 @@
 //! module only reads arguments, does I/O and picks exit codes.
 
 mod authoring;
+mod chapter_arg;
 mod docs;
 mod init;
 mod inspect;
@@ -92,6 +93,18 @@ pub enum NewKind {
     Prd,
 }
 
+/// The schemas `schema` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SchemaName {
+    /// book.toml with its `[preprocessor.tdd]` table (for Taplo and other
+    /// TOML tools).
+    Config,
+    /// The JSON of `status --format json`.
+    Status,
+    /// The JSON of `check --format json`.
+    Check,
+}
+
 /// `--today YYYY-MM-DD`.
 fn parse_date(s: &str) -> Result<mdbook_tdd::Date, String> {
     mdbook_tdd::Date::parse(s.trim())
@@ -172,9 +185,9 @@ enum Command {
         /// What to create.
         #[arg(long, value_enum, default_value_t = NewKind::Tdd)]
         kind: NewKind,
-        /// The source PRD of the TDD, as its path in SUMMARY.md (relative to
-        /// the src dir).
-        #[arg(long)]
+        /// The source PRD of the TDD: its path relative to the current
+        /// directory, the book root or the src dir, or its name in SUMMARY.md.
+        #[arg(long, value_name = "CHAPTER")]
         prd: Option<String>,
         /// The author.
         #[arg(long)]
@@ -189,10 +202,10 @@ enum Command {
         /// Write the expanded template instead of the skeleton directive.
         #[arg(long)]
         expand: bool,
-        /// The document (of the same kind) this one replaces, as its path in
-        /// SUMMARY.md (relative to the src dir): written as the new one's
-        /// Supersedes field, and the entry goes right after the old one's.
-        #[arg(long, value_name = "PATH")]
+        /// The document (of the same kind) this one replaces, named as for
+        /// --prd: written as the new one's Supersedes field, and the entry
+        /// goes right after the old one's.
+        #[arg(long, value_name = "CHAPTER")]
         supersedes: Option<String>,
         /// Also set the old document's Status to `superseded-status` (Superseded
         /// unless configured), in place (only the status value changes).
@@ -205,7 +218,10 @@ enum Command {
     /// Replace the skeleton directive of a chapter file by its merged
     /// expansion, in place (atomically).
     Expand {
-        /// The chapter file.
+        /// The chapter: its path relative to the current directory, the book
+        /// root or the src dir, or its name in SUMMARY.md (a file that is
+        /// not a chapter: its path).
+        #[arg(value_name = "CHAPTER")]
         file: PathBuf,
         /// The book directory (default: the nearest parent with book.toml).
         #[arg(long = "book", value_name = "DIR")]
@@ -239,6 +255,13 @@ enum Command {
         /// atomically), e.g. ~/.local/share/man/man1.
         #[arg(long, value_name = "DIR", conflicts_with = "command")]
         out: Option<PathBuf>,
+    },
+    /// Print a JSON Schema (draft 7): of book.toml with `[preprocessor.tdd]`,
+    /// or of the JSON that `status` or `check` print.
+    Schema {
+        /// Which schema.
+        #[arg(value_enum)]
+        which: SchemaName,
     },
 }
 
@@ -354,5 +377,13 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Install { book }) => authoring::install(&book.dir()),
         Some(Command::Completions { shell }) => docs::completions(shell),
         Some(Command::Man { command, out }) => docs::man(command.as_deref(), out.as_deref()),
+        Some(Command::Schema { which }) => {
+            let kind = match which {
+                SchemaName::Config => mdbook_tdd::SchemaKind::Config,
+                SchemaName::Status => mdbook_tdd::SchemaKind::Status,
+                SchemaName::Check => mdbook_tdd::SchemaKind::Check,
+            };
+            inspect::write_stdout(&kind.json())
+        }
     }
 }

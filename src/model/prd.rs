@@ -12,6 +12,7 @@ use std::ops::Range;
 
 /// How a Source PRD was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum PrdForm {
     /// A Markdown link.
