@@ -705,7 +705,7 @@ fn pre_commit_hook_runs_check() {
 // ------------------------------------------------- completions and man --
 
 /// Every command of mdbook-tdd.
-const COMMANDS: [&str; 9] = [
+const COMMANDS: [&str; 10] = [
     "supports",
     "check",
     "status",
@@ -715,6 +715,7 @@ const COMMANDS: [&str; 9] = [
     "install",
     "completions",
     "man",
+    "schema",
 ];
 
 fn have(program: &str) -> bool {

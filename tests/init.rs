@@ -65,6 +65,7 @@ fn init_builds_with_both_engines_and_checks_clean() {
     let want = [
         "book.toml",
         "mdbook-tdd.css",
+        "mdbook-tdd.schema.json",
         "src/README.md",
         "src/SUMMARY.md",
         "src/prd/example-feature.md",
@@ -82,7 +83,11 @@ fn init_builds_with_both_engines_and_checks_clean() {
     }
     // book.toml is the one `install` makes of the new book's own.
     let toml = std::fs::read_to_string(root.join("book.toml")).unwrap();
-    assert!(toml.starts_with("[book]\ntitle = \"Team Designs\"\nauthors = [\"Jo Park\"]\n"));
+    // Tied to its schema for editors, as install ties a book.toml.
+    assert!(
+        toml.starts_with("#:schema ./mdbook-tdd.schema.json\n[book]\ntitle = \"Team Designs\"\nauthors = [\"Jo Park\"]\n"),
+        "{toml}"
+    );
     assert!(toml.contains("after = [\"links\"]"), "{toml}");
     assert!(
         toml.contains("additional-css = [\"mdbook-tdd.css\"]"),
@@ -193,23 +198,56 @@ fn init_into_an_existing_book_keeps_every_byte() {
 
     let o = mdbook_tdd(&["init", "book", "--yes"], dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(
-        stdout(&o).contains("kept book/src/SUMMARY.md (the book has its own"),
-        "{}",
-        stdout(&o)
-    );
     let after = snapshot(&root);
-    assert_eq!(after, snapshot(&installed), "init and install agree");
+    let installed = snapshot(&installed);
+    // book.toml, the stylesheet and the schema as install sets them up.
+    for (path, bytes) in &installed {
+        if !path.starts_with("src") {
+            assert_eq!(
+                after.get(path),
+                Some(bytes),
+                "init and install agree: {}",
+                path.display()
+            );
+        }
+    }
     for (path, bytes) in &before {
-        if path != Path::new("book.toml") {
+        if path != Path::new("book.toml") && path != Path::new("src/SUMMARY.md") {
             assert_eq!(after.get(path), Some(bytes), "{}", path.display());
         }
     }
-    // book.toml only gained lines.
+    // The pages the book lacked, listed after what SUMMARY.md held, which
+    // keeps every byte.
+    let old = String::from_utf8(before[Path::new("src/SUMMARY.md")].clone()).unwrap();
+    let new = String::from_utf8(after[Path::new("src/SUMMARY.md")].clone()).unwrap();
+    assert!(new.starts_with(&old), "{new}");
+    for page in [
+        "status.md",
+        "prd/example-feature.md",
+        "tdd/example-feature.md",
+    ] {
+        assert!(new.contains(&format!("]({page})")), "{page} in {new}");
+        assert!(after.contains_key(&Path::new("src").join(page)), "{page}");
+    }
+    assert!(mdbook_summary::parse_summary(&new).is_ok(), "{new}");
+    assert!(
+        stdout(&o).contains("added their entries to book/src/SUMMARY.md"),
+        "{}",
+        stdout(&o)
+    );
+    // book.toml only gained lines: the schema line first, then what install adds.
     let old = String::from_utf8(before[Path::new("book.toml")].clone()).unwrap();
     let new = String::from_utf8(after[Path::new("book.toml")].clone()).unwrap();
-    assert!(new.starts_with(&old), "{new}");
+    let body = new.split_once("\r\n").map_or("", |(first, rest)| {
+        assert!(first.starts_with("#:schema "), "{new}");
+        rest
+    });
+    assert!(body.starts_with(&old), "{new}");
     assert!(new.contains("[preprocessor.tdd]\r\n"), "{new:?}");
+    // A second run changes nothing.
+    let o = mdbook_tdd(&["init", "book", "--yes"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(snapshot(&root), after);
 }
 
 /// Into a directory with a book.toml and some pages but no SUMMARY.md,

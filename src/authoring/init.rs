@@ -87,6 +87,64 @@ pub fn summary(o: &InitOptions) -> String {
     s
 }
 
+/// The entries `init` gives the pages it adds to a book that has a
+/// SUMMARY.md of its own: each page's part, title and path.
+fn entries(o: &InitOptions) -> Vec<(&'static str, &'static str, &'static str)> {
+    let mut e = Vec::new();
+    if o.example {
+        e.push(("Product Requirements", "Example Feature", EXAMPLE_PRD));
+        e.push(("Technical Designs", "Example Feature Design", EXAMPLE_TDD));
+    }
+    e.push(("Status", "Design Status", STATUS_PAGE));
+    e
+}
+
+/// An existing SUMMARY.md with an entry for each page in `adding` (paths
+/// relative to the src dir, among those [`pages`] writes): at the end of its
+/// part (*Product Requirements*, *Technical Designs*, *Status*) where the
+/// summary has that part, else in a new part at the end. Every byte of the
+/// summary is kept. `None` when mdBook's parser would not read the result
+/// as a summary listing each page once (a summary that ends in suffix
+/// chapters, say, cannot take a part after them): then no page is added.
+pub fn extend_summary(summary: &str, adding: &[&str], o: &InitOptions) -> Option<String> {
+    use crate::authoring::summary::{Expected, Placement, check_placement, insert_entry};
+    let eol = if summary.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let mut text = summary.to_string();
+    let wanted: Vec<_> = entries(o)
+        .into_iter()
+        .filter(|(_, _, path)| adding.contains(path))
+        .collect();
+    for (part, title, path) in &wanted {
+        let has_part = text.lines().any(|l| {
+            l.strip_prefix('#')
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case(part))
+        });
+        let inserted = has_part
+            .then(|| insert_entry(&text, title, path, Placement::InPart(part)))
+            .flatten();
+        text = match inserted {
+            Some(i) => i.text,
+            None => {
+                let mut t = text;
+                if !t.is_empty() && !t.ends_with('\n') {
+                    t.push_str(eol);
+                }
+                t.push_str(eol);
+                t.push_str(&format!("# {part}{eol}{eol}- [{title}]({path}){eol}"));
+                t
+            }
+        };
+    }
+    wanted
+        .iter()
+        .all(|(_, _, path)| check_placement(&text, path, &Expected::TopLevel).is_ok())
+        .then_some(text)
+}
+
 /// The introduction page.
 pub fn readme(o: &InitOptions) -> String {
     let title = crate::links::escape_link_text(&o.title);
@@ -266,6 +324,39 @@ mod tests {
         });
         assert!(!s.contains("example"));
         assert!(mdbook_summary::parse_summary(&s).is_ok());
+    }
+
+    #[test]
+    fn an_existing_summary_gets_the_pages_it_lacks() {
+        let mine = "# Summary\r\n\r\n[Intro](README.md)\r\n\r\n# Technical Designs\r\n\r\n- [Old](tdd/old.md)\r\n";
+        let s = extend_summary(mine, &[EXAMPLE_PRD, EXAMPLE_TDD, STATUS_PAGE], &opts()).unwrap();
+        assert!(s.starts_with(mine.trim_end()), "{s}");
+        assert!(
+            s.contains(
+                "- [Old](tdd/old.md)\r\n- [Example Feature Design](tdd/example-feature.md)\r\n"
+            ),
+            "{s}"
+        );
+        assert!(
+            s.contains(
+                "# Product Requirements\r\n\r\n- [Example Feature](prd/example-feature.md)\r\n"
+            ),
+            "{s}"
+        );
+        assert!(
+            s.contains("# Status\r\n\r\n- [Design Status](status.md)\r\n"),
+            "{s}"
+        );
+        assert!(
+            !s.contains("\n\n\n") && !s.replace("\r\n", "").contains('\n'),
+            "{s:?}"
+        );
+        // Only what is asked for.
+        let s = extend_summary(mine, &[STATUS_PAGE], &opts()).unwrap();
+        assert!(!s.contains("example"), "{s}");
+        // Suffix chapters at the end take no part after them.
+        let suffix = "# Summary\n\n- [A](a.md)\n\n[Appendix](appendix.md)\n";
+        assert_eq!(extend_summary(suffix, &[STATUS_PAGE], &opts()), None);
     }
 
     #[test]

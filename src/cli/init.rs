@@ -145,17 +145,55 @@ fn set_up(root: &Path, options: &InitOptions, interactive: bool) -> ExitCode {
         Err(code) => return code,
     };
 
-    // The pages: none into a book that has its own SUMMARY.md, which init
-    // does not edit; elsewhere each one that is not there yet.
+    // The pages: each one that is not there yet. A book that has its own
+    // SUMMARY.md keeps its introduction and gets the status page and the
+    // examples it lacks, each with an entry added to its SUMMARY.md (where
+    // mdBook's parser reads the result; otherwise no page).
     let summary_rel = src.join(book::SUMMARY);
     let has_summary = std::fs::symlink_metadata(root.join(&summary_rel)).is_ok();
     let mut kept: Vec<(PathBuf, &str)> = Vec::new();
     let mut pages: Vec<(write::Create, String)> = Vec::new();
+    let mut summary_edit: Option<(write::Replace, String)> = None;
     if has_summary {
-        kept.push((
-            root.join(&summary_rel),
-            "the book has its own; add documents with `mdbook-tdd new`",
-        ));
+        let summary_path = root.join(&summary_rel);
+        let own = match read_text(&summary_path) {
+            Ok(t) => t,
+            Err(e) => {
+                return usage_error(format!("cannot read `{}`: {e}", summary_path.display()));
+            }
+        };
+        let mut adding: Vec<(&str, String)> = Vec::new();
+        for (rel, text) in book::pages(options) {
+            if rel == book::SUMMARY || rel == book::README {
+                continue;
+            }
+            let listed = own.contains(&format!("]({rel})"));
+            if listed || std::fs::symlink_metadata(root.join(src.join(rel))).is_ok() {
+                kept.push((root.join(src.join(rel)), "already there"));
+                continue;
+            }
+            adding.push((rel, text));
+        }
+        let paths: Vec<&str> = adding.iter().map(|(r, _)| *r).collect();
+        match book::extend_summary(&own, &paths, options) {
+            Some(text) if !adding.is_empty() => {
+                for (rel, page) in adding {
+                    match target.create(&src.join(rel)) {
+                        Ok(c) => pages.push((c, page)),
+                        Err(e) => return usage_error(e),
+                    }
+                }
+                match target.replace(&summary_path) {
+                    Ok(r) => summary_edit = Some((r, text)),
+                    Err(e) => return usage_error(e),
+                }
+            }
+            Some(_) => {}
+            None => kept.push((
+                summary_path,
+                "no part can be added after its suffix chapters; add documents with `mdbook-tdd new`",
+            )),
+        }
     } else {
         for (rel, text) in book::pages(options) {
             let rel = src.join(rel);
@@ -169,7 +207,11 @@ fn set_up(root: &Path, options: &InitOptions, interactive: bool) -> ExitCode {
             }
         }
     }
-    if pages.is_empty() && !setup.writes_toml() && !setup.writes_stylesheet() {
+    if pages.is_empty()
+        && summary_edit.is_none()
+        && !setup.writes_toml()
+        && !setup.writes_stylesheet()
+    {
         say(format_args!(
             "{} is already set up as a design-doc book; nothing was written",
             root.display()
@@ -185,6 +227,9 @@ fn set_up(root: &Path, options: &InitOptions, interactive: bool) -> ExitCode {
         ));
         for (c, _) in &pages {
             say(format_args!("  {}", c.shown.display()));
+        }
+        if let Some((r, _)) = &summary_edit {
+            say(format_args!("  {} (entries added)", r.shown.display()));
         }
         if !toml_exists {
             say(format_args!("  {}", toml_path.display()));
@@ -220,11 +265,19 @@ fn set_up(root: &Path, options: &InitOptions, interactive: bool) -> ExitCode {
             Err(e) => return undo(made, e),
         }
     }
+    if let Some((r, text)) = &summary_edit
+        && let Err(e) = r.write(text.as_bytes())
+    {
+        return undo(made, e);
+    }
     if let Err(e) = setup.write() {
         return undo(made, e);
     }
     for (c, _) in &pages {
         say(format_args!("created {}", c.shown.display()));
+    }
+    if let Some((r, _)) = &summary_edit {
+        say(format_args!("added their entries to {}", r.shown.display()));
     }
     if !toml_exists {
         say(format_args!("created {}", toml_path.display()));

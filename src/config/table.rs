@@ -22,6 +22,11 @@ pub struct TddTable {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub template: Option<String>,
+    /// The template `{{#prd-skeleton}}` expands: a Markdown file, relative to
+    /// the book root, inside it. Default: the built-in PRD template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub prd_template: Option<String>,
     /// The status vocabulary, in order (tables sort by it). Statuses are
     /// matched ignoring case.
     #[serde(default = "defaults::statuses")]
@@ -56,6 +61,10 @@ pub struct TddTable {
     /// header of every TDD and PRD page.
     #[serde(default = "defaults::yes")]
     pub page_cards: bool,
+    /// Insert a status banner (superseded by, rejected in favour of, not in
+    /// force) at the top of every TDD and PRD page no longer in force.
+    #[serde(default = "defaults::yes")]
+    pub banners: bool,
     /// Globs, relative to the src directory, of chapters that are TDDs
     /// (besides chapters with a skeleton or a `Source PRD` field):
     /// `tdd/**/*.md`. `mdbook-tdd new` writes into the directory of the
@@ -221,6 +230,8 @@ mod tests {
         assert_eq!(table.backlinks, config.backlinks);
         assert_eq!(table.backlinks_heading, config.backlinks_heading);
         assert_eq!(table.page_cards, config.page_cards);
+        assert_eq!(table.banners, config.banners);
+        assert_eq!(table.prd_template, config.prd_template);
         assert!(table.tdd_paths.is_empty() && config.tdd_paths.is_empty());
         assert!(table.prd_paths.is_empty() && config.prd_paths.is_empty());
         assert!(!table.strict);
@@ -259,6 +270,7 @@ mod tests {
             }
             match property["type"].as_str() {
                 Some("string") if key == "template" => json!("templates/tdd.md"),
+                Some("string") if key == "prd-template" => json!("templates/prd.md"),
                 Some("string") => json!("mdbook-tdd"),
                 Some("array") => json!(["html"]),
                 Some("boolean") => json!(true),
