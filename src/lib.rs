@@ -57,6 +57,7 @@ pub use protocol::{Context, InputError};
 
 // What comes out.
 pub use diagnostic::{Diagnostic, Diagnostics, Level, Lint, Location};
+pub use model::pin::{PinState, PinStatus, parse_version};
 pub use model::prd::{PrdForm, PrdTarget};
 pub use model::{BookModel, DocId, DocKind, Document};
 pub use report::csv::status_csv;

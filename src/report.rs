@@ -125,6 +125,22 @@ pub struct TddEntry {
     pub placeholders: usize,
     /// Completeness against the template.
     pub completeness: CompletenessEntry,
+    /// The PRD version pin judged against the PRD (`null` when the Source
+    /// PRD is no PRD of the book).
+    pub pin: Option<PinEntry>,
+}
+
+/// A TDD's PRD version pin in the status report.
+#[derive(Debug, Serialize)]
+pub struct PinEntry {
+    /// The pin as written (`null`: unpinned).
+    pub version: Option<String>,
+    /// The PRD's Version as written (`null`: it has none).
+    pub prd_version: Option<String>,
+    /// `current`, `outdated`, `predated`, `unpinned` or `unversioned`.
+    pub state: crate::model::pin::PinState,
+    /// Current, but the PRD has a newer patch release.
+    pub patch_behind: bool,
 }
 
 /// A Source PRD in the status report.
@@ -215,6 +231,12 @@ impl StatusReport {
                         })
                         .collect(),
                 },
+                pin: d.pin.as_ref().map(|p| PinEntry {
+                    version: p.version.clone(),
+                    prd_version: p.prd_version.clone(),
+                    state: p.state,
+                    patch_behind: p.patch_behind,
+                }),
             })
             .collect();
         let prds = model

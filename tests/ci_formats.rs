@@ -722,13 +722,14 @@ fn pre_commit_hook_runs_check() {
 // ------------------------------------------------- completions and man --
 
 /// Every command of mdbook-tdd.
-const COMMANDS: [&str; 9] = [
+const COMMANDS: [&str; 10] = [
     "supports",
     "check",
     "status",
     "init",
     "new",
     "expand",
+    "pin",
     "install",
     "completions",
     "man",
