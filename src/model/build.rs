@@ -177,7 +177,7 @@ pub fn assemble(
     super::lifecycle::link(&mut model, config, diags);
     super::review::judge(&mut model, config, diags);
     link_backlinks(&mut model, config, diags);
-    super::pin::judge(&mut model, diags);
+    super::pin::judge(&mut model, config, diags);
     model
 }
 

@@ -12,6 +12,7 @@
 
 use super::prd::PrdTarget;
 use super::{BookModel, DocKind};
+use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, Lint};
 use semver::Version;
 use std::ops::Range;
@@ -161,7 +162,7 @@ impl PinStatus {
 /// Judges the pin of every TDD whose Source PRD is a PRD of the book, and
 /// reports outdated, predated and missing pins and versions that cannot be
 /// compared.
-pub fn judge(model: &mut BookModel, diags: &mut Diagnostics) {
+pub fn judge(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
     let mut found = Vec::new();
     let mut judged = Vec::new();
     for (i, d) in model.documents.iter().enumerate() {
@@ -231,7 +232,10 @@ pub fn judge(model: &mut BookModel, diags: &mut Diagnostics) {
             }
         };
         // A dead design follows no PRD any more.
-        if let Some(dg) = diag.filter(|_| d.is_live()) {
+        if let Some(mut dg) = diag.filter(|_| d.is_live()) {
+            // At its configured level: a lint allowed by default would be
+            // dropped before the configuration is applied.
+            dg.level = config.lints.level(dg.lint);
             found.push(dg.at(r.at.clone()));
         }
         judged.push((i, status));
@@ -241,5 +245,111 @@ pub fn judge(model: &mut BookModel, diags: &mut Diagnostics) {
     }
     for d in found {
         diags.push(d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::internals::fill_template;
+    use crate::syntax::directive::Arg;
+
+    #[test]
+    fn pins_split_off_the_end() {
+        fn pin(v: &str) -> Option<(&str, &str, &str)> {
+            split_pin(v).map(|(len, at, p)| (&v[..len], &v[at..at + p.len()], p))
+        }
+        assert_eq!(pin("[P](p.md) @ 1.2"), Some(("[P](p.md)", "1.2", "1.2")));
+        assert_eq!(
+            pin("p.md\t@ v1.2.3-rc.1 "),
+            Some(("p.md", "v1.2.3-rc.1", "v1.2.3-rc.1"))
+        );
+        assert_eq!(
+            pin("[P](p.md) @latest"),
+            Some(("[P](p.md)", "latest", "latest"))
+        );
+        // After a path or name only a word that starts like a version.
+        assert_eq!(pin("Team @ Acme"), None);
+        assert_eq!(pin("Release @ 2"), Some(("Release", "2", "2")));
+        // No white space before the `@`, nothing after it, no reference, an
+        // `@` inside the link.
+        assert_eq!(pin("p.md@1.2"), None);
+        assert_eq!(pin("[P](p.md) @"), None);
+        assert_eq!(pin("@ 1.2"), None);
+        assert_eq!(pin("[Team @ 1](p.md)"), None);
+        assert_eq!(pin("[Team @ 1.2](p.md)"), None);
+        assert_eq!(pin("p.md @ 1.2 x"), None);
+        assert_eq!(pin("p.md @ é1"), None);
+        assert_eq!(pin(""), None);
+        assert_eq!(pin("@"), None);
+        assert_eq!(pin(" @ 1"), None);
+    }
+
+    #[test]
+    fn versions_are_read_leniently() {
+        let v = |s: &str| parse_version(s).map(|v| v.to_string());
+        assert_eq!(v("1").as_deref(), Some("1.0.0"));
+        assert_eq!(v("1.2").as_deref(), Some("1.2.0"));
+        assert_eq!(v("v1.2.3").as_deref(), Some("1.2.3"));
+        assert_eq!(v("V1.2-rc.1").as_deref(), Some("1.2.0-rc.1"));
+        assert_eq!(v("1.2.3-rc.1+b5").as_deref(), Some("1.2.3-rc.1+b5"));
+        for bad in [
+            "",
+            "v",
+            "latest",
+            "1.2.3.4",
+            "1..2",
+            "-1",
+            "1.x",
+            "01.2",
+            "99999999999999999999",
+        ] {
+            assert_eq!(v(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn states() {
+        let s = |p: Option<&str>, v: Option<&str>| {
+            let c = compare(p, v);
+            (c.state, c.patch_behind)
+        };
+        use PinState::*;
+        assert_eq!(s(Some("1.2"), Some("1.2.0")), (Current, false));
+        assert_eq!(s(Some("1.2"), Some("1.2.1")), (Current, true));
+        assert_eq!(s(Some("1.2.0-rc.1"), Some("1.2")), (Current, true));
+        assert_eq!(s(Some("1.2"), Some("1.3")), (Outdated, false));
+        assert_eq!(s(Some("1.9.9"), Some("2")), (Outdated, false));
+        assert_eq!(s(Some("1.3"), Some("1.2.9")), (Predated, false));
+        assert_eq!(s(Some("1.2.1"), Some("1.2.0")), (Predated, false));
+        assert_eq!(s(None, Some("1.2")), (Unpinned, false));
+        assert_eq!(s(None, None), (Unpinned, false));
+        assert_eq!(s(Some("1.2"), None), (Unversioned, false));
+        assert_eq!(s(Some("x"), Some("1.2")), (Unversioned, false));
+        assert_eq!(s(Some("1.2"), Some("draft")), (Unversioned, false));
+        // Build metadata does not order versions.
+        assert_eq!(s(Some("1.2.0+a"), Some("1.2.0+b")), (Current, false));
+    }
+
+    #[test]
+    fn the_skeleton_pin_follows_the_source_prd_in_any_order() {
+        let tpl = "# {title}\n\n**Status:** Draft\n**Source PRD:**\n\n---\n";
+        let arg = |k: &str, v: &str| Arg {
+            key: k.to_string(),
+            value: v.to_string(),
+            span: 0..0,
+        };
+        let options = crate::config::MarkdownOptions::default();
+        for args in [
+            vec![arg("prd-version", "1.2"), arg("prd", "p.md")],
+            vec![arg("prd", "p.md"), arg("prd-version", "1.2")],
+        ] {
+            let (text, problems) = fill_template(tpl, &args, &options);
+            assert!(problems.is_empty(), "{problems:?}");
+            assert!(
+                text.contains("**Source PRD:** [p.md](p.md) @ 1.2\n"),
+                "{text}"
+            );
+        }
     }
 }

@@ -159,7 +159,20 @@ impl Filling {
                         && !tpl.has("prd")
                     {
                         match tpl.header.get("Source PRD") {
-                            Some(f) => edits.push((f.value_range.clone(), prd_link(&value))),
+                            Some(f) => {
+                                // An empty value gets its space after the name.
+                                let lead = if f.value.is_empty()
+                                    && !tpl.text[..f.value_range.start].ends_with([' ', '\t'])
+                                {
+                                    " "
+                                } else {
+                                    ""
+                                };
+                                edits.push((
+                                    f.value_range.clone(),
+                                    format!("{lead}{}", prd_link(&value)),
+                                ))
+                            }
                             None => problems.push(no_place(
                                 arg,
                                 "a `**Source PRD:**` field or a `{prd filename}` placeholder",
