@@ -8,9 +8,10 @@ use crate::syntax::header::Header;
 /// The chapter `text` with the pin of its header's Source PRD field set to
 /// `version`: the pin replaced when `pinned` (the model read one), else
 /// ` @ VERSION` added after the value (before a hard line break). Every
-/// other byte is kept, line endings and a byte order mark too. `Ok(None)`
-/// when the pin already is `version`; an error when the header has no
-/// Source PRD value.
+/// other byte is kept, line endings and a byte order mark too. A chapter
+/// whose `{{#tdd-skeleton}}` writes the header gets the directive's
+/// `prd-version=` set instead. `Ok(None)` when the pin already is
+/// `version`; an error when there is no Source PRD value to pin.
 pub fn set_pin(
     text: &str,
     version: &str,
@@ -23,10 +24,7 @@ pub fn set_pin(
     let scan = crate::syntax::scan::scan(lines, options);
     let header = Header::parse(lines, &scan);
     let Some(field) = header.get("Source PRD") else {
-        return Err(
-            "its header has no `**Source PRD:**` field to pin (a skeleton directive takes `prd-version=`: expand the chapter first, or edit it by hand)"
-                .to_string(),
-        );
+        return set_skeleton_pin(text, lines, &scan, version);
     };
     if field.value.is_empty() {
         return Err("its Source PRD field is empty".to_string());
@@ -46,6 +44,45 @@ pub fn set_pin(
     };
     let (Some(before), Some(after)) = (text.get(..range.start), text.get(range.end..)) else {
         return Err("its Source PRD field could not be located".to_string());
+    };
+    Ok(Some(format!("{before}{insert}{after}")))
+}
+
+/// The `prd-version=` argument of the chapter's `{{#tdd-skeleton}}` set
+/// to `version` (added before the closing `}}` when it has none).
+fn set_skeleton_pin(
+    text: &str,
+    lines: &str,
+    scan: &crate::syntax::scan::ChapterScan,
+    version: &str,
+) -> Result<Option<String>, String> {
+    use crate::syntax::directive::{candidates, parse_at};
+    use crate::syntax::scan::in_ranges;
+    let skeleton = candidates(lines)
+        .into_iter()
+        .filter(|&at| !in_ranges(&scan.code_blocks, at) && !in_ranges(&scan.html, at))
+        .filter_map(|at| parse_at(lines, at, false).ok())
+        .find(|d| d.name == "tdd-skeleton");
+    let Some(d) = skeleton else {
+        return Err(
+            "it has neither a `**Source PRD:**` header field nor a `{{#tdd-skeleton}}` to pin"
+                .to_string(),
+        );
+    };
+    let arg = format!("prd-version={}", super::init::quote(version));
+    let (range, insert) = match d.args.iter().find(|a| a.key == "prd-version") {
+        Some(a) if a.value.trim() == version => return Ok(None),
+        Some(a) => (a.span.clone(), arg),
+        None => {
+            // Before the `}}` (and the white space before it).
+            let close = d.span.end.saturating_sub(2);
+            let body = lines.get(d.span.start..close).unwrap_or_default();
+            let at = d.span.start + body.trim_end().len();
+            (at..at, format!(" {arg}"))
+        }
+    };
+    let (Some(before), Some(after)) = (text.get(..range.start), text.get(range.end..)) else {
+        return Err("its skeleton directive could not be located".to_string());
     };
     Ok(Some(format!("{before}{insert}{after}")))
 }
@@ -84,7 +121,25 @@ mod tests {
                 .unwrap(),
             "# T\n**Source PRD:** Release @ 2 @ 1.4\n"
         );
-        assert!(set("{{#tdd-skeleton prd=p.md}}\n", false).is_err());
+        // A skeleton takes the pin as its argument.
+        assert_eq!(
+            set("{{#tdd-skeleton prd=p.md }}\r\n", false)
+                .unwrap()
+                .unwrap(),
+            "{{#tdd-skeleton prd=p.md prd-version=\"1.4\" }}\r\n"
+        );
+        assert_eq!(
+            set("x\n\n{{#tdd-skeleton prd-version=1.2\n  prd=p.md}}\n", true)
+                .unwrap()
+                .unwrap(),
+            "x\n\n{{#tdd-skeleton prd-version=\"1.4\"\n  prd=p.md}}\n"
+        );
+        assert_eq!(
+            set("{{#tdd-skeleton prd=p.md prd-version=1.4}}\n", true).unwrap(),
+            None
+        );
+        assert!(set("```\n{{#tdd-skeleton prd=p.md}}\n```\n", false).is_err());
+        assert!(set("{{#tdd-status}}\n", false).is_err());
         assert!(set("# T\n\n**Source PRD:**\n", false).is_err());
     }
 }

@@ -53,7 +53,13 @@ pub fn pin(files: &[PathBuf], all: bool, book: Option<&Path>) -> ExitCode {
     if all {
         // Dead designs (rejected, superseded) follow no PRD any more.
         for d in model.tdds().filter(|d| d.is_live()) {
-            todo.push((root.join(&model.chapter(d).file), Some(d)));
+            let file = Path::new(&model.chapter(d).file);
+            let path = if root == Path::new(".") {
+                file.to_path_buf()
+            } else {
+                root.join(file)
+            };
+            todo.push((path, Some(d)));
         }
     }
     for f in files {
@@ -105,7 +111,10 @@ fn pin_one(
     options: &MarkdownOptions,
 ) -> Result<String, String> {
     let Some(doc) = doc else {
-        return Err("it is not a chapter of the book's SUMMARY.md".to_string());
+        return Err(
+            "it is no TDD of the book (a chapter of SUMMARY.md with a Source PRD field, a skeleton, or a path that `tdd-paths` matches)"
+                .to_string(),
+        );
     };
     if doc.kind != DocKind::Tdd {
         return Err("it is a PRD, not a TDD".to_string());
