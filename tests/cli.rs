@@ -169,7 +169,7 @@ fn new_then_build() {
     let file = root.join("src/tdd/refund-haendling.md");
     assert_eq!(
         std::fs::read_to_string(&file).unwrap(),
-        "{{#tdd-skeleton title=\"Refund Händling\" author=\"Jo \\\"JJ\\\" Park\" date=\"2026-11-01\" prd=\"../prd/invoice-payments.md\"}}\n"
+        "{{#tdd-skeleton title=\"Refund Händling\" author=\"Jo \\\"JJ\\\" Park\" date=\"2026-11-01\" prd=\"../prd/invoice-payments.md\" prd-version=\"1.4\"}}\n"
     );
     let summary = std::fs::read_to_string(root.join("src/SUMMARY.md")).unwrap();
     // Under the PRD's entry; every other byte kept.
