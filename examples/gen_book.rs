@@ -6,6 +6,7 @@
 //! TDDs as skeleton directives with some sections written, and a status page
 //! that starts with `{{#tdd-summary}}` and a `{{#tdd-graph}}` of one PRD's
 //! family and uses every table directive. Every
+//! PRD has a Version, every TDD pins it (one in seven an older one). Every
 //! tenth TDD starts a chain of three designs: the next two each supersede
 //! the one before, the superseded ones have the status Superseded (no other
 //! design has it) and the first names its successor in Superseded-By. The
@@ -181,7 +182,17 @@ fn tdd(rng: &mut Rng, i: usize, n: usize, prds: usize) -> String {
     };
     let _ = writeln!(s, "**Status:** {status}");
     let _ = writeln!(s, "**Version:** 1.{}", rng.below(10));
-    let _ = writeln!(s, "**Source PRD:** [prd-{prd}.md](../prd/prd-{prd}.md)");
+    // Pinned to the PRD's Version (see `prd_version`); one design in seven
+    // was written against an older one.
+    let pin = if i % 7 == 3 {
+        "2.0".to_string()
+    } else {
+        prd_version(prd)
+    };
+    let _ = writeln!(
+        s,
+        "**Source PRD:** [prd-{prd}.md](../prd/prd-{prd}.md) @ {pin}"
+    );
     if chain && matches!(i % 10, 1 | 2) {
         let _ = writeln!(
             s,
@@ -278,9 +289,10 @@ fn tdd(rng: &mut Rng, i: usize, n: usize, prds: usize) -> String {
 fn skeleton(rng: &mut Rng, i: usize, prds: usize) -> String {
     let prd = rng.below(prds.max(1));
     let mut s = format!(
-        "{{{{#tdd-skeleton title=\"Service {i}\" author=\"{}\" date=2026-10-{:02} prd=../prd/prd-{prd}.md}}}}\n\n",
+        "{{{{#tdd-skeleton title=\"Service {i}\" author=\"{}\" date=2026-10-{:02} prd=../prd/prd-{prd}.md prd-version={}}}}}\n\n",
         rng.pick(NAMES),
-        1 + rng.below(28)
+        1 + rng.below(28),
+        prd_version(prd)
     );
     let _ = writeln!(s, "{}\n", paragraph(rng));
     let _ = writeln!(s, "## 1. Overview\n\n### 1.1 Summary\n{}\n", paragraph(rng));
@@ -298,11 +310,17 @@ fn skeleton(rng: &mut Rng, i: usize, prds: usize) -> String {
     s
 }
 
+/// The Version of PRD `j`: 2.1 to 2.5.
+fn prd_version(j: usize) -> String {
+    format!("2.{}", j % 5 + 1)
+}
+
 fn prd(rng: &mut Rng, j: usize) -> String {
     format!(
-        "# Product {j} — Product Requirements\n\n**Author:** {}\n**Status:** {}\n\n---\n\n## Problem\n\n{}\n\n## Goals\n\n- {}\n- {}\n",
+        "# Product {j} — Product Requirements\n\n**Author:** {}\n**Status:** {}\n**Version:** {}\n\n---\n\n## Problem\n\n{}\n\n## Goals\n\n- {}\n- {}\n",
         rng.pick(NAMES),
         rng.pick(&["Draft", "In Review", "Approved"]),
+        prd_version(j),
         paragraph(rng),
         sentence(rng, 8),
         sentence(rng, 8)
@@ -314,7 +332,7 @@ fn prd(rng: &mut Rng, j: usize) -> String {
 const SUMMARY: &str =
     "## At a glance\n\n{{#tdd-summary}}\n\n## Document map\n\n{{#tdd-graph prd=\"Product 0\"}}\n\n";
 
-const STATUS_PAGE: &str = "# Design status\n\n## Designs\n\n{{#tdd-status columns=document,status,version,author,date,prd,open-items,blockers,completeness}}\n\n## Requirements\n\n{{#prd-status}}\n\n## Open items\n\n{{#tdd-open-items}}\n\n## Blockers\n\n{{#tdd-blockers}}\n\n## Blocked dependencies\n\n{{#tdd-rollup section=\"10.3\" where=\"Status=Blocked\" columns=Dependency,Owner}}\n\n## Completeness\n\n{{#tdd-completeness}}\n";
+const STATUS_PAGE: &str = "# Design status\n\n## Designs\n\n{{#tdd-status columns=document,status,version,author,date,prd,pin,open-items,blockers,completeness}}\n\n## Requirements\n\n{{#prd-status}}\n\n## Open items\n\n{{#tdd-open-items}}\n\n## Blockers\n\n{{#tdd-blockers}}\n\n## Blocked dependencies\n\n{{#tdd-rollup section=\"10.3\" where=\"Status=Blocked\" columns=Dependency,Owner}}\n\n## Completeness\n\n{{#tdd-completeness}}\n";
 
 fn chapter(name: &str, path: &str, content: String, number: usize) -> serde_json::Value {
     json!({"Chapter": {

@@ -143,6 +143,16 @@ lints! {
     /// configures no Mermaid renderer, or its Mermaid preprocessor runs
     /// before this one and never sees a skeleton's diagrams.
     MermaidNotRendered = "mermaid-not-rendered", Warning;
+    /// A TDD pinned to a PRD version that the PRD has moved on from by a
+    /// minor or major version.
+    OutdatedPin = "outdated-pin", Warning;
+    /// A TDD pinned to a PRD version newer than the PRD's Version.
+    PredatedPin = "predated-pin", Warning;
+    /// A TDD whose Source PRD names no version while the PRD has one.
+    UnpinnedPrd = "unpinned-prd", Allow;
+    /// A PRD pin or a PRD's Version that is not a version, or a pin to a
+    /// PRD without a Version.
+    BadVersion = "bad-version", Warning;
 }
 
 impl Lint {

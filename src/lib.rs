@@ -64,6 +64,7 @@ pub use schema::SchemaKind;
 
 // What comes out.
 pub use diagnostic::{Diagnostic, Diagnostics, Level, Lint, Location, closest};
+pub use model::pin::{PinState, PinStatus, parse_version};
 pub use model::prd::{PrdForm, PrdTarget};
 pub use model::{BookModel, DocId, DocKind, Document};
 pub use report::csv::status_csv;

@@ -133,6 +133,23 @@ pub struct TddEntry {
     pub placeholders: usize,
     /// Completeness against the template.
     pub completeness: CompletenessEntry,
+    /// The PRD version pin judged against the PRD (`null` when the Source
+    /// PRD is no PRD of the book).
+    pub pin: Option<PinEntry>,
+}
+
+/// A TDD's PRD version pin in the status report.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PinEntry {
+    /// The pin as written (`null`: unpinned).
+    pub version: Option<String>,
+    /// The PRD's Version as written (`null`: it has none).
+    pub prd_version: Option<String>,
+    /// `current`, `outdated`, `predated`, `unpinned` or `unversioned`.
+    pub state: crate::model::pin::PinState,
+    /// Current, but the PRD has a newer patch release.
+    pub patch_behind: bool,
 }
 
 /// A Source PRD in the status report.
@@ -241,6 +258,12 @@ impl StatusReport {
                         })
                         .collect(),
                 },
+                pin: d.pin.as_ref().map(|p| PinEntry {
+                    version: p.version.clone(),
+                    prd_version: p.prd_version.clone(),
+                    state: p.state,
+                    patch_behind: p.patch_behind,
+                }),
             })
             .collect();
         let prds = model

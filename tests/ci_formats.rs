@@ -705,13 +705,14 @@ fn pre_commit_hook_runs_check() {
 // ------------------------------------------------- completions and man --
 
 /// Every command of mdbook-tdd.
-const COMMANDS: [&str; 10] = [
+const COMMANDS: [&str; 11] = [
     "supports",
     "check",
     "status",
     "init",
     "new",
     "expand",
+    "pin",
     "install",
     "completions",
     "man",

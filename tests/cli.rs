@@ -55,9 +55,11 @@ fn check_json_golden_and_exit_codes() {
         stderr(&o)
     );
 
+    // The example book's one problem is on purpose: a design written
+    // against an older version of its PRD.
     let o = mdbook_tdd(&["check"], &repo().join("book-example"));
     assert_eq!(o.status.code(), Some(0));
-    assert!(stderr(&o).contains("no problems"), "{}", stderr(&o));
+    assert_eq!(stderr(&o), EXAMPLE_WARNING);
 
     let empty = tempfile::tempdir().unwrap();
     let o = mdbook_tdd(&["check"], empty.path());
@@ -107,9 +109,19 @@ fn check_matches_the_build() {
     }
     let b = build(&repo().join("book-example"), Engine::V05, "");
     let o = mdbook_tdd(&["check", "--format", "json"], &repo().join("book-example"));
-    assert_eq!(b.stderr, "");
-    assert_eq!(stdout(&o), "[]\n");
+    assert_eq!(b.stderr, EXAMPLE_WARNING);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let lints: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["lint"].as_str().unwrap())
+        .collect();
+    assert_eq!(lints, ["outdated-pin"]);
 }
+
+/// What `check` and a build of the example book report: its outdated design.
+const EXAMPLE_WARNING: &str = "warning[outdated-pin]: this TDD was written against `Invoice Payments` 1.2; the PRD is now 1.4\n  --> src/tdd/payments/payment-webhooks.md:7:17\n   = help: review the design against the PRD, then run `mdbook-tdd pin src/tdd/payments/payment-webhooks.md`\n\nmdbook-tdd: 1 warning\n";
 
 #[test]
 fn new_then_build() {
@@ -135,7 +147,7 @@ fn new_then_build() {
     let file = root.join("src/tdd/refund-haendling.md");
     assert_eq!(
         std::fs::read_to_string(&file).unwrap(),
-        "{{#tdd-skeleton title=\"Refund Händling\" author=\"Jo \\\"JJ\\\" Park\" date=\"2026-11-01\" prd=\"../prd/invoice-payments.md\"}}\n"
+        "{{#tdd-skeleton title=\"Refund Händling\" author=\"Jo \\\"JJ\\\" Park\" date=\"2026-11-01\" prd=\"../prd/invoice-payments.md\" prd-version=\"1.4\"}}\n"
     );
     let summary = std::fs::read_to_string(root.join("src/SUMMARY.md")).unwrap();
     // Under the PRD's entry; every other byte kept.

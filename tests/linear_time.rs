@@ -1082,3 +1082,57 @@ fn unclosed_includes_in_a_chapter_file() {
         book_with(json!({}), dir.path(), vec![chapter])
     });
 }
+
+// ------------------------------------------------------------------ pins --
+
+#[test]
+fn a_source_prd_of_many_at_signs() {
+    // A name that resolves neither without its ` @ 1` nor with it: both
+    // are looked up, each once.
+    assert_linear_run("Source PRD with many ` @ `", 500, |n| {
+        let value = format!("{}@ 1", "Team @ ".repeat(n));
+        book(vec![
+            (
+                "prd/p.md",
+                "# P\n\n**Status:** Approved\n**Version:** 1.2\n".into(),
+            ),
+            (
+                "tdd/t.md",
+                format!("# T\n\n**Status:** Draft\n**Source PRD:** {value}\n\n---\n"),
+            ),
+        ])
+    });
+}
+
+#[test]
+fn many_pinned_designs_of_one_prd() {
+    assert_linear_run("pinned designs of one PRD", 50, |n| {
+        let mut chapters = vec![
+            (
+                "prd/p.md".to_string(),
+                "# P\n\n**Status:** Approved\n**Version:** 2.1\n\n---\n\nText.\n".to_string(),
+            ),
+            (
+                "status.md".to_string(),
+                "# S\n\n{{#tdd-status columns=document,pin}}\n\n{{#prd-status}}\n".to_string(),
+            ),
+        ];
+        for i in 0..n {
+            let pin = ["2.1", "2.0", "3", "v2.1.0-rc.1", "x"][i % 5];
+            chapters.push((
+                format!("tdd/t{i}.md"),
+                format!(
+                    "# T{i}\n\n**Status:** Draft\n**Source PRD:** [P](../prd/p.md) @ {pin}\n\n---\n\nText.\n"
+                ),
+            ));
+        }
+        Book {
+            config: Config::default(),
+            settings: Settings::default(),
+            chapters: chapters
+                .iter()
+                .map(|(p, t)| chapter(p, t.clone()))
+                .collect(),
+        }
+    });
+}

@@ -415,7 +415,7 @@ fn scan_chapter(
         for a in sk.args.iter().filter(|a| {
             matches!(
                 a.key.as_str(),
-                "author" | "date" | "status" | "version" | "prd" | "supersedes"
+                "author" | "date" | "status" | "version" | "prd" | "prd-version" | "supersedes"
             ) && sk.kind.params().contains(&a.key.as_str())
         }) {
             diags.push(

@@ -177,6 +177,7 @@ pub const TDD_COLUMNS: &[&str] = &[
     "supersedes",
     "superseded-by",
     "review-due",
+    "pin",
 ];
 const TDD_DEFAULT: &[&str] = &[
     "document",

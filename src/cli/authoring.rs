@@ -6,6 +6,7 @@ use super::write::{self, WriteError};
 use super::{NewKind, preprocessor, say, tell, usage_error};
 use mdbook_tdd::authoring::install;
 use mdbook_tdd::authoring::lifecycle::set_status;
+use mdbook_tdd::authoring::pin::set_pin;
 use mdbook_tdd::authoring::summary::{self as newdoc, Placement};
 use mdbook_tdd::{
     ChapterMeta, Config, Diagnostics, Settings, SourceChapter, expand_one, find_root, load_book,
@@ -188,6 +189,15 @@ pub fn new(a: NewArgs) -> ExitCode {
         _ => None,
     };
 
+    // The book as it is, for the PRD's Version and SUMMARY.md's documents.
+    let settings = Settings::from_disk(&root, &book.config);
+    let book_src = book.src.clone();
+    let processed = mdbook_tdd::process_disk_book(book, false);
+    // The TDD is pinned to the PRD's Version (when it has one).
+    let prd_version = prd
+        .as_deref()
+        .and_then(|p| prd_version(&processed.model, p));
+
     // The chapter: the directive, or its expansion.
     let name = if prd_kind {
         "prd-skeleton"
@@ -202,19 +212,21 @@ pub fn new(a: NewArgs) -> ExitCode {
     directive.push_str(&format!(" date={}", quote(&date)));
     if let Some(p) = &prd {
         directive.push_str(&format!(" prd={}", quote(&relative_path(&rel, p))));
+        if let Some(v) = &prd_version {
+            directive.push_str(&format!(" prd-version={}", quote(v)));
+        }
     }
     if let Some(o) = &old {
         directive.push_str(&format!(" supersedes={}", quote(&old_link(&rel, o))));
     }
     directive.push_str("}}\n");
-    let settings = Settings::from_disk(&root, &book.config);
     let content = if a.expand {
         let chapter = SourceChapter {
             meta: ChapterMeta::new(
                 &title,
                 &rel,
                 &rel,
-                &slash_path(&book.src),
+                &slash_path(&book_src),
                 settings.index_enabled,
             ),
             text: directive.clone().into(),
@@ -234,7 +246,6 @@ pub fn new(a: NewArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return usage_error(format!("cannot read `{}`: {e}", summary_path.display())),
     };
-    let processed = mdbook_tdd::process_disk_book(book, false);
     // The documents of the new one's kind.
     let kind_paths: Vec<String> = processed
         .model
@@ -353,6 +364,19 @@ pub fn new(a: NewArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The Version of the PRD at `path` (relative to the src dir) as a pin
+/// takes it: `None` when it is no PRD or its Version is missing or not a
+/// version (one line, no control characters).
+fn prd_version(model: &mdbook_tdd::BookModel, path: &str) -> Option<String> {
+    let doc = model.documents.iter().find(|d| {
+        let c = model.chapter(d);
+        c.path == path || c.source_path == path
+    })?;
+    let v = doc.field("Version")?.trim();
+    mdbook_tdd::parse_version(v)?;
+    one_line("the PRD's Version", v).ok()
+}
+
 /// The Supersedes value of a new chapter at `rel` for the old chapter: a
 /// link with the old chapter's name (its file name when the name could not
 /// go into the directive).
@@ -369,10 +393,10 @@ fn old_link(rel: &str, old: &ChapterMeta) -> String {
     )
 }
 
-/// The file `expand` works on: the chapter the argument names (in any of
-/// the forms of [`chapter_arg::resolve`]), else a file that is not a chapter
-/// given by its path.
-fn expand_target(given: &Path, root: &Path) -> Result<PathBuf, String> {
+/// The file `expand` (and `pin`) works on: the chapter the argument names
+/// (in any of the forms of [`chapter_arg::resolve`]), else a file that is
+/// not a chapter given by its path.
+pub(super) fn expand_target(given: &Path, root: &Path) -> Result<PathBuf, String> {
     let exists = std::fs::symlink_metadata(given).is_ok();
     let outline = match load_outline(root) {
         Ok(o) => o,
@@ -444,7 +468,7 @@ pub fn expand(given: &Path, book: Option<&Path>) -> ExitCode {
         settings.index_enabled,
     );
     // A file outside the src dir is named as it was given.
-    meta.file = label;
+    meta.file = label.clone();
     let chapter = SourceChapter {
         meta,
         text: text.into(),
@@ -461,6 +485,22 @@ pub fn expand(given: &Path, book: Option<&Path>) -> ExitCode {
             file.display()
         ));
         return ExitCode::FAILURE;
+    };
+    // A skeleton without `prd-version=` is pinned to its PRD's Version
+    // (when the chapter is one of the book and its PRD has one).
+    let pin = load_book(&root).ok().and_then(|b| {
+        let processed = mdbook_tdd::process_disk_book(b, false);
+        let m = &processed.model;
+        let doc = m.documents.iter().find(|d| m.chapter(d).file == label)?;
+        let prd = doc.prd.as_ref().filter(|p| p.pin.is_none())?;
+        let mdbook_tdd::PrdTarget::Chapter(t) = prd.target else {
+            return None;
+        };
+        prd_version(m, &m.chapters[t.0].path)
+    });
+    let expanded = match pin.map(|v| set_pin(&expanded, &v, false, &config.markdown)) {
+        Some(Ok(Some(pinned))) => pinned,
+        _ => expanded,
     };
     if let Err(e) = target.write(expanded.as_bytes()) {
         return usage_error(e);

@@ -6,6 +6,7 @@ mod chapter_arg;
 mod docs;
 mod init;
 mod inspect;
+mod pin;
 mod preprocessor;
 mod write;
 
@@ -227,6 +228,24 @@ enum Command {
         #[arg(long = "book", value_name = "DIR")]
         book: Option<PathBuf>,
     },
+    /// Set the PRD version pin of TDDs (`**Source PRD:** [P](p.md) @ 1.4`)
+    /// to their PRD's current Version, after the design was reviewed
+    /// against it: in place (atomically), no other byte changed. Exit
+    /// status: 0 when every file is pinned, 1 when some could not be (a TDD
+    /// whose Source PRD resolves to no PRD, a PRD without Version; the
+    /// others are pinned still), 2 on usage errors.
+    Pin {
+        /// The TDD files.
+        #[arg(value_name = "FILE", required_unless_present = "all")]
+        files: Vec<PathBuf>,
+        /// Every live TDD of the book.
+        #[arg(long)]
+        all: bool,
+        /// The book directory (default: the nearest parent of the first
+        /// FILE with book.toml, else the current directory).
+        #[arg(long = "book", value_name = "DIR")]
+        book: Option<PathBuf>,
+    },
     /// Add `[preprocessor.tdd]` (after `links`, before a Mermaid
     /// preprocessor) and the status badge stylesheet to book.toml, keeping
     /// its formatting and comments. Running it twice changes nothing.
@@ -374,6 +393,7 @@ pub fn run(cli: Cli) -> ExitCode {
             mark_superseded,
         }),
         Some(Command::Expand { file, book }) => authoring::expand(&file, book.as_deref()),
+        Some(Command::Pin { files, all, book }) => pin::pin(&files, all, book.as_deref()),
         Some(Command::Install { book }) => authoring::install(&book.dir()),
         Some(Command::Completions { shell }) => docs::completions(shell),
         Some(Command::Man { command, out }) => docs::man(command.as_deref(), out.as_deref()),

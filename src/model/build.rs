@@ -177,6 +177,7 @@ pub fn assemble(
     super::lifecycle::link(&mut model, config, diags);
     super::review::judge(&mut model, config, diags);
     link_backlinks(&mut model, config, diags);
+    super::pin::judge(&mut model, config, diags);
     model
 }
 
@@ -310,6 +311,7 @@ fn document(
         end: facts.end,
         lifecycle,
         card: facts.card,
+        pin: None,
     };
     if is_tdd {
         doc.open_items = doc.count_open_items();

@@ -9,6 +9,7 @@
 
 pub mod build;
 pub mod lifecycle;
+pub mod pin;
 pub mod prd;
 pub mod review;
 
@@ -114,6 +115,9 @@ pub struct Document {
     pub lifecycle: lifecycle::Lifecycle,
     /// Where the page card goes.
     pub card: CardPlace,
+    /// The pin of its Source PRD judged against the PRD (TDDs whose
+    /// Source PRD is a PRD of the book).
+    pub pin: Option<pin::PinStatus>,
 }
 
 impl Document {

@@ -7,6 +7,7 @@ use crate::book::ChapterId;
 use crate::book::ChapterMeta;
 use crate::diagnostic::{Diagnostic, Diagnostics, Lint, Location};
 use crate::links;
+use crate::model::pin::{Pin, split_pin};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -49,6 +50,9 @@ pub struct PrdRef {
     pub value_range: Range<usize>,
     /// Where the value is, for diagnostics.
     pub at: Location,
+    /// The PRD version the TDD was written against (` @ 1.2` after the
+    /// reference); `written` and `value_range` leave it out.
+    pub pin: Option<Pin>,
 }
 
 /// Resolves the Source PRD of the TDD at chapter `i`, reporting what is
@@ -70,14 +74,39 @@ pub fn source_prd(
         return None;
     };
     let at = f.prd_at.clone().unwrap_or_else(|| f.header_at.clone());
-    let r = resolve_prd(
-        &field.value,
-        field.value_range.clone(),
-        at.clone(),
-        &chapters[i.0].path,
-        index,
-        &f.refdefs,
-    );
+    let resolve = |value: &str, range: Range<usize>| {
+        resolve_prd(
+            value,
+            range,
+            at.clone(),
+            &chapters[i.0].path,
+            index,
+            &f.refdefs,
+        )
+    };
+    let start = field.value_range.start;
+    let r = match split_pin(&field.value) {
+        None => resolve(&field.value, field.value_range.clone()),
+        Some((len, pin_at, pin)) => {
+            let reference = field.value.get(..len).unwrap_or_default();
+            let mut r = resolve(reference, start..start + len);
+            // A path or name that resolves only with its ` @ …` suffix
+            // keeps it: then it is no pin.
+            let whole = (r.form != PrdForm::Link && r.target == PrdTarget::Broken)
+                .then(|| resolve(&field.value, field.value_range.clone()))
+                .filter(|w| matches!(w.target, PrdTarget::Chapter(_)));
+            match whole {
+                Some(w) => w,
+                None => {
+                    r.pin = Some(Pin {
+                        text: pin.to_string(),
+                        range: start + pin_at..start + pin_at + pin.len(),
+                    });
+                    r
+                }
+            }
+        }
+    };
     let problem = |lint, message: String| Diagnostic::new(lint, message).at(at.clone());
     if r.form == PrdForm::Name
         && let PrdTarget::Chapter(t) = r.target
@@ -211,6 +240,7 @@ pub fn resolve_prd(
         target: PrdTarget::Unset,
         value_range: value_range.clone(),
         at: at.clone(),
+        pin: None,
     };
     if written.is_empty() {
         return unset(PrdForm::Path);
@@ -242,6 +272,7 @@ pub fn resolve_prd(
         target: target.map_or(PrdTarget::Broken, |i| PrdTarget::Chapter(ChapterId(i))),
         value_range,
         at,
+        pin: None,
     }
 }
 

@@ -7,6 +7,7 @@ use super::markdown::{self, Cell};
 use super::{Badges, RenderContext};
 pub use crate::analyze::card::{CARD_DIV, CARD_MARKER};
 use crate::analyze::facts::SectionState;
+use crate::model::pin::PinState;
 use crate::model::prd::PrdTarget;
 use crate::model::{DocKind, Document};
 use std::fmt::Write as _;
@@ -63,6 +64,23 @@ fn tdd_card(ctx: &RenderContext<'_>, doc: &Document, badges: &Badges, out: &mut 
         Some((PrdTarget::Chapter(ch), _)) => {
             out.push_str("Source PRD: ");
             ctx.push_link_markdown(out, *ch);
+            // A dead design follows no PRD any more.
+            if let Some(p) = doc.pin.as_ref().filter(|_| doc.is_live()) {
+                let (v, pv) = (
+                    p.version.as_deref().unwrap_or(""),
+                    p.prd_version.as_deref().unwrap_or(""),
+                );
+                let said = match p.state {
+                    PinState::Outdated => Some(format!("written against {v}, PRD is now {pv}")),
+                    PinState::Predated => Some(format!("pinned to {v}, PRD is only at {pv}")),
+                    _ => None,
+                };
+                if let Some(s) = said {
+                    out.push_str(" · **");
+                    out.push_str(&Cell::text(&s).to_inner_markdown());
+                    out.push_str("**");
+                }
+            }
         }
         Some((PrdTarget::Broken, p)) => {
             out.push_str("Source PRD: *broken link* (");
@@ -119,6 +137,9 @@ fn prd_card(ctx: &RenderContext<'_>, doc: &Document, badges: &Badges, out: &mut 
             out.push_str(" (");
             out.push_str(&status);
             out.push(')');
+        }
+        if let Some(mark) = super::status::outdated_mark(t) {
+            out.push_str(&Cell::text(&mark).to_inner_markdown());
         }
     }
 }

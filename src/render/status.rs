@@ -5,6 +5,7 @@ use super::select::select;
 use super::{Badges, DocFields, FieldNames, RenderContext, note_if_empty, write_rows};
 use crate::analyze::query::{Column, Columns, PRD_COLUMNS, Selection, TDD_COLUMNS, unknown_column};
 use crate::links;
+use crate::model::pin::PinState;
 use crate::model::prd::PrdTarget;
 use crate::model::{DocId, Document};
 use crate::syntax::directive::ArgProblem;
@@ -47,6 +48,7 @@ pub fn column_label(col: &Column, fields: &FieldNames<'_>) -> String {
         "supersedes" => "Supersedes".into(),
         "superseded-by" => "Superseded by".into(),
         "review-due" => "Review due".into(),
+        "pin" => "Pin".into(),
         field => fields.get(field).unwrap_or(field).to_string(),
     }
 }
@@ -94,8 +96,33 @@ pub fn write_tdd_cell(
             row.text(&doc.placeholders.to_string());
         }
         "supersedes" | "superseded-by" | "review-due" => write_lifecycle_cell(ctx, row, doc, col),
+        "pin" => write_pin_cell(row, doc),
         field => ctx.write_field(row, doc, fields, field),
     }
+}
+
+/// How the TDD's pin compares with its PRD's Version (`current`,
+/// `outdated: 1.2 (PRD 1.4)` in bold); `—` without a PRD of the book.
+fn write_pin_cell(row: &mut RowWriter<'_>, doc: &Document) {
+    match &doc.pin {
+        None => {
+            row.text("—");
+        }
+        Some(p) if matches!(p.state, PinState::Outdated | PinState::Predated) => {
+            row.cell(&Cell::strong(&p.summary()));
+        }
+        Some(p) => {
+            row.text(&p.summary());
+        }
+    }
+}
+
+/// The mark after a live design whose pin its PRD has moved on from
+/// (` ⚠ outdated (1.2)`), else nothing (a dead design follows no PRD).
+pub fn outdated_mark(doc: &Document) -> Option<String> {
+    let p = doc.pin.as_ref()?;
+    (p.state == PinState::Outdated && doc.is_live())
+        .then(|| format!(" ⚠ outdated ({})", p.version.as_deref().unwrap_or("")))
 }
 
 /// The status of a document; a superseded one links its successor
@@ -283,6 +310,9 @@ fn write_prd_status_cell(
                 cell.push(')');
                 if ctx.html {
                     cell.push_str(markdown::NOWRAP_CLOSE);
+                }
+                if let Some(mark) = outdated_mark(t) {
+                    cell.push_str(&Cell::text(&mark).to_inner_markdown());
                 }
             }
             row.written(&cell);

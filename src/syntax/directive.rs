@@ -102,6 +102,7 @@ impl DirectiveKind {
                 "status",
                 "version",
                 "prd",
+                "prd-version",
                 "supersedes",
                 "template",
             ],

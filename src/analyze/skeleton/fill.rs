@@ -121,6 +121,9 @@ impl Filling {
         let mut edits: Vec<(Range<usize>, String)> = Vec::new();
         let mut values: Vec<(String, String)> = Vec::new();
         let mut valid_arguments: Option<String> = None;
+        // `prd-version=`: the pin after the Source PRD value, inserted after
+        // whatever `prd=` puts there.
+        let mut pin: Option<(usize, String)> = None;
         let value_of = |key: &str| {
             args.iter()
                 .find(|a| a.key == key)
@@ -156,7 +159,20 @@ impl Filling {
                         && !tpl.has("prd")
                     {
                         match tpl.header.get("Source PRD") {
-                            Some(f) => edits.push((f.value_range.clone(), prd_link(&value))),
+                            Some(f) => {
+                                // An empty value gets its space after the name.
+                                let lead = if f.value.is_empty()
+                                    && !tpl.text[..f.value_range.start].ends_with([' ', '\t'])
+                                {
+                                    " "
+                                } else {
+                                    ""
+                                };
+                                edits.push((
+                                    f.value_range.clone(),
+                                    format!("{lead}{}", prd_link(&value)),
+                                ))
+                            }
                             None => problems.push(no_place(
                                 arg,
                                 "a `**Source PRD:**` field or a `{prd filename}` placeholder",
@@ -164,6 +180,17 @@ impl Filling {
                         }
                     }
                 }
+                ("prd-version", _) => match tpl.header.get("Source PRD") {
+                    Some(f) if !value.trim().is_empty() => {
+                        pin = Some((f.value_range.end, format!(" @ {}", value.trim())));
+                    }
+                    Some(_) => problems.push(ArgProblem {
+                        span: arg.span.clone(),
+                        message: "`prd-version` is empty: give the PRD version the design follows (`prd-version=1.2`)".to_string(),
+                        help: None,
+                    }),
+                    None => problems.push(no_place(arg, "a `**Source PRD:**` field")),
+                },
                 ("supersedes", _) => {
                     if !tpl.has("supersedes") {
                         match supersedes_edit(tpl, &value) {
@@ -215,7 +242,7 @@ impl Filling {
         }
         for a in args {
             let special = match a.key.as_str() {
-                "prd" => own("prd"),
+                "prd" | "prd-version" => own(a.key.as_str()),
                 "title" | "template" => true,
                 _ => false,
             };
@@ -239,6 +266,10 @@ impl Filling {
             }
         }
         edits.sort_by_key(|(r, _)| r.start);
+        if let Some((at, text)) = pin {
+            let i = edits.partition_point(|(r, _)| r.start <= at);
+            edits.insert(i, (at..at, text));
+        }
         // A directive with thousands of bad arguments gets a few reports and
         // a count, not thousands of lines.
         if problems.len() > 10 {
