@@ -235,14 +235,15 @@ enum Command {
     /// whose Source PRD resolves to no PRD, a PRD without Version; the
     /// others are pinned still), 2 on usage errors.
     Pin {
-        /// The TDD files.
-        #[arg(value_name = "FILE", required_unless_present = "all")]
+        /// The TDDs: each a path relative to the current directory, the book
+        /// root or the src dir, or a name in SUMMARY.md.
+        #[arg(value_name = "CHAPTER", required_unless_present = "all")]
         files: Vec<PathBuf>,
         /// Every live TDD of the book.
         #[arg(long)]
         all: bool,
         /// The book directory (default: the nearest parent of the first
-        /// FILE with book.toml, else the current directory).
+        /// CHAPTER with book.toml, else the current directory).
         #[arg(long = "book", value_name = "DIR")]
         book: Option<PathBuf>,
     },
