@@ -143,6 +143,17 @@ lints! {
     /// configures no Mermaid renderer, or its Mermaid preprocessor runs
     /// before this one and never sees a skeleton's diagrams.
     MermaidNotRendered = "mermaid-not-rendered", Warning;
+    /// A TDD citing a requirement ID that no PRD defines (of a family,
+    /// the ID without its last digits, that some PRD uses).
+    UnknownRequirement = "unknown-requirement", Warning;
+    /// A requirement or open-question ID defined twice.
+    DuplicateId = "duplicate-id", Warning;
+    /// A requirement of an approved PRD that no live design cites, once
+    /// all its live designs are final.
+    UncitedRequirement = "uncited-requirement", Warning;
+    /// A row of a TDD's PRD Open Items Resolved table that matches no open
+    /// item of its PRD, or several.
+    UnmatchedPrdItem = "unmatched-prd-item", Warning;
 }
 
 impl Lint {

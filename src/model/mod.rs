@@ -11,6 +11,7 @@ pub mod build;
 pub mod lifecycle;
 pub mod prd;
 pub mod review;
+pub mod trace;
 
 use crate::analyze::card::CardPlace;
 use crate::analyze::end::ChapterEnd;
@@ -113,6 +114,9 @@ pub struct Document {
     pub lifecycle: lifecycle::Lifecycle,
     /// Where the page card goes.
     pub card: CardPlace,
+    /// Requirements and open items (PRDs), citations and resolutions
+    /// (TDDs), linked across documents (see [`trace`]).
+    pub trace: trace::Trace,
 }
 
 impl Document {
