@@ -243,6 +243,10 @@ pub fn explicit_id(s: &str) -> Option<(&str, &str)> {
     (first.is_alphabetic() && last.is_ascii_digit() && id.len() <= 32).then_some((id, rest))
 }
 
+/// A table cell of the Open Questions section: its plain text and where
+/// it is written.
+type Cell = (String, Range<usize>);
+
 /// One entry being read: where it starts, its plain text, and the range
 /// of its text as written.
 struct Entry {
@@ -272,7 +276,7 @@ fn open_questions(
     // Tables: header cells, the row being read, which cell.
     let mut header: Vec<String> = Vec::new();
     let mut in_head = false;
-    let mut row: Option<(usize, Vec<(String, Range<usize>)>)> = None;
+    let mut row: Option<(usize, Vec<Cell>)> = None;
     let mut cell: Option<(String, Option<Range<usize>>)> = None;
     let mut code = 0usize;
     for (event, r) in crate::syntax::scan::parser(section, &config.markdown).into_offset_iter() {
@@ -590,11 +594,7 @@ fn citations(
 }
 
 /// The rows of the chapter's PRD Open Items Resolved table.
-fn resolution_rows(
-    tables: &[DocTable],
-    locate: &dyn Fn(usize) -> Location,
-    out: &mut TraceFacts,
-) {
+fn resolution_rows(tables: &[DocTable], locate: &dyn Fn(usize) -> Location, out: &mut TraceFacts) {
     let Some(t) = tables.iter().find(|t| t.section_key() == RESOLVED_SECTION) else {
         return;
     };
@@ -665,7 +665,10 @@ mod tests {
 
     #[test]
     fn match_keys() {
-        assert_eq!(match_key("  Do we allow *partial* payments?"), "do we allow partial payments");
+        assert_eq!(
+            match_key("  Do we allow *partial* payments?"),
+            "do we allow partial payments"
+        );
         assert_eq!(match_key("Ünïcode—Dash"), "ünïcode dash");
     }
 }

@@ -19,6 +19,10 @@ use std::collections::{HashMap, HashSet};
 /// closest ID to suggest.
 const SUGGEST_AMONG: usize = 512;
 
+/// What a citation or a row points at: a PRD and the index of a
+/// requirement or open item of it.
+type Target = Option<(DocId, usize)>;
+
 /// What the model knows of a document's traceability.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Trace {
@@ -96,7 +100,11 @@ enum Miss {
 /// Rules, in order: the row starts with an item's ID (`Q2`, `Q2:`, any
 /// case); a link in it whose fragment is an item's ID (`#q2`); its text,
 /// normalized, is an item's text or the first words of exactly one item's.
-fn resolve(row: &ResolutionRow, q: &Questions<'_>, pattern: &IdPattern) -> Option<Result<usize, Miss>> {
+fn resolve(
+    row: &ResolutionRow,
+    q: &Questions<'_>,
+    pattern: &IdPattern,
+) -> Option<Result<usize, Miss>> {
     let item = row.item.trim();
     let end = item
         .char_indices()
@@ -111,7 +119,10 @@ fn resolve(row: &ResolutionRow, q: &Questions<'_>, pattern: &IdPattern) -> Optio
             return None;
         }
         let looks_like_id = token.chars().next().is_some_and(char::is_alphabetic)
-            && token.chars().next_back().is_some_and(|c| c.is_ascii_digit())
+            && token
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_digit())
             && token.chars().any(|c| c.is_ascii_digit())
             && token.len() <= 16
             && !token.contains(' ');
@@ -163,7 +174,11 @@ pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
     let name = |d: DocId| model.chapters[docs[d].chapter].name.as_str();
     // Every requirement ID, with the PRDs defining it.
     let mut index: HashMap<&str, Vec<(DocId, usize)>> = HashMap::new();
-    for (di, d) in docs.iter().enumerate().filter(|(_, d)| d.kind == DocKind::Prd) {
+    for (di, d) in docs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.kind == DocKind::Prd)
+    {
         let di = DocId(di);
         for (ri, r) in d.trace.facts.requirements.iter().enumerate() {
             let defs = index.entry(r.id.as_str()).or_default();
@@ -217,10 +232,14 @@ pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
     };
     let mut cited: Vec<(DocId, usize, DocId, usize)> = Vec::new();
     let mut resolved: Vec<(DocId, usize, DocId, usize)> = Vec::new();
-    let mut cites: Vec<(DocId, Vec<Option<(DocId, usize)>>)> = Vec::new();
-    let mut resolves: Vec<(DocId, Vec<Option<(DocId, usize)>>)> = Vec::new();
+    let mut cites: Vec<(DocId, Vec<Target>)> = Vec::new();
+    let mut resolves: Vec<(DocId, Vec<Target>)> = Vec::new();
     let mut questions: HashMap<DocId, Questions<'_>> = HashMap::new();
-    for (ti, t) in docs.iter().enumerate().filter(|(_, d)| d.kind == DocKind::Tdd) {
+    for (ti, t) in docs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.kind == DocKind::Tdd)
+    {
         let ti = DocId(ti);
         let prd = source_of(t).filter(|p| docs[*p].kind == DocKind::Prd);
         let mut reported: HashSet<&str> = HashSet::new();
@@ -359,7 +378,9 @@ pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
 /// final.
 fn uncited(model: &BookModel, config: &Config, diags: &mut Diagnostics) {
     for d in model.prds() {
-        let Some(status) = d.status.as_deref() else { continue };
+        let Some(status) = d.status.as_deref() else {
+            continue;
+        };
         if !d.is_live() || !config.is_final(status) || d.trace.facts.requirements.is_empty() {
             continue;
         }

@@ -786,7 +786,11 @@ impl<'t> Walker<'t> {
                     if matches!(tag, Tag::Link { .. } | Tag::Image { .. }) {
                         // Text starts after `[` (or `![`; an autolink's
                         // `<`).
-                        let open = if matches!(tag, Tag::Image { .. }) { 2 } else { 1 };
+                        let open = if matches!(tag, Tag::Image { .. }) {
+                            2
+                        } else {
+                            1
+                        };
                         self.links
                             .push(((range.start + open).min(range.end), range.end));
                     }
