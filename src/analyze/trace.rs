@@ -646,7 +646,8 @@ mod tests {
         let p = IdPattern::default();
         let text = "PAY-1, PAY-11 and XPAY-1 or PAY-1x, (PAY-3) pay-3 PAY-";
         let found: Vec<&str> = find_ids(text, &p).map(|r| &text[r]).collect();
-        assert_eq!(found, ["PAY-1", "PAY-11", "PAY-3"]);
+        // `XPAY-1` is an ID of its own, not `PAY-1`; `PAY-1x` is none.
+        assert_eq!(found, ["PAY-1", "PAY-11", "XPAY-1", "PAY-3"]);
         let narrow = IdPattern::new("PAY-[0-9]").unwrap();
         let found: Vec<&str> = find_ids("PAY-11 XPAY-1 PAY-2", &narrow)
             .map(|r| &"PAY-11 XPAY-1 PAY-2"[r])
