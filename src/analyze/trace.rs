@@ -522,10 +522,12 @@ fn tbd_markers(
             .and_then(|t| t.find('\n'))
             .map_or(text.len(), |i| at + i);
         let line = text.get(start..end).unwrap_or_default();
-        let shown = line
-            .trim()
-            .trim_start_matches(['#', '>', '-', '*', '+', '|'])
-            .trim();
+        // The line as written, without block markers before its text.
+        let mut shown = line.trim().trim_start_matches(['#', '>', '|']).trim_start();
+        for marker in ["- ", "* ", "+ "] {
+            shown = shown.strip_prefix(marker).unwrap_or(shown);
+        }
+        let shown = shown.trim();
         n += 1;
         let key = match_key(&shown.replace("[TBD]", " "));
         out.questions.push(QuestionDef {

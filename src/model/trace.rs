@@ -390,8 +390,11 @@ fn uncited(model: &BookModel, config: &Config, diags: &mut Diagnostics) {
         {
             continue;
         }
+        // A requirement defined twice is reported once (and as a duplicate).
+        let mut seen: HashSet<&str> = HashSet::new();
         for (r, by) in d.trace.facts.requirements.iter().zip(&d.trace.cited_by) {
-            if by.iter().any(|(t, _)| model.documents[*t].is_live()) {
+            if !seen.insert(r.id.as_str()) || by.iter().any(|(t, _)| model.documents[*t].is_live())
+            {
                 continue;
             }
             diags.push(
