@@ -501,7 +501,18 @@ fn tbd_markers(
 ) {
     let mut n = 0;
     let mut last_line = usize::MAX;
-    for at in memchr::memmem::find_iter(text.as_bytes(), b"[TBD]") {
+    // Where the line of the last marker starts, and how far the text has
+    // been searched for line breaks: each byte is read once.
+    let (mut start, mut searched) = (0, 0);
+    let bytes = text.as_bytes();
+    for at in memchr::memmem::find_iter(bytes, b"[TBD]") {
+        if let Some(i) = bytes
+            .get(searched..at)
+            .and_then(|b| memchr::memrchr(b'\n', b))
+        {
+            start = searched + i + 1;
+        }
+        searched = at;
         if scan.is_protected(at)
             || in_ranges(&scan.code_spans, at)
             || section.is_some_and(|s| s.contains(&at))
@@ -509,10 +520,6 @@ fn tbd_markers(
         {
             continue;
         }
-        let start = text
-            .get(..at)
-            .and_then(|t| t.rfind('\n'))
-            .map_or(0, |i| i + 1);
         if start == last_line {
             continue;
         }

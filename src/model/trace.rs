@@ -16,8 +16,16 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Lint, closest};
 use std::collections::{HashMap, HashSet};
 
 /// Requirements (of PRDs) with at most this many IDs are searched for the
-/// closest ID to suggest.
+/// closest ID to suggest, for at most this many unknown IDs per TDD: the
+/// work stays a constant per design.
 const SUGGEST_AMONG: usize = 512;
+const SUGGESTIONS: usize = 8;
+
+/// Where a requirement ID is defined: first, and first by a live PRD.
+struct Defs {
+    first: (DocId, usize),
+    first_live: Option<(DocId, usize)>,
+}
 
 /// What a citation or a row points at: a PRD and the index of a
 /// requirement or open item of it.
@@ -172,8 +180,10 @@ fn resolve(
 pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
     let docs = &model.documents;
     let name = |d: DocId| model.chapters[docs[d].chapter].name.as_str();
-    // Every requirement ID, with the PRDs defining it.
-    let mut index: HashMap<&str, Vec<(DocId, usize)>> = HashMap::new();
+    // Every requirement ID: its first definition, its first in a live PRD,
+    // and the first in each PRD.
+    let mut index: HashMap<&str, Defs> = HashMap::new();
+    let mut in_doc: HashMap<(&str, DocId), usize> = HashMap::new();
     for (di, d) in docs
         .iter()
         .enumerate()
@@ -181,20 +191,21 @@ pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
     {
         let di = DocId(di);
         for (ri, r) in d.trace.facts.requirements.iter().enumerate() {
-            let defs = index.entry(r.id.as_str()).or_default();
-            if let Some(&(p, pi)) = defs
-                .iter()
-                .find(|(p, _)| *p == di || (docs[*p].is_live() && d.is_live()))
-            {
+            let id = r.id.as_str();
+            let defs = index.entry(id).or_insert(Defs {
+                first: (di, ri),
+                first_live: None,
+            });
+            let earlier = match in_doc.get(&(id, di)) {
+                Some(&pi) => Some((di, pi)),
+                None => defs.first_live.filter(|_| d.is_live()),
+            };
+            if let Some((p, pi)) = earlier {
                 let first = &docs[p].trace.facts.requirements[pi];
                 let message = if p == di {
-                    format!("requirement `{}` is defined twice in this PRD", r.id)
+                    format!("requirement `{id}` is defined twice in this PRD")
                 } else {
-                    format!(
-                        "requirement `{}` is defined by the PRD `{}` too",
-                        r.id,
-                        name(p)
-                    )
+                    format!("requirement `{id}` is defined by the PRD `{}` too", name(p))
                 };
                 diags.push(
                     Diagnostic::new(Lint::DuplicateId, message)
@@ -203,7 +214,10 @@ pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
                         .help("give each requirement an ID of its own; designs cite the first definition"),
                 );
             }
-            defs.push((di, ri));
+            in_doc.entry((id, di)).or_insert(ri);
+            if d.is_live() && defs.first_live.is_none() {
+                defs.first_live = Some((di, ri));
+            }
         }
         let mut ids: HashMap<String, usize> = HashMap::new();
         for (qi, q) in d.trace.facts.questions.iter().enumerate() {
@@ -245,24 +259,26 @@ pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
         let mut reported: HashSet<&str> = HashSet::new();
         let mut found = Vec::with_capacity(t.trace.facts.citations.len());
         for (ci, c) in t.trace.facts.citations.iter().enumerate() {
-            let target = index.get(c.id.as_str()).and_then(|defs| {
-                defs.iter()
-                    .find(|(p, _)| Some(*p) == prd)
-                    .or_else(|| defs.iter().find(|(p, _)| docs[*p].is_live()))
-                    .or(defs.first())
-                    .copied()
-            });
+            let id = c.id.as_str();
+            let target = prd
+                .and_then(|p| in_doc.get(&(id, p)).map(|&ri| (p, ri)))
+                .or_else(|| {
+                    index
+                        .get(id)
+                        .map(|defs| defs.first_live.unwrap_or(defs.first))
+                });
             found.push(target);
             match target {
                 Some((p, ri)) => cited.push((p, ri, ti, ci)),
-                None if families.contains(family(&c.id)) && reported.insert(c.id.as_str()) => {
+                None if families.contains(family(id)) && reported.insert(id) => {
                     let mut d = Diagnostic::new(
                         Lint::UnknownRequirement,
                         format!("requirement `{}` is defined by no PRD of this book", c.id),
                     )
                     .at(c.at.clone());
                     let reqs = prd.map(|p| &docs[p].trace.facts.requirements);
-                    if let Some(reqs) = reqs.filter(|r| r.len() <= SUGGEST_AMONG)
+                    if let Some(reqs) =
+                        reqs.filter(|r| r.len() <= SUGGEST_AMONG && reported.len() <= SUGGESTIONS)
                         && let Some(s) = closest(&c.id, reqs.iter().map(|r| r.id.as_str()))
                     {
                         d = d.help(format!("did you mean `{s}`?"));
