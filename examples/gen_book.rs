@@ -2,10 +2,13 @@
 //! `[context, book]` array mdBook 0.5 writes to a preprocessor's stdin).
 //!
 //! N realistic TDDs (filled-in templates of about 6–10 KB with tables in
-//! sections 10.3 and 12, JSON and mermaid code blocks), N/4 PRDs, 10% of the
+//! sections 10.3 and 12, JSON and mermaid code blocks, citations of their
+//! PRD's requirements in 1.2 and two rows resolving its open questions in
+//! 1.4), N/4 PRDs (each with 10 requirements and 4 open questions), 10% of the
 //! TDDs as skeleton directives with some sections written, and a status page
-//! that starts with `{{#tdd-summary}}` and a `{{#tdd-graph}}` of one PRD's
-//! family and uses every table directive. Every
+//! that starts with `{{#tdd-summary}}`, a `{{#tdd-graph}}` of one PRD's
+//! family, the uncited requirements and the unanswered questions, and uses
+//! every table directive. Every
 //! tenth TDD starts a chain of three designs: the next two each supersede
 //! the one before, the superseded ones have the status Superseded (no other
 //! design has it) and the first names its successor in Superseded-By. The
@@ -226,6 +229,28 @@ fn tdd(rng: &mut Rng, i: usize, n: usize, prds: usize) -> String {
         let _ = writeln!(s, "## {h2}\n\n{}\n", paragraph(rng));
         for h3 in subs {
             let _ = writeln!(s, "### {h3}\n{}\n", paragraph(rng));
+            if h3.starts_with("1.2") {
+                let p = req_prefix(prd);
+                let _ = writeln!(
+                    s,
+                    "- Covers {p}-{} and {p}-{}; see also ({p}-{}).\n",
+                    1 + rng.below(REQUIREMENTS),
+                    1 + rng.below(REQUIREMENTS),
+                    1 + rng.below(REQUIREMENTS)
+                );
+            }
+            if h3.starts_with("1.3") {
+                let _ = writeln!(
+                    s,
+                    "### 1.4 PRD Open Items Resolved\n| PRD Item | Resolution |\n|----------|------------|\n| Q{}: {} | {} |\n| Q{}: {} | {} |\n",
+                    1 + rng.below(QUESTIONS),
+                    sentence(rng, 5),
+                    sentence(rng, 8),
+                    1 + rng.below(QUESTIONS),
+                    sentence(rng, 5),
+                    sentence(rng, 8)
+                );
+            }
             if h3.starts_with("2.2") {
                 let _ = writeln!(
                     s,
@@ -298,21 +323,54 @@ fn skeleton(rng: &mut Rng, i: usize, prds: usize) -> String {
     s
 }
 
+/// The requirement IDs of a PRD start with letters of its own (`AB-3`).
+fn req_prefix(j: usize) -> String {
+    let mut j = j + 1;
+    let mut out = Vec::new();
+    while j > 0 {
+        j -= 1;
+        out.push(b'A' + (j % 26) as u8);
+        j /= 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Requirements and open questions per PRD.
+const REQUIREMENTS: usize = 10;
+const QUESTIONS: usize = 4;
+
 fn prd(rng: &mut Rng, j: usize) -> String {
-    format!(
+    let mut s = format!(
         "# Product {j} — Product Requirements\n\n**Author:** {}\n**Status:** {}\n\n---\n\n## Problem\n\n{}\n\n## Goals\n\n- {}\n- {}\n",
         rng.pick(NAMES),
         rng.pick(&["Draft", "In Review", "Approved"]),
         paragraph(rng),
         sentence(rng, 8),
         sentence(rng, 8)
-    )
+    );
+    let prefix = req_prefix(j);
+    s.push_str(
+        "\n## Requirements\n\n| ID | Requirement | Priority |\n|----|-------------|----------|\n",
+    );
+    for k in 1..=REQUIREMENTS {
+        let _ = writeln!(
+            s,
+            "| {prefix}-{k} | {} | {} |",
+            sentence(rng, 10),
+            rng.pick(&["Must", "Should", "Could"])
+        );
+    }
+    s.push_str("\n## Open Questions\n\n");
+    for k in 1..=QUESTIONS {
+        let _ = writeln!(s, "{k}. Q{k}: {}", sentence(rng, 9).replace('.', "?"));
+    }
+    s
 }
 
 /// The summary at the top of the status page and a graph of one PRD's family
 /// (left out with `--no-summary`, for builds of mdbook-tdd that know neither).
-const SUMMARY: &str =
-    "## At a glance\n\n{{#tdd-summary}}\n\n## Document map\n\n{{#tdd-graph prd=\"Product 0\"}}\n\n";
+const SUMMARY: &str = "## At a glance\n\n{{#tdd-summary}}\n\n## Document map\n\n{{#tdd-graph prd=\"Product 0\"}}\n\n## Uncited requirements\n\n{{#prd-requirements uncovered=true sort=priority}}\n\n## Unanswered questions\n\n{{#prd-open-questions open=true}}\n\n";
 
 const STATUS_PAGE: &str = "# Design status\n\n## Designs\n\n{{#tdd-status columns=document,status,version,author,date,prd,open-items,blockers,completeness}}\n\n## Requirements\n\n{{#prd-status}}\n\n## Open items\n\n{{#tdd-open-items}}\n\n## Blockers\n\n{{#tdd-blockers}}\n\n## Blocked dependencies\n\n{{#tdd-rollup section=\"10.3\" where=\"Status=Blocked\" columns=Dependency,Owner}}\n\n## Completeness\n\n{{#tdd-completeness}}\n";
 
