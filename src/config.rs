@@ -733,6 +733,29 @@ mod tests {
     }
 
     #[test]
+    fn requirement_patterns_and_questions_heading() {
+        let (c, d) = read(json!({"preprocessor": {"tdd": {
+            "requirement-pattern": "REQ-[0-9]{3}",
+            "open-questions-heading": "Questions ouvertes",
+        }}}));
+        assert!(d.is_empty(), "{d:?}");
+        assert!(c.requirement_pattern.whole.is_match("REQ-001"));
+        assert!(!c.requirement_pattern.whole.is_match("REQ-1"));
+        assert_eq!(c.open_questions_heading, "Questions ouvertes");
+        for bad in ["REQ-(", "x*", ""] {
+            let (c, d) = read(json!({"preprocessor": {"tdd": {"requirement-pattern": bad}}}));
+            let msgs: Vec<String> = d.iter().map(|d| d.message.clone()).collect();
+            assert!(
+                msgs.iter().any(|m| m.contains("`requirement-pattern`")),
+                "{bad}: {msgs:?}"
+            );
+            assert_eq!(c.requirement_pattern.source, DEFAULT_REQUIREMENT_PATTERN);
+        }
+        let (_, d) = read(json!({"preprocessor": {"tdd": {"open-questions-heading": " "}}}));
+        assert_eq!(d.len(), 1);
+    }
+
+    #[test]
     fn defaults_without_table() {
         let (c, d) = read(json!({"book": {"title": "x", "multilingual": false}}));
         assert!(d.is_empty());
