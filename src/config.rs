@@ -83,6 +83,9 @@ pub struct IdPattern {
     pub find: regex::Regex,
     /// Matches a whole cell.
     pub whole: regex::Regex,
+    /// Whether it is the default pattern, which is found without the
+    /// regular expression (see `analyze::trace::find_ids`).
+    pub is_default: bool,
 }
 
 impl IdPattern {
@@ -97,6 +100,7 @@ impl IdPattern {
             source: source.to_string(),
             find,
             whole,
+            is_default: source == DEFAULT_REQUIREMENT_PATTERN,
         })
     }
 }

@@ -123,7 +123,7 @@ impl TraceFacts {
             .enumerate()
             .find(|(_, h)| {
                 text.get(h.text.clone())
-                    .is_some_and(|t| heading_key(strip_number(t)) == heading)
+                    .is_some_and(|t| key_is(strip_number(t), &heading))
             })
             .map(|(i, h)| {
                 let end = scan
@@ -143,6 +143,37 @@ impl TraceFacts {
         resolution_rows(tables, locate, &mut out);
         out
     }
+}
+
+/// Whether `text` has the heading key `key` (see [`heading_key`]), compared
+/// as it is normalized, without building it: most headings differ in their
+/// first letter.
+fn key_is(text: &str, key: &str) -> bool {
+    let mut want = key.chars();
+    let mut space = false;
+    let mut started = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = started;
+            continue;
+        }
+        if matches!(c, '*' | '_') {
+            continue;
+        }
+        if space {
+            if want.next() != Some(' ') {
+                return false;
+            }
+            space = false;
+        }
+        started = true;
+        for l in c.to_lowercase() {
+            if want.next() != Some(l) {
+                return false;
+            }
+        }
+    }
+    want.next().is_none()
 }
 
 /// A heading's text without a leading section number (`4.`, `12.1`).
@@ -179,11 +210,44 @@ fn continues_id(c: Option<char>) -> bool {
 pub fn find_ids<'t>(
     text: &'t str,
     pattern: &'t IdPattern,
-) -> impl Iterator<Item = Range<usize>> + 't {
-    pattern.find.find_iter(text).filter_map(move |m| {
-        let before = text.get(..m.start()).and_then(|t| t.chars().next_back());
-        let after = text.get(m.end()..).and_then(|t| t.chars().next());
-        (!continues_id(before) && !continues_id(after)).then(|| m.range())
+) -> Box<dyn Iterator<Item = Range<usize>> + 't> {
+    let at_boundaries = move |r: &Range<usize>| {
+        let before = text.get(..r.start).and_then(|t| t.chars().next_back());
+        let after = text.get(r.end..).and_then(|t| t.chars().next());
+        !continues_id(before) && !continues_id(after)
+    };
+    if pattern.is_default {
+        return Box::new(default_ids(text).filter(at_boundaries));
+    }
+    Box::new(
+        pattern
+            .find
+            .find_iter(text)
+            .map(|m| m.range())
+            .filter(at_boundaries),
+    )
+}
+
+/// The matches of the default pattern, `[A-Z]+-[0-9]+`, as the regular
+/// expression finds them (leftmost, longest runs), from each hyphen with an
+/// upper-case letter before it and a digit after it: prose has many hyphens
+/// and few IDs, and a search from each hyphen that the expression's engine
+/// starts costs more than reading the bytes around it.
+fn default_ids(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'-', bytes).filter_map(move |i| {
+        let start = i - bytes
+            .get(..i)?
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_uppercase())
+            .count();
+        let digits = bytes
+            .get(i + 1..)?
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        (start < i && digits > 0).then_some(start..i + 1 + digits)
     })
 }
 
@@ -662,6 +726,43 @@ mod tests {
             .map(|r| &"PAY-11 XPAY-1 PAY-2"[r])
             .collect();
         assert_eq!(found, ["PAY-2"]);
+    }
+
+    #[test]
+    fn the_default_pattern_finds_what_the_expression_finds() {
+        let fast = IdPattern::default();
+        let slow = IdPattern {
+            is_default: false,
+            ..IdPattern::default()
+        };
+        for text in [
+            "PAY-1, PAY-11 and XPAY-1 or PAY-1x, (PAY-3) pay-3 PAY-",
+            "A-B-1 AB-1-2 aB-1 -1 A- --- Ü-1 ÜA-1 A-1é _A-1 A-1_ é A-12345678901234567890",
+            "AB-12-CD-3 X-9Y-8 ZZ-0",
+        ] {
+            let a: Vec<_> = find_ids(text, &fast).collect();
+            let b: Vec<_> = find_ids(text, &slow).collect();
+            assert_eq!(a, b, "{text}");
+        }
+    }
+
+    #[test]
+    fn heading_keys_compare_without_building_them() {
+        for (text, key) in [
+            ("Open Questions", "open questions"),
+            ("  **Open**   _Questions_ ", "open questions"),
+            ("ÖFFNEN Fragen", "öffnen fragen"),
+        ] {
+            assert!(key_is(text, key), "{text}");
+            assert_eq!(heading_key(text), key);
+        }
+        for (text, key) in [
+            ("Open Questions & Risks", "open questions"),
+            ("Open", "open questions"),
+            ("", "x"),
+        ] {
+            assert!(!key_is(text, key), "{text}");
+        }
     }
 
     #[test]
