@@ -2,11 +2,15 @@
 //! `[context, book]` array mdBook 0.5 writes to a preprocessor's stdin).
 //!
 //! N realistic TDDs (filled-in templates of about 6–10 KB with tables in
-//! sections 10.3 and 12, JSON and mermaid code blocks), N/4 PRDs, 10% of the
+//! sections 10.3 and 12, JSON and mermaid code blocks, citations of their
+//! PRD's requirements in 1.2 and two rows resolving its open questions in
+//! 1.4), N/4 PRDs (each with 10 requirements and 4 open questions), 10% of the
 //! TDDs as skeleton directives with some sections written, and a status page
-//! that starts with `{{#tdd-summary}}` and a `{{#tdd-graph}}` of one PRD's
-//! family and uses every table directive. Every
-//! PRD has a Version, every TDD pins it (one in seven an older one). Every
+//! that starts with `{{#tdd-summary}}`, a `{{#tdd-graph}}` of one PRD's
+//! family, the uncited requirements and the unanswered questions, and uses
+//! every table directive. Every PRD has a Version, 10 requirements and 4
+//! open questions; every TDD pins its PRD's Version (one in seven an older
+//! one), cites three of its requirements and resolves two questions. Every
 //! tenth TDD starts a chain of three designs: the next two each supersede
 //! the one before, the superseded ones have the status Superseded (no other
 //! design has it) and the first names its successor in Superseded-By. The
@@ -237,6 +241,28 @@ fn tdd(rng: &mut Rng, i: usize, n: usize, prds: usize) -> String {
         let _ = writeln!(s, "## {h2}\n\n{}\n", paragraph(rng));
         for h3 in subs {
             let _ = writeln!(s, "### {h3}\n{}\n", paragraph(rng));
+            if h3.starts_with("1.2") {
+                let p = req_prefix(prd);
+                let _ = writeln!(
+                    s,
+                    "- Covers {p}-{} and {p}-{}; see also ({p}-{}).\n",
+                    1 + rng.below(REQUIREMENTS),
+                    1 + rng.below(REQUIREMENTS),
+                    1 + rng.below(REQUIREMENTS)
+                );
+            }
+            if h3.starts_with("1.3") {
+                let _ = writeln!(
+                    s,
+                    "### 1.4 PRD Open Items Resolved\n| PRD Item | Resolution |\n|----------|------------|\n| Q{}: {} | {} |\n| Q{}: {} | {} |\n",
+                    1 + rng.below(QUESTIONS),
+                    sentence(rng, 5),
+                    sentence(rng, 8),
+                    1 + rng.below(QUESTIONS),
+                    sentence(rng, 5),
+                    sentence(rng, 8)
+                );
+            }
             if h3.starts_with("2.2") {
                 let _ = writeln!(
                     s,
@@ -315,8 +341,25 @@ fn prd_version(j: usize) -> String {
     format!("2.{}", j % 5 + 1)
 }
 
+/// The requirement IDs of a PRD start with letters of its own (`AB-3`).
+fn req_prefix(j: usize) -> String {
+    let mut j = j + 1;
+    let mut out = Vec::new();
+    while j > 0 {
+        j -= 1;
+        out.push(b'A' + (j % 26) as u8);
+        j /= 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Requirements and open questions per PRD.
+const REQUIREMENTS: usize = 10;
+const QUESTIONS: usize = 4;
+
 fn prd(rng: &mut Rng, j: usize) -> String {
-    format!(
+    let mut s = format!(
         "# Product {j} — Product Requirements\n\n**Author:** {}\n**Status:** {}\n**Version:** {}\n\n---\n\n## Problem\n\n{}\n\n## Goals\n\n- {}\n- {}\n",
         rng.pick(NAMES),
         rng.pick(&["Draft", "In Review", "Approved"]),
@@ -324,15 +367,32 @@ fn prd(rng: &mut Rng, j: usize) -> String {
         paragraph(rng),
         sentence(rng, 8),
         sentence(rng, 8)
-    )
+    );
+    let prefix = req_prefix(j);
+    s.push_str(
+        "\n## Requirements\n\n| ID | Requirement | Priority |\n|----|-------------|----------|\n",
+    );
+    for k in 1..=REQUIREMENTS {
+        let _ = writeln!(
+            s,
+            "| {prefix}-{k} | {} | {} |",
+            sentence(rng, 10),
+            rng.pick(&["Must", "Should", "Could"])
+        );
+    }
+    s.push_str("\n## Open Questions\n\n");
+    for k in 1..=QUESTIONS {
+        let _ = writeln!(s, "{k}. Q{k}: {}", sentence(rng, 9).replace('.', "?"));
+    }
+    s
 }
 
-/// The summary at the top of the status page and a graph of one PRD's family
-/// (left out with `--no-summary`, for builds of mdbook-tdd that know neither).
-const SUMMARY: &str =
-    "## At a glance\n\n{{#tdd-summary}}\n\n## Document map\n\n{{#tdd-graph prd=\"Product 0\"}}\n\n";
+/// The summary at the top of the status page, a graph of one PRD's family and
+/// the traceability tables (left out with `--no-summary`, for builds of
+/// mdbook-tdd that know none of them).
+const SUMMARY: &str = "## At a glance\n\n{{#tdd-summary}}\n\n## Document map\n\n{{#tdd-graph prd=\"Product 0\"}}\n\n## Uncited requirements\n\n{{#prd-requirements uncovered=true sort=priority}}\n\n## Unanswered questions\n\n{{#prd-open-questions open=true}}\n\n";
 
-const STATUS_PAGE: &str = "# Design status\n\n## Designs\n\n{{#tdd-status columns=document,status,version,author,date,prd,pin,open-items,blockers,completeness}}\n\n## Requirements\n\n{{#prd-status}}\n\n## Open items\n\n{{#tdd-open-items}}\n\n## Blockers\n\n{{#tdd-blockers}}\n\n## Blocked dependencies\n\n{{#tdd-rollup section=\"10.3\" where=\"Status=Blocked\" columns=Dependency,Owner}}\n\n## Completeness\n\n{{#tdd-completeness}}\n";
+const STATUS_PAGE: &str = "# Design status\n\n## Designs\n\n{{#tdd-status columns=document,status,version,author,date,prd,open-items,blockers,completeness}}\n\n## Requirements\n\n{{#prd-status}}\n\n## Open items\n\n{{#tdd-open-items}}\n\n## Blockers\n\n{{#tdd-blockers}}\n\n## Blocked dependencies\n\n{{#tdd-rollup section=\"10.3\" where=\"Status=Blocked\" columns=Dependency,Owner}}\n\n## Completeness\n\n{{#tdd-completeness}}\n";
 
 fn chapter(name: &str, path: &str, content: String, number: usize) -> serde_json::Value {
     json!({"Chapter": {
@@ -363,8 +423,11 @@ fn main() {
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let prds = (n / 4).max(1);
     let mut files: Vec<(String, String, String)> = Vec::new();
+    // The pin column too is known only to builds that know the summary.
     let status_page = if summary {
-        STATUS_PAGE.replacen("## Designs", &format!("{SUMMARY}## Designs"), 1)
+        STATUS_PAGE
+            .replacen("## Designs", &format!("{SUMMARY}## Designs"), 1)
+            .replacen(",prd,open-items,", ",prd,pin,open-items,", 1)
     } else {
         STATUS_PAGE.to_string()
     };

@@ -61,9 +61,68 @@ pub const KEYS: &[&str] = &[
     "banners",
     "tdd-paths",
     "prd-paths",
+    "requirement-pattern",
+    "open-questions-heading",
     "strict",
     "lints",
 ];
+
+/// The default pattern of a requirement ID: letters, a hyphen, digits
+/// (`PAY-11`).
+pub const DEFAULT_REQUIREMENT_PATTERN: &str = "[A-Z]+-[0-9]+";
+
+/// The default heading of a PRD's open questions.
+pub const DEFAULT_OPEN_QUESTIONS_HEADING: &str = "Open Questions";
+
+/// The pattern of requirement IDs (`requirement-pattern`), compiled once
+/// per run: to find IDs in prose, and to tell whether a table cell is one.
+/// The `regex` crate matches in time linear in the text.
+#[derive(Debug, Clone)]
+pub struct IdPattern {
+    /// The pattern as written.
+    pub source: String,
+    /// Finds IDs in text (boundaries are checked by the caller).
+    pub find: regex::Regex,
+    /// Matches a whole cell.
+    pub whole: regex::Regex,
+    /// Whether it is the default pattern, which is found without the
+    /// regular expression (see `analyze::trace::find_ids`).
+    pub is_default: bool,
+}
+
+impl IdPattern {
+    /// Compiles a pattern; an error names what is wrong with it.
+    pub fn new(source: &str) -> Result<IdPattern, String> {
+        let find = regex::Regex::new(source).map_err(|e| e.to_string())?;
+        if find.is_match("") {
+            return Err("it matches the empty text".into());
+        }
+        let whole = regex::Regex::new(&format!("^(?:{source})$")).map_err(|e| e.to_string())?;
+        Ok(IdPattern {
+            source: source.to_string(),
+            find,
+            whole,
+            is_default: source == DEFAULT_REQUIREMENT_PATTERN,
+        })
+    }
+}
+
+impl Default for IdPattern {
+    fn default() -> Self {
+        match IdPattern::new(DEFAULT_REQUIREMENT_PATTERN) {
+            Ok(p) => p,
+            Err(e) => unreachable!("the default requirement pattern compiles: {e}"),
+        }
+    }
+}
+
+impl PartialEq for IdPattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
+    }
+}
+
+impl Eq for IdPattern {}
 
 /// Markdown extensions enabled by mdBook's HTML renderer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,6 +218,11 @@ pub struct Config {
     pub tdd_paths: Vec<PathGlob>,
     /// Chapters whose path matches are PRDs.
     pub prd_paths: Vec<PathGlob>,
+    /// What a requirement ID looks like (`requirement-pattern`).
+    pub requirement_pattern: IdPattern,
+    /// The heading of a PRD's open questions (`open-questions-heading`),
+    /// as written.
+    pub open_questions_heading: String,
     /// Lint levels, including `strict`.
     pub lints: LintLevels,
     /// How the book's HTML pages show Mermaid diagrams (from its
@@ -229,6 +293,8 @@ impl Default for Config {
             banners: true,
             tdd_paths: Vec::new(),
             prd_paths: Vec::new(),
+            requirement_pattern: IdPattern::default(),
+            open_questions_heading: DEFAULT_OPEN_QUESTIONS_HEADING.to_string(),
             lints: LintLevels::default(),
             mermaid: MermaidSetup::default(),
             index: StatusIndex::default(),
@@ -399,6 +465,25 @@ impl Config {
                 "page-cards" => {
                     if let Some(b) = expect_bool(key, value, diags) {
                         self.page_cards = b;
+                    }
+                }
+                "requirement-pattern" => {
+                    if let Some(s) = expect_str(key, value, diags) {
+                        match IdPattern::new(s) {
+                            Ok(p) => self.requirement_pattern = p,
+                            Err(e) => diags.push(bad_config(format!(
+                                "`requirement-pattern`: `{s}` is not a usable pattern: {e}"
+                            ))),
+                        }
+                    }
+                }
+                "open-questions-heading" => {
+                    if let Some(s) = expect_str(key, value, diags) {
+                        if s.trim().is_empty() {
+                            diags.push(bad_config("`open-questions-heading` is empty"));
+                        } else {
+                            self.open_questions_heading = s.to_string();
+                        }
                     }
                 }
                 "banners" => {
@@ -651,6 +736,29 @@ mod tests {
         let mut d = Diagnostics::new();
         let c = Config::from_book_config(&v, false, &mut d);
         (c, d)
+    }
+
+    #[test]
+    fn requirement_patterns_and_questions_heading() {
+        let (c, d) = read(json!({"preprocessor": {"tdd": {
+            "requirement-pattern": "REQ-[0-9]{3}",
+            "open-questions-heading": "Questions ouvertes",
+        }}}));
+        assert!(d.is_empty(), "{d:?}");
+        assert!(c.requirement_pattern.whole.is_match("REQ-001"));
+        assert!(!c.requirement_pattern.whole.is_match("REQ-1"));
+        assert_eq!(c.open_questions_heading, "Questions ouvertes");
+        for bad in ["REQ-(", "x*", ""] {
+            let (c, d) = read(json!({"preprocessor": {"tdd": {"requirement-pattern": bad}}}));
+            let msgs: Vec<String> = d.iter().map(|d| d.message.clone()).collect();
+            assert!(
+                msgs.iter().any(|m| m.contains("`requirement-pattern`")),
+                "{bad}: {msgs:?}"
+            );
+            assert_eq!(c.requirement_pattern.source, DEFAULT_REQUIREMENT_PATTERN);
+        }
+        let (_, d) = read(json!({"preprocessor": {"tdd": {"open-questions-heading": " "}}}));
+        assert_eq!(d.len(), 1);
     }
 
     #[test]

@@ -153,6 +153,17 @@ lints! {
     /// A PRD pin or a PRD's Version that is not a version, or a pin to a
     /// PRD without a Version.
     BadVersion = "bad-version", Warning;
+    /// A TDD citing a requirement ID that no PRD defines (of a family,
+    /// the ID without its last digits, that some PRD uses).
+    UnknownRequirement = "unknown-requirement", Warning;
+    /// A requirement or open-question ID defined twice.
+    DuplicateId = "duplicate-id", Warning;
+    /// A requirement of an approved PRD that no live design cites, once
+    /// all its live designs are final.
+    UncitedRequirement = "uncited-requirement", Warning;
+    /// A row of a TDD's PRD Open Items Resolved table that matches no open
+    /// item of its PRD, or several.
+    UnmatchedPrdItem = "unmatched-prd-item", Warning;
 }
 
 impl Lint {

@@ -136,6 +136,87 @@ pub struct TddEntry {
     /// The PRD version pin judged against the PRD (`null` when the Source
     /// PRD is no PRD of the book).
     pub pin: Option<PinEntry>,
+    /// Requirement IDs its prose cites, each once per section.
+    pub citations: Vec<CitationEntry>,
+    /// Rows of its PRD Open Items Resolved table.
+    pub resolutions: Vec<ResolutionEntry>,
+}
+
+/// A requirement ID a TDD cites.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CitationEntry {
+    /// The ID.
+    pub id: String,
+    /// The heading of the section citing it (`null` before any heading).
+    pub section: Option<String>,
+    /// Source path of the PRD defining it (`null`: none does).
+    pub prd: Option<String>,
+}
+
+/// A row of a TDD's PRD Open Items Resolved table.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ResolutionEntry {
+    /// The PRD item cell as plain text.
+    pub item: String,
+    /// The resolution, as written.
+    pub resolution: String,
+    /// The ID of the open item it resolves (`null`: none matched, or the
+    /// row is about a requirement).
+    pub resolves: Option<String>,
+}
+
+/// A requirement of a PRD.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RequirementEntry {
+    /// The ID.
+    pub id: String,
+    /// The requirement, as written.
+    pub text: String,
+    /// The Priority cell, as written.
+    pub priority: Option<String>,
+    /// The TDDs citing it, in book order.
+    pub cited_by: Vec<CitingEntry>,
+    /// Whether a live TDD cites it.
+    pub covered: bool,
+}
+
+/// A TDD citing a requirement.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CitingEntry {
+    /// Source path of the TDD.
+    pub path: String,
+    /// The heading of the (first) section citing it.
+    pub section: Option<String>,
+    /// Whether the TDD is live.
+    pub live: bool,
+}
+
+/// An open item of a PRD.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct QuestionEntry {
+    /// Its ID (`Q2`, `TBD1`).
+    pub id: String,
+    /// Whether the ID is written in the PRD (not its position).
+    pub explicit: bool,
+    /// The text, as written.
+    pub text: String,
+    /// The live TDDs resolving it, in book order.
+    pub resolutions: Vec<ResolvedEntry>,
+}
+
+/// A resolution of an open item.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ResolvedEntry {
+    /// Source path of the TDD.
+    pub path: String,
+    /// The resolution, as written.
+    pub resolution: String,
 }
 
 /// A TDD's PRD version pin in the status report.
@@ -213,6 +294,10 @@ pub struct PrdEntry {
     pub tdds: Vec<String>,
     /// Whether at least one live TDD derives from it.
     pub covered: bool,
+    /// Its requirements, in order.
+    pub requirements: Vec<RequirementEntry>,
+    /// Its open items, in order.
+    pub questions: Vec<QuestionEntry>,
 }
 
 impl StatusReport {
@@ -264,6 +349,26 @@ impl StatusReport {
                     state: p.state,
                     patch_behind: p.patch_behind,
                 }),
+                citations: citations(model, d),
+                resolutions: d
+                    .trace
+                    .facts
+                    .resolutions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| ResolutionEntry {
+                        item: r.item.clone(),
+                        resolution: r.resolution.clone(),
+                        resolves: d
+                            .trace
+                            .resolves
+                            .get(i)
+                            .copied()
+                            .flatten()
+                            .and_then(|(p, q)| model.doc(p).trace.facts.questions.get(q))
+                            .map(|q| q.id.clone()),
+                    })
+                    .collect(),
             })
             .collect();
         let prds = model
@@ -276,6 +381,8 @@ impl StatusReport {
                     .map(|t| model.chapter(&model.documents[*t]).source_path.clone())
                     .collect(),
                 covered: model.is_covered(d),
+                requirements: requirements(model, d),
+                questions: questions(model, d),
             })
             .collect();
         StatusReport {
@@ -284,6 +391,103 @@ impl StatusReport {
             prds,
         }
     }
+}
+
+fn citations(model: &BookModel, d: &Document) -> Vec<CitationEntry> {
+    let f = &d.trace.facts;
+    f.citations
+        .iter()
+        .enumerate()
+        .map(|(i, c)| CitationEntry {
+            id: c.id.clone(),
+            section: c
+                .section
+                .and_then(|s| f.sections.get(s))
+                .map(|s| s.title.clone()),
+            prd: d
+                .trace
+                .cites
+                .get(i)
+                .copied()
+                .flatten()
+                .map(|(p, _)| model.chapter(model.doc(p)).source_path.clone()),
+        })
+        .collect()
+}
+
+fn requirements(model: &BookModel, d: &Document) -> Vec<RequirementEntry> {
+    d.trace
+        .facts
+        .requirements
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let cited_by: Vec<CitingEntry> = d
+                .trace
+                .cited_by
+                .get(i)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .map(|&(t, ci)| {
+                    let t = model.doc(t);
+                    let f = &t.trace.facts;
+                    CitingEntry {
+                        path: model.chapter(t).source_path.clone(),
+                        section: f
+                            .citations
+                            .get(ci)
+                            .and_then(|c| c.section)
+                            .and_then(|s| f.sections.get(s))
+                            .map(|s| s.title.clone()),
+                        live: t.is_live(),
+                    }
+                })
+                .collect();
+            RequirementEntry {
+                id: r.id.clone(),
+                text: r.text.clone(),
+                priority: r.priority.clone(),
+                covered: cited_by.iter().any(|c| c.live),
+                cited_by,
+            }
+        })
+        .collect()
+}
+
+fn questions(model: &BookModel, d: &Document) -> Vec<QuestionEntry> {
+    d.trace
+        .facts
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| QuestionEntry {
+            id: q.id.clone(),
+            explicit: q.explicit,
+            text: q.text.clone(),
+            resolutions: d
+                .trace
+                .resolved_by
+                .get(i)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .map(|&(t, ri)| {
+                    let t = model.doc(t);
+                    ResolvedEntry {
+                        path: model.chapter(t).source_path.clone(),
+                        resolution: t
+                            .trace
+                            .facts
+                            .resolutions
+                            .get(ri)
+                            .map(|r| r.resolution.clone())
+                            .unwrap_or_default(),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// A diagnostic as `mdbook-tdd check --format json` prints it.

@@ -91,6 +91,28 @@ fn status_formats() {
     assert_eq!(v["schema"], 2);
     assert_eq!(v["tdds"].as_array().unwrap().len(), 6);
     assert_eq!(v["prds"][2]["covered"], false);
+    // Traceability: the one requirement of Invoice Payments no design cites,
+    // and an open question of Multi-Currency Invoicing no design resolved.
+    let reqs = v["prds"][0]["requirements"].as_array().unwrap();
+    let uncited: Vec<&str> = reqs
+        .iter()
+        .filter(|r| r["covered"] == false)
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(uncited, ["PAY-9"]);
+    assert_eq!(
+        reqs[2]["cited_by"][1]["path"],
+        "tdd/payments/payment-webhooks.md"
+    );
+    let q = &v["prds"][1]["questions"];
+    assert_eq!(q[1]["id"], "Q2");
+    assert_eq!(q[1]["resolutions"].as_array().unwrap().len(), 0);
+    assert_eq!(q[0]["resolutions"][0]["path"], "tdd/fx-rates.md");
+    assert_eq!(v["tdds"][1]["resolutions"][0]["resolves"], "Q4");
+    assert_eq!(
+        v["tdds"][1]["resolutions"][1]["resolves"],
+        serde_json::Value::Null
+    );
 
     let o = mdbook_tdd(&["status"], &book);
     assert_golden("book-example.status.txt", &stdout(&o));

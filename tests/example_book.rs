@@ -65,6 +65,17 @@ fn check_example(b: &Built) {
     assert!(page.matches("<table>").count() >= 5, "{page}");
     assert!(page.contains("tdd-status-approved"));
     assert!(page.contains("No design"));
+    // The requirements matrix and the open questions: one requirement
+    // uncited, open questions unresolved, counts in the PRD table.
+    assert!(page.contains("tdd-table-prd-requirements"), "{page}");
+    assert!(page.contains("✗ Not cited"), "{page}");
+    assert!(page.contains("tdd-table-prd-open-questions"), "{page}");
+    assert!(page.contains("10 of 11 cited"), "{page}");
+    assert!(page.contains("2 of 4 resolved"), "{page}");
+    assert!(
+        page.contains(r#"href="tdd/payments-service.html#12-goals""#),
+        "{page}"
+    );
     assert!(!page.contains("{{#"), "an unexpanded directive: {page}");
     // Every link works, also on the print page.
     let broken = broken_links(&b.html);
@@ -113,7 +124,7 @@ fn example_builds_with_mdbook_05() {
     // else.
     let src = std::fs::read_to_string(repo().join("book-example/src/prd/audit-log.md")).unwrap();
     let out = std::fs::read_to_string(b.markdown.join("prd/audit-log.md")).unwrap();
-    let card = "<!-- tdd-card -->\nNo technical design yet\n\n";
+    let card = "<!-- tdd-card -->\nNo technical design yet · Requirements: 0 of 9 cited · Open questions: 0 of 4 resolved\n\n";
     assert_eq!(
         out,
         src.replacen(

@@ -1136,3 +1136,160 @@ fn many_pinned_designs_of_one_prd() {
         }
     });
 }
+
+// ---------------------------------------------------------- traceability --
+
+/// A PRD with `n` requirements (`PAY-1` …) and `q` open questions.
+fn trace_prd(n: usize, q: usize, question: impl Fn(usize) -> String) -> String {
+    let mut s = String::from(
+        "# P\n\n**Status:** Approved\n\n---\n\n## Requirements\n\n| ID | Requirement | Priority |\n|---|---|---|\n",
+    );
+    for i in 1..=n {
+        s.push_str(&format!("| PAY-{i} | Requirement {i}. | P{} |\n", i % 3));
+    }
+    s.push_str("\n## Open Questions\n\n");
+    for i in 1..=q {
+        s.push_str(&format!("1. {}\n", question(i)));
+    }
+    s
+}
+
+const TRACE_PAGE: &str = "{{#prd-requirements sort=priority}}\n\n{{#prd-open-questions}}\n\n{{#prd-status columns=prd,requirements,questions}}\n";
+
+#[test]
+fn many_requirement_ids_on_one_line() {
+    assert_linear_run("many IDs on one line", 200, |n| {
+        let line: String = (1..=n).map(|i| format!("PAY-{i} ")).collect();
+        book(vec![
+            ("prd/p.md", trace_prd(n, 0, |_| String::new())),
+            (
+                "tdd/t.md",
+                tdd("T", "Draft", &format!("## 1. Goals\n\n{line}\n")),
+            ),
+            ("s.md", TRACE_PAGE.to_string()),
+        ])
+    });
+}
+
+#[test]
+fn many_requirements_cited_by_many_designs() {
+    assert_linear_run("many requirements and designs", 20, |n| {
+        let mut chapters = vec![
+            (
+                "prd/p.md".to_string(),
+                trace_prd(10 * n, 0, |_| String::new()),
+            ),
+            ("s.md".to_string(), TRACE_PAGE.to_string()),
+        ];
+        for t in 0..n {
+            let body: String = (0..10)
+                .map(|k| format!("## {k}. S{k}\n\nCovers PAY-{}.\n\n", t * 10 + k + 1))
+                .collect();
+            chapters.push((format!("tdd/t{t}.md"), tdd("T", "Approved", &body)));
+        }
+        Book {
+            config: Config::default(),
+            settings: Settings::default(),
+            chapters: chapters
+                .iter()
+                .map(|(p, t)| chapter(p, t.clone()))
+                .collect(),
+        }
+    });
+}
+
+#[test]
+fn many_unknown_requirement_ids() {
+    assert_linear_run("many unknown IDs", 200, |n| {
+        let line: String = (1..=n).map(|i| format!("PAY-{} ", 100_000 + i)).collect();
+        book(vec![
+            ("prd/p.md", trace_prd(100, 0, |_| String::new())),
+            ("tdd/t.md", tdd("T", "Draft", &format!("{line}\n"))),
+        ])
+    });
+}
+
+#[test]
+fn many_duplicate_requirement_ids() {
+    assert_linear_run("one requirement ID defined many times", 200, |n| {
+        let rows: String = (0..n).map(|_| "| PAY-1 | Again. | P1 |\n").collect();
+        book(vec![
+            (
+                "prd/p.md",
+                format!(
+                    "# P\n\n**Status:** Draft\n\n---\n\n| ID | Requirement | Priority |\n|---|---|---|\n{rows}"
+                ),
+            ),
+            ("tdd/t.md", tdd("T", "Draft", &"PAY-1\n\n".repeat(n))),
+        ])
+    });
+}
+
+/// A TDD resolving `n` open items by text, each row also matching every
+/// item by its first word (rows by first words that several items share
+/// are reported, not searched one by one).
+#[test]
+fn many_open_questions_resolved_by_text() {
+    assert_linear_run("many open questions by text", 100, |n| {
+        let mut rows =
+            String::from("### 1.4 PRD Open Items Resolved\n| PRD Item | Resolution |\n|---|---|\n");
+        for i in 1..=n {
+            rows.push_str(&format!(
+                "| Should we do thing {i} | Yes. |\n| Should we | Which? |\n"
+            ));
+        }
+        book(vec![
+            (
+                "prd/p.md",
+                trace_prd(0, n, |i| format!("Should we do thing {i} at all?")),
+            ),
+            ("tdd/t.md", tdd("T", "Draft", &rows)),
+            ("s.md", TRACE_PAGE.to_string()),
+        ])
+    });
+}
+
+#[test]
+fn many_tbd_markers_on_one_line() {
+    assert_linear_run("many [TBD] markers on one line", 500, |n| {
+        book(vec![
+            (
+                "prd/p.md",
+                format!(
+                    "# P\n\n**Status:** Draft\n\n---\n\n{}\n",
+                    "[TBD] ".repeat(n)
+                ),
+            ),
+            ("s.md", TRACE_PAGE.to_string()),
+        ])
+    });
+}
+
+#[test]
+fn many_open_questions_with_nested_lists() {
+    assert_linear_run("open questions with nested lists", 100, |n| {
+        book(vec![
+            (
+                "prd/p.md",
+                trace_prd(0, n, |i| {
+                    format!("Q{i}: Question {i}?\n   - detail\n     - more")
+                }),
+            ),
+            ("s.md", TRACE_PAGE.to_string()),
+        ])
+    });
+}
+
+#[test]
+fn many_cited_sections() {
+    assert_linear_run("citations in many sections", 100, |n| {
+        let body: String = (1..=n)
+            .map(|i| format!("## {i}. Section {i}\n\nPAY-1 and PAY-2.\n\n"))
+            .collect();
+        book(vec![
+            ("prd/p.md", trace_prd(2, 0, |_| String::new())),
+            ("tdd/t.md", tdd("T", "Draft", &body)),
+            ("s.md", TRACE_PAGE.to_string()),
+        ])
+    });
+}

@@ -102,6 +102,8 @@ pub struct ChapterFacts {
     pub lifecycle: crate::analyze::lifecycle::LifecycleFacts,
     /// Where the page card goes.
     pub card: CardPlace,
+    /// Requirements, open questions, citations and resolutions.
+    pub trace: crate::analyze::trace::TraceFacts,
 }
 
 impl ChapterFacts {
@@ -282,6 +284,14 @@ impl ChapterFacts {
             crate::analyze::lifecycle::LifecycleFacts::new(&header, config, locate, &header_at);
         let end = ChapterEnd::new(text, eol, scan);
         let card = CardPlace::new(text, scan, &header, &tables, end.closing.is_some());
+        let trace = crate::analyze::trace::TraceFacts::new(
+            text,
+            scan,
+            &tables,
+            &placeholders,
+            config,
+            locate,
+        );
         ChapterFacts {
             header,
             title,
@@ -299,6 +309,7 @@ impl ChapterFacts {
             end,
             lifecycle,
             card,
+            trace,
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod query;
 pub mod skeleton;
 pub mod table;
 pub mod templates;
+pub mod trace;
 
 use crate::analyze::directives::Directive;
 use crate::analyze::directives::arg_problem;

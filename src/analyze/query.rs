@@ -40,6 +40,22 @@ pub enum Query {
     Graph(Selection),
     /// `{{#tdd-summary}}`.
     Summary(Summary),
+    /// `{{#prd-requirements}}`.
+    Requirements {
+        /// `prd=`: the requirements of this PRD only.
+        prd: Option<PrdFilter>,
+        /// `uncovered=true`: only requirements no live design cites.
+        uncovered: bool,
+        /// `sort=priority` (or `-priority`); book order by default.
+        by_priority: Option<bool>,
+    },
+    /// `{{#prd-open-questions}}`.
+    OpenQuestions {
+        /// `prd=`: the open items of this PRD only.
+        prd: Option<PrdFilter>,
+        /// `open=true`: only items no live design resolved.
+        open: bool,
+    },
 }
 
 impl Query {
@@ -53,6 +69,8 @@ impl Query {
             Query::Backlinks => DirectiveKind::TddBacklinks,
             Query::Graph(_) => DirectiveKind::TddGraph,
             Query::Summary(_) => DirectiveKind::TddSummary,
+            Query::Requirements { .. } => DirectiveKind::PrdRequirements,
+            Query::OpenQuestions { .. } => DirectiveKind::PrdOpenQuestions,
         }
     }
 }
@@ -194,6 +212,8 @@ pub const PRD_COLUMNS: &[&str] = &[
     "status",
     "designs",
     "coverage",
+    "requirements",
+    "questions",
     "version",
     "author",
     "date",
@@ -323,13 +343,17 @@ impl<'a> Args<'a> {
         });
     }
 
+    fn prd_filter(&self) -> Option<PrdFilter> {
+        self.get("prd").map(|a| PrdFilter {
+            value: a.value.trim().to_string(),
+            span: a.span.clone(),
+        })
+    }
+
     fn selection(&mut self, config: &Config, sorts: &[&str]) -> Selection {
         Selection {
             status: self.status(config),
-            prd: self.get("prd").map(|a| PrdFilter {
-                value: a.value.trim().to_string(),
-                span: a.span.clone(),
-            }),
+            prd: self.prd_filter(),
             live: self.flag("live"),
             sort: self.sort(sorts),
         }
@@ -530,6 +554,32 @@ pub fn parse(kind: DirectiveKind, args: &[Arg], config: &Config) -> (Query, Vec<
         ),
         DirectiveKind::TddGraph => Query::Graph(a.selection(config, &[])),
         DirectiveKind::TddSummary => summary(&mut a),
+        DirectiveKind::PrdRequirements => {
+            let by_priority = a.get("sort").and_then(|arg| {
+                match arg.value.trim().to_ascii_lowercase().as_str() {
+                    "book" => None,
+                    "priority" => Some(false),
+                    "-priority" => Some(true),
+                    _ => {
+                        a.problem(
+                            arg,
+                            format!("unknown sort order `{}`", arg.value),
+                            Some("valid orders: book, priority (a leading `-` reverses)".into()),
+                        );
+                        None
+                    }
+                }
+            });
+            Query::Requirements {
+                prd: a.prd_filter(),
+                uncovered: a.flag("uncovered").unwrap_or(false),
+                by_priority,
+            }
+        }
+        DirectiveKind::PrdOpenQuestions => Query::OpenQuestions {
+            prd: a.prd_filter(),
+            open: a.flag("open").unwrap_or(false),
+        },
         DirectiveKind::TddBacklinks | DirectiveKind::TddSkeleton | DirectiveKind::PrdSkeleton => {
             Query::Backlinks
         }

@@ -65,6 +65,17 @@ pub struct TddTable {
     /// force) at the top of every TDD and PRD page no longer in force.
     #[serde(default = "defaults::yes")]
     pub banners: bool,
+    /// What a requirement ID looks like, as a regular expression (the
+    /// `regex` crate's syntax): a PRD table row whose ID cell is one defines a
+    /// requirement, and a TDD citing it is found wherever the ID stands in
+    /// its prose outside code. Default: letters, a hyphen, digits (`PAY-11`).
+    #[serde(default = "defaults::requirement_pattern")]
+    pub requirement_pattern: String,
+    /// The heading of a PRD's section of open questions, matched ignoring
+    /// case and a leading section number.
+    #[serde(default = "defaults::open_questions_heading")]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
+    pub open_questions_heading: String,
     /// Globs, relative to the src directory, of chapters that are TDDs
     /// (besides chapters with a skeleton or a `Source PRD` field):
     /// `tdd/**/*.md`. `mdbook-tdd new` writes into the directory of the
@@ -132,7 +143,8 @@ impl LintSetting {
 
 mod defaults {
     use crate::config::{
-        DEFAULT_BACKLINKS_HEADING, DEFAULT_DEAD_STATUSES, DEFAULT_FINAL_STATUSES, DEFAULT_STATUSES,
+        DEFAULT_BACKLINKS_HEADING, DEFAULT_DEAD_STATUSES, DEFAULT_FINAL_STATUSES,
+        DEFAULT_OPEN_QUESTIONS_HEADING, DEFAULT_REQUIREMENT_PATTERN, DEFAULT_STATUSES,
         DEFAULT_SUPERSEDED_STATUS,
     };
 
@@ -156,6 +168,12 @@ mod defaults {
     }
     pub fn yes() -> bool {
         true
+    }
+    pub fn requirement_pattern() -> String {
+        DEFAULT_REQUIREMENT_PATTERN.to_string()
+    }
+    pub fn open_questions_heading() -> String {
+        DEFAULT_OPEN_QUESTIONS_HEADING.to_string()
     }
 }
 
@@ -231,6 +249,8 @@ mod tests {
         assert_eq!(table.backlinks_heading, config.backlinks_heading);
         assert_eq!(table.page_cards, config.page_cards);
         assert_eq!(table.banners, config.banners);
+        assert_eq!(table.requirement_pattern, config.requirement_pattern.source);
+        assert_eq!(table.open_questions_heading, config.open_questions_heading);
         assert_eq!(table.prd_template, config.prd_template);
         assert!(table.tdd_paths.is_empty() && config.tdd_paths.is_empty());
         assert!(table.prd_paths.is_empty() && config.prd_paths.is_empty());

@@ -178,6 +178,7 @@ pub fn assemble(
     super::review::judge(&mut model, config, diags);
     link_backlinks(&mut model, config, diags);
     super::pin::judge(&mut model, config, diags);
+    super::trace::link(&mut model, config, diags);
     model
 }
 
@@ -280,6 +281,22 @@ fn document(
     }
     let lifecycle =
         super::lifecycle::Lifecycle::new(facts.lifecycle, refs, facts.status.as_deref(), config);
+    // A PRD defines requirements and open items; a TDD cites and resolves.
+    let mut trace_facts = facts.trace;
+    if is_tdd {
+        trace_facts.requirements = Vec::new();
+        trace_facts.questions = Vec::new();
+    } else {
+        trace_facts.citations = Vec::new();
+        trace_facts.sections = Vec::new();
+        trace_facts.resolutions = Vec::new();
+    }
+    let trace = super::trace::Trace {
+        cited_by: vec![Vec::new(); trace_facts.requirements.len()],
+        resolved_by: vec![Vec::new(); trace_facts.questions.len()],
+        facts: trace_facts,
+        ..super::trace::Trace::default()
+    };
     let mut doc = Document {
         chapter,
         kind,
@@ -312,6 +329,7 @@ fn document(
         lifecycle,
         card: facts.card,
         pin: None,
+        trace,
     };
     if is_tdd {
         doc.open_items = doc.count_open_items();

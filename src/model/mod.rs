@@ -12,6 +12,7 @@ pub mod lifecycle;
 pub mod pin;
 pub mod prd;
 pub mod review;
+pub mod trace;
 
 use crate::analyze::card::CardPlace;
 use crate::analyze::end::ChapterEnd;
@@ -118,6 +119,9 @@ pub struct Document {
     /// The pin of its Source PRD judged against the PRD (TDDs whose
     /// Source PRD is a PRD of the book).
     pub pin: Option<pin::PinStatus>,
+    /// Requirements and open items (PRDs), citations and resolutions
+    /// (TDDs), linked across documents (see [`trace`]).
+    pub trace: trace::Trace,
 }
 
 impl Document {

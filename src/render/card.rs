@@ -118,6 +118,19 @@ fn tdd_card(ctx: &RenderContext<'_>, doc: &Document, badges: &Badges, out: &mut 
 
 /// A PRD's card, written at the end of `out` (which starts a paragraph).
 fn prd_card(ctx: &RenderContext<'_>, doc: &Document, badges: &Badges, out: &mut String) {
+    designs(ctx, doc, badges, out);
+    if let Some(s) = super::trace::requirements_summary(doc) {
+        out.push_str(" · Requirements: ");
+        out.push_str(&s);
+    }
+    if let Some(s) = super::trace::questions_summary(doc) {
+        out.push_str(" · Open questions: ");
+        out.push_str(&s);
+    }
+}
+
+/// The designs of a PRD, for its card.
+fn designs(ctx: &RenderContext<'_>, doc: &Document, badges: &Badges, out: &mut String) {
     if doc.derived.is_empty() {
         out.push_str("No technical design yet");
         return;

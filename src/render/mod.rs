@@ -11,6 +11,7 @@ pub mod rollup;
 pub mod select;
 pub mod status;
 pub mod summary;
+pub mod trace;
 pub mod xml;
 
 use crate::analyze::query::Query;
@@ -322,6 +323,14 @@ pub fn render(ctx: &RenderContext<'_>, query: &Query) -> Result<Vec<String>, Vec
         Query::Backlinks => vec![backlinks(ctx, ctx.chapter, None)],
         Query::Graph(selection) => graph::graph(ctx, selection, &mut problems),
         Query::Summary(s) => summary::summary(ctx, s),
+        Query::Requirements {
+            prd,
+            uncovered,
+            by_priority,
+        } => trace::requirements(ctx, prd.as_ref(), *uncovered, *by_priority, &mut problems),
+        Query::OpenQuestions { prd, open } => {
+            trace::open_questions(ctx, prd.as_ref(), *open, &mut problems)
+        }
     };
     if problems.is_empty() {
         Ok(out)

@@ -45,6 +45,8 @@ pub fn column_label(col: &Column, fields: &FieldNames<'_>) -> String {
         "placeholders" => "Placeholders".into(),
         "designs" => "Designs".into(),
         "coverage" => "Coverage".into(),
+        "requirements" => "Requirements".into(),
+        "questions" => "Questions".into(),
         "supersedes" => "Supersedes".into(),
         "superseded-by" => "Superseded by".into(),
         "review-due" => "Review due".into(),
@@ -324,6 +326,14 @@ fn write_prd_status_cell(
                 (1, _) => row.text("✓ 1 design"),
                 (n, _) => row.text(&format!("✓ {n} designs")),
             };
+        }
+        "requirements" | "questions" => {
+            let summary = if c == "requirements" {
+                super::trace::requirements_summary(d)
+            } else {
+                super::trace::questions_summary(d)
+            };
+            row.text(summary.as_deref().unwrap_or("—"));
         }
         "supersedes" | "superseded-by" | "review-due" => write_lifecycle_cell(ctx, row, d, c),
         field => ctx.write_field(row, d, doc_fields, field),

@@ -42,6 +42,12 @@ pub enum DirectiveKind {
     /// `{{#tdd-summary}}`: designs by status, PRDs without a live design,
     /// blocked dependencies and open high-impact risks, at a glance.
     TddSummary,
+    /// `{{#prd-requirements}}`: each requirement of the PRDs, its priority,
+    /// the designs citing it and its coverage.
+    PrdRequirements,
+    /// `{{#prd-open-questions}}`: each open item of the PRDs and the designs
+    /// that resolved it.
+    PrdOpenQuestions,
 }
 
 impl DirectiveKind {
@@ -58,6 +64,8 @@ impl DirectiveKind {
         DirectiveKind::TddBacklinks,
         DirectiveKind::TddGraph,
         DirectiveKind::TddSummary,
+        DirectiveKind::PrdRequirements,
+        DirectiveKind::PrdOpenQuestions,
     ];
 
     /// The name as written after `{{#`.
@@ -74,6 +82,8 @@ impl DirectiveKind {
             DirectiveKind::TddBacklinks => "tdd-backlinks",
             DirectiveKind::TddGraph => "tdd-graph",
             DirectiveKind::TddSummary => "tdd-summary",
+            DirectiveKind::PrdRequirements => "prd-requirements",
+            DirectiveKind::PrdOpenQuestions => "prd-open-questions",
         }
     }
 
@@ -125,6 +135,8 @@ impl DirectiveKind {
             DirectiveKind::TddBacklinks => &[],
             DirectiveKind::TddGraph => &["prd", "status", "live"],
             DirectiveKind::TddSummary => &["show", "limit"],
+            DirectiveKind::PrdRequirements => &["prd", "uncovered", "sort"],
+            DirectiveKind::PrdOpenQuestions => &["prd", "open"],
         }
     }
 }

@@ -91,6 +91,9 @@ pub struct ChapterScan {
     pub html: Vec<Range<usize>>,
     /// Inline code spans, in order.
     pub code_spans: Vec<Range<usize>>,
+    /// What follows the text of each link or image: its destination
+    /// (`](dest "title")`, `][label]`), in order of their ends.
+    pub link_tails: Vec<Range<usize>>,
     /// Tables, in order.
     pub tables: Vec<Table>,
     /// Our directives that start in prose, in order.
@@ -528,6 +531,9 @@ struct Walker<'t> {
     heading_text: Option<Range<usize>>,
     /// Whether the next `Html` event is the first line of its block.
     html_first_line: bool,
+    /// The links and images open: where their text has been read to, and
+    /// where they end.
+    links: Vec<(usize, usize)>,
 }
 
 fn leaf_kind(tag: Option<&TagEnd>) -> Leaf {
@@ -633,6 +639,7 @@ impl<'t> Walker<'t> {
             heading: None,
             heading_text: None,
             html_first_line: false,
+            links: Vec::new(),
         }
     }
 
@@ -659,6 +666,9 @@ impl<'t> Walker<'t> {
     }
 
     fn extend_leaf(&mut self, range: &Range<usize>) {
+        if let Some(l) = self.links.last_mut() {
+            l.0 = l.0.max(range.end.min(l.1));
+        }
         match &mut self.leaf {
             Some(leaf) => leaf.end = leaf.end.max(range.end),
             None => {
@@ -773,6 +783,17 @@ impl<'t> Walker<'t> {
             Event::Start(tag) => {
                 if is_inline_tag(&tag) {
                     self.extend_leaf(&range);
+                    if matches!(tag, Tag::Link { .. } | Tag::Image { .. }) {
+                        // Text starts after `[` (or `![`; an autolink's
+                        // `<`).
+                        let open = if matches!(tag, Tag::Image { .. }) {
+                            2
+                        } else {
+                            1
+                        };
+                        self.links
+                            .push(((range.start + open).min(range.end), range.end));
+                    }
                     self.stack.push(tag.to_end());
                     return;
                 }
@@ -846,6 +867,11 @@ impl<'t> Walker<'t> {
             }
             Event::End(end) => {
                 if is_inline_end(&end) {
+                    if matches!(end, TagEnd::Link | TagEnd::Image)
+                        && let Some((text_end, end)) = self.links.pop()
+                    {
+                        self.out.link_tails.push(text_end..end);
+                    }
                     self.extend_leaf(&range);
                     self.stack.pop();
                     return;
