@@ -2,7 +2,6 @@
 //! other byte of it.
 
 use crate::config::MarkdownOptions;
-use crate::syntax::header::Header;
 
 /// The chapter `text` with the value of its header's `Status` field set to
 /// `status`, every other byte kept (emphasis around the old value too:
@@ -14,11 +13,7 @@ pub fn set_status(
     status: &str,
     options: &MarkdownOptions,
 ) -> Result<Option<String>, String> {
-    // Offsets of the view are offsets of the text.
-    let view = crate::syntax::lines::lf_view(text);
-    let lines = view.as_deref().unwrap_or(text);
-    let scan = crate::syntax::scan::scan(lines, options);
-    let header = Header::parse(lines, &scan);
+    let (_, _, header) = super::read_header(text, options);
     let Some(field) = header.get("Status") else {
         return Err(
             "its header has no `**Status:**` field to change (a skeleton directive's `status=` is not changed: expand the chapter first, or edit it by hand)"
@@ -38,15 +33,13 @@ pub fn set_status(
         let core_start = field.value_range.start + lead;
         (core_start, core_start + core.len())
     };
-    let (Some(before), Some(after)) = (text.get(..start), text.get(end..)) else {
-        return Err("its Status field could not be located".to_string());
-    };
-    let space = if core.is_empty() && !before.ends_with([' ', '\t']) {
-        " "
+    let spaced = core.is_empty() && !text.get(..start).is_some_and(|b| b.ends_with([' ', '\t']));
+    let insert = if spaced {
+        format!(" {status}")
     } else {
-        ""
+        status.to_string()
     };
-    Ok(Some(format!("{before}{space}{status}{after}")))
+    super::splice(text, start..end, &insert, "Status field").map(Some)
 }
 
 #[cfg(test)]

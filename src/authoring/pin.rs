@@ -3,7 +3,6 @@
 
 use crate::config::MarkdownOptions;
 use crate::model::pin::split_pin;
-use crate::syntax::header::Header;
 
 /// The chapter `text` with the pin of its header's Source PRD field set to
 /// `version`: the pin replaced when `pinned` (the model read one), else
@@ -18,13 +17,9 @@ pub fn set_pin(
     pinned: bool,
     options: &MarkdownOptions,
 ) -> Result<Option<String>, String> {
-    // Offsets of the view are offsets of the text.
-    let view = crate::syntax::lines::lf_view(text);
-    let lines = view.as_deref().unwrap_or(text);
-    let scan = crate::syntax::scan::scan(lines, options);
-    let header = Header::parse(lines, &scan);
+    let (lines, scan, header) = super::read_header(text, options);
     let Some(field) = header.get("Source PRD") else {
-        return set_skeleton_pin(text, lines, &scan, version);
+        return set_skeleton_pin(text, &lines, &scan, version);
     };
     if field.value.is_empty() {
         return Err("its Source PRD field is empty".to_string());
@@ -42,10 +37,7 @@ pub fn set_pin(
             (end..end, format!(" @ {version}"))
         }
     };
-    let (Some(before), Some(after)) = (text.get(..range.start), text.get(range.end..)) else {
-        return Err("its Source PRD field could not be located".to_string());
-    };
-    Ok(Some(format!("{before}{insert}{after}")))
+    super::splice(text, range, &insert, "Source PRD field").map(Some)
 }
 
 /// The `prd-version=` argument of the chapter's `{{#tdd-skeleton}}` set
