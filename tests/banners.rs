@@ -215,3 +215,37 @@ fn banners_off_add_none_and_cards_off_keep_them() {
         chapters.iter().find(|(p, _)| *p == "tdd/c.md").unwrap().1
     );
 }
+
+/// A chapter that got its banner without a card (cards off) gets its card
+/// after the banner when cards are turned on, also without an H1.
+#[test]
+fn a_card_added_later_goes_after_the_banner() {
+    let chapters = book("\n");
+    let mut off = config(true);
+    off.page_cards = false;
+    let first = run(&chapters, &off, true);
+    let again: Vec<(&str, String)> = chapters
+        .iter()
+        .zip(&first)
+        .map(|((p, _), t)| (*p, t.clone()))
+        .collect();
+    let second = run(&again, &config(true), true);
+    for path in ["tdd/untitled.md", "tdd/a.md", "prd/p1.md"] {
+        let out = out_of(&chapters, &second, path);
+        let (b, c) = (
+            out.find("tdd-banner").unwrap(),
+            out.find("tdd-card").unwrap(),
+        );
+        assert!(b < c, "{path}: {out}");
+        assert_eq!(out.matches("tdd-banner").count(), 1, "{path}: {out}");
+        let first = out_of(&chapters, &first, path);
+        // What the first run wrote is all still there, in order.
+        let mut rest = out;
+        for line in first.lines() {
+            let at = rest
+                .find(line)
+                .unwrap_or_else(|| panic!("{path}: {line:?} in {out}"));
+            rest = &rest[at + line.len()..];
+        }
+    }
+}

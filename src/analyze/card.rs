@@ -87,8 +87,9 @@ impl CardPlace {
         let (region, at) = if !has_h1 {
             // A banner written before stands at the start, the card after
             // it: the region reaches the line after the banner.
-            let to = banner_end(text, bom).map_or(bom, |e| e + 1);
-            (bom..to, Some(bom))
+            // A card written now goes after it too.
+            let end = banner_end(text, bom);
+            (bom..end.map_or(bom, |e| e + 1), Some(end.unwrap_or(bom)))
         } else {
             let at_end = if header.range.end >= text.len() {
                 !open_at_end
@@ -125,6 +126,8 @@ impl CardPlace {
 /// Where the text after a banner of ours at `at` goes on (after the blank
 /// lines that follow it), if one starts there.
 fn banner_end(text: &str, at: usize) -> Option<usize> {
+    // The most lines a banner of ours has after its first.
+    const BANNER_LINES: usize = 6;
     let rest = text.get(at..)?;
     let mut lines = rest.split_inclusive('\n');
     let first = lines.next()?;
@@ -137,16 +140,21 @@ fn banner_end(text: &str, at: usize) -> Option<usize> {
     };
     let mut pos = at + first.len();
     let mut ended = false;
-    for line in lines {
+    for (n, line) in lines.enumerate() {
         let bare = line.trim_end_matches(['\n', '\r']);
         let blank = bare.trim_matches([' ', '\t']).is_empty();
         if ended && !blank {
             break;
         }
+        // The banners written close within a few lines: a `<div>` left open
+        // longer is the author's, not ours.
+        if !ended && n >= BANNER_LINES {
+            return None;
+        }
         ended = ended || if html { bare == "</div>" } else { blank };
         pos += line.len();
     }
-    Some(pos)
+    (ended || !html).then_some(pos)
 }
 
 /// The number of line breaks that put a blank line between the text before

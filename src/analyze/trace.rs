@@ -304,7 +304,8 @@ pub fn explicit_id(s: &str) -> Option<(&str, &str)> {
     let rest = rest.strip_prefix(':')?;
     let first = id.chars().next()?;
     let last = id.chars().next_back()?;
-    (first.is_alphabetic() && last.is_ascii_digit() && id.len() <= 32).then_some((id, rest))
+    (first.is_alphabetic() && last.is_ascii_digit() && id.chars().count() <= 32)
+        .then_some((id, rest))
 }
 
 /// A table cell of the Open Questions section: its plain text and where
@@ -498,12 +499,8 @@ fn open_questions(
                     plain_rest.to_string(),
                 )
             }
-            (None, None) => (
-                format!("Q{}", out.len() + 1),
-                false,
-                raw.clone(),
-                e.plain.clone(),
-            ),
+            // Numbered below, once every written ID is known.
+            (None, None) => (String::new(), false, raw.clone(), e.plain.clone()),
         };
         if placeholder_entry(&shown) {
             continue;
@@ -515,6 +512,26 @@ fn open_questions(
             text: shown,
             at: locate(e.at),
         });
+    }
+    // An entry without a written ID is `Q` and its position; where the
+    // author wrote that ID on another entry, the next `Q` number nobody
+    // wrote (numbers only grow, so this is linear).
+    let written: std::collections::HashSet<String> = out
+        .iter()
+        .filter(|q| q.explicit)
+        .map(|q| q.id.to_uppercase())
+        .collect();
+    let mut next = 0;
+    for (i, q) in out.iter_mut().enumerate() {
+        if q.explicit {
+            continue;
+        }
+        next = next.max(i + 1);
+        while written.contains(&format!("Q{next}")) {
+            next += 1;
+        }
+        q.id = format!("Q{next}");
+        next += 1;
     }
     out
 }

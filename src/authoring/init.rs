@@ -103,11 +103,12 @@ fn entries(o: &InitOptions) -> Vec<(&'static str, &'static str, &'static str)> {
 /// relative to the src dir, among those [`pages`] writes): at the end of its
 /// part (*Product Requirements*, *Technical Designs*, *Status*) where the
 /// summary has that part, else in a new part at the end. Every byte of the
-/// summary is kept. `None` when mdBook's parser would not read the result
-/// as a summary listing each page once (a summary that ends in suffix
-/// chapters, say, cannot take a part after them): then no page is added.
-pub fn extend_summary(summary: &str, adding: &[&str], o: &InitOptions) -> Option<String> {
-    use crate::authoring::summary::{Expected, Placement, check_placement, insert_entry};
+/// summary is kept. An error (mdBook's, or which page is not listed once)
+/// when mdBook's parser would not read the result as a summary listing each
+/// page once (a summary that ends in suffix chapters, say, cannot take a
+/// part after them): then no page is added.
+pub fn extend_summary(summary: &str, adding: &[&str], o: &InitOptions) -> Result<String, String> {
+    use crate::authoring::summary::{Expected, Placement, check_placement, has_part, insert_entry};
     let eol = if summary.contains("\r\n") {
         "\r\n"
     } else {
@@ -119,11 +120,7 @@ pub fn extend_summary(summary: &str, adding: &[&str], o: &InitOptions) -> Option
         .filter(|(_, _, path)| adding.contains(path))
         .collect();
     for (part, title, path) in &wanted {
-        let has_part = text.lines().any(|l| {
-            l.strip_prefix('#')
-                .is_some_and(|t| t.trim().eq_ignore_ascii_case(part))
-        });
-        let inserted = has_part
+        let inserted = has_part(&text, part)
             .then(|| insert_entry(&text, title, path, Placement::InPart(part)))
             .flatten();
         text = match inserted {
@@ -139,10 +136,10 @@ pub fn extend_summary(summary: &str, adding: &[&str], o: &InitOptions) -> Option
             }
         };
     }
-    wanted
-        .iter()
-        .all(|(_, _, path)| check_placement(&text, path, &Expected::TopLevel).is_ok())
-        .then_some(text)
+    for (_, _, path) in &wanted {
+        check_placement(&text, path, &Expected::TopLevel)?;
+    }
+    Ok(text)
 }
 
 /// The introduction page.
@@ -356,7 +353,7 @@ mod tests {
         assert!(!s.contains("example"), "{s}");
         // Suffix chapters at the end take no part after them.
         let suffix = "# Summary\n\n- [A](a.md)\n\n[Appendix](appendix.md)\n";
-        assert_eq!(extend_summary(suffix, &[STATUS_PAGE], &opts()), None);
+        assert!(extend_summary(suffix, &[STATUS_PAGE], &opts()).is_err());
     }
 
     #[test]

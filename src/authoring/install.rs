@@ -41,7 +41,12 @@ pub fn schema_link(book_toml: &str) -> SchemaLink {
     };
     for line in body.lines() {
         let line = line.trim();
-        if let Some(value) = line.strip_prefix("#:schema") {
+        // `#:schema` followed by white space or nothing (`#:schemata` is a
+        // comment of another kind).
+        if let Some(value) = line
+            .strip_prefix("#:schema")
+            .filter(|v| v.is_empty() || v.starts_with([' ', '\t']))
+        {
             let value = value.trim();
             let ours = value.strip_prefix("./").unwrap_or(value) == SCHEMA_NAME;
             return if ours {

@@ -68,7 +68,9 @@ fn set_skeleton_pin(
         None => {
             // Before the `}}` (and the white space before it).
             let close = d.span.end.saturating_sub(2);
-            let body = lines.get(d.span.start..close).unwrap_or_default();
+            let Some(body) = lines.get(d.span.start..close) else {
+                return Err("its skeleton directive could not be located".to_string());
+            };
             let at = d.span.start + body.trim_end().len();
             (at..at, format!(" {arg}"))
         }

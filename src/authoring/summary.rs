@@ -94,6 +94,47 @@ fn chapter_path(dest: &str) -> String {
     links::normalize(&decoded).unwrap_or(decoded)
 }
 
+/// Whether SUMMARY.md lists the chapter at `path` (relative to the src
+/// dir), read with mdBook's own parser, so that every way of writing the
+/// link (`./a.md`, `<a.md>`, percent-encoded) counts; `None` when it does
+/// not parse.
+pub fn lists(summary: &str, path: &str) -> Option<bool> {
+    use mdbook_summary::SummaryItem;
+    fn walk(items: &[SummaryItem], path: &str) -> bool {
+        items.iter().any(|item| match item {
+            SummaryItem::Link(l) => {
+                l.location
+                    .as_deref()
+                    .is_some_and(|p| chapter_path(&links::slash_path(p)) == path)
+                    || walk(&l.nested_items, path)
+            }
+            _ => false,
+        })
+    }
+    let parsed = mdbook_summary::parse_summary(summary).ok()?;
+    Some(
+        [
+            &parsed.prefix_chapters,
+            &parsed.numbered_chapters,
+            &parsed.suffix_chapters,
+        ]
+        .iter()
+        .any(|list| walk(list, path)),
+    )
+}
+
+/// Whether SUMMARY.md has a part titled `title` (`# Title`, outside fenced
+/// code, without regard to case).
+pub fn has_part(summary: &str, title: &str) -> bool {
+    let lines: Vec<&str> = summary.lines().collect();
+    part_titles(&lines).into_iter().any(|i| {
+        lines
+            .get(i)
+            .and_then(|l| l.get(1..))
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case(title))
+    })
+}
+
 /// The lines that are H1 headings (`# Title`), outside fenced code.
 fn part_titles(lines: &[&str]) -> Vec<usize> {
     let mut in_code = false;
@@ -450,6 +491,20 @@ pub fn today() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_reads_every_way_of_writing_a_link() {
+        for link in ["status.md", "./status.md", "<status.md>", "st%61tus.md"] {
+            let s = format!("# Summary\n\n- [S]({link})\n");
+            assert_eq!(lists(&s, "status.md"), Some(true), "{link}");
+        }
+        assert_eq!(
+            lists("# Summary\n\n- [A](a.md)\n", "status.md"),
+            Some(false)
+        );
+        assert!(has_part("# Summary\n\n# Status\n", "status"));
+        assert!(!has_part("# Summary\n\n```\n# Status\n```\n", "Status"));
+    }
 
     #[test]
     fn slugs() {

@@ -167,7 +167,7 @@ fn set_up(root: &Path, options: &InitOptions, interactive: bool) -> ExitCode {
             if rel == book::SUMMARY || rel == book::README {
                 continue;
             }
-            let listed = own.contains(&format!("]({rel})"));
+            let listed = mdbook_tdd::authoring::summary::lists(&own, rel).unwrap_or(false);
             if listed || std::fs::symlink_metadata(root.join(src.join(rel))).is_ok() {
                 kept.push((root.join(src.join(rel)), "already there"));
                 continue;
@@ -176,7 +176,7 @@ fn set_up(root: &Path, options: &InitOptions, interactive: bool) -> ExitCode {
         }
         let paths: Vec<&str> = adding.iter().map(|(r, _)| *r).collect();
         match book::extend_summary(&own, &paths, options) {
-            Some(text) if !adding.is_empty() => {
+            Ok(text) if !adding.is_empty() => {
                 for (rel, page) in adding {
                     match target.create(&src.join(rel)) {
                         Ok(c) => pages.push((c, page)),
@@ -188,11 +188,13 @@ fn set_up(root: &Path, options: &InitOptions, interactive: bool) -> ExitCode {
                     Err(e) => return usage_error(e),
                 }
             }
-            Some(_) => {}
-            None => kept.push((
-                summary_path,
-                "no part can be added after its suffix chapters; add documents with `mdbook-tdd new`",
-            )),
+            Ok(_) => {}
+            Err(e) => {
+                say(format_args!(
+                    "kept {} as it is: with the new entries mdBook could not read it ({e}); add documents with `mdbook-tdd new`",
+                    summary_path.display()
+                ));
+            }
         }
     } else {
         for (rel, text) in book::pages(options) {

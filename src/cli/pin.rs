@@ -29,7 +29,7 @@ pub fn pin(files: &[PathBuf], all: bool, book: Option<&Path>) -> ExitCode {
                 ));
             }
         },
-        (None, None) => PathBuf::from("."),
+        (None, None) => find_root(Path::new(".")).unwrap_or_else(|| PathBuf::from(".")),
     };
     let disk = match load_book(&root) {
         Ok(b) => b,

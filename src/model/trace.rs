@@ -132,8 +132,7 @@ fn resolve(
                 .next_back()
                 .is_some_and(|c| c.is_ascii_digit())
             && token.chars().any(|c| c.is_ascii_digit())
-            && token.len() <= 16
-            && !token.contains(' ');
+            && token.chars().count() <= 16;
         let shaped = token
             .trim_end_matches(|c: char| c.is_ascii_digit())
             .chars()
@@ -378,6 +377,24 @@ pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
         model.documents[t].trace.resolves = found;
     }
     for d in model.documents.iter_mut() {
+        // A row that repeats an ID of its PRD (reported as `duplicate-id`)
+        // shows the citations of the first, which designs cite.
+        let t = &mut d.trace;
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        for (ri, r) in t.facts.requirements.iter().enumerate() {
+            match first.get(r.id.as_str()) {
+                Some(&f) if f != ri => {
+                    if let Some(list) = t.cited_by.get(f).cloned()
+                        && let Some(slot) = t.cited_by.get_mut(ri)
+                    {
+                        *slot = list;
+                    }
+                }
+                _ => {
+                    first.insert(r.id.as_str(), ri);
+                }
+            }
+        }
         d.trace.cited = d
             .trace
             .cited_by
