@@ -397,11 +397,22 @@ fn old_link(rel: &str, old: &ChapterMeta) -> String {
 /// (in any of the forms of [`chapter_arg::resolve`]), else a file that is
 /// not a chapter given by its path.
 pub(super) fn expand_target(given: &Path, root: &Path) -> Result<PathBuf, String> {
+    let outline = load_outline(root).map_err(|e| e.to_string());
+    expand_target_in(given, root, outline.as_ref())
+}
+
+/// [`expand_target`] with the book's outline read once (`pin` names many
+/// chapters of one book).
+pub(super) fn expand_target_in(
+    given: &Path,
+    root: &Path,
+    outline: Result<&mdbook_tdd::BookOutline, &String>,
+) -> Result<PathBuf, String> {
     let exists = std::fs::symlink_metadata(given).is_ok();
-    let outline = match load_outline(root) {
+    let outline = match outline {
         Ok(o) => o,
         Err(_) if exists => return Ok(given.to_path_buf()),
-        Err(e) => return Err(e.to_string()),
+        Err(e) => return Err(e.clone()),
     };
     let Some(arg) = given.to_str() else {
         return Ok(given.to_path_buf());

@@ -70,10 +70,16 @@ pub fn pin(files: &[PathBuf], all: bool, book: Option<&Path>) -> ExitCode {
         .map(|d| (model.chapter(d).file.as_str(), d))
         .collect();
     let mut failed = false;
+    // The outline once for all the files named.
+    let outline =
+        (!files.is_empty()).then(|| mdbook_tdd::load_outline(&root).map_err(|e| e.to_string()));
     for f in files {
         // A chapter named in any form `expand` takes (its path from here,
         // from the book root or from the src dir, or its name).
-        let path = match super::authoring::expand_target(f, &root) {
+        let Some(outline) = outline.as_ref() else {
+            break;
+        };
+        let path = match super::authoring::expand_target_in(f, &root, outline.as_ref()) {
             Ok(p) => p,
             Err(e) => {
                 failed = true;
