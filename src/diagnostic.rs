@@ -247,6 +247,36 @@ pub struct Diagnostic {
     pub location: Option<Location>,
     /// Further lines (`help: ...`, `note: ...`).
     pub notes: Vec<String>,
+    /// Places given by byte offset, still to be turned into lines and
+    /// columns.
+    pub pending: Option<Box<Pending>>,
+}
+
+/// The places of a diagnostic given by their byte offsets in a chapter's
+/// current text, located once the run can read the chapters again: most
+/// facts with a place are never reported, and locating each as it is found
+/// reads every chapter's lines for nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Pending {
+    /// The offset of the diagnostic's own location, in the chapter its
+    /// location names.
+    pub at: Option<usize>,
+    /// Notes that end with a place: the note's index, the prefix the
+    /// place follows, the chapter's file and the offset.
+    pub notes: Vec<PendingNote>,
+}
+
+/// A note that ends with a place given by offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingNote {
+    /// Which note.
+    pub index: usize,
+    /// What the note says before the place.
+    pub prefix: String,
+    /// The place.
+    pub file: String,
+    /// Its offset in that chapter's current text.
+    pub offset: usize,
 }
 
 impl Diagnostic {
@@ -258,12 +288,44 @@ impl Diagnostic {
             message: message.into(),
             location: None,
             notes: Vec::new(),
+            pending: None,
         }
     }
 
     /// Sets the location.
     pub fn at(mut self, location: Location) -> Self {
         self.location = Some(location);
+        self
+    }
+
+    /// Sets the location to a byte offset of the current text of the
+    /// chapter `file`; its line and column are worked out at the end of the
+    /// run.
+    pub fn at_offset(mut self, file: &str, offset: usize) -> Self {
+        self.location = Some(Location {
+            file: file.to_string(),
+            line: 0,
+            column: 0,
+        });
+        self.pending.get_or_insert_default().at = Some(offset);
+        self
+    }
+
+    /// Adds a `note:` line that ends with a place given as a byte offset
+    /// of the current text of the chapter `file` (only the file until the
+    /// end of the run).
+    pub fn note_at(mut self, prefix: &str, file: &str, offset: usize) -> Self {
+        let index = self.notes.len();
+        self.notes.push(format!("note: {prefix}{file}"));
+        self.pending
+            .get_or_insert_default()
+            .notes
+            .push(PendingNote {
+                index,
+                prefix: prefix.to_string(),
+                file: file.to_string(),
+                offset,
+            });
         self
     }
 

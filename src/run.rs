@@ -98,6 +98,70 @@ impl Processed {
 
 /// Moves diagnostics counted in text that `{{#include}}` expanded to the
 /// files a reader can open (see [`crate::book::origin`]).
+/// Gives the diagnostics located by byte offset (see
+/// [`crate::diagnostic::Pending`]) their lines and columns: the offsets of
+/// each chapter together, its text decoded once, one chapter at a time.
+fn locate_pending(diags: &mut Diagnostics, chapters: &[AnalyzedChapter]) {
+    use crate::diagnostic::Diagnostic;
+    let mut pending: Vec<&mut Diagnostic> =
+        diags.iter_mut().filter(|d| d.pending.is_some()).collect();
+    if pending.is_empty() {
+        return;
+    }
+    let by_file: std::collections::HashMap<&str, usize> = chapters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.meta.file.as_str(), i))
+        .collect();
+    // (chapter, offset, diagnostic, the note's index or none for its place)
+    let mut wanted: Vec<(usize, usize, usize, Option<usize>)> = Vec::new();
+    for (di, d) in pending.iter().enumerate() {
+        let Some(p) = d.pending.as_deref() else {
+            continue;
+        };
+        let own = d
+            .location
+            .as_ref()
+            .and_then(|l| by_file.get(l.file.as_str()));
+        if let (Some(at), Some(&c)) = (p.at, own) {
+            wanted.push((c, at, di, None));
+        }
+        for (k, n) in p.notes.iter().enumerate() {
+            if let Some(&c) = by_file.get(n.file.as_str()) {
+                wanted.push((c, n.offset, di, Some(k)));
+            }
+        }
+    }
+    wanted.sort_unstable();
+    for group in wanted.chunk_by(|a, b| a.0 == b.0) {
+        let Some(&(c, ..)) = group.first() else {
+            continue;
+        };
+        let chapter = &chapters[c];
+        let text = chapter.original();
+        let lines = crate::diagnostic::Lines::default();
+        for &(_, offset, di, note) in group {
+            let at = chapter.locate_in(&text, &lines, offset);
+            let d = &mut pending[di];
+            match note {
+                None => d.location = Some(at),
+                Some(k) => {
+                    let Some(n) = d.pending.as_ref().and_then(|p| p.notes.get(k)) else {
+                        continue;
+                    };
+                    let line = format!("note: {}{at}", n.prefix);
+                    if let Some(slot) = d.notes.get_mut(n.index) {
+                        *slot = line;
+                    }
+                }
+            }
+        }
+    }
+    for d in pending {
+        d.pending = None;
+    }
+}
+
 fn remap_to_files(diags: &mut Diagnostics, chapters: &[AnalyzedChapter], settings: &Settings) {
     // The diagnostics of each chapter, by the chapter's position; then each
     // chapter's text, decoded one at a time: a book with a diagnostic in
@@ -164,6 +228,7 @@ pub fn process(
     log::debug!("edit: {:?} (rss {})", t.elapsed(), rss());
     diags.extend(found);
     diags.apply_levels(&config.lints);
+    locate_pending(&mut diags, &analysis.chapters);
     remap_to_files(&mut diags, &analysis.chapters, settings);
     diags.sort();
     Processed {

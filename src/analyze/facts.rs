@@ -284,14 +284,8 @@ impl ChapterFacts {
             crate::analyze::lifecycle::LifecycleFacts::new(&header, config, locate, &header_at);
         let end = ChapterEnd::new(text, eol, scan);
         let card = CardPlace::new(text, scan, &header, &tables, end.closing.is_some());
-        let trace = crate::analyze::trace::TraceFacts::new(
-            text,
-            scan,
-            &tables,
-            &placeholders,
-            config,
-            locate,
-        );
+        let trace =
+            crate::analyze::trace::TraceFacts::new(text, scan, &tables, &placeholders, config);
         ChapterFacts {
             header,
             title,

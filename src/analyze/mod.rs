@@ -120,6 +120,22 @@ impl AnalyzedChapter {
         self.locate_original(original)
     }
 
+    /// The location of an offset of the current text, given the text as
+    /// it came (`original`, which may have been decoded again) and a cache
+    /// of its lines for the chapter's other offsets.
+    pub fn locate_in(&self, original: &str, lines: &Lines, offset: usize) -> Location {
+        let offset = match &self.expansion {
+            Some(e) => e.original_offset(offset),
+            None => offset,
+        };
+        let (line, column) = lines.line_col(original, offset);
+        Location {
+            file: self.meta.file.clone(),
+            line,
+            column,
+        }
+    }
+
     /// The location of an offset of the text as it came.
     pub fn locate_original(&self, offset: usize) -> Location {
         // The text is decoded before anything is located, and only dropped
@@ -167,7 +183,9 @@ fn needs_scan(work: &AnalyzedChapter, config: &Config) -> bool {
         // `\u` escapes shows only once the literal is decoded.
         (None, Some(j)) => {
             has_markers(j.raw())
-                || (memchr::memmem::find(j.raw(), b"\\u").is_some()
+                || (crate::syntax::needle::UNICODE_ESCAPE
+                    .find(j.raw())
+                    .is_some()
                     && j.decode().is_ok_and(|t| has_markers(t.as_bytes())))
         }
         (None, None) => false,
@@ -177,7 +195,7 @@ fn needs_scan(work: &AnalyzedChapter, config: &Config) -> bool {
 fn has_markers(bytes: &[u8]) -> bool {
     // A Source PRD field sits near the top of a TDD: look for it first.
     has_field_marker(bytes)
-        || memchr::memmem::find_iter(bytes, b"{{#").any(|i| {
+        || crate::syntax::needle::DIRECTIVE.find_iter(bytes).any(|i| {
             let rest = &bytes[i + 3..];
             crate::syntax::directive::is_ours(rest)
         })
@@ -349,7 +367,7 @@ fn diagrams_of_other_chapters(
     if diagrams_to_report(config, settings) != Some(true) {
         return;
     }
-    let mentions = |b: &[u8]| memchr::memmem::find(b, b"mermaid").is_some();
+    let mentions = |b: &[u8]| crate::syntax::needle::MERMAID.find(b).is_some();
     let keep_text = work.text.is_some();
     match (&work.text, &work.literal) {
         (Some(t), _) if mentions(t.as_bytes()) => {}

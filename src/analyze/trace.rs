@@ -3,12 +3,14 @@
 //! section and its `[TBD]` markers (what a PRD holds), the requirement IDs
 //! its prose cites and the rows of its PRD Open Items Resolved table (what a
 //! TDD holds). Which of them count is decided by the model, once it knows
-//! which chapters are TDDs and PRDs.
+//! which chapters are TDDs and PRDs. Places are byte offsets of the
+//! chapter's text: few of them are ever reported, and a diagnostic about
+//! one is given its line and column at the end of the run
+//! ([`crate::diagnostic::Diagnostic::at_offset`]).
 
 use crate::analyze::card::heading_anchor;
 use crate::analyze::table::{DocTable, plain};
 use crate::config::{Config, IdPattern};
-use crate::diagnostic::Location;
 use crate::syntax::outline::{heading_at, heading_key};
 use crate::syntax::scan::{ChapterScan, in_ranges};
 use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
@@ -32,8 +34,8 @@ pub struct RequirementDef {
     pub text: String,
     /// The `Priority` cell, as written, if the table has the column.
     pub priority: Option<String>,
-    /// Where the row is.
-    pub at: Location,
+    /// Where the row is: its offset in the chapter's text.
+    pub at: usize,
 }
 
 /// An open item of a PRD: an entry under its Open Questions heading, or a
@@ -49,8 +51,8 @@ pub struct QuestionDef {
     pub text: String,
     /// The text normalized for matching (see [`match_key`]).
     pub key: String,
-    /// Where the entry is.
-    pub at: Location,
+    /// Where the entry is: its offset in the chapter's text.
+    pub at: usize,
 }
 
 /// A section of a TDD that cites requirements.
@@ -69,8 +71,9 @@ pub struct Citation {
     pub id: String,
     /// Index into [`TraceFacts::sections`]; `None` before the first heading.
     pub section: Option<usize>,
-    /// Where it first appears in that section.
-    pub at: Location,
+    /// Where it first appears in that section: its offset in the
+    /// chapter's text.
+    pub at: usize,
 }
 
 /// A row of a TDD's PRD Open Items Resolved table.
@@ -82,8 +85,8 @@ pub struct ResolutionRow {
     pub fragment: Option<String>,
     /// The resolution cell, as written.
     pub resolution: String,
-    /// Where the row is.
-    pub at: Location,
+    /// Where the row is: its offset in the chapter's text.
+    pub at: usize,
 }
 
 /// The traceability facts of a chapter.
@@ -109,11 +112,10 @@ impl TraceFacts {
         tables: &[DocTable],
         placeholders: &[Range<usize>],
         config: &Config,
-        locate: &dyn Fn(usize) -> Location,
     ) -> TraceFacts {
         let pattern = &config.requirement_pattern;
         let mut out = TraceFacts {
-            requirements: requirements(tables, pattern, locate),
+            requirements: requirements(tables, pattern),
             ..TraceFacts::default()
         };
         let heading = heading_key(&config.open_questions_heading);
@@ -123,7 +125,7 @@ impl TraceFacts {
             .enumerate()
             .find(|(_, h)| {
                 text.get(h.text.clone())
-                    .is_some_and(|t| key_is(strip_number(t), &heading))
+                    .is_some_and(|t| is_heading(t, &heading))
             })
             .map(|(i, h)| {
                 let end = scan
@@ -136,11 +138,11 @@ impl TraceFacts {
                 h.range.end.min(end)..end
             });
         if let Some(range) = &section {
-            out.questions = open_questions(text, range.clone(), config, locate);
+            out.questions = open_questions(text, range.clone(), config);
         }
-        tbd_markers(text, scan, section.as_ref(), placeholders, locate, &mut out);
-        citations(text, scan, placeholders, pattern, locate, &mut out);
-        resolution_rows(tables, locate, &mut out);
+        tbd_markers(text, scan, section.as_ref(), placeholders, &mut out);
+        citations(text, scan, placeholders, pattern, &mut out);
+        resolution_rows(tables, &mut out);
         out
     }
 }
@@ -167,6 +169,12 @@ fn key_is(text: &str, key: &str) -> bool {
             space = false;
         }
         started = true;
+        if c.is_ascii() {
+            if want.next() != Some(c.to_ascii_lowercase()) {
+                return false;
+            }
+            continue;
+        }
         for l in c.to_lowercase() {
             if want.next() != Some(l) {
                 return false;
@@ -176,9 +184,19 @@ fn key_is(text: &str, key: &str) -> bool {
     want.next().is_none()
 }
 
-/// A heading's text without a leading section number (`4.`, `12.1`).
-fn strip_number(t: &str) -> &str {
-    crate::syntax::outline::SectionNumber::split_heading(t).1
+/// Whether a heading's text, without a leading section number (`4.`,
+/// `12.1`), has the heading key `key`. The number is split off, which
+/// parses it, only when the text could match: the text after its leading
+/// digits and dots, or the whole text, must already have the key.
+fn is_heading(t: &str, key: &str) -> bool {
+    let after = t
+        .trim_start()
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+    (key_is(after, key) || key_is(t, key))
+        && key_is(
+            crate::syntax::outline::SectionNumber::split_heading(t).1,
+            key,
+        )
 }
 
 /// Text normalized for matching: lower case, every run of characters other
@@ -187,14 +205,23 @@ pub fn match_key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut gap = false;
     for c in s.chars() {
-        if c.is_alphanumeric() {
-            if gap && !out.is_empty() {
-                out.push(' ');
-            }
-            gap = false;
-            out.extend(c.to_lowercase());
+        let word = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
         } else {
+            c.is_alphanumeric()
+        };
+        if !word {
             gap = true;
+            continue;
+        }
+        if gap && !out.is_empty() {
+            out.push(' ');
+        }
+        gap = false;
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
         }
     }
     out
@@ -232,32 +259,53 @@ pub fn find_ids<'t>(
 /// expression finds them (leftmost, longest runs), from each hyphen with an
 /// upper-case letter before it and a digit after it: prose has many hyphens
 /// and few IDs, and a search from each hyphen that the expression's engine
-/// starts costs more than reading the bytes around it.
+/// starts costs more than reading the bytes around it. A run of hyphens
+/// (a table's delimiter row, a rule) is passed over at once: only its
+/// first hyphen can follow a letter, only its last precede a digit.
 fn default_ids(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let bytes = text.as_bytes();
-    memchr::memchr_iter(b'-', bytes).filter_map(move |i| {
-        let start = i - bytes
-            .get(..i)?
-            .iter()
-            .rev()
-            .take_while(|b| b.is_ascii_uppercase())
-            .count();
-        let digits = bytes
-            .get(i + 1..)?
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
-        (start < i && digits > 0).then_some(start..i + 1 + digits)
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        loop {
+            let i = from + memchr::memchr(b'-', bytes.get(from..)?)?;
+            let next = bytes.get(i + 1).copied();
+            if next == Some(b'-') {
+                from = i
+                    + 1
+                    + bytes
+                        .get(i + 1..)?
+                        .iter()
+                        .take_while(|&&b| b == b'-')
+                        .count();
+                continue;
+            }
+            from = i + 1;
+            if !next.is_some_and(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            let start = i - bytes
+                .get(..i)?
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_uppercase())
+                .count();
+            if start == i {
+                continue;
+            }
+            let digits = bytes
+                .get(i + 1..)?
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            from = i + 1 + digits;
+            return Some(start..i + 1 + digits);
+        }
     })
 }
 
 /// The requirements of a chapter's tables: rows whose ID cell (the column
 /// headed `ID`, else the first) is an ID of the pattern.
-fn requirements(
-    tables: &[DocTable],
-    pattern: &IdPattern,
-    locate: &dyn Fn(usize) -> Location,
-) -> Vec<RequirementDef> {
+fn requirements(tables: &[DocTable], pattern: &IdPattern) -> Vec<RequirementDef> {
     let mut out = Vec::new();
     for t in tables {
         if t.width == 0 {
@@ -269,7 +317,12 @@ fn requirements(
             .or_else(|| (0..t.width).find(|&c| c != id_col));
         let priority_col = t.column("Priority");
         for r in t.real_rows() {
-            let id = plain(t.cell(r, id_col));
+            let cell = t.cell(r, id_col);
+            // The plain text of a cell holds no hyphen its cell does not.
+            if pattern.is_default && memchr::memchr(b'-', cell.as_bytes()).is_none() {
+                continue;
+            }
+            let id = plain(cell);
             if !pattern.whole.is_match(&id) {
                 continue;
             }
@@ -284,7 +337,7 @@ fn requirements(
                 priority: priority_col
                     .map(|c| t.cell(r, c).trim().to_string())
                     .filter(|p| !p.is_empty()),
-                at: locate(r.offset),
+                at: r.offset,
             });
         }
     }
@@ -325,12 +378,7 @@ struct Entry {
 /// The entries of the Open Questions section (`range`, after its heading):
 /// the items of its top-level lists (a nested list belongs to its item) and
 /// the rows of its tables.
-fn open_questions(
-    text: &str,
-    range: Range<usize>,
-    config: &Config,
-    locate: &dyn Fn(usize) -> Location,
-) -> Vec<QuestionDef> {
+fn open_questions(text: &str, range: Range<usize>, config: &Config) -> Vec<QuestionDef> {
     let Some(section) = text.get(range.clone()) else {
         return Vec::new();
     };
@@ -510,7 +558,7 @@ fn open_questions(
             explicit,
             key: match_key(&plain_text),
             text: shown,
-            at: locate(e.at),
+            at: e.at,
         });
     }
     // An entry without a written ID is `Q` and its position; where the
@@ -577,7 +625,6 @@ fn tbd_markers(
     scan: &ChapterScan,
     section: Option<&Range<usize>>,
     placeholders: &[Range<usize>],
-    locate: &dyn Fn(usize) -> Location,
     out: &mut TraceFacts,
 ) {
     let mut n = 0;
@@ -586,7 +633,7 @@ fn tbd_markers(
     // been searched for line breaks: each byte is read once.
     let (mut start, mut searched) = (0, 0);
     let bytes = text.as_bytes();
-    for at in memchr::memmem::find_iter(bytes, b"[TBD]") {
+    for at in crate::syntax::needle::TBD.find_iter(bytes) {
         if let Some(i) = bytes
             .get(searched..at)
             .and_then(|b| memchr::memrchr(b'\n', b))
@@ -623,7 +670,7 @@ fn tbd_markers(
             explicit: false,
             text: shown.to_string(),
             key,
-            at: locate(at),
+            at,
         });
     }
 }
@@ -636,7 +683,6 @@ fn citations(
     scan: &ChapterScan,
     placeholders: &[Range<usize>],
     pattern: &IdPattern,
-    locate: &dyn Fn(usize) -> Location,
     out: &mut TraceFacts,
 ) {
     let mut seen: HashMap<(usize, &str), ()> = HashMap::new();
@@ -678,13 +724,13 @@ fn citations(
         out.citations.push(Citation {
             id: id.to_string(),
             section,
-            at: locate(at),
+            at,
         });
     }
 }
 
 /// The rows of the chapter's PRD Open Items Resolved table.
-fn resolution_rows(tables: &[DocTable], locate: &dyn Fn(usize) -> Location, out: &mut TraceFacts) {
+fn resolution_rows(tables: &[DocTable], out: &mut TraceFacts) {
     let Some(t) = tables.iter().find(|t| t.section_key() == RESOLVED_SECTION) else {
         return;
     };
@@ -702,13 +748,24 @@ fn resolution_rows(tables: &[DocTable], locate: &dyn Fn(usize) -> Location, out:
             item,
             fragment,
             resolution: res_col.map_or("", |c| t.cell(r, c)).trim().to_string(),
-            at: locate(r.offset),
+            at: r.offset,
         });
     }
 }
 
 /// A cell's plain text and the fragment of its first link.
 fn cell_text(cell: &str) -> (String, Option<String>) {
+    // Words and punctuation that no Markdown construct starts with, after
+    // a letter: the text as it is.
+    let t = cell.trim();
+    if t.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+        && t.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(b, b' ' | b',' | b'.' | b':' | b';' | b'?' | b'-' | b'/')
+        })
+    {
+        return (t.to_string(), None);
+    }
     let mut plain_text = String::new();
     let mut fragment = None;
     for event in mdbook_markdown::pulldown_cmark::Parser::new(cell) {
@@ -756,6 +813,7 @@ mod tests {
             "PAY-1, PAY-11 and XPAY-1 or PAY-1x, (PAY-3) pay-3 PAY-",
             "A-B-1 AB-1-2 aB-1 -1 A- --- Ü-1 ÜA-1 A-1é _A-1 A-1_ é A-12345678901234567890",
             "AB-12-CD-3 X-9Y-8 ZZ-0",
+            "|---|:--:|-1| A--1 A---1 B-- -C-2 --D-3 E-4-- F-5---G-6 H-",
         ] {
             let a: Vec<_> = find_ids(text, &fast).collect();
             let b: Vec<_> = find_ids(text, &slow).collect();

@@ -64,9 +64,17 @@ pub fn run() -> ExitCode {
         || report(&out.diagnostics),
         || {
             let t = std::time::Instant::now();
-            let stdout = std::io::stdout().lock();
-            let mut w = std::io::BufWriter::with_capacity(1 << 17, stdout);
-            let written = book.write(contents, &mut w).and_then(|()| w.flush());
+            let written = match raw_stdout() {
+                Some(file) => {
+                    let mut w = std::io::BufWriter::with_capacity(1 << 17, file);
+                    book.write(contents, &mut w).and_then(|()| w.flush())
+                }
+                None => {
+                    let mut w =
+                        std::io::BufWriter::with_capacity(1 << 17, std::io::stdout().lock());
+                    book.write(contents, &mut w).and_then(|()| w.flush())
+                }
+            };
             log::debug!("write output: {:?} (rss {})", t.elapsed(), rss());
             written
         },
@@ -78,6 +86,23 @@ pub fn run() -> ExitCode {
     // Everything is written: exit at once. Freeing the book, the model and
     // the outputs one allocation at a time would only delay mdBook.
     std::process::exit(0)
+}
+
+/// Standard output as a file of its own, written without the line
+/// buffering of [`std::io::Stdout`] (which looks for the last line break
+/// of every write, and a book's JSON has none); `None` where the
+/// descriptor cannot be duplicated.
+#[cfg(unix)]
+fn raw_stdout() -> Option<std::fs::File> {
+    std::os::fd::AsFd::as_fd(&std::io::stdout())
+        .try_clone_to_owned()
+        .ok()
+        .map(std::fs::File::from)
+}
+
+#[cfg(not(unix))]
+fn raw_stdout() -> Option<std::fs::File> {
+    None
 }
 
 /// The pipe buffer asked for stdin and stdout: mdBook writes the book into

@@ -179,6 +179,7 @@ fn resolve(
 pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
     let docs = &model.documents;
     let name = |d: DocId| model.chapters[docs[d].chapter].name.as_str();
+    let file = |d: DocId| model.chapters[docs[d].chapter].file.as_str();
     // Every requirement ID: its first definition, its first in a live PRD,
     // and the first in each PRD.
     let mut index: HashMap<&str, Defs> = HashMap::new();
@@ -208,8 +209,8 @@ pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
                 };
                 diags.push(
                     Diagnostic::new(Lint::DuplicateId, message)
-                        .at(r.at.clone())
-                        .note(format!("first defined at {}", first.at))
+                        .at_offset(file(di), r.at)
+                        .note_at("first defined at ", file(p), first.at)
                         .help("give each requirement an ID of its own; designs cite the first definition"),
                 );
             }
@@ -226,11 +227,12 @@ pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
                         Lint::DuplicateId,
                         format!("open item `{}` is defined twice in this PRD", q.id),
                     )
-                    .at(q.at.clone())
-                    .note(format!(
-                        "first defined at {}",
-                        d.trace.facts.questions[first].at
-                    ))
+                    .at_offset(file(di), q.at)
+                    .note_at(
+                        "first defined at ",
+                        file(di),
+                        d.trace.facts.questions[first].at,
+                    )
                     .help("give each open question an ID of its own (`Q5: …`); designs resolve the first"),
                 );
             } else {
@@ -274,7 +276,7 @@ pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
                         Lint::UnknownRequirement,
                         format!("requirement `{}` is defined by no PRD of this book", c.id),
                     )
-                    .at(c.at.clone());
+                    .at_offset(file(ti), c.at);
                     let reqs = prd.map(|p| &docs[p].trace.facts.requirements);
                     if let Some(reqs) =
                         reqs.filter(|r| r.len() <= SUGGEST_AMONG && reported.len() <= SUGGESTIONS)
@@ -352,7 +354,7 @@ pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
                     .help("start the row with the item's ID")
                 }
             };
-            diags.push(problem.at(row.at.clone()));
+            diags.push(problem.at_offset(file(ti), row.at));
         }
         resolves.push((ti, found));
     }
@@ -438,7 +440,7 @@ fn uncited(model: &BookModel, config: &Config, diags: &mut Diagnostics) {
                         r.id
                     ),
                 )
-                .at(r.at.clone())
+                .at_offset(&model.chapter(d).file, r.at)
                 .help(format!(
                     "cite `{}` in the design that addresses it, or move it out of this PRD",
                     r.id

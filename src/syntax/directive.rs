@@ -225,7 +225,8 @@ pub struct SyntaxError {
 /// out.
 pub fn candidates(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
-    memchr::memmem::find_iter(bytes, b"{{#")
+    super::needle::DIRECTIVE
+        .find_iter(bytes)
         .filter(|&at| {
             let rest = &bytes[at + 3..];
             is_ours(rest) && !is_escaped(bytes, at)

@@ -8,12 +8,15 @@
 //! - [`header`] reads a document's header fields;
 //! - [`placeholder`] finds and fills `{placeholder}`s;
 //! - [`lines`] deals with line endings and container prefixes;
-//! - [`inert`] breaks directives in text copied between pages.
+//! - [`inert`] breaks directives in text copied between pages;
+//! - [`needle`] holds the searchers for the fixed strings every chapter is
+//!   searched for.
 
 pub mod directive;
 pub mod header;
 pub mod inert;
 pub mod lines;
+pub mod needle;
 pub mod outline;
 pub mod placeholder;
 pub mod scan;

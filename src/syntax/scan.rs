@@ -204,7 +204,7 @@ impl HtmlState {
         let mut i = 0;
         while i < b.len() {
             match *self {
-                HtmlState::Comment => match memchr::memmem::find(&b[i..], b"-->") {
+                HtmlState::Comment => match super::needle::COMMENT_END.find(&b[i..]) {
                     Some(j) => {
                         i += j + 3;
                         *self = HtmlState::Data;
@@ -311,7 +311,7 @@ impl HtmlState {
 /// case-insensitively), if there is one.
 fn end_tag(b: &[u8], name: &str) -> Option<usize> {
     let mut from = 0;
-    while let Some(j) = memchr::memmem::find(&b[from..], b"</").map(|j| from + j) {
+    while let Some(j) = super::needle::END_TAG.find(&b[from..]).map(|j| from + j) {
         let after = j + 2 + name.len();
         let matches = b
             .get(j + 2..after)
