@@ -147,6 +147,18 @@ impl TraceFacts {
     }
 }
 
+/// Whether `text` can have the heading key `key`, told from their first
+/// letters when both are ASCII: most headings differ from it there.
+fn may_be(text: &str, key: &str) -> bool {
+    let first = text
+        .bytes()
+        .find(|b| !(b.is_ascii_whitespace() || matches!(b, b'*' | b'_')));
+    match (first, key.as_bytes().first()) {
+        (Some(a), Some(b)) if a.is_ascii() && b.is_ascii() => a.to_ascii_lowercase() == *b,
+        _ => true,
+    }
+}
+
 /// Whether `text` has the heading key `key` (see [`heading_key`]), compared
 /// as it is normalized, without building it: most headings differ in their
 /// first letter.
@@ -192,7 +204,7 @@ fn is_heading(t: &str, key: &str) -> bool {
     let after = t
         .trim_start()
         .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
-    (key_is(after, key) || key_is(t, key))
+    (may_be(after, key) && key_is(after, key) || may_be(t, key) && key_is(t, key))
         && key_is(
             crate::syntax::outline::SectionNumber::split_heading(t).1,
             key,
@@ -204,6 +216,20 @@ fn is_heading(t: &str, key: &str) -> bool {
 pub fn match_key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut gap = false;
+    if s.is_ascii() {
+        for b in s.bytes() {
+            if !b.is_ascii_alphanumeric() {
+                gap = true;
+                continue;
+            }
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+            out.push(char::from(b.to_ascii_lowercase()));
+        }
+        return out;
+    }
     for c in s.chars() {
         let word = if c.is_ascii() {
             c.is_ascii_alphanumeric()
@@ -633,7 +659,12 @@ fn tbd_markers(
     // been searched for line breaks: each byte is read once.
     let (mut start, mut searched) = (0, 0);
     let bytes = text.as_bytes();
-    for at in crate::syntax::needle::TBD.find_iter(bytes) {
+    // From each `B`: upper-case letters are rare in Markdown, brackets
+    // (links, tables of links) are not.
+    let markers = memchr::memchr_iter(b'B', bytes)
+        .filter_map(|i| i.checked_sub(2))
+        .filter(|&at| bytes.get(at..at + 5) == Some(b"[TBD]"));
+    for at in markers {
         if let Some(i) = bytes
             .get(searched..at)
             .and_then(|b| memchr::memrchr(b'\n', b))

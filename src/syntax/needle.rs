@@ -9,8 +9,6 @@ pub type Needle = LazyLock<Finder<'static>>;
 
 /// The opening of a directive.
 pub static DIRECTIVE: Needle = LazyLock::new(|| Finder::new("{{#"));
-/// A `[TBD]` marker.
-pub static TBD: Needle = LazyLock::new(|| Finder::new("[TBD]"));
 /// A `\u` escape in a JSON string.
 pub static UNICODE_ESCAPE: Needle = LazyLock::new(|| Finder::new("\\u"));
 /// The end of an HTML comment.
