@@ -11,9 +11,10 @@ pub mod mermaid;
 pub mod table;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Level, Lint, LintLevels, closest};
+use crate::hash::{HashMap, HashSet};
 pub use mermaid::MermaidSetup;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 pub use table::TddTable;
 
@@ -395,7 +396,8 @@ impl Config {
         self.index
             .ranks
             .get_or_init(|| {
-                let mut ranks = HashMap::with_capacity(self.statuses.len());
+                let mut ranks =
+                    HashMap::with_capacity_and_hasher(self.statuses.len(), Default::default());
                 for (i, s) in self.statuses.iter().enumerate() {
                     ranks.entry(s.to_ascii_lowercase()).or_insert(i);
                 }

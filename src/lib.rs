@@ -30,6 +30,7 @@ mod config;
 mod date;
 mod diagnostic;
 mod edit;
+mod hash;
 mod links;
 mod model;
 mod protocol;

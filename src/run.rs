@@ -108,7 +108,7 @@ fn locate_pending(diags: &mut Diagnostics, chapters: &[AnalyzedChapter]) {
     if pending.is_empty() {
         return;
     }
-    let by_file: std::collections::HashMap<&str, usize> = chapters
+    let by_file: crate::hash::HashMap<&str, usize> = chapters
         .iter()
         .enumerate()
         .map(|(i, c)| (c.meta.file.as_str(), i))
@@ -166,13 +166,13 @@ fn remap_to_files(diags: &mut Diagnostics, chapters: &[AnalyzedChapter], setting
     // The diagnostics of each chapter, by the chapter's position; then each
     // chapter's text, decoded one at a time: a book with a diagnostic in
     // every chapter never holds all of them decoded at once.
-    let by_file: std::collections::HashMap<&str, usize> = chapters
+    let by_file: crate::hash::HashMap<&str, usize> = chapters
         .iter()
         .enumerate()
         .map(|(i, c)| (c.meta.file.as_str(), i))
         .collect();
     let mut groups: Vec<(usize, Vec<&mut crate::diagnostic::Diagnostic>)> = Vec::new();
-    let mut group_of: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut group_of: crate::hash::HashMap<usize, usize> = crate::hash::HashMap::default();
     for d in diags.iter_mut() {
         let Some(&chapter) = d
             .location

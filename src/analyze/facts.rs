@@ -15,12 +15,12 @@ use crate::analyze::table::plain;
 use crate::analyze::templates::TemplateId;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Lint, Location, closest};
+use crate::hash::HashMap;
 use crate::syntax::header::Header;
 use crate::syntax::outline::{
     FlatSection, SectionNumber, body_sections_flat, heading_at, heading_key,
 };
 use crate::syntax::scan::ChapterScan;
-use std::collections::HashMap;
 use std::ops::Range;
 
 /// Whether a template section is written in a document.
@@ -200,9 +200,9 @@ impl ChapterFacts {
             .iter()
             .map(|s| (all_keys || s.number.is_none()).then(|| s.key_in(text)))
             .collect();
-        let mut by_number: HashMap<SectionNumber, usize> = HashMap::new();
-        let mut by_key: HashMap<&str, usize> = HashMap::new();
-        let mut unnumbered_by_key: HashMap<&str, usize> = HashMap::new();
+        let mut by_number: HashMap<SectionNumber, usize> = HashMap::default();
+        let mut by_key: HashMap<&str, usize> = HashMap::default();
+        let mut unnumbered_by_key: HashMap<&str, usize> = HashMap::default();
         for (i, (s, k)) in body.iter().zip(&keys).enumerate() {
             if let Some(n) = s.number {
                 by_number.entry(n).or_insert(i);
@@ -345,7 +345,7 @@ pub fn is_placeholder_row(
 /// HTML; inside a code span only when the span holds nothing else.
 pub fn placeholder_offsets(text: &str, scan: &ChapterScan) -> Vec<Range<usize>> {
     // Whether each code span holds nothing but placeholders, once per span.
-    let mut only_placeholders: HashMap<usize, bool> = HashMap::new();
+    let mut only_placeholders: HashMap<usize, bool> = HashMap::default();
     crate::syntax::placeholder::placeholder_ranges(text)
         .filter(|r| !scan.is_protected(r.start))
         .filter(|r| {

@@ -110,7 +110,7 @@ pub fn split_values(value: &str) -> Vec<Range<usize>> {
     let bytes = value.as_bytes();
     // The start of the last run of backticks of each length: a run opens a
     // code span only if a later run of its length closes it.
-    let mut last_run: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut last_run: crate::hash::HashMap<usize, usize> = crate::hash::HashMap::default();
     let mut j = 0;
     while j < bytes.len() {
         if bytes[j] == b'`' {

@@ -2,8 +2,8 @@
 //! top-level sections, and the guidance blocks and placeholder rows that
 //! mark a section as not yet written.
 
+use crate::hash::HashSet;
 use crate::syntax::outline::{Outline, SectionNumber};
-use std::collections::HashSet;
 use std::ops::Range;
 
 /// A top-level section of a template.
@@ -48,7 +48,7 @@ impl TemplateProfile {
                 title: text[s.title.clone()].trim().to_string(),
             })
             .collect();
-        let mut blocks = HashSet::new();
+        let mut blocks = HashSet::default();
         if let Some(h1) = outline.sections.iter().find(|s| s.level == 1) {
             // Only blocks with a placeholder are guidance to replace; fixed
             // template prose ("This section provides ...") may stay.
@@ -65,7 +65,7 @@ impl TemplateProfile {
                 );
             }
         }
-        let mut rows = HashSet::new();
+        let mut rows = HashSet::default();
         for t in &scan.tables {
             for r in &t.rows {
                 rows.insert(row_key(&text, &r.cells));

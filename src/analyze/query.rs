@@ -7,8 +7,8 @@
 use crate::analyze::table::{SectionSelector, plain};
 use crate::config::Config;
 use crate::diagnostic::closest;
+use crate::hash::HashSet;
 use crate::syntax::directive::{Arg, ArgProblem, DirectiveKind, split_list};
-use std::collections::HashSet;
 use std::ops::Range;
 
 /// What a table directive asks for.
@@ -378,7 +378,7 @@ impl<'a> Args<'a> {
 
     fn status(&mut self, config: &Config) -> Option<HashSet<String>> {
         let a = self.get("status")?;
-        let mut wanted = HashSet::new();
+        let mut wanted = HashSet::default();
         for s in a.list() {
             match config.normalize_status(&s) {
                 Some(n) => {

@@ -115,8 +115,8 @@ use crate::analyze::skeleton::PreparedTemplate;
 use crate::book::Settings;
 use crate::config::{Config, MarkdownOptions};
 use crate::diagnostic::{Diagnostic, Diagnostics, Lint, Location};
+use crate::hash::HashMap;
 use crate::syntax::directive::DirectiveKind;
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// Loads templates once each (index 0 is the book's default template) and
@@ -166,7 +166,7 @@ impl Templates {
             texts: vec![BUILTIN.to_string()],
             prepared: vec![None],
             guidance: vec![None],
-            by_path: HashMap::new(),
+            by_path: HashMap::default(),
             prd: PrdTemplate::default(),
         };
         let configured = [

@@ -11,10 +11,10 @@
 use crate::analyze::card::heading_anchor;
 use crate::analyze::table::{DocTable, plain};
 use crate::config::{Config, IdPattern};
+use crate::hash::HashMap;
 use crate::syntax::outline::{heading_at, heading_key};
 use crate::syntax::scan::{ChapterScan, in_ranges};
 use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
-use std::collections::HashMap;
 use std::ops::Range;
 
 /// The heading key of the TDD section whose table resolves PRD open items.
@@ -590,7 +590,7 @@ fn open_questions(text: &str, range: Range<usize>, config: &Config) -> Vec<Quest
     // An entry without a written ID is `Q` and its position; where the
     // author wrote that ID on another entry, the next `Q` number nobody
     // wrote (numbers only grow, so this is linear).
-    let written: std::collections::HashSet<String> = out
+    let written: crate::hash::HashSet<String> = out
         .iter()
         .filter(|q| q.explicit)
         .map(|q| q.id.to_uppercase())
@@ -716,8 +716,8 @@ fn citations(
     pattern: &IdPattern,
     out: &mut TraceFacts,
 ) {
-    let mut seen: HashMap<(usize, &str), ()> = HashMap::new();
-    let mut section_of_heading: HashMap<usize, usize> = HashMap::new();
+    let mut seen: HashMap<(usize, &str), ()> = HashMap::default();
+    let mut section_of_heading: HashMap<usize, usize> = HashMap::default();
     for r in find_ids(text, pattern) {
         let at = r.start;
         if scan.is_protected(at)

@@ -1,8 +1,8 @@
 //! `mdbook-tdd new`: file names from titles, and adding an entry to
 //! SUMMARY.md while keeping every other byte of it.
 
+use crate::hash::HashSet;
 use crate::links;
-use std::collections::HashSet;
 
 /// A file-name slug for a title: transliterated to ASCII (`deunicode`;
 /// German umlauts as `ae`, `oe`, `ue`), lower case, every run of other

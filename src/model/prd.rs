@@ -6,9 +6,9 @@ use crate::analyze::facts::link_destination;
 use crate::book::ChapterId;
 use crate::book::ChapterMeta;
 use crate::diagnostic::{Diagnostic, Diagnostics, Lint, Location};
+use crate::hash::{HashMap, HashSet};
 use crate::links;
 use crate::model::pin::{Pin, split_pin};
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 /// How a Source PRD was written.
@@ -191,9 +191,9 @@ pub struct PathIndex<'a> {
 
 impl<'a> PathIndex<'a> {
     pub fn new(chapters: &[&'a ChapterMeta]) -> Self {
-        let mut by_path = HashMap::new();
-        let mut by_name = HashMap::new();
-        let mut ambiguous = HashSet::new();
+        let mut by_path = HashMap::default();
+        let mut by_name = HashMap::default();
+        let mut ambiguous = HashSet::default();
         for (i, c) in chapters.iter().enumerate() {
             for p in [&c.source_path, &c.path, &c.served] {
                 by_path.entry(p.as_str()).or_insert(i);

@@ -13,7 +13,7 @@ use super::{BookModel, DocId, DocKind};
 use crate::analyze::trace::{QuestionDef, ResolutionRow, TraceFacts, match_key};
 use crate::config::{Config, IdPattern};
 use crate::diagnostic::{Diagnostic, Diagnostics, Lint, closest};
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 /// Requirements (of PRDs) with at most this many IDs are searched for the
 /// closest ID to suggest, for at most this many unknown IDs per TDD: the
@@ -71,7 +71,7 @@ struct Questions<'q> {
 
 impl<'q> Questions<'q> {
     fn new(items: &'q [QuestionDef]) -> Self {
-        let mut by_id = HashMap::with_capacity(items.len());
+        let mut by_id = HashMap::with_capacity_and_hasher(items.len(), Default::default());
         let mut keys = Vec::with_capacity(items.len());
         for (i, q) in items.iter().enumerate() {
             by_id.entry(q.id.to_uppercase()).or_insert(i);
@@ -182,8 +182,8 @@ pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
     let file = |d: DocId| model.chapters[docs[d].chapter].file.as_str();
     // Every requirement ID: its first definition, its first in a live PRD,
     // and the first in each PRD.
-    let mut index: HashMap<&str, Defs> = HashMap::new();
-    let mut in_doc: HashMap<(&str, DocId), usize> = HashMap::new();
+    let mut index: HashMap<&str, Defs> = HashMap::default();
+    let mut in_doc: HashMap<(&str, DocId), usize> = HashMap::default();
     for (di, d) in docs
         .iter()
         .enumerate()
@@ -219,7 +219,7 @@ pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
                 defs.first_live = Some((di, ri));
             }
         }
-        let mut ids: HashMap<String, usize> = HashMap::new();
+        let mut ids: HashMap<String, usize> = HashMap::default();
         for (qi, q) in d.trace.facts.questions.iter().enumerate() {
             if let Some(&first) = ids.get(&q.id.to_uppercase()) {
                 diags.push(
@@ -249,7 +249,7 @@ pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
     let mut resolved: Vec<(DocId, usize, DocId, usize)> = Vec::new();
     let mut cites: Vec<(DocId, Vec<Target>)> = Vec::new();
     let mut resolves: Vec<(DocId, Vec<Target>)> = Vec::new();
-    let mut questions: HashMap<DocId, Questions<'_>> = HashMap::new();
+    let mut questions: HashMap<DocId, Questions<'_>> = HashMap::default();
     for (ti, t) in docs
         .iter()
         .enumerate()
@@ -257,7 +257,7 @@ pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
     {
         let ti = DocId(ti);
         let prd = source_of(t).filter(|p| docs[*p].kind == DocKind::Prd);
-        let mut reported: HashSet<&str> = HashSet::new();
+        let mut reported: HashSet<&str> = HashSet::default();
         let mut found = Vec::with_capacity(t.trace.facts.citations.len());
         for (ci, c) in t.trace.facts.citations.iter().enumerate() {
             let id = c.id.as_str();
@@ -382,7 +382,7 @@ pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
         // A row that repeats an ID of its PRD (reported as `duplicate-id`)
         // shows the citations of the first, which designs cite.
         let t = &mut d.trace;
-        let mut first: HashMap<&str, usize> = HashMap::new();
+        let mut first: HashMap<&str, usize> = HashMap::default();
         for (ri, r) in t.facts.requirements.iter().enumerate() {
             match first.get(r.id.as_str()) {
                 Some(&f) if f != ri => {
@@ -426,7 +426,7 @@ fn uncited(model: &BookModel, config: &Config, diags: &mut Diagnostics) {
             continue;
         }
         // A requirement defined twice is reported once (and as a duplicate).
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: HashSet<&str> = HashSet::default();
         for (r, by) in d.trace.facts.requirements.iter().zip(&d.trace.cited_by) {
             if !seen.insert(r.id.as_str()) || by.iter().any(|(t, _)| model.documents[*t].is_live())
             {

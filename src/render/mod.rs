@@ -17,6 +17,7 @@ pub mod xml;
 use crate::analyze::query::Query;
 use crate::book::ChapterId;
 use crate::config::Config;
+use crate::hash::HashMap;
 use crate::links;
 use crate::model::{BookModel, Document};
 use crate::syntax::directive::ArgProblem;
@@ -27,7 +28,6 @@ use rayon::prelude::*;
 use rollup::rollup;
 use status::{prd_status, tdd_status};
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 /// What rendering needs to know.
 #[derive(Debug, Clone, Copy)]
@@ -222,7 +222,7 @@ impl<'d> DocFields<'d> {
         if doc.fields.len() <= Self::SMALL {
             return DocFields { index: None };
         }
-        let mut index = HashMap::with_capacity(doc.fields.len());
+        let mut index = HashMap::with_capacity_and_hasher(doc.fields.len(), Default::default());
         for f in &doc.fields {
             index
                 .entry(f.name.to_ascii_lowercase())
@@ -259,7 +259,7 @@ impl<'d> FieldNames<'d> {
     /// The spelling of a field name, if some document has it.
     pub fn get(&self, name: &str) -> Option<&'d str> {
         let names = self.names.get_or_init(|| {
-            let mut names = HashMap::new();
+            let mut names = HashMap::default();
             for d in self.docs {
                 for f in &d.fields {
                     names

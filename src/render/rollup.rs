@@ -5,11 +5,11 @@ use super::markdown::{Cell, Fragment, Table};
 use super::{RenderContext, empty_note, write_rows};
 use crate::analyze::query::{Condition, Rollup, RowKey};
 use crate::analyze::table::{DocRow, DocTable, plain};
+use crate::hash::{HashMap, HashSet};
 use crate::model::Document;
 use crate::syntax::directive::ArgProblem;
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// The conditions of a roll-up on one column (as the table header names
@@ -67,14 +67,14 @@ impl RowFilter {
         // Per column: the values every `=` condition allows, and those some
         // `!=` condition excludes, each once, in lower case.
         let mut columns: Vec<(Option<Vec<String>>, Vec<String>)> = Vec::new();
-        let mut by_column: HashMap<String, usize> = HashMap::new();
+        let mut by_column: HashMap<String, usize> = HashMap::default();
         for c in conditions {
             let key = plain(&c.column).to_ascii_lowercase();
             let i = *by_column.entry(key).or_insert_with(|| {
                 columns.push((None, Vec::new()));
                 columns.len() - 1
             });
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::default();
             let values: Vec<String> = c
                 .values
                 .iter()
@@ -172,7 +172,7 @@ impl LayoutFilter {
 /// The header of a table layout: each plain header text in lower case,
 /// with its first position.
 pub fn header_positions(t: &DocTable) -> HashMap<String, usize> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     for (i, h) in t.header_plains().enumerate() {
         out.entry(h.to_ascii_lowercase()).or_insert(i);
     }
@@ -367,7 +367,7 @@ pub fn rollup(
     // A layout is kept with the document of its first table, whose header
     // cells as written become the labels.
     let mut layouts: Vec<(&Document, &DocTable)> = Vec::new();
-    let mut layout_index: HashMap<Vec<&str>, usize> = HashMap::new();
+    let mut layout_index: HashMap<Vec<&str>, usize> = HashMap::default();
     let mut tables: Vec<(&Document, &DocTable, usize)> = Vec::with_capacity(found.len());
     for (d, t) in found {
         let layout = match tables.last() {
@@ -384,7 +384,7 @@ pub fn rollup(
     let headers: Vec<HashMap<String, usize>> =
         layouts.iter().map(|(_, t)| header_positions(t)).collect();
     // The first layout with a column, and where the column is in it.
-    let mut first_with: HashMap<&str, (usize, usize)> = HashMap::new();
+    let mut first_with: HashMap<&str, (usize, usize)> = HashMap::default();
     for (l, h) in headers.iter().enumerate() {
         for (k, &i) in h {
             first_with.entry(k.as_str()).or_insert((l, i));
@@ -395,7 +395,7 @@ pub fn rollup(
         Some(cols) => cols.clone(),
         None => {
             let mut cols: Vec<String> = Vec::new();
-            let mut seen: HashSet<String> = HashSet::new();
+            let mut seen: HashSet<String> = HashSet::default();
             for (_, t) in &layouts {
                 for p in t.header_plains() {
                     if seen.insert(p.to_ascii_lowercase()) {
@@ -560,7 +560,7 @@ fn unknown_sort_column(
     span: std::ops::Range<usize>,
 ) -> ArgProblem {
     let mut found: Vec<&str> = vec!["Document"];
-    let mut seen: HashSet<String> = HashSet::from(["document".to_string()]);
+    let mut seen: HashSet<String> = HashSet::from_iter(["document".to_string()]);
     for (_, t) in layouts {
         for h in t.header_plains() {
             if seen.insert(h.to_ascii_lowercase()) {

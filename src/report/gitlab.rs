@@ -3,8 +3,8 @@
 //! `artifacts:reports:codequality` file and shows in merge requests.
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Level};
+use crate::hash::{HashMap, HashSet};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
 
 /// The file a diagnostic without a place is reported at: the book as a
 /// whole is its configuration.
@@ -93,8 +93,8 @@ pub fn fingerprints<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) -> Vec<
 fn fingerprints_counted<'a>(
     diags: impl IntoIterator<Item = &'a Diagnostic>,
 ) -> (Vec<String>, usize) {
-    let mut seen = HashSet::new();
-    let mut next: HashMap<u64, u64> = HashMap::new();
+    let mut seen = HashSet::default();
+    let mut next: HashMap<u64, u64> = HashMap::default();
     let mut tries = 0;
     let out = diags
         .into_iter()

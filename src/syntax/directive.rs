@@ -11,7 +11,7 @@
 //! in code or HTML) is decided by [`crate::syntax::scan`], which walks the Markdown
 //! events.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
 
@@ -253,7 +253,7 @@ pub fn parse_at(text: &str, start: usize, quoted: bool) -> Result<RawDirective, 
     let mut p = Parser::new(text, start, quoted);
     let name = p.name();
     let mut args: Vec<Arg> = Vec::new();
-    let mut keys: HashSet<&str> = HashSet::new();
+    let mut keys: HashSet<&str> = HashSet::default();
     loop {
         match p.step() {
             Ok(None) => {
@@ -615,7 +615,7 @@ impl<'t> Parses<'t> {
         let name = self.name(&mut p);
         let mut args: Vec<Arg> = Vec::new();
         let mut places: Vec<usize> = Vec::new();
-        let mut keys: HashSet<&str> = HashSet::new();
+        let mut keys: HashSet<&str> = HashSet::default();
         let mut remember = false;
         let mut joined = None;
         let mut place;
@@ -710,7 +710,7 @@ impl<'t> Parses<'t> {
             }
         };
         let mut repeats = vec![None; args.len()];
-        let mut by_key: HashMap<&'t str, Vec<u32>> = HashMap::new();
+        let mut by_key: HashMap<&'t str, Vec<u32>> = HashMap::default();
         let mut after = joined.and_then(|at| self.repeat_at(at));
         for (i, arg) in args.iter().enumerate().rev() {
             let key = key_of(text, arg);

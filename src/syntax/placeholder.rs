@@ -1,7 +1,7 @@
 //! `{placeholder}` text of templates: where placeholders are, their names,
 //! filling them, and keeping a placeholder that ends a heading visible.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 use std::ops::Range;
 
 /// Byte ranges of every `{placeholder}` in `text`, braces included.
@@ -153,7 +153,7 @@ pub fn fill_values<'v>(text: &str, mut value: impl FnMut(&str) -> Option<&'v str
 /// The distinct placeholder names of a text, in order of appearance.
 pub fn placeholder_names(text: &str) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for r in placeholder_ranges(text) {
         let n = placeholder_name(text, &r);
         if seen.insert(n.clone()) {

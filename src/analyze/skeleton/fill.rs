@@ -4,12 +4,12 @@
 //! arguments that have no place in the template.
 
 use crate::config::MarkdownOptions;
+use crate::hash::{HashMap, HashSet};
 use crate::links;
 use crate::syntax::directive::{Arg, ArgProblem, DirectiveKind};
 use crate::syntax::header::Header;
 use crate::syntax::outline::Outline;
 use crate::syntax::scan;
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 /// The header fields that the named arguments set.
@@ -85,7 +85,7 @@ impl PreparedTemplate {
                 })
                 .map(String::as_str),
         );
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         valid.retain(|v| seen.insert(*v));
         valid.join(", ")
     }
@@ -251,7 +251,7 @@ impl Filling {
             }
         }
         // The first value of a name wins.
-        let mut by_name = HashMap::with_capacity(values.len());
+        let mut by_name = HashMap::with_capacity_and_hasher(values.len(), Default::default());
         for (k, v) in values {
             by_name.entry(k).or_insert(v);
         }

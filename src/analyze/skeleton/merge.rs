@@ -2,9 +2,9 @@
 //! template's order, level by level, every author byte once.
 
 use super::*;
+use crate::hash::HashMap;
 use crate::syntax::outline::Section;
 use crate::syntax::outline::SectionNumber;
-use std::collections::HashMap;
 use std::ops::Range;
 
 pub(super) struct Builder<'e> {
@@ -281,9 +281,9 @@ pub(super) struct TemplateIndex<'s> {
 
 impl<'s> TemplateIndex<'s> {
     pub(super) fn new(tpl: &'s [Section]) -> Self {
-        let mut by_number: HashMap<SectionNumber, (usize, Vec<usize>)> = HashMap::new();
-        let mut unnumbered_by_key: HashMap<&str, (usize, Vec<usize>)> = HashMap::new();
-        let mut by_key: HashMap<&str, (usize, Vec<usize>)> = HashMap::new();
+        let mut by_number: HashMap<SectionNumber, (usize, Vec<usize>)> = HashMap::default();
+        let mut unnumbered_by_key: HashMap<&str, (usize, Vec<usize>)> = HashMap::default();
+        let mut by_key: HashMap<&str, (usize, Vec<usize>)> = HashMap::default();
         for (ti, t) in tpl.iter().enumerate() {
             if let Some(n) = t.number {
                 by_number.entry(n).or_default().1.push(ti);
