@@ -19,9 +19,7 @@ pub fn placeholder_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_
             if i > 0 && matches!(bytes[i - 1], b'{' | b'$') {
                 continue;
             }
-            let len = bytes[i + 1..]
-                .iter()
-                .position(|&b| matches!(b, b'{' | b'}' | b'\n'))?;
+            let len = memchr::memchr3(b'{', b'}', b'\n', &bytes[i + 1..])?;
             let close = i + 1 + len;
             if bytes[close] != b'}' || bytes.get(close + 1) == Some(&b'}') {
                 continue;
