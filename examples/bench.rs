@@ -16,9 +16,11 @@
 //! mix (`gen_book`'s default shape), one row per command and size.
 //!
 //! `--shapes all` (or a list, `--shapes mix,huge`) measures, for every
-//! shape of `gen_book --shape` and every size, the floor, mdbook-tdd and
-//! mdbook-tdd with `RAYON_NUM_THREADS=1`, interleaved, and prints one table:
-//! input size, medians, the ratio to the floor, the speed-up from one thread
+//! shape of `gen_book --shape` and every size, the floor, the parse floor
+//! (the floor with `NOP_PARSE=1`: it also parses every chapter once, on all
+//! cores), mdbook-tdd and mdbook-tdd with `RAYON_NUM_THREADS=1`,
+//! interleaved, and prints one table: input and output sizes, medians, the
+//! ratios to both floors, the speed-up from one thread
 //! to the default of the whole run and of the parallel stage (`analysis and
 //! model`, from the stage times `RUST_LOG=debug` makes mdbook-tdd log on
 //! stderr; both mdbook-tdd commands run with it), the peak RSS and its ratio
@@ -334,6 +336,8 @@ struct Run {
     time: Duration,
     peak_kb: Option<u64>,
     hash: u64,
+    /// Bytes written to stdout.
+    out_len: usize,
     /// `analysis and model` from the `RUST_LOG=debug` stage log.
     stage: Option<Duration>,
 }
@@ -448,6 +452,7 @@ fn run_checked(
         time: elapsed,
         peak_kb,
         hash: fnv1a(&out),
+        out_len: out.len(),
         stage: stage_time(&err),
     }
 }
@@ -500,15 +505,16 @@ fn shapes_mode(args: &[String]) {
     let threads = std::thread::available_parallelism().map_or(0, |n| n.get());
     let debug = [("RUST_LOG", "debug")];
     let one = [("RUST_LOG", "debug"), ("RAYON_NUM_THREADS", "1")];
+    let parse = [("NOP_PARSE", "1")];
 
     println!(
         "machine: {threads} cores; {runs} interleaved runs per command, shape and size, medians; \
          mdbook-tdd with RUST_LOG=debug (for its stage times)\n"
     );
     println!(
-        "| shape | TDDs | input | floor | mdbook-tdd | × floor | 1 thread | 1→{threads} threads | stage 1→{threads} | peak RSS | × input | growth | output FNV-1a |"
+        "| shape | TDDs | input | output | floor | parse floor | mdbook-tdd | × floor | × parse floor | 1 thread | 1→{threads} threads | stage 1→{threads} | peak RSS | × input | growth | output FNV-1a |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     let mut spreads = Vec::new();
     for shape in &shapes {
         let mut first: Option<(usize, f64, f64)> = None;
@@ -527,11 +533,16 @@ fn shapes_mode(args: &[String]) {
             let mb = json.stdout.len() as f64 / (1024.0 * 1024.0);
             drop(json);
             // One warm-up run each, then interleaved measured runs.
-            let cmds: [(&Path, &[(&str, &str)]); 3] = [(&floor, &[]), (&tdd, &debug), (&tdd, &one)];
+            let cmds: [(&Path, &[(&str, &str)]); 4] = [
+                (&floor, &[]),
+                (&tdd, &debug),
+                (&tdd, &one),
+                (&floor, &parse),
+            ];
             for (p, env) in cmds {
                 run_checked(&label, p, env, &input, None, &err_file);
             }
-            let mut measured: Vec<Vec<Run>> = vec![Vec::new(), Vec::new(), Vec::new()];
+            let mut measured: Vec<Vec<Run>> = cmds.iter().map(|_| Vec::new()).collect();
             for _ in 0..runs {
                 for (k, (p, env)) in cmds.iter().enumerate() {
                     measured[k].push(run_checked(&label, p, env, &input, time_file, &err_file));
@@ -544,7 +555,10 @@ fn shapes_mode(args: &[String]) {
                 median(measured[k].iter().filter_map(|r| r.stage).collect())
                     .map(|d| d.as_secs_f64())
             };
-            let (t_floor, t_tdd, t_one) = (med(0), med(1), med(2));
+            let (t_floor, t_tdd, t_one, t_parse) = (med(0), med(1), med(2), med(3));
+            let out_mb = measured[1]
+                .first()
+                .map_or(0.0, |r| r.out_len as f64 / (1024.0 * 1024.0));
             let peak = measured[1]
                 .iter()
                 .chain(&measured[2])
@@ -575,16 +589,21 @@ fn shapes_mode(args: &[String]) {
                 Some((_, t0, mb0)) => format!("× {:.1} (input × {:.1})", t_tdd / t0, mb / mb0),
             };
             println!(
-                "| {shape} | {tdds} | {mb:.1} MiB | {:.0} ms | {:.0} ms | {:.2} | {:.0} ms | {:.2} | {stage_scaling} | {} | {} | {growth} | {hash} |",
+                "| {shape} | {tdds} | {mb:.1} MiB | {out_mb:.1} MiB | {:.0} ms | {:.0} ms | {:.0} ms | {:.2} | {:.2} | {:.0} ms | {:.2} | {stage_scaling} | {} | {} | {growth} | {hash} |",
                 t_floor * 1e3,
+                t_parse * 1e3,
                 t_tdd * 1e3,
                 t_tdd / t_floor,
+                t_tdd / t_parse,
                 t_one * 1e3,
                 t_one / t_tdd,
                 peak.map_or("n/a".into(), |p| format!("{p:.0} MiB")),
                 peak.map_or("n/a".into(), |p| format!("{:.2}", p / mb)),
             );
-            for (k, name) in ["floor", "mdbook-tdd", "1 thread"].iter().enumerate() {
+            for (k, name) in ["floor", "mdbook-tdd", "1 thread", "parse floor"]
+                .iter()
+                .enumerate()
+            {
                 let (lo, hi) = min_max(&times(k));
                 spreads.push(format!("{shape} {n} {name}: {lo:.0}–{hi:.0} ms"));
             }

@@ -6,6 +6,12 @@
 //! With the environment variable `NOP_WIDE_PIPES=1` it first widens its stdin
 //! and stdout pipes to 1 MiB (Linux), as `mdbook-tdd` does, so that the
 //! benchmark can show that setting's share on its own.
+//!
+//! With `NOP_PARSE=1` it also parses every chapter's Markdown once with
+//! pulldown-cmark (mdBook's options, the events read to the end), on all
+//! cores, before writing the book back unchanged: the least any
+//! preprocessor that reads every chapter must do, the benchmark's "parse
+//! floor".
 
 use mdbook_preprocessor::PreprocessorContext;
 use mdbook_preprocessor::book::Book;
@@ -31,8 +37,29 @@ fn main() {
     let Ok((_ctx, book)) = serde_json::from_slice::<(PreprocessorContext, Book)>(&input) else {
         std::process::exit(1);
     };
+    if std::env::var_os("NOP_PARSE").is_some() {
+        use rayon::prelude::*;
+        let mut texts = Vec::new();
+        collect(&book.items, &mut texts);
+        let options = mdbook_markdown::MarkdownOptions::default();
+        let events: usize = texts
+            .par_iter()
+            .map(|t| mdbook_markdown::new_cmark_parser(t, &options).count())
+            .sum();
+        std::hint::black_box(events);
+    }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if serde_json::to_writer(&mut out, &book).is_err() || out.flush().is_err() {
         std::process::exit(1);
+    }
+}
+
+/// The content of every chapter, depth first.
+fn collect<'b>(items: &'b [mdbook_preprocessor::book::BookItem], out: &mut Vec<&'b str>) {
+    for item in items {
+        if let mdbook_preprocessor::book::BookItem::Chapter(c) = item {
+            out.push(&c.content);
+            collect(&c.sub_items, out);
+        }
     }
 }
