@@ -101,15 +101,7 @@ fn run_once(program: &Program, input: &Path, time_file: Option<&Path>) -> (Durat
         path: program, env, ..
     } = program;
     let stdin = std::fs::File::open(input).expect("open the input");
-    let mut cmd = match time_file {
-        Some(f) => {
-            let mut c = Command::new("/usr/bin/time");
-            c.arg("-f").arg("%M").arg("-o").arg(f).arg(program);
-            c
-        }
-        None => Command::new(program),
-    };
-    cmd.envs(env.iter().copied());
+    let mut cmd = command(program, env, time_file);
     let start = Instant::now();
     let mut child = cmd
         .stdin(stdin)
@@ -380,15 +372,7 @@ fn run_checked(
 ) -> Run {
     let stdin = std::fs::File::open(input).expect("open the input");
     let stderr = std::fs::File::create(err_file).expect("create the stderr file");
-    let mut cmd = match time_file {
-        Some(f) => {
-            let mut c = Command::new("/usr/bin/time");
-            c.arg("-f").arg("%M").arg("-o").arg(f).arg(program);
-            c
-        }
-        None => Command::new(program),
-    };
-    cmd.envs(env.iter().copied());
+    let mut cmd = command(program, env, time_file);
     let start = Instant::now();
     let mut child = cmd
         .stdin(stdin)
@@ -455,6 +439,21 @@ fn run_checked(
         out_len: out.len(),
         stage: stage_time(&err),
     }
+}
+
+/// The command that runs `program` with `env`, under `/usr/bin/time`
+/// (its peak memory written to `time_file`) when there is one.
+fn command(program: &Path, env: &[(&str, &str)], time_file: Option<&Path>) -> Command {
+    let mut cmd = match time_file {
+        Some(f) => {
+            let mut c = Command::new("/usr/bin/time");
+            c.arg("-f").arg("%M").arg("-o").arg(f).arg(program);
+            c
+        }
+        None => Command::new(program),
+    };
+    cmd.envs(env.iter().copied());
+    cmd
 }
 
 fn median(mut v: Vec<Duration>) -> Option<Duration> {
