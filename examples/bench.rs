@@ -441,6 +441,23 @@ fn run_checked(
     }
 }
 
+/// The release directory, the floor and mdbook-tdd in it (checked to be
+/// built, with `gen_book`), and a work directory for this run.
+fn built_programs() -> (PathBuf, PathBuf, PathBuf, PathBuf) {
+    let dir = release_dir();
+    let floor = dir.join("examples/nop_floor");
+    let tdd = dir.join("mdbook-tdd");
+    for p in [&floor, &tdd, &dir.join("examples/gen_book")] {
+        assert!(
+            p.exists(),
+            "{} is missing: run `cargo build --release --bins --examples` first",
+            p.display()
+        );
+    }
+    let work = std::env::temp_dir().join(format!("mdbook-tdd-bench-{}", std::process::id()));
+    (dir, floor, tdd, work)
+}
+
 /// The command that runs `program` with `env`, under `/usr/bin/time`
 /// (its peak memory written to `time_file`) when there is one.
 fn command(program: &Path, env: &[(&str, &str)], time_file: Option<&Path>) -> Command {
@@ -484,17 +501,7 @@ fn shapes_mode(args: &[String]) {
     }
     let sizes = sizes_of(args);
     let runs = runs_of(args);
-    let dir = release_dir();
-    let floor = dir.join("examples/nop_floor");
-    let tdd = dir.join("mdbook-tdd");
-    for p in [&floor, &tdd, &dir.join("examples/gen_book")] {
-        assert!(
-            p.exists(),
-            "{} is missing: run `cargo build --release --bins --examples` first",
-            p.display()
-        );
-    }
-    let work = std::env::temp_dir().join(format!("mdbook-tdd-bench-{}", std::process::id()));
+    let (dir, floor, tdd, work) = built_programs();
     std::fs::create_dir_all(&work).expect("create a work directory");
     let time_file = work.join("time.txt");
     let time_file = Path::new("/usr/bin/time")
@@ -751,17 +758,7 @@ fn mdbook_mode(args: &[String]) {
     let n: usize = opt(args, "--mdbook-size")
         .and_then(|s| s.parse().ok())
         .unwrap_or(1000);
-    let dir = release_dir();
-    let floor = dir.join("examples/nop_floor");
-    let tdd = dir.join("mdbook-tdd");
-    for p in [&floor, &tdd, &dir.join("examples/gen_book")] {
-        assert!(
-            p.exists(),
-            "{} is missing: run `cargo build --release --bins --examples` first",
-            p.display()
-        );
-    }
-    let work = std::env::temp_dir().join(format!("mdbook-tdd-bench-{}", std::process::id()));
+    let (dir, floor, tdd, work) = built_programs();
     let generated = work.join("generated");
     std::fs::create_dir_all(&work).expect("create a work directory");
     let gen_status = Command::new(dir.join("examples/gen_book"))
