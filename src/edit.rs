@@ -226,12 +226,16 @@ fn card_insertion(
     };
     let eol = doc.end.eol;
     // The lines end as an HTML block's must (a carriage return alone does
-    // not end one); the blank line before them ends like the author's line
-    // before, which a line feed after a carriage return would not end.
+    // not end one). So does the blank line before them: no carriage return
+    // alone comes before a card (`lone_cr`), so the author's lines there end
+    // with a line feed, and a carriage return alone after one (in a chapter
+    // whose only other line ends come later) is a blank line that
+    // pulldown-cmark, after an indented code block, reads together with the
+    // line after it, which loses the card's first line.
     let hb = crate::syntax::lines::html_block_line_ending(eol);
     let mut out = String::new();
     for _ in 0..place.lead {
-        out.push_str(eol);
+        out.push_str(hb);
     }
     if hb == "\n" {
         out.push_str(&blocks);

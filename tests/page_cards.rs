@@ -221,3 +221,31 @@ fn no_card_after_a_lone_carriage_return() {
     let (second, _) = run(&again, &config());
     assert_eq!(second, out);
 }
+
+/// A chapter whose only carriage returns alone come after its header: the
+/// blank line before the card ends with a line feed, like the author's
+/// lines before it. Ended by a carriage return alone after an indented code
+/// block, pulldown-cmark read that blank line and the card's first line as
+/// one and lost the card's `<div>`. (Found by the property test of the
+/// bytes outside directives.)
+#[test]
+fn the_line_before_a_card_ends_like_the_lines_before_it() {
+    let prd = ("prd/p.md", "# P\n\n**Status:** Approved\n".to_string());
+    let tdd = "# A\n\n**Status:** Draft\n**Source PRD:** [P](../prd/p.md)\n\n    indented\n# Title\n\n\n{{#tdd-status columns=document}}\r\r```\n";
+    let chapters = vec![prd, ("tdd/a.md", tdd.to_string())];
+    let (out, _) = run(&chapters, &config());
+    assert_eq!(out[1].matches(CARD).count(), 1, "{:?}", out[1]);
+    assert!(
+        out[1].contains(&format!("    indented\n\n{CARD}")),
+        "{:?}",
+        out[1]
+    );
+    assert!(support::card_paragraph(&out[1]).is_some(), "{:?}", out[1]);
+    let again: Vec<(&str, String)> = chapters
+        .iter()
+        .zip(&out)
+        .map(|((p, _), t)| (*p, t.clone()))
+        .collect();
+    let (second, _) = run(&again, &config());
+    assert_eq!(second, out);
+}
