@@ -68,6 +68,17 @@ fn book(eol: &str) -> Vec<(&'static str, String)> {
         .collect()
 }
 
+/// Running again on `out`, the output of `chapters`, gives `out` again.
+fn assert_second_run_changes_nothing(chapters: &[(&str, String)], out: &[String]) {
+    let again: Vec<(&str, String)> = chapters
+        .iter()
+        .zip(out)
+        .map(|((p, _), t)| (*p, t.clone()))
+        .collect();
+    let (second, _) = run(&again, &config());
+    assert_eq!(second, out);
+}
+
 fn config() -> Config {
     let mut diags = Diagnostics::new();
     let book = serde_json::json!({ "preprocessor": { "tdd": { "tdd-paths": ["tdd/*.md"] } } });
@@ -213,13 +224,7 @@ fn no_card_after_a_lone_carriage_return() {
     let (out, _) = run(&chapters, &config());
     assert!(!out[1].contains(CARD), "{:?}", out[1]);
     assert_eq!(out[2].matches(CARD).count(), 1, "{:?}", out[2]);
-    let again: Vec<(&str, String)> = chapters
-        .iter()
-        .zip(&out)
-        .map(|((p, _), t)| (*p, t.clone()))
-        .collect();
-    let (second, _) = run(&again, &config());
-    assert_eq!(second, out);
+    assert_second_run_changes_nothing(&chapters, &out);
 }
 
 /// A chapter whose only carriage returns alone come after its header: the
@@ -241,11 +246,5 @@ fn the_line_before_a_card_ends_like_the_lines_before_it() {
         out[1]
     );
     assert!(support::card_paragraph(&out[1]).is_some(), "{:?}", out[1]);
-    let again: Vec<(&str, String)> = chapters
-        .iter()
-        .zip(&out)
-        .map(|((p, _), t)| (*p, t.clone()))
-        .collect();
-    let (second, _) = run(&again, &config());
-    assert_eq!(second, out);
+    assert_second_run_changes_nothing(&chapters, &out);
 }
