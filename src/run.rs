@@ -96,8 +96,6 @@ impl Processed {
     }
 }
 
-/// Moves diagnostics counted in text that `{{#include}}` expanded to the
-/// files a reader can open (see [`crate::book::origin`]).
 /// Gives the diagnostics located by byte offset (see
 /// [`crate::diagnostic::Pending`]) their lines and columns: the offsets of
 /// each chapter together, its text decoded once, one chapter at a time.
@@ -162,6 +160,8 @@ fn locate_pending(diags: &mut Diagnostics, chapters: &[AnalyzedChapter]) {
     }
 }
 
+/// Moves diagnostics counted in text that `{{#include}}` expanded to the
+/// files a reader can open (see [`crate::book::origin`]).
 fn remap_to_files(diags: &mut Diagnostics, chapters: &[AnalyzedChapter], settings: &Settings) {
     // The diagnostics of each chapter, by the chapter's position; then each
     // chapter's text, decoded one at a time: a book with a diagnostic in
