@@ -150,9 +150,11 @@ impl TraceFacts {
 /// Whether `text` can have the heading key `key`, told from their first
 /// letters when both are ASCII: most headings differ from it there.
 fn may_be(text: &str, key: &str) -> bool {
+    // What `key_is` passes over: white space (of ASCII, also the vertical
+    // tab) and emphasis markers.
     let first = text
         .bytes()
-        .find(|b| !(b.is_ascii_whitespace() || matches!(b, b'*' | b'_')));
+        .find(|&b| !(b.is_ascii() && char::from(b).is_whitespace() || matches!(b, b'*' | b'_')));
     match (first, key.as_bytes().first()) {
         (Some(a), Some(b)) if a.is_ascii() && b.is_ascii() => a.to_ascii_lowercase() == *b,
         _ => true,
@@ -861,6 +863,20 @@ mod tests {
         ] {
             assert!(key_is(text, key), "{text}");
             assert_eq!(heading_key(text), key);
+        }
+        for text in [
+            "\u{b}Open Questions",
+            "\u{a0}Open Questions",
+            "1.\u{b}Open Questions",
+        ] {
+            assert_eq!(
+                is_heading(text, "open questions"),
+                key_is(
+                    crate::syntax::outline::SectionNumber::split_heading(text).1,
+                    "open questions"
+                ),
+                "{text:?}"
+            );
         }
         for (text, key) in [
             ("Open Questions & Risks", "open questions"),
