@@ -312,21 +312,26 @@ pub fn edit(
     settings: &Settings,
     diags: &mut Diagnostics,
 ) -> Vec<ChapterEdit> {
-    // The status badges of the page cards, written once for the run.
-    let badges = render::Badges::new(&RenderContext {
+    let chapters: Vec<&crate::book::ChapterMeta> = model.chapters.iter().collect();
+    let paths = crate::model::prd::PathIndex::new(&chapters);
+    // What every chapter's rendering shares (`chapter` is set per chapter).
+    let base = RenderContext {
         model,
         config,
         chapter: ChapterId(0),
         html: settings.html,
         index_enabled: settings.index_enabled,
-    });
+        paths: &paths,
+    };
+    // The status badges of the page cards, written once for the run.
+    let badges = render::Badges::new(&base);
     let edited: Vec<(ChapterEdit, Diagnostics)> = analysis
         .chapters
         .par_iter()
         .enumerate()
         .map(|(i, w)| {
             let mut d = Diagnostics::new();
-            let e = edit_chapter(ChapterId(i), w, model, config, settings, &badges, &mut d);
+            let e = edit_chapter(ChapterId(i), w, base, settings, &badges, &mut d);
             (e, d)
         })
         .collect();
@@ -342,8 +347,7 @@ pub fn edit(
 fn edit_chapter(
     index: ChapterId,
     work: &AnalyzedChapter,
-    model: &BookModel,
-    config: &Config,
+    base: RenderContext<'_>,
     settings: &Settings,
     badges: &render::Badges,
     diags: &mut Diagnostics,
@@ -353,12 +357,10 @@ fn edit_chapter(
     let text = work.view();
     let eol = crate::syntax::lines::line_ending(work.text());
     let ctx = RenderContext {
-        model,
-        config,
         chapter: index,
-        html: settings.html,
-        index_enabled: settings.index_enabled,
+        ..base
     };
+    let (model, config) = (base.model, base.config);
     let mut edits: Vec<(Range<usize>, Vec<String>)> = Vec::new();
     // Template guidance, set apart on HTML pages (first: at the end of the
     // chapter its closing tag goes before an appended backlinks list).

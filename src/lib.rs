@@ -88,6 +88,7 @@ pub use links::{
 pub mod internals {
     pub use crate::analyze::skeleton::{Filling, PreparedTemplate, expand, fill_template};
     pub use crate::analyze::templates::{BUILTIN, BUILTIN_PRD};
+    pub use crate::model::prd::PathIndex;
     pub use crate::render::RenderContext;
     pub use crate::render::markdown::{Cell, Fragment, Table};
     pub use crate::syntax::directive::{Arg, ArgProblem, DirectiveKind};

@@ -1293,3 +1293,33 @@ fn many_cited_sections() {
         ])
     });
 }
+
+/// A `{{#prd-requirements prd=…}}` and a `{{#prd-open-questions prd=…}}`
+/// on every PRD page, none of the PRDs with requirements or questions yet:
+/// each directive looked `prd=` up in an index of the book built for it,
+/// and read every PRD to tell "none match" from "none yet".
+#[test]
+fn a_prd_filtered_table_on_every_prd_page() {
+    assert_linear_run("prd= tables on every PRD page", 200, |n| {
+        let chapters = (0..n)
+            .map(|i| {
+                (
+                    "prd/p.md",
+                    format!(
+                        "# P{i}\n\n**Status:** Draft\n\n{{{{#prd-requirements prd=\"p{i}.md\"}}}}\n\n{{{{#prd-open-questions prd=\"p{i}.md\"}}}}\n"
+                    ),
+                )
+            })
+            .collect::<Vec<_>>();
+        let mut b = book_with(
+            json!({ "prd-paths": ["prd/*.md"] }),
+            std::path::Path::new("."),
+            chapters,
+        );
+        for (i, c) in b.chapters.iter_mut().enumerate() {
+            let path = format!("prd/p{i}.md");
+            c.meta = mdbook_tdd::ChapterMeta::new(&format!("P{i}"), &path, &path, "src", true);
+        }
+        b
+    });
+}

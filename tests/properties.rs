@@ -435,12 +435,15 @@ fn check_kept(text: &str, processed: &Processed, out: &str) -> Result<usize, Tes
         doc.is_none_or(|d| d.kind != DocKind::Prd),
         "the chapter is a PRD"
     );
+    let chapters: Vec<_> = processed.model.chapters.iter().collect();
+    let paths = render::PathIndex::new(&chapters);
     let ctx = RenderContext {
         model: &processed.model,
         config: &config,
         chapter: ChapterId(0),
         html: true,
         index_enabled: true,
+        paths: &paths,
     };
     let mut pos = 0;
     let mut kept_from = 0;

@@ -122,6 +122,8 @@ pub fn assemble(
         documents: Vec::new(),
         doc_of_chapter: vec![None; inputs.len()],
         templates: profiles,
+        any_requirements: false,
+        any_questions: false,
     };
     let Classes {
         is_tdd,

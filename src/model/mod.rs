@@ -198,6 +198,12 @@ pub struct BookModel {
     pub doc_of_chapter: Vec<Option<DocId>>,
     /// The templates documents were judged against.
     pub templates: Vec<TemplateProfile>,
+    /// Whether any PRD has requirements, and whether any has open items
+    /// (set when traceability is linked): an empty table says which of
+    /// "nothing matches" and "nothing yet" it is without reading every PRD.
+    pub any_requirements: bool,
+    /// See [`BookModel::any_requirements`].
+    pub any_questions: bool,
 }
 
 impl BookModel {

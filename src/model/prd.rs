@@ -182,14 +182,18 @@ pub fn source_prd(
 }
 
 /// Looks chapters up by path and name.
+#[derive(Debug)]
 pub struct PathIndex<'a> {
+    /// Each chapter by its source path, path and served path.
     pub by_path: HashMap<&'a str, usize>,
+    /// Each chapter by its name, lower-cased.
     pub by_name: HashMap<String, usize>,
     /// Names that more than one chapter has.
     pub ambiguous: HashSet<String>,
 }
 
 impl<'a> PathIndex<'a> {
+    /// Indexes `chapters` (their positions are the chapter ids).
     pub fn new(chapters: &[&'a ChapterMeta]) -> Self {
         let mut by_path = HashMap::default();
         let mut by_name = HashMap::default();
@@ -215,6 +219,7 @@ impl<'a> PathIndex<'a> {
         }
     }
 
+    /// The chapter at a path, as written (source path, path or served path).
     pub fn path(&self, p: &str) -> Option<usize> {
         if let Some(&i) = self.by_path.get(p) {
             return Some(i);

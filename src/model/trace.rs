@@ -405,6 +405,10 @@ pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
             .count();
         d.trace.resolved = d.trace.resolved_by.iter().filter(|l| !l.is_empty()).count();
     }
+    let any_requirements = model.prds().any(|d| !d.trace.facts.requirements.is_empty());
+    let any_questions = model.prds().any(|d| !d.trace.facts.questions.is_empty());
+    model.any_requirements = any_requirements;
+    model.any_questions = any_questions;
     uncited(model, config, diags);
 }
 

@@ -42,6 +42,9 @@ pub struct RenderContext<'a> {
     pub html: bool,
     /// Whether README chapters are served as `index.md`.
     pub index_enabled: bool,
+    /// The book's chapters by path and name, built once for the run (a
+    /// `prd=` is looked up in it).
+    pub paths: &'a crate::model::prd::PathIndex<'a>,
 }
 
 impl RenderContext<'_> {

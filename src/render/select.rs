@@ -4,9 +4,8 @@ use super::RenderContext;
 use crate::analyze::query::{Selection, Sort, SortKey};
 use crate::analyze::table::plain;
 use crate::book::ChapterId;
-use crate::book::ChapterMeta;
 use crate::model::Document;
-use crate::model::prd::{PathIndex, PrdTarget, resolve_path};
+use crate::model::prd::{PrdTarget, resolve_path};
 use crate::syntax::directive::ArgProblem;
 use std::cmp::Ordering;
 
@@ -102,10 +101,9 @@ pub fn select<'m>(
 /// directive (or to the src dir), else a chapter name; as Source PRDs are
 /// resolved.
 pub fn prd_chapter(ctx: &RenderContext<'_>, value: &str) -> Option<ChapterId> {
-    let chapters: Vec<&ChapterMeta> = ctx.model.chapters.iter().collect();
-    let index = PathIndex::new(&chapters);
+    let index = ctx.paths;
     let here = &ctx.model.chapters[ctx.chapter];
-    resolve_path(value, &here.path, &index)
+    resolve_path(value, &here.path, index)
         .or_else(|| index.by_name.get(&value.trim().to_lowercase()).copied())
         .map(ChapterId)
 }

@@ -115,7 +115,7 @@ pub fn requirements(
         .flat_map(|d| (0..d.trace.facts.requirements.len()).map(move |i| (*d, i)))
         .filter(|(d, i)| !uncovered || live_citations(d, *i).is_empty())
         .collect();
-    let any = model.prds().any(|d| !d.trace.facts.requirements.is_empty());
+    let any = model.any_requirements;
     if let Some(desc) = by_priority {
         items.sort_by_key(|(d, i)| {
             let rank = d.trace.facts.requirements[*i]
@@ -214,7 +214,7 @@ pub fn open_questions(
             }
         }
     }
-    let any = model.prds().any(|d| !d.trace.facts.questions.is_empty());
+    let any = model.any_questions;
     let with_prd = prd.is_none();
     let mut header = Vec::new();
     if with_prd {
