@@ -5,18 +5,10 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use support::{copy_tree, repo};
 
-fn run(args: &[&str], cwd: &Path) -> Output {
-    Command::new(support::binary())
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("RUST_LOG")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
+use support::mdbook_tdd as run;
 
 fn out(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

@@ -7,19 +7,11 @@ mod support;
 
 use mdbook_tdd::SchemaKind;
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use support::repo;
 
-fn run(args: &[&str], cwd: &Path) -> std::process::Output {
-    Command::new(support::binary())
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("RUST_LOG")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
+use support::mdbook_tdd as run;
 
 fn published(kind: SchemaKind) -> PathBuf {
     repo().join("schemas").join(kind.file_name())
