@@ -325,9 +325,12 @@ pub fn edit(
     };
     // The status badges of the page cards, written once for the run.
     let badges = render::Badges::new(&base);
+    // Small pieces: one chapter (a status page) may cost as much as all
+    // the others, and the thread that renders it must not hold more.
     let edited: Vec<(ChapterEdit, Diagnostics)> = analysis
         .chapters
         .par_iter()
+        .with_max_len(4)
         .enumerate()
         .map(|(i, w)| {
             let mut d = Diagnostics::new();

@@ -531,8 +531,12 @@ pub fn analyze(chapters: Vec<SourceChapter>, config: &Config, settings: &Setting
     let mut diags = Diagnostics::new();
     let templates = Templates::new(config, settings, &mut diags);
     let t = std::time::Instant::now();
+    // Chapters differ in cost by orders of magnitude and the costly ones
+    // sit together (a book's designs, its huge chapters): small pieces, so
+    // that an idle thread always has one to take.
     let (mut works, found): (Vec<AnalyzedChapter>, Vec<Diagnostics>) = chapters
         .into_par_iter()
+        .with_max_len(4)
         .map(|c| {
             let mut d = Diagnostics::new();
             let w = analyze_chapter(c, config, settings, &templates, &mut d);
@@ -561,11 +565,19 @@ pub fn gather_late_facts(analysis: &mut Analysis, wanted: &[bool], config: &Conf
         profiles,
         ..
     } = analysis;
-    facts
-        .par_iter_mut()
-        .enumerate()
-        .filter(|(i, f)| f.is_none() && wanted.get(*i).copied().unwrap_or(false))
-        .for_each(|(i, f)| *f = late_facts(&chapters[i], config, profiles));
+    // The PRDs to read may sit together anywhere in the book (often all at
+    // its end): the work is split by document, not by chapter index.
+    let todo: Vec<usize> = (0..facts.len())
+        .filter(|&i| facts[i].is_none() && wanted.get(i).copied().unwrap_or(false))
+        .collect();
+    let found: Vec<(usize, Option<Box<ChapterFacts>>)> = todo
+        .into_par_iter()
+        .with_max_len(4)
+        .map(|i| (i, late_facts(&chapters[i], config, profiles)))
+        .collect();
+    for (i, f) in found {
+        facts[i] = f;
+    }
 }
 
 /// Expands the skeleton of one chapter, as the preprocessor would, for

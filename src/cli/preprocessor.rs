@@ -11,7 +11,9 @@ use std::sync::Arc;
 /// control characters escaped.
 pub fn report(diags: &Diagnostics) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut err = std::io::stderr().lock();
+    // Stderr is unbuffered: thousands of warnings would be as many writes
+    // (each a wake-up of whoever reads the pipe).
+    let mut err = std::io::BufWriter::with_capacity(1 << 16, std::io::stderr().lock());
     for d in diags {
         let _ = writeln!(err, "{}\n", visible_diagnostic(d).render(color));
     }
@@ -19,6 +21,7 @@ pub fn report(diags: &Diagnostics) {
     if !summary.is_empty() {
         let _ = writeln!(err, "mdbook-tdd: {summary}");
     }
+    let _ = err.flush();
 }
 
 /// Address space reserved for the input (128 MiB).

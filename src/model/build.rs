@@ -73,6 +73,7 @@ pub fn classify(
     let mut is_prd: Vec<bool> = kinds.iter().map(|k| k.1).collect();
     let resolved: Vec<(Option<PrdRef>, Diagnostics)> = facts
         .par_iter()
+        .with_max_len(8)
         .enumerate()
         .map(|(i, f)| {
             let mut d = Diagnostics::new();
@@ -156,6 +157,7 @@ pub fn assemble(
         .collect();
     let (documents, found): (Vec<Document>, Vec<Diagnostics>) = todo
         .into_par_iter()
+        .with_max_len(8)
         .map(|(i, kind, f, mut prd, refs)| {
             // A link to the TDD itself or to another TDD was reported when
             // it was resolved; as a Source PRD it leads nowhere.

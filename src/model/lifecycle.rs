@@ -187,6 +187,7 @@ pub fn resolve_declared(
 ) -> Vec<Option<Box<Declared>>> {
     facts
         .par_iter()
+        .with_max_len(8)
         .enumerate()
         .map(|(i, f)| {
             let f = f.as_ref()?;
