@@ -32,6 +32,7 @@ const INPUT_RESERVE: usize = 1 << 27;
 /// Chapter contents stay JSON literals of the input until a chapter must be
 /// read; chapters without changes are written back as they came.
 pub fn run() -> ExitCode {
+    let start = std::time::Instant::now();
     widen_pipes();
     let t = std::time::Instant::now();
     // Reserving address space up front costs no memory until it is written
@@ -64,7 +65,11 @@ pub fn run() -> ExitCode {
     // The diagnostics go to stderr while the book goes to stdout (on the
     // threads of the pool, which exist already).
     let ((), written) = rayon::join(
-        || report(&out.diagnostics),
+        || {
+            let t = std::time::Instant::now();
+            report(&out.diagnostics);
+            log::debug!("report: {:?}", t.elapsed());
+        },
         || {
             let t = std::time::Instant::now();
             let written = match raw_stdout() {
@@ -86,6 +91,7 @@ pub fn run() -> ExitCode {
         eprintln!("error: cannot write to stdout: {e}");
         return ExitCode::FAILURE;
     }
+    log::debug!("total: {:?}", start.elapsed());
     // Everything is written: exit at once. Freeing the book, the model and
     // the outputs one allocation at a time would only delay mdBook.
     std::process::exit(0)

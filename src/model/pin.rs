@@ -14,6 +14,7 @@ use super::prd::PrdTarget;
 use super::{BookModel, DocKind};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, Lint};
+use rayon::prelude::*;
 use semver::Version;
 use std::ops::Range;
 
@@ -164,28 +165,30 @@ impl PinStatus {
 /// reports outdated, predated and missing pins and versions that cannot be
 /// compared.
 pub fn judge(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
-    let mut found = Vec::new();
-    let mut judged = Vec::new();
-    for (i, d) in model.documents.iter().enumerate() {
+    // Each design on its own, in parallel (in small pieces: the designs of
+    // a book sit together); the states and diagnostics kept in book order.
+    let judged: Vec<Option<(PinStatus, Option<Diagnostic>)>> = model
+        .documents
+        .par_iter()
+        .with_max_len(32)
+        .map(|d| {
         if d.kind != DocKind::Tdd {
-            continue;
+            return None;
         }
-        let Some(r) = &d.prd else { continue };
+        let r = d.prd.as_ref()?;
         let PrdTarget::Chapter(t) = r.target else {
-            continue;
+            return None;
         };
-        let Some(prd) = model.document_of(t) else {
-            continue;
-        };
+        let prd = model.document_of(t)?;
         if prd.kind != DocKind::Prd {
-            continue;
+            return None;
         }
         let prd_version = prd.field("Version").filter(|v| !v.trim().is_empty());
         let status = compare(r.pin.as_ref().map(|p| p.text.as_str()), prd_version);
         let name = &model.chapters[prd.chapter].name;
         let file = &model.chapters[d.chapter].file;
         let pin_help =
-            format!("review the design against the PRD, then run `mdbook-tdd pin {file}`");
+            || format!("review the design against the PRD, then run `mdbook-tdd pin {file}`");
         let v = status.version.as_deref().unwrap_or("");
         let pv = status.prd_version.as_deref().unwrap_or("");
         let diag = match status.state {
@@ -197,7 +200,7 @@ pub fn judge(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
                     Lint::OutdatedPin,
                     format!("this TDD was written against `{name}` {v}; the PRD is now {pv}"),
                 )
-                .help(pin_help),
+                .help(pin_help()),
             ),
             PinState::Predated => Some(
                 Diagnostic::new(
@@ -233,19 +236,22 @@ pub fn judge(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
             }
         };
         // A dead design follows no PRD any more.
-        if let Some(mut dg) = diag.filter(|_| d.is_live()) {
+        let diag = diag.filter(|_| d.is_live()).map(|mut dg| {
             // At its configured level: a lint allowed by default would be
             // dropped before the configuration is applied.
             dg.level = config.lints.level(dg.lint);
-            found.push(dg.at(r.at.clone()));
+            dg.at(r.at.clone())
+        });
+        Some((status, diag))
+        })
+        .collect();
+    for (d, j) in model.documents.iter_mut().zip(judged) {
+        if let Some((status, diag)) = j {
+            d.pin = Some(status);
+            if let Some(dg) = diag {
+                diags.push(dg);
+            }
         }
-        judged.push((i, status));
-    }
-    for (i, status) in judged {
-        model.documents[super::DocId(i)].pin = Some(status);
-    }
-    for d in found {
-        diags.push(d);
     }
 }
 

@@ -14,6 +14,7 @@ use crate::analyze::trace::{QuestionDef, ResolutionRow, TraceFacts, match_key};
 use crate::config::{Config, IdPattern};
 use crate::diagnostic::{Diagnostic, Diagnostics, Lint, closest};
 use crate::hash::{HashMap, HashSet};
+use rayon::prelude::*;
 
 /// Requirements (of PRDs) with at most this many IDs are searched for the
 /// closest ID to suggest, for at most this many unknown IDs per TDD: the
@@ -174,6 +175,17 @@ fn resolve(
     })
 }
 
+/// What linking one design found: its citations' and rows' targets (PRD,
+/// index, the citation's or row's index) and its diagnostics.
+#[derive(Default)]
+struct Linked {
+    cited: Vec<(DocId, usize, usize)>,
+    cites: Vec<Target>,
+    resolved: Vec<(DocId, usize, usize)>,
+    resolves: Option<Vec<Target>>,
+    diags: Diagnostics,
+}
+
 /// Links citations to requirements and resolution rows to open items, and
 /// reports what does not match.
 pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
@@ -245,120 +257,157 @@ pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
         Some(PrdTarget::Chapter(c)) => model.doc_of_chapter.get(c.0).copied().flatten(),
         _ => None,
     };
-    let mut cited: Vec<(DocId, usize, DocId, usize)> = Vec::new();
-    let mut resolved: Vec<(DocId, usize, DocId, usize)> = Vec::new();
-    let mut cites: Vec<(DocId, Vec<Target>)> = Vec::new();
-    let mut resolves: Vec<(DocId, Vec<Target>)> = Vec::new();
-    let mut questions: HashMap<DocId, Questions<'_>> = HashMap::default();
-    for (ti, t) in docs
+    // The open items of each PRD that live designs' rows resolve, indexed
+    // once each.
+    let mut q_of: HashMap<DocId, usize> = HashMap::default();
+    let mut q_prds: Vec<DocId> = Vec::new();
+    for t in docs
         .iter()
-        .enumerate()
-        .filter(|(_, d)| d.kind == DocKind::Tdd)
+        .filter(|d| d.kind == DocKind::Tdd && d.is_live() && !d.trace.facts.resolutions.is_empty())
     {
-        let ti = DocId(ti);
-        let prd = source_of(t).filter(|p| docs[*p].kind == DocKind::Prd);
-        let mut reported: HashSet<&str> = HashSet::default();
-        let mut found = Vec::with_capacity(t.trace.facts.citations.len());
-        for (ci, c) in t.trace.facts.citations.iter().enumerate() {
-            let id = c.id.as_str();
-            let target = prd
-                .and_then(|p| in_doc.get(&(id, p)).map(|&ri| (p, ri)))
-                .or_else(|| {
-                    index
-                        .get(id)
-                        .map(|defs| defs.first_live.unwrap_or(defs.first))
-                });
-            found.push(target);
-            match target {
-                Some((p, ri)) => cited.push((p, ri, ti, ci)),
-                None if families.contains(family(id)) && reported.insert(id) => {
-                    let mut d = Diagnostic::new(
-                        Lint::UnknownRequirement,
-                        format!("requirement `{}` is defined by no PRD of this book", c.id),
-                    )
-                    .at_offset(file(ti), c.at);
-                    let reqs = prd.map(|p| &docs[p].trace.facts.requirements);
-                    if let Some(reqs) =
-                        reqs.filter(|r| r.len() <= SUGGEST_AMONG && reported.len() <= SUGGESTIONS)
-                        && let Some(s) = closest(&c.id, reqs.iter().map(|r| r.id.as_str()))
-                    {
-                        d = d.help(format!("did you mean `{s}`?"));
-                    } else {
-                        d = d.help("cite an ID of the PRD's requirements table, or add the requirement to it");
-                    }
-                    diags.push(d);
-                }
-                None => {}
-            }
-        }
-        cites.push((ti, found));
-        let rows = &t.trace.facts.resolutions;
-        if rows.is_empty() || !t.is_live() {
-            continue;
-        }
-        let Some(p) = prd else { continue };
-        let q = questions
-            .entry(p)
-            .or_insert_with(|| Questions::new(&docs[p].trace.facts.questions));
-        let mut found = Vec::with_capacity(rows.len());
-        for (ri, row) in rows.iter().enumerate() {
-            let m = resolve(row, q, &config.requirement_pattern);
-            found.push(match &m {
-                Some(Ok(i)) => Some((p, *i)),
-                _ => None,
+        if let Some(p) = source_of(t).filter(|p| docs[*p].kind == DocKind::Prd) {
+            q_of.entry(p).or_insert_with(|| {
+                q_prds.push(p);
+                q_prds.len() - 1
             });
-            let Some(m) = m else { continue };
-            let prd_name = name(p);
-            let problem = match m {
-                Ok(i) => {
-                    resolved.push((p, i, ti, ri));
-                    continue;
+        }
+    }
+    let indexed: Vec<Questions<'_>> = q_prds
+        .par_iter()
+        .map(|p| Questions::new(&docs[*p].trace.facts.questions))
+        .collect();
+    // Each design is linked on its own, in parallel (in small pieces: the
+    // designs of a book sit together); what they find is merged in book
+    // order.
+    let tdds: Vec<DocId> = (0..docs.len())
+        .map(DocId)
+        .filter(|&d| docs[d].kind == DocKind::Tdd)
+        .collect();
+    let linked: Vec<Linked> = tdds
+        .par_iter()
+        .with_max_len(32)
+        .map(|&ti| {
+            let t = &docs[ti];
+            let mut out = Linked::default();
+            let diags = &mut out.diags;
+            let prd = source_of(t).filter(|p| docs[*p].kind == DocKind::Prd);
+            let mut reported: HashSet<&str> = HashSet::default();
+            let mut found = Vec::with_capacity(t.trace.facts.citations.len());
+            for (ci, c) in t.trace.facts.citations.iter().enumerate() {
+                let id = c.id.as_str();
+                let target = prd
+                    .and_then(|p| in_doc.get(&(id, p)).map(|&ri| (p, ri)))
+                    .or_else(|| {
+                        index
+                            .get(id)
+                            .map(|defs| defs.first_live.unwrap_or(defs.first))
+                    });
+                found.push(target);
+                match target {
+                    Some((p, ri)) => out.cited.push((p, ri, ci)),
+                    None if families.contains(family(id)) && reported.insert(id) => {
+                        let mut d = Diagnostic::new(
+                            Lint::UnknownRequirement,
+                            format!("requirement `{}` is defined by no PRD of this book", c.id),
+                        )
+                        .at_offset(file(ti), c.at);
+                        let reqs = prd.map(|p| &docs[p].trace.facts.requirements);
+                        if let Some(reqs) =
+                            reqs.filter(|r| r.len() <= SUGGEST_AMONG && reported.len() <= SUGGESTIONS)
+                            && let Some(s) = closest(&c.id, reqs.iter().map(|r| r.id.as_str()))
+                        {
+                            d = d.help(format!("did you mean `{s}`?"));
+                        } else {
+                            d = d.help("cite an ID of the PRD's requirements table, or add the requirement to it");
+                        }
+                        diags.push(d);
+                    }
+                    None => {}
                 }
-                Err(_) if q.items.is_empty() => Diagnostic::new(
-                    Lint::UnmatchedPrdItem,
-                    format!(
-                        "the PRD `{prd_name}` has no open items for `{}` to resolve",
-                        row.item
-                    ),
-                )
-                .help(format!(
-                    "a PRD's open items are the entries under its `{}` heading and its `[TBD]` markers",
-                    config.open_questions_heading
-                )),
-                Err(Miss::NoSuchId(id)) => Diagnostic::new(
-                    Lint::UnmatchedPrdItem,
-                    format!("the PRD `{prd_name}` has no open item `{id}`"),
-                )
-                .help(format!("its open items: {}", q.ids())),
-                Err(Miss::NoMatch) => Diagnostic::new(
-                    Lint::UnmatchedPrdItem,
-                    format!(
-                        "`{}` matches no open item of the PRD `{prd_name}`",
-                        row.item
-                    ),
-                )
-                .help(format!(
-                    "start the row with the item's ID ({}), or with the first words of its text",
-                    q.ids()
-                )),
-                Err(Miss::Several(is)) => {
-                    let ids: Vec<&str> = is.iter().filter_map(|i| q.items.get(*i)).map(|q| q.id.as_str()).collect();
-                    Diagnostic::new(
+            }
+            out.cites = found;
+            let rows = &t.trace.facts.resolutions;
+            if rows.is_empty() || !t.is_live() {
+                return out;
+            }
+            let Some(q) = prd.and_then(|p| q_of.get(&p)).and_then(|&i| indexed.get(i)) else {
+                return out;
+            };
+            let Some(p) = prd else { return out };
+            let mut found = Vec::with_capacity(rows.len());
+            for (ri, row) in rows.iter().enumerate() {
+                let m = resolve(row, q, &config.requirement_pattern);
+                found.push(match &m {
+                    Some(Ok(i)) => Some((p, *i)),
+                    _ => None,
+                });
+                let Some(m) = m else { continue };
+                let prd_name = name(p);
+                let problem = match m {
+                    Ok(i) => {
+                        out.resolved.push((p, i, ri));
+                        continue;
+                    }
+                    Err(_) if q.items.is_empty() => Diagnostic::new(
                         Lint::UnmatchedPrdItem,
                         format!(
-                            "`{}` matches several open items of the PRD `{prd_name}`: {}",
-                            row.item,
-                            ids.join(", ")
+                            "the PRD `{prd_name}` has no open items for `{}` to resolve",
+                            row.item
                         ),
                     )
-                    .help("start the row with the item's ID")
-                }
-            };
-            diags.push(problem.at_offset(file(ti), row.at));
+                    .help(format!(
+                        "a PRD's open items are the entries under its `{}` heading and its `[TBD]` markers",
+                        config.open_questions_heading
+                    )),
+                    Err(Miss::NoSuchId(id)) => Diagnostic::new(
+                        Lint::UnmatchedPrdItem,
+                        format!("the PRD `{prd_name}` has no open item `{id}`"),
+                    )
+                    .help(format!("its open items: {}", q.ids())),
+                    Err(Miss::NoMatch) => Diagnostic::new(
+                        Lint::UnmatchedPrdItem,
+                        format!(
+                            "`{}` matches no open item of the PRD `{prd_name}`",
+                            row.item
+                        ),
+                    )
+                    .help(format!(
+                        "start the row with the item's ID ({}), or with the first words of its text",
+                        q.ids()
+                    )),
+                    Err(Miss::Several(is)) => {
+                        let ids: Vec<&str> = is.iter().filter_map(|i| q.items.get(*i)).map(|q| q.id.as_str()).collect();
+                        Diagnostic::new(
+                            Lint::UnmatchedPrdItem,
+                            format!(
+                                "`{}` matches several open items of the PRD `{prd_name}`: {}",
+                                row.item,
+                                ids.join(", ")
+                            ),
+                        )
+                        .help("start the row with the item's ID")
+                    }
+                };
+                diags.push(problem.at_offset(file(ti), row.at));
+            }
+            out.resolves = Some(found);
+            out
+        })
+        .collect();
+    let mut cited: Vec<(DocId, usize, DocId, usize)> = Vec::new();
+    let mut resolved: Vec<(DocId, usize, DocId, usize)> = Vec::new();
+    let mut cites: Vec<(DocId, Vec<Target>)> = Vec::with_capacity(tdds.len());
+    let mut resolves: Vec<(DocId, Vec<Target>)> = Vec::new();
+    for (&ti, l) in tdds.iter().zip(linked) {
+        diags.extend(l.diags);
+        cited.extend(l.cited.into_iter().map(|(p, ri, ci)| (p, ri, ti, ci)));
+        resolved.extend(l.resolved.into_iter().map(|(p, qi, ri)| (p, qi, ti, ri)));
+        cites.push((ti, l.cites));
+        if let Some(found) = l.resolves {
+            resolves.push((ti, found));
         }
-        resolves.push((ti, found));
     }
-    drop(questions);
+    drop(indexed);
     let live: Vec<bool> = model.documents.iter().map(|d| d.is_live()).collect();
     for (p, ri, t, ci) in cited {
         if let Some(list) = model.documents[p].trace.cited_by.get_mut(ri)
