@@ -213,11 +213,11 @@ pub fn process(
     let t_model = std::time::Instant::now();
     let inputs = chapter_inputs(&analysis.chapters);
     let classes = model::build::classify(&inputs, &analysis.facts, config, &mut found);
-    log::debug!("classify: {:?}", t_model.elapsed());
+    log::debug!("classify: {:?} (rss {})", t_model.elapsed(), rss());
     let wanted: Vec<bool> = (0..inputs.len()).map(|i| classes.is_document(i)).collect();
     drop(inputs);
     analyze::gather_late_facts(&mut analysis, &wanted, config);
-    log::debug!("late facts: {:?}", t_model.elapsed());
+    log::debug!("late facts: {:?} (rss {})", t_model.elapsed(), rss());
     let facts = std::mem::take(&mut analysis.facts);
     let profiles = std::mem::take(&mut analysis.profiles);
     let inputs = chapter_inputs(&analysis.chapters);
