@@ -17,6 +17,7 @@
 //!
 //! The same run serves the preprocessor and the command line.
 
+use crate::analyze::trace::Side;
 use crate::analyze::{self, AnalyzedChapter};
 use crate::book::disk::DiskBook;
 use crate::book::{Settings, SourceChapter};
@@ -214,7 +215,7 @@ pub fn process(
     let inputs = chapter_inputs(&analysis.chapters);
     let classes = model::build::classify(&inputs, &analysis.facts, config, &mut found);
     log::debug!("classify: {:?} (rss {})", t_model.elapsed(), rss());
-    let wanted: Vec<bool> = (0..inputs.len()).map(|i| classes.is_document(i)).collect();
+    let wanted: Vec<Option<Side>> = (0..inputs.len()).map(|i| classes.side(i)).collect();
     drop(inputs);
     analyze::gather_late_facts(&mut analysis, &wanted, config);
     log::debug!("late facts: {:?} (rss {})", t_model.elapsed(), rss());

@@ -13,6 +13,7 @@ use crate::analyze::table::TableBuilder;
 use crate::analyze::table::offset32;
 use crate::analyze::table::plain;
 use crate::analyze::templates::TemplateId;
+use crate::analyze::trace::Side;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Lint, Location, closest};
 use crate::hash::HashMap;
@@ -119,9 +120,16 @@ impl ChapterFacts {
         guidance: &TemplateProfile,
         template: TemplateId,
         config: &Config,
+        side: Side,
         locate: &dyn Fn(usize) -> Location,
     ) -> Self {
         let header = Header::parse(text, scan);
+        // A chapter with a Source PRD is a design (unless a PRD skeleton
+        // says otherwise, which `side` then tells).
+        let side = match side {
+            Side::Either if header.get("Source PRD").is_some() => Side::Design,
+            s => s,
+        };
         let title = scan
             .headings
             .iter()
@@ -284,8 +292,14 @@ impl ChapterFacts {
             crate::analyze::lifecycle::LifecycleFacts::new(&header, config, locate, &header_at);
         let end = ChapterEnd::new(text, eol, scan);
         let card = CardPlace::new(text, scan, &header, &tables, end.closing.is_some());
-        let trace =
-            crate::analyze::trace::TraceFacts::new(text, scan, &tables, &placeholders, config);
+        let trace = crate::analyze::trace::TraceFacts::new(
+            text,
+            scan,
+            &tables,
+            &placeholders,
+            config,
+            side,
+        );
         ChapterFacts {
             header,
             title,

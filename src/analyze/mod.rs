@@ -26,6 +26,7 @@ use crate::analyze::profile::TemplateProfile;
 use crate::analyze::skeleton::Expansion;
 use crate::analyze::templates::TemplateId;
 use crate::analyze::templates::Templates;
+use crate::analyze::trace::Side;
 use crate::book::ChapterMeta;
 use crate::book::{Settings, SourceChapter};
 use crate::config::{Config, MermaidSetup};
@@ -259,9 +260,21 @@ fn analyze_chapter(
     let guidance = templates.guidance(work.template, &config.markdown);
     let w = &work;
     let eol = line_ending(w.text());
-    let mut facts = ChapterFacts::new(w.view(), eol, &scan, &guidance, w.template, config, &|o| {
-        w.locate(o)
-    });
+    let side = match w.skeleton {
+        Some(DirectiveKind::PrdSkeleton) => Side::Prd,
+        Some(_) => Side::Design,
+        None => Side::Either,
+    };
+    let mut facts = ChapterFacts::new(
+        w.view(),
+        eol,
+        &scan,
+        &guidance,
+        w.template,
+        config,
+        side,
+        &|o| w.locate(o),
+    );
     facts.card.untouched_skeleton = w.expansion.as_ref().is_some_and(|e| e.untouched());
     facts.card.lone_cr = w.view.is_some() && lone_cr_before(w.text(), facts.card.at);
     work.facts = Some(Box::new(facts));
@@ -497,6 +510,7 @@ fn scan_chapter(
 /// only through a TDD's link).
 fn late_facts(
     work: &AnalyzedChapter,
+    side: Side,
     config: &Config,
     guidance: &[TemplateProfile],
 ) -> Option<Box<ChapterFacts>> {
@@ -521,7 +535,7 @@ fn late_facts(
             column,
         }
     };
-    let mut facts = ChapterFacts::new(&text, eol, &scan, g, work.template, config, &locate);
+    let mut facts = ChapterFacts::new(&text, eol, &scan, g, work.template, config, side, &locate);
     facts.card.lone_cr = first_lone.is_some_and(|f| facts.card.at.is_some_and(|at| f < at));
     Some(Box::new(facts))
 }
@@ -556,9 +570,10 @@ pub fn analyze(chapters: Vec<SourceChapter>, config: &Config, settings: &Setting
     }
 }
 
-/// Gathers the facts of the chapters `wanted` whose facts the analysis did
-/// not gather (a PRD found only through a TDD's link), in parallel.
-pub fn gather_late_facts(analysis: &mut Analysis, wanted: &[bool], config: &Config) {
+/// Gathers the facts of the chapters `wanted` (each with what it is
+/// known to be) whose facts the analysis did not gather (a PRD found only
+/// through a TDD's link), in parallel.
+pub fn gather_late_facts(analysis: &mut Analysis, wanted: &[Option<Side>], config: &Config) {
     let Analysis {
         chapters,
         facts,
@@ -567,13 +582,14 @@ pub fn gather_late_facts(analysis: &mut Analysis, wanted: &[bool], config: &Conf
     } = analysis;
     // The PRDs to read may sit together anywhere in the book (often all at
     // its end): the work is split by document, not by chapter index.
-    let todo: Vec<usize> = (0..facts.len())
-        .filter(|&i| facts[i].is_none() && wanted.get(i).copied().unwrap_or(false))
+    let todo: Vec<(usize, Side)> = (0..facts.len())
+        .filter(|&i| facts[i].is_none())
+        .filter_map(|i| wanted.get(i).copied().flatten().map(|s| (i, s)))
         .collect();
     let found: Vec<(usize, Option<Box<ChapterFacts>>)> = todo
         .into_par_iter()
         .with_max_len(4)
-        .map(|i| (i, late_facts(&chapters[i], config, profiles)))
+        .map(|(i, side)| (i, late_facts(&chapters[i], side, config, profiles)))
         .collect();
     for (i, f) in found {
         facts[i] = f;

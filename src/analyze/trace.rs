@@ -104,20 +104,53 @@ pub struct TraceFacts {
     pub resolutions: Vec<ResolutionRow>,
 }
 
+/// What a chapter is known to be when its facts are gathered. A design
+/// keeps only what designs say (citations, resolution rows), a PRD only
+/// what PRDs define (requirements, open items): the model drops the rest,
+/// so it is not looked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// A TDD (it has a Source PRD, or it is a TDD skeleton).
+    Design,
+    /// A PRD.
+    Prd,
+    /// Not known yet: everything is gathered.
+    Either,
+}
+
 impl TraceFacts {
-    /// Gathers the facts of a scanned chapter.
+    /// Gathers the facts of a scanned chapter, those of its `side`.
     pub fn new(
         text: &str,
         scan: &ChapterScan,
         tables: &[DocTable],
         placeholders: &[Range<usize>],
         config: &Config,
+        side: Side,
     ) -> TraceFacts {
         let pattern = &config.requirement_pattern;
-        let mut out = TraceFacts {
-            requirements: requirements(tables, pattern),
-            ..TraceFacts::default()
-        };
+        let mut out = TraceFacts::default();
+        if side != Side::Design {
+            out.requirements = requirements(tables, pattern);
+            out.prd_side(text, scan, placeholders, config);
+        }
+        if side != Side::Prd {
+            citations(text, scan, placeholders, pattern, &mut out);
+            resolution_rows(tables, &mut out);
+        }
+        out
+    }
+
+    /// The open items: the entries under the Open Questions heading, then
+    /// the `[TBD]` markers.
+    fn prd_side(
+        &mut self,
+        text: &str,
+        scan: &ChapterScan,
+        placeholders: &[Range<usize>],
+        config: &Config,
+    ) {
+        let out = self;
         let heading = heading_key(&config.open_questions_heading);
         let section = scan
             .headings
@@ -140,10 +173,7 @@ impl TraceFacts {
         if let Some(range) = &section {
             out.questions = open_questions(text, range.clone(), config);
         }
-        tbd_markers(text, scan, section.as_ref(), placeholders, &mut out);
-        citations(text, scan, placeholders, pattern, &mut out);
-        resolution_rows(tables, &mut out);
-        out
+        tbd_markers(text, scan, section.as_ref(), placeholders, out);
     }
 }
 
@@ -820,6 +850,59 @@ fn cell_text(cell: &str) -> (String, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The facts of `text` gathered as `side`.
+    fn gathered(text: &str, side: Side) -> TraceFacts {
+        use crate::config::MarkdownOptions;
+        let options = MarkdownOptions::default();
+        let g = crate::analyze::profile::TemplateProfile::from_template(
+            crate::analyze::templates::BUILTIN,
+            &options,
+        );
+        let scan = crate::syntax::scan::scan(text, &options);
+        let locate = |_: usize| crate::diagnostic::Location {
+            file: "c.md".into(),
+            line: 1,
+            column: 1,
+        };
+        crate::analyze::facts::ChapterFacts::new(
+            text,
+            "\n",
+            &scan,
+            &g,
+            crate::analyze::templates::TemplateId(0),
+            &Config::default(),
+            side,
+            &locate,
+        )
+        .trace
+    }
+
+    #[test]
+    fn each_side_gathers_what_its_documents_keep() {
+        let body = "## Requirements\n\n| ID | Requirement |\n|---|---|\n| PAY-1 | a |\n\n\
+                    ## Open Questions\n\n1. Q1: Which one?\n\nThis cites PAY-1.\n";
+        let prd = format!("# P\n\n**Status:** Draft\n\n{body}");
+        let all = gathered(&prd, Side::Either);
+        assert_eq!(all.requirements.len(), 1);
+        assert_eq!(all.questions.len(), 1);
+        assert!(!all.citations.is_empty());
+        let as_prd = gathered(&prd, Side::Prd);
+        assert_eq!(as_prd.requirements, all.requirements);
+        assert_eq!(as_prd.questions, all.questions);
+        assert!(as_prd.citations.is_empty());
+        let as_design = gathered(&prd, Side::Design);
+        assert!(as_design.requirements.is_empty() && as_design.questions.is_empty());
+        assert_eq!(as_design.citations, all.citations);
+        // A Source PRD makes the chapter a design: what only PRDs define is
+        // not gathered, whatever else it holds.
+        let tdd = format!("# T\n\n**Source PRD:** p.md\n\n{body}");
+        let t = gathered(&tdd, Side::Either);
+        assert!(t.requirements.is_empty() && t.questions.is_empty());
+        assert_eq!(t.citations.len(), all.citations.len());
+        // Unless the chapter is known to be a PRD (a PRD skeleton).
+        assert_eq!(gathered(&tdd, Side::Prd).requirements.len(), 1);
+    }
 
     #[test]
     fn ids_are_found_at_word_boundaries() {

@@ -14,6 +14,7 @@ use super::prd::{PathIndex, PrdRef, PrdTarget, source_prd};
 use super::{BookModel, ChapterInput, DocField, DocId, DocKind, Document};
 use crate::analyze::facts::ChapterFacts;
 use crate::analyze::profile::TemplateProfile;
+use crate::analyze::trace::Side;
 use crate::book::ChapterId;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, Lint};
@@ -33,10 +34,16 @@ pub struct Classes {
 }
 
 impl Classes {
-    /// Whether a chapter is a document (and so needs its facts).
-    pub fn is_document(&self, chapter: usize) -> bool {
-        self.is_tdd.get(chapter).copied().unwrap_or(false)
-            || self.is_prd.get(chapter).copied().unwrap_or(false)
+    /// What a chapter is, if it is a document (and so needs its facts): a
+    /// design, or a PRD.
+    pub fn side(&self, chapter: usize) -> Option<Side> {
+        if self.is_tdd.get(chapter).copied().unwrap_or(false) {
+            Some(Side::Design)
+        } else if self.is_prd.get(chapter).copied().unwrap_or(false) {
+            Some(Side::Prd)
+        } else {
+            None
+        }
     }
 }
 
@@ -383,6 +390,7 @@ mod tests {
                     &g,
                     TemplateId(0),
                     config,
+                    crate::analyze::trace::Side::Either,
                     &locate,
                 )))
             })
