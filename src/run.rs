@@ -23,7 +23,7 @@ use crate::book::disk::DiskBook;
 use crate::book::{Settings, SourceChapter};
 use crate::config::Config;
 use crate::date::Date;
-use crate::diagnostic::{Diagnostic, Diagnostics, Lint};
+use crate::diagnostic::{Diagnostic, Diagnostics, Lines, Lint, Location, PendingNote};
 use crate::edit::{self, ChapterEdit};
 use crate::model::{self, BookModel, ChapterInput, DocKind};
 use crate::protocol::Context;
@@ -31,6 +31,7 @@ use crate::protocol::read::RawBook;
 use crate::protocol::text::splice;
 use crate::protocol::write::ChapterOutput;
 use crate::syntax::directive::DirectiveKind;
+use rayon::prelude::*;
 
 /// The resident set size of this process, for debug logs (Linux only).
 pub fn rss() -> String {
@@ -97,89 +98,74 @@ impl Processed {
     }
 }
 
-/// Gives the diagnostics located by byte offset (see
-/// [`crate::diagnostic::Pending`]) their lines and columns: the offsets of
-/// each chapter together, its text decoded once, one chapter at a time.
-fn locate_pending(diags: &mut Diagnostics, chapters: &[AnalyzedChapter]) {
-    use crate::diagnostic::Diagnostic;
-    let mut pending: Vec<&mut Diagnostic> =
-        diags.iter_mut().filter(|d| d.pending.is_some()).collect();
-    if pending.is_empty() {
-        return;
-    }
+/// Gives every diagnostic its final place: those located by byte offset
+/// (see [`crate::diagnostic::Pending`]) get their lines and columns, then
+/// those counted in text that `{{#include}}` expanded move to the files a
+/// reader can open (see [`crate::book::origin`]). Each chapter that a
+/// diagnostic names is decoded once, chapters in parallel and a few at a
+/// time, so a book with a diagnostic in every chapter never holds all of
+/// them decoded at once.
+fn place_diagnostics(diags: &mut Diagnostics, chapters: &[AnalyzedChapter], settings: &Settings) {
     let by_file: crate::hash::HashMap<&str, usize> = chapters
         .iter()
         .enumerate()
         .map(|(i, c)| (c.meta.file.as_str(), i))
         .collect();
-    // (chapter, offset, diagnostic, the note's index or none for its place)
-    let mut wanted: Vec<(usize, usize, usize, Option<usize>)> = Vec::new();
-    for (di, d) in pending.iter().enumerate() {
+    let own_chapter = |d: &Diagnostic| {
+        d.location
+            .as_ref()
+            .and_then(|l| by_file.get(l.file.as_str()).copied())
+    };
+    // Notes placed in another chapter than their diagnostic's own (a
+    // requirement defined by two PRDs): (chapter, offset, diagnostic, note).
+    let mut elsewhere: Vec<(usize, usize, usize, usize)> = Vec::new();
+    for (di, d) in diags.iter().enumerate() {
         let Some(p) = d.pending.as_deref() else {
             continue;
         };
-        let own = d
-            .location
-            .as_ref()
-            .and_then(|l| by_file.get(l.file.as_str()));
-        if let (Some(at), Some(&c)) = (p.at, own) {
-            wanted.push((c, at, di, None));
-        }
+        let own = own_chapter(d);
         for (k, n) in p.notes.iter().enumerate() {
-            if let Some(&c) = by_file.get(n.file.as_str()) {
-                wanted.push((c, n.offset, di, Some(k)));
+            match by_file.get(n.file.as_str()) {
+                Some(&c) if Some(c) != own => elsewhere.push((c, n.offset, di, k)),
+                _ => {}
             }
         }
     }
-    wanted.sort_unstable();
-    for group in wanted.chunk_by(|a, b| a.0 == b.0) {
-        let Some(&(c, ..)) = group.first() else {
-            continue;
-        };
-        let chapter = &chapters[c];
-        let text = chapter.original();
-        let lines = crate::diagnostic::Lines::default();
-        for &(_, offset, di, note) in group {
-            let at = chapter.locate_in(&text, &lines, offset);
-            let d = &mut pending[di];
-            match note {
-                None => d.location = Some(at),
-                Some(k) => {
-                    let Some(n) = d.pending.as_ref().and_then(|p| p.notes.get(k)) else {
-                        continue;
-                    };
-                    let line = format!("note: {}{at}", n.prefix);
-                    if let Some(slot) = d.notes.get_mut(n.index) {
-                        *slot = line;
-                    }
-                }
+    if !elsewhere.is_empty() {
+        elsewhere.sort_unstable();
+        let groups: Vec<&[(usize, usize, usize, usize)]> =
+            elsewhere.chunk_by(|a, b| a.0 == b.0).collect();
+        let located: Vec<(usize, usize, Location)> = groups
+            .par_iter()
+            .with_max_len(4)
+            .flat_map_iter(|group| {
+                let chapter = group.first().map(|g| &chapters[g.0]);
+                let text = chapter.map(|c| c.original()).unwrap_or_default();
+                let lines = Lines::default();
+                group
+                    .iter()
+                    .filter_map(move |&(_, offset, di, k)| {
+                        chapter.map(|c| (di, k, c.locate_in(&text, &lines, offset)))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let mut items: Vec<&mut Diagnostic> = diags.iter_mut().collect();
+        for (di, k, at) in located {
+            let Some(d) = items.get_mut(di) else {
+                continue;
+            };
+            if let Some(n) = d.pending.as_ref().and_then(|p| p.notes.get(k)) {
+                place_note(&mut d.notes, n, &at);
             }
         }
     }
-    for d in pending {
-        d.pending = None;
-    }
-}
-
-/// Moves diagnostics counted in text that `{{#include}}` expanded to the
-/// files a reader can open (see [`crate::book::origin`]).
-fn remap_to_files(diags: &mut Diagnostics, chapters: &[AnalyzedChapter], settings: &Settings) {
-    // The diagnostics of each chapter, by the chapter's position; then each
-    // chapter's text, decoded one at a time: a book with a diagnostic in
-    // every chapter never holds all of them decoded at once.
-    let by_file: crate::hash::HashMap<&str, usize> = chapters
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.meta.file.as_str(), i))
-        .collect();
-    let mut groups: Vec<(usize, Vec<&mut crate::diagnostic::Diagnostic>)> = Vec::new();
+    // Then each chapter with the diagnostics that name it as their place.
+    let mut groups: Vec<(usize, Vec<&mut Diagnostic>)> = Vec::new();
     let mut group_of: crate::hash::HashMap<usize, usize> = crate::hash::HashMap::default();
     for d in diags.iter_mut() {
-        let Some(&chapter) = d
-            .location
-            .as_ref()
-            .and_then(|l| by_file.get(l.file.as_str()))
-        else {
+        let Some(chapter) = own_chapter(d) else {
+            d.pending = None;
             continue;
         };
         let g = *group_of.entry(chapter).or_insert_with(|| {
@@ -188,14 +174,42 @@ fn remap_to_files(diags: &mut Diagnostics, chapters: &[AnalyzedChapter], setting
         });
         groups[g].1.push(d);
     }
-    for (chapter, group) in groups {
-        let c = &chapters[chapter];
-        let text = c.original();
-        let on_disk = crate::book::origin::ChapterOnDisk {
-            label: c.meta.file.as_str(),
-            text: &text,
-        };
-        crate::book::origin::remap_chapter(group, &on_disk, &settings.root);
+    groups
+        .into_par_iter()
+        .with_max_len(4)
+        .for_each(|(c, mut group)| {
+            let chapter = &chapters[c];
+            let text = chapter.original();
+            let lines = Lines::default();
+            for d in group.iter_mut() {
+                let Some(p) = d.pending.take() else {
+                    continue;
+                };
+                if let Some(at) = p.at {
+                    d.location = Some(chapter.locate_in(&text, &lines, at));
+                }
+                for n in &p.notes {
+                    if by_file.get(n.file.as_str()) == Some(&c) {
+                        let at = chapter.locate_in(&text, &lines, n.offset);
+                        place_note(&mut d.notes, n, &at);
+                    }
+                }
+            }
+            let on_disk = crate::book::origin::ChapterOnDisk {
+                label: chapter.meta.file.as_str(),
+                text: &text,
+            };
+            crate::book::origin::remap_chapter(group, &on_disk, &settings.root);
+        });
+    for d in diags.iter_mut() {
+        d.pending = None;
+    }
+}
+
+/// Writes a pending note's place into the note it stands for.
+fn place_note(notes: &mut [String], n: &PendingNote, at: &Location) {
+    if let Some(slot) = notes.get_mut(n.index) {
+        *slot = format!("note: {}{at}", n.prefix);
     }
 }
 
@@ -231,8 +245,7 @@ pub fn process(
     log::debug!("edit: {:?} (rss {})", t.elapsed(), rss());
     diags.extend(found);
     diags.apply_levels(&config.lints);
-    locate_pending(&mut diags, &analysis.chapters);
-    remap_to_files(&mut diags, &analysis.chapters, settings);
+    place_diagnostics(&mut diags, &analysis.chapters, settings);
     diags.sort();
     Processed {
         chapters: analysis.chapters,
