@@ -29,7 +29,79 @@ impl JsonText {
 
     /// The decoded text.
     pub fn decode(&self) -> Result<String, serde_json::Error> {
-        serde_json::from_slice(self.raw())
+        let raw = self.raw();
+        match unescape(raw) {
+            Some(text) => Ok(text),
+            None => serde_json::from_slice(raw),
+        }
+    }
+}
+
+/// The text of a JSON string literal (quotes included), if it is plain text
+/// and escapes that stand for characters: the text serde_json decodes it to,
+/// copied once (serde_json copies text with escapes twice, into its scratch
+/// buffer and then into the string). `None` for anything else, which
+/// serde_json then reads and reports: not a string, a bad escape, a lone
+/// surrogate, a control character, bytes that are not UTF-8.
+fn unescape(raw: &[u8]) -> Option<String> {
+    let inner = raw.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
+    // JSON forbids control characters in a string, and its escapes hold
+    // none.
+    if inner.iter().fold(false, |found, &b| found | (b < 0x20)) {
+        return None;
+    }
+    let mut out: Vec<u8> = Vec::with_capacity(inner.len());
+    let mut rest = inner;
+    while let Some(k) = memchr::memchr2(b'\\', b'"', rest) {
+        let (run, tail) = rest.split_at(k);
+        out.extend_from_slice(run);
+        // A quote inside is not a literal the parser accepted.
+        if tail.first() == Some(&b'"') {
+            return None;
+        }
+        let (&escape, tail) = tail.get(1..)?.split_first()?;
+        rest = tail;
+        let byte = match escape {
+            b'"' | b'\\' | b'/' => escape,
+            b'n' => b'\n',
+            b't' => b'\t',
+            b'r' => b'\r',
+            b'b' => 0x08,
+            b'f' => 0x0c,
+            b'u' => {
+                let (c, after) = unicode_escape(tail)?;
+                rest = after;
+                out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                continue;
+            }
+            _ => return None,
+        };
+        out.push(byte);
+    }
+    out.extend_from_slice(rest);
+    String::from_utf8(out).ok()
+}
+
+/// The character of a `\u` escape whose four hex digits start `tail` (a
+/// surrogate pair takes a second escape), and what follows it.
+fn unicode_escape(tail: &[u8]) -> Option<(char, &[u8])> {
+    let hex = |b: &[u8]| -> Option<u32> {
+        let digits = std::str::from_utf8(b.get(..4)?).ok()?;
+        if !digits.bytes().all(|d| d.is_ascii_hexdigit()) {
+            return None;
+        }
+        u32::from_str_radix(digits, 16).ok()
+    };
+    let first = hex(tail)?;
+    let after = tail.get(4..)?;
+    match first {
+        0xD800..=0xDBFF => {
+            let low_tail = after.strip_prefix(b"\\u")?;
+            let low = hex(low_tail).filter(|l| (0xDC00..=0xDFFF).contains(l))?;
+            let c = char::from_u32(0x10000 + ((first - 0xD800) << 10) + (low - 0xDC00))?;
+            Some((c, low_tail.get(4..)?))
+        }
+        _ => Some((char::from_u32(first)?, after)),
     }
 }
 
@@ -206,6 +278,53 @@ mod tests {
         assert_eq!(j.decode().unwrap(), "a\nb \"c\" é");
         let t = ChapterText::Json(j);
         assert_eq!(t, ChapterText::from("a\nb \"c\" é"));
+    }
+
+    #[test]
+    fn unescapes_as_serde_json_does() {
+        let texts = [
+            "",
+            "plain",
+            "a\nb \"c\" \\ / \t\r\u{8}\u{c}",
+            "é 😀 \u{7f} \u{2028} \u{ffff}",
+            "ends with an escape\n",
+            "\u{1}\u{1f}",
+        ];
+        for text in texts {
+            let raw = serde_json::to_vec(text).unwrap();
+            assert_eq!(unescape(&raw).as_deref(), Some(text), "{text:?}");
+        }
+        // Escapes serde_json does not write.
+        let written: [(&[u8], &str); 4] = [
+            (br#""\/\u0041\u00E9""#, "/Aé"),
+            (br#""\ud83d\ude00!""#, "😀!"),
+            (br#""\uD83D\uDE00""#, "😀"),
+            (br#""a\u0000b""#, "a\0b"),
+        ];
+        for (raw, text) in written {
+            assert_eq!(unescape(raw).as_deref(), Some(text));
+            assert_eq!(serde_json::from_slice::<String>(raw).unwrap(), text);
+        }
+        // Everything else is left to serde_json, which reports it.
+        let refused: [&[u8]; 12] = [
+            b"12",
+            b"\"open",
+            br#""\x""#,
+            br#""\u12""#,
+            br#""\u12g4""#,
+            br#""\ud83d""#,
+            br#""\ud83d\u0041""#,
+            br#""\ude00""#,
+            b"\"a\nb\"",
+            b"\"a\"b\"",
+            b"\"\xff\"",
+            br#""trailing\""#,
+        ];
+        for raw in refused {
+            assert_eq!(unescape(raw), None, "{:?}", String::from_utf8_lossy(raw));
+            let j = JsonText::new(Arc::new(raw.to_vec()), 0..raw.len());
+            assert!(j.decode().is_err(), "{:?}", String::from_utf8_lossy(raw));
+        }
     }
 
     #[test]
