@@ -328,6 +328,34 @@ mod tests {
     }
 
     #[test]
+    fn unescapes_random_literals_as_serde_json_does() {
+        // Literals made of the bytes that matter to a JSON string: the
+        // fast path must decode exactly what serde_json decodes, and
+        // refuse exactly what it refuses.
+        let alphabet: &[u8] = b"\\\\\\u\"nrtbf/0aAdDe8F\n\x01 \xc3\xa9\xed\xa0\x80\xf0\x9f\x98\x80";
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 12) as usize;
+            let mut raw = vec![b'"'];
+            raw.extend((0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]));
+            raw.push(b'"');
+            let theirs = serde_json::from_slice::<String>(&raw).ok();
+            assert_eq!(
+                unescape(&raw),
+                theirs,
+                "{:?}",
+                String::from_utf8_lossy(&raw)
+            );
+        }
+    }
+
+    #[test]
     fn offsets_in_literals() {
         let text = "a\n\"é\"\t\u{1}😀x\r\ny";
         let raw = serde_json::to_vec(text).unwrap();
