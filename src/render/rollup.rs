@@ -228,12 +228,19 @@ pub fn mentions_impact(key: &str) -> bool {
 /// The rank of an impact level, highest first: `H` or `High` 0, `M` or
 /// `Medium` 1, `L` or `Low` 2 (any case).
 pub fn impact_rank(value: &str) -> Option<u8> {
-    match value.trim().to_ascii_lowercase().as_str() {
-        "h" | "high" => Some(0),
-        "m" | "medium" => Some(1),
-        "l" | "low" => Some(2),
-        _ => None,
-    }
+    const LEVELS: [(&str, u8); 6] = [
+        ("h", 0),
+        ("high", 0),
+        ("m", 1),
+        ("medium", 1),
+        ("l", 2),
+        ("low", 2),
+    ];
+    let value = value.trim();
+    LEVELS
+        .iter()
+        .find(|(level, _)| value.eq_ignore_ascii_case(level))
+        .map(|&(_, rank)| rank)
 }
 
 /// A value that looks like a date: year, month and day (`2026-10-02`,
@@ -293,17 +300,16 @@ pub fn sorted_order(values: &[Cow<'_, str>], impact: bool, desc: bool) -> Vec<us
             if v.is_empty() {
                 return None;
             }
-            let text = v.to_lowercase();
             Some(if by_level {
                 // `H` and `High` are the same level: equal, in book order.
                 match impact_rank(v) {
                     Some(rank) => CellKey::Level(rank, String::new()),
-                    None => CellKey::Level(3, text),
+                    None => CellKey::Level(3, v.to_lowercase()),
                 }
             } else if by_date {
-                CellKey::Date(date_parts(v).unwrap_or_default(), text)
+                CellKey::Date(date_parts(v).unwrap_or_default(), v.to_lowercase())
             } else {
-                CellKey::Text(text)
+                CellKey::Text(v.to_lowercase())
             })
         })
         .collect();
