@@ -18,9 +18,11 @@
 //! `--shapes all` (or a list, `--shapes mix,huge`) measures, for every
 //! shape of `gen_book --shape` and every size, the floor, the parse floor
 //! (the floor with `NOP_PARSE=1`: it also parses every chapter once, on all
-//! cores), mdbook-tdd and mdbook-tdd with `RAYON_NUM_THREADS=1`,
+//! cores), the output floor (the parse floor given mdbook-tdd's answer as
+//! its book: the JSON of the answer in and out, and all of its Markdown
+//! parsed once), mdbook-tdd and mdbook-tdd with `RAYON_NUM_THREADS=1`,
 //! interleaved, and prints one table: input and output sizes, medians, the
-//! ratios to both floors, the speed-up from one thread
+//! ratios to the three floors, the speed-up from one thread
 //! to the default of the whole run and of the parallel stage (`analysis and
 //! model`, from the stage times `RUST_LOG=debug` makes mdbook-tdd log on
 //! stderr; both mdbook-tdd commands run with it), the peak RSS and its ratio
@@ -485,6 +487,38 @@ fn min_max(v: &[Duration]) -> (f64, f64) {
     (lo, hi)
 }
 
+/// A command of the shapes table: the program, its environment, its input.
+type Cmd<'a> = (&'a Path, &'a [(&'a str, &'a str)], &'a Path);
+
+/// mdbook-tdd's answer to `input` (whose bytes are `json`) as the input of
+/// a preprocessor: `[context, answer]`, the context as `input` has it.
+fn answer_as_input(tdd: &Path, input: &Path, json: &[u8]) -> Vec<u8> {
+    let out = Command::new(tdd)
+        .stdin(std::fs::File::open(input).expect("open the input"))
+        .stderr(Stdio::null())
+        .output()
+        .expect("run mdbook-tdd");
+    assert!(
+        out.status.success(),
+        "mdbook-tdd failed on {}",
+        input.display()
+    );
+    let body = json.get(1..).unwrap_or_default();
+    let mut values = serde_json::Deserializer::from_slice(body).into_iter::<serde_json::Value>();
+    assert!(
+        matches!(values.next(), Some(Ok(_))),
+        "the input starts with its context"
+    );
+    let context = &body[..values.byte_offset()];
+    let mut book = Vec::with_capacity(context.len() + out.stdout.len() + 3);
+    book.push(b'[');
+    book.extend_from_slice(context);
+    book.push(b',');
+    book.extend_from_slice(&out.stdout);
+    book.push(b']');
+    book
+}
+
 /// `--shapes all` (or a list): the floor, mdbook-tdd and mdbook-tdd on one
 /// thread on every shape and size, one table.
 fn shapes_mode(args: &[String]) {
@@ -518,9 +552,11 @@ fn shapes_mode(args: &[String]) {
          mdbook-tdd with RUST_LOG=debug (for its stage times)\n"
     );
     println!(
-        "| shape | TDDs | input | output | floor | parse floor | mdbook-tdd | × floor | × parse floor | 1 thread | 1→{threads} threads | stage 1→{threads} | peak RSS | × input | growth | output FNV-1a |"
+        "| shape | TDDs | input | output | floor | parse floor | output floor | mdbook-tdd | × floor | × parse floor | × output floor | 1 thread | 1→{threads} threads | stage 1→{threads} | peak RSS | × input | growth | output FNV-1a |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+    println!(
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+    );
     let mut spreads = Vec::new();
     for shape in &shapes {
         let mut first: Option<(usize, f64, f64)> = None;
@@ -537,31 +573,38 @@ fn shapes_mode(args: &[String]) {
             std::fs::write(&input, &json.stdout).expect("write the input");
             let tdds = if shape == "huge" { (n / 100).max(2) } else { n };
             let mb = json.stdout.len() as f64 / (1024.0 * 1024.0);
+            // The output floor's input: mdbook-tdd's answer as a book to
+            // preprocess, with the same context (untimed).
+            let answered = work.join(format!("answer-{shape}-{n}.json"));
+            std::fs::write(&answered, answer_as_input(&tdd, &input, &json.stdout))
+                .expect("write the output floor's input");
             drop(json);
             // One warm-up run each, then interleaved measured runs.
-            let cmds: [(&Path, &[(&str, &str)]); 4] = [
-                (&floor, &[]),
-                (&tdd, &debug),
-                (&tdd, &one),
-                (&floor, &parse),
+            let cmds: [Cmd<'_>; 5] = [
+                (&floor, &[], &input),
+                (&tdd, &debug, &input),
+                (&tdd, &one, &input),
+                (&floor, &parse, &input),
+                (&floor, &parse, &answered),
             ];
-            for (p, env) in cmds {
-                run_checked(&label, p, env, &input, None, &err_file);
+            for (p, env, book) in cmds {
+                run_checked(&label, p, env, book, None, &err_file);
             }
             let mut measured: Vec<Vec<Run>> = cmds.iter().map(|_| Vec::new()).collect();
             for _ in 0..runs {
-                for (k, (p, env)) in cmds.iter().enumerate() {
-                    measured[k].push(run_checked(&label, p, env, &input, time_file, &err_file));
+                for (k, (p, env, book)) in cmds.iter().enumerate() {
+                    measured[k].push(run_checked(&label, p, env, book, time_file, &err_file));
                 }
             }
             let _ = std::fs::remove_file(&input);
+            let _ = std::fs::remove_file(&answered);
             let times = |k: usize| measured[k].iter().map(|r| r.time).collect::<Vec<_>>();
             let med = |k: usize| median(times(k)).map_or(0.0, |d| d.as_secs_f64());
             let stage = |k: usize| {
                 median(measured[k].iter().filter_map(|r| r.stage).collect())
                     .map(|d| d.as_secs_f64())
             };
-            let (t_floor, t_tdd, t_one, t_parse) = (med(0), med(1), med(2), med(3));
+            let (t_floor, t_tdd, t_one, t_parse, t_out) = (med(0), med(1), med(2), med(3), med(4));
             let out_mb = measured[1]
                 .first()
                 .map_or(0.0, |r| r.out_len as f64 / (1024.0 * 1024.0));
@@ -595,20 +638,28 @@ fn shapes_mode(args: &[String]) {
                 Some((_, t0, mb0)) => format!("× {:.1} (input × {:.1})", t_tdd / t0, mb / mb0),
             };
             println!(
-                "| {shape} | {tdds} | {mb:.1} MiB | {out_mb:.1} MiB | {:.0} ms | {:.0} ms | {:.0} ms | {:.2} | {:.2} | {:.0} ms | {:.2} | {stage_scaling} | {} | {} | {growth} | {hash} |",
+                "| {shape} | {tdds} | {mb:.1} MiB | {out_mb:.1} MiB | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms | {:.2} | {:.2} | {:.2} | {:.0} ms | {:.2} | {stage_scaling} | {} | {} | {growth} | {hash} |",
                 t_floor * 1e3,
                 t_parse * 1e3,
+                t_out * 1e3,
                 t_tdd * 1e3,
                 t_tdd / t_floor,
                 t_tdd / t_parse,
+                t_tdd / t_out,
                 t_one * 1e3,
                 t_one / t_tdd,
                 peak.map_or("n/a".into(), |p| format!("{p:.0} MiB")),
                 peak.map_or("n/a".into(), |p| format!("{:.2}", p / mb)),
             );
-            for (k, name) in ["floor", "mdbook-tdd", "1 thread", "parse floor"]
-                .iter()
-                .enumerate()
+            for (k, name) in [
+                "floor",
+                "mdbook-tdd",
+                "1 thread",
+                "parse floor",
+                "output floor",
+            ]
+            .iter()
+            .enumerate()
             {
                 let (lo, hi) = min_max(&times(k));
                 spreads.push(format!("{shape} {n} {name}: {lo:.0}–{hi:.0} ms"));
