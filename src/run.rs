@@ -104,7 +104,7 @@ impl Processed {
 /// reader can open (see [`crate::book::origin`]). Each chapter that a
 /// diagnostic names is decoded once, chapters in parallel and a few at a
 /// time, so a book with a diagnostic in every chapter never holds all of
-/// them decoded at once.
+/// them decoded at once. Every diagnostic's `pending` is gone afterwards.
 fn place_diagnostics(diags: &mut Diagnostics, chapters: &[AnalyzedChapter], settings: &Settings) {
     let by_file: crate::hash::HashMap<&str, usize> = chapters
         .iter()
@@ -139,15 +139,16 @@ fn place_diagnostics(diags: &mut Diagnostics, chapters: &[AnalyzedChapter], sett
             .par_iter()
             .with_max_len(4)
             .flat_map_iter(|group| {
-                let chapter = group.first().map(|g| &chapters[g.0]);
-                let text = chapter.map(|c| c.original()).unwrap_or_default();
+                let Some(&(c, ..)) = group.first() else {
+                    return Vec::new();
+                };
+                let chapter = &chapters[c];
+                let text = chapter.original();
                 let lines = Lines::default();
                 group
                     .iter()
-                    .filter_map(move |&(_, offset, di, k)| {
-                        chapter.map(|c| (di, k, c.locate_in(&text, &lines, offset)))
-                    })
-                    .collect::<Vec<_>>()
+                    .map(|&(_, offset, di, k)| (di, k, chapter.locate_in(&text, &lines, offset)))
+                    .collect()
             })
             .collect();
         let mut items: Vec<&mut Diagnostic> = diags.iter_mut().collect();
@@ -201,9 +202,6 @@ fn place_diagnostics(diags: &mut Diagnostics, chapters: &[AnalyzedChapter], sett
             };
             crate::book::origin::remap_chapter(group, &on_disk, &settings.root);
         });
-    for d in diags.iter_mut() {
-        d.pending = None;
-    }
 }
 
 /// Writes a pending note's place into the note it stands for.

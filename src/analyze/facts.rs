@@ -105,6 +105,10 @@ pub struct ChapterFacts {
     pub card: CardPlace,
     /// Requirements, open questions, citations and resolutions.
     pub trace: crate::analyze::trace::TraceFacts,
+    /// What the chapter is known to be from itself: a design when it is a
+    /// TDD skeleton or has a Source PRD, a PRD when it is a PRD skeleton
+    /// (the model classifies by it, and `trace` holds that side's facts).
+    pub side: Side,
 }
 
 impl ChapterFacts {
@@ -125,7 +129,8 @@ impl ChapterFacts {
     ) -> Self {
         let header = Header::parse(text, scan);
         // A chapter with a Source PRD is a design (unless a PRD skeleton
-        // says otherwise, which `side` then tells).
+        // says otherwise, which `side` then tells). The model's
+        // classification reads this, so the rule is written once.
         let side = match side {
             Side::Either if header.get("Source PRD").is_some() => Side::Design,
             s => s,
@@ -318,6 +323,7 @@ impl ChapterFacts {
             lifecycle,
             card,
             trace,
+            side,
         }
     }
 }

@@ -108,13 +108,14 @@ pub struct TraceFacts {
 /// keeps only what designs say (citations, resolution rows), a PRD only
 /// what PRDs define (requirements, open items): the model drops the rest,
 /// so it is not looked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Side {
     /// A TDD (it has a Source PRD, or it is a TDD skeleton).
     Design,
     /// A PRD.
     Prd,
     /// Not known yet: everything is gathered.
+    #[default]
     Either,
 }
 
@@ -150,7 +151,6 @@ impl TraceFacts {
         placeholders: &[Range<usize>],
         config: &Config,
     ) {
-        let out = self;
         let heading = heading_key(&config.open_questions_heading);
         let section = scan
             .headings
@@ -171,9 +171,9 @@ impl TraceFacts {
                 h.range.end.min(end)..end
             });
         if let Some(range) = &section {
-            out.questions = open_questions(text, range.clone(), config);
+            self.questions = open_questions(text, range.clone(), config);
         }
-        tbd_markers(text, scan, section.as_ref(), placeholders, out);
+        tbd_markers(text, scan, section.as_ref(), placeholders, self);
     }
 }
 

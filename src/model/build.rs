@@ -62,14 +62,13 @@ pub fn classify(
         .par_iter()
         .zip(facts)
         .map(|(c, f)| {
-            let has_prd_field = f
-                .as_ref()
-                .is_some_and(|f| f.header.get("Source PRD").is_some());
+            // A TDD skeleton or a Source PRD field (see `ChapterFacts::side`).
+            let design = f.as_ref().is_some_and(|f| f.side == Side::Design);
             let prd_glob = config.prd_paths.iter().any(|g| g.matches(&c.meta.path));
             let tdd_glob = config.tdd_paths.iter().any(|g| g.matches(&c.meta.path));
             if c.skeleton == Some(DocKind::Prd) {
                 (false, true)
-            } else if c.skeleton == Some(DocKind::Tdd) || has_prd_field {
+            } else if c.skeleton == Some(DocKind::Tdd) || design {
                 (true, false)
             } else {
                 (tdd_glob && !prd_glob, prd_glob)

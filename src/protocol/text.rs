@@ -85,12 +85,10 @@ fn unescape(raw: &[u8]) -> Option<String> {
 /// The character of a `\u` escape whose four hex digits start `tail` (a
 /// surrogate pair takes a second escape), and what follows it.
 fn unicode_escape(tail: &[u8]) -> Option<(char, &[u8])> {
-    let hex = |b: &[u8]| -> Option<u32> {
-        let digits = std::str::from_utf8(b.get(..4)?).ok()?;
-        if !digits.bytes().all(|d| d.is_ascii_hexdigit()) {
-            return None;
-        }
-        u32::from_str_radix(digits, 16).ok()
+    let hex = |b: &[u8]| {
+        b.get(..4)?
+            .iter()
+            .try_fold(0u32, |n, &d| Some(n * 16 + char::from(d).to_digit(16)?))
     };
     let first = hex(tail)?;
     let after = tail.get(4..)?;
