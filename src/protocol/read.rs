@@ -21,6 +21,17 @@ struct WireContext {
     mdbook_version: String,
 }
 
+impl From<WireContext> for Context {
+    fn from(c: WireContext) -> Self {
+        Context {
+            root: c.root,
+            config: c.config,
+            renderer: c.renderer,
+            mdbook_version: c.mdbook_version,
+        }
+    }
+}
+
 /// A book as the preprocessor reads it on its fast path: the structure of
 /// the book, with every chapter's content left as the JSON literal it came
 /// in (see [`crate::text`]).
@@ -124,8 +135,61 @@ fn raw_items(items: Vec<WireItem<'_>>, input: &Arc<Vec<u8>>) -> Vec<RawItem> {
 }
 
 /// Parses the `[context, book]` array, leaving chapter contents as JSON
-/// literals of `input`.
+/// literals of `input`. The book's items are parsed on every core (see
+/// [`super::split`]); input that does not split plainly is parsed whole.
 pub fn parse_input_raw(input: &Arc<Vec<u8>>) -> Result<(Context, RawBook), InputError> {
+    if let Some(parsed) = super::split::split(input).and_then(|s| parse_split(input, &s)) {
+        return Ok(parsed);
+    }
+    parse_whole(input)
+}
+
+/// The input parsed part by part, items in parallel; `None` if any part
+/// fails to parse (the whole parse then reports it).
+fn parse_split(input: &Arc<Vec<u8>>, split: &super::split::Split) -> Option<(Context, RawBook)> {
+    use rayon::prelude::*;
+    let part = |r: &std::ops::Range<usize>| input.get(r.clone());
+    let ctx: WireContext = serde_json::from_slice(part(&split.context)?).ok()?;
+    // The keys that name nothing read are JSON strings too.
+    for (key, value) in &split.others {
+        serde_json::from_slice::<String>(part(key)?).ok()?;
+        serde_json::from_slice::<serde::de::IgnoredAny>(part(value)?).ok()?;
+    }
+    // Items in runs of a few dozen, each run converted at once (one item a
+    // piece would cost an allocation per item, a book of separators more
+    // than the whole parse); a book's items differ in size by orders of
+    // magnitude, so the runs are short.
+    let items: Vec<Vec<RawItem>> = split
+        .items
+        .par_chunks(32)
+        .map(|run| {
+            let wire: Vec<WireItem<'_>> = run
+                .iter()
+                .map(|r| serde_json::from_slice(part(r)?).ok())
+                .collect::<Option<_>>()?;
+            Some(raw_items(wire, input))
+        })
+        .collect::<Option<_>>()?;
+    Some((
+        ctx.into(),
+        RawBook {
+            items: concat(items),
+            shape: split.shape,
+        },
+    ))
+}
+
+/// The runs one after the other, each freed as soon as it is moved.
+fn concat(runs: Vec<Vec<RawItem>>) -> Vec<RawItem> {
+    let mut out = Vec::with_capacity(runs.iter().map(Vec::len).sum());
+    for run in runs {
+        out.extend(run);
+    }
+    out
+}
+
+/// The input parsed in one pass.
+fn parse_whole(input: &Arc<Vec<u8>>) -> Result<(Context, RawBook), InputError> {
     let (ctx, book): (WireContext, WireRawBook<'_>) = serde_json::from_slice(input)?;
     let (items, shape) = match (book.items, book.sections) {
         (Some(items), _) => (items, BookShape::Items),
@@ -133,15 +197,7 @@ pub fn parse_input_raw(input: &Arc<Vec<u8>>) -> Result<(Context, RawBook), Input
         (None, None) => return Err(InputError::NoItems),
     };
     let items = raw_items(items, input);
-    Ok((
-        Context {
-            root: ctx.root,
-            config: ctx.config,
-            renderer: ctx.renderer,
-            mdbook_version: ctx.mdbook_version,
-        },
-        RawBook { items, shape },
-    ))
+    Ok((ctx.into(), RawBook { items, shape }))
 }
 
 impl RawBook {
@@ -198,11 +254,113 @@ mod tests {
         assert!(out.ends_with(r#""__non_exhaustive":null}"#), "{out}");
     }
 
+    /// What the whole parse refuses, the parse in parts refuses too: a key
+    /// of the book that nothing reads must still be a JSON string.
+    #[test]
+    fn parts_refuse_what_the_whole_refuses() {
+        for bad in [
+            &b"[{},{\"a\x01b\":null,\"items\":[]}]"[..],
+            &b"[{},{\"a\xffb\":null,\"items\":[]}]"[..],
+            &b"[{},{\"items\":[],\"x\":nul}]"[..],
+            &b"[{\"root\":1},{\"items\":[]}]"[..],
+        ] {
+            let input = Arc::new(bad.to_vec());
+            assert!(parse_whole(&input).is_err());
+            assert!(
+                parse_input_raw(&input).is_err(),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
+
     #[test]
     fn rejects_bad_input() {
         assert!(parse("").is_err());
         assert!(parse("[{}, {}]").is_err());
         assert!(parse("[{}, {\"items\": 3}]").is_err());
         assert!(parse("[{}, {\"items\": []}]").is_ok());
+    }
+
+    /// The book parsed part by part is the book parsed whole: inputs of
+    /// both shapes, nested chapters, separators, part titles, escapes that
+    /// look like structure, and whitespace anywhere whitespace may go.
+    #[test]
+    fn parts_parse_as_the_whole_does() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let texts = [
+            r##""""##,
+            r##""# T\n\n{{#tdd-status}}\n""##,
+            r##""a \"quoted\" ]} [{ \\""##,
+            r##""\\\\""##,
+            r##""\u00e9\u2028 \ud83d\ude00""##,
+        ];
+        for round in 0..400 {
+            let ws = |next: &mut dyn FnMut(u64) -> u64| -> &'static str {
+                [" ", "", "\n  ", "\t", ""][next(5) as usize]
+            };
+            fn chapter(depth: u32, next: &mut dyn FnMut(u64) -> u64, texts: &[&str]) -> String {
+                let subs: Vec<String> = if depth < 2 {
+                    (0..next(3))
+                        .map(|_| chapter(depth + 1, next, texts))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let path = if next(4) == 0 {
+                    "null".to_string()
+                } else {
+                    format!(r#""c{}.md""#, next(100))
+                };
+                format!(
+                    r#"{{"Chapter":{{"name":"N \"{}\"","content":{},"number":[1,2],"sub_items":[{}],"path":{path},"source_path":{path},"parent_names":["P"]}}}}"#,
+                    next(10),
+                    texts[next(texts.len() as u64) as usize],
+                    subs.join(",")
+                )
+            }
+            let mut items = Vec::new();
+            for _ in 0..next(6) {
+                items.push(match next(5) {
+                    0 => r#""Separator""#.to_string(),
+                    1 => r#"{"PartTitle":"P ]\"}"}"#.to_string(),
+                    _ => chapter(0, &mut next, &texts),
+                });
+            }
+            let sep = format!(",{}", ws(&mut next));
+            let items = items.join(&sep);
+            let (a, b) = (ws(&mut next), ws(&mut next));
+            let input = if round % 2 == 0 {
+                format!(r#"{a}[{b}{CTX_05}{a},{b}{{"items":{a}[{b}{items}{a}]{b}}}{a}]{b}"#)
+            } else {
+                format!(
+                    r#"[{CTX_04},{a}{{{b}"sections"{a}:{b}[{items}],"__non_exhaustive":{a}null}}]"#
+                )
+            };
+            let input = Arc::new(input.into_bytes());
+            let split = super::super::split::split(&input)
+                .unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(&input)));
+            let (c1, b1) = parse_split(&input, &split).expect("parts parse");
+            let (c2, b2) = parse_whole(&input).expect("whole parses");
+            assert_eq!(c1, c2);
+            assert_eq!(b1.shape, b2.shape);
+            let (mut o1, mut o2) = (Vec::new(), Vec::new());
+            b1.write(&[], &mut o1).unwrap();
+            b2.write(&[], &mut o2).unwrap();
+            assert_eq!(o1, o2);
+            let ranges = |b: &RawBook| -> Vec<Vec<u8>> {
+                b.chapters()
+                    .iter()
+                    .map(|c| c.content.raw().to_vec())
+                    .collect()
+            };
+            assert_eq!(ranges(&b1), ranges(&b2));
+        }
     }
 }
