@@ -45,8 +45,8 @@ pub mod terminal;
 // The run.
 pub use analyze::expand_one;
 pub use run::{
-    Processed, RawRunOutput, process, process_disk_book, process_disk_book_on, rss, run_raw,
-    set_today,
+    Processed, RawRunOutput, Streamed, process, process_disk_book, process_disk_book_on, rss,
+    run_incoming, run_raw, set_today,
 };
 
 // What goes in.
@@ -58,6 +58,7 @@ pub use book::{ChapterId, ChapterMeta, Settings, SourceChapter, index_enabled};
 pub use config::{Config, MarkdownOptions, TddTable};
 pub use date::Date;
 pub use protocol::read::{RawBook, parse_input_raw};
+pub use protocol::stream::{Incoming, Start};
 pub use protocol::write::ChapterOutput;
 pub use protocol::{Context, InputError};
 #[cfg(feature = "schema")]

@@ -18,7 +18,7 @@
 //! The same run serves the preprocessor and the command line.
 
 use crate::analyze::trace::Side;
-use crate::analyze::{self, AnalyzedChapter};
+use crate::analyze::{self, Analysis, AnalyzedChapter};
 use crate::book::disk::DiskBook;
 use crate::book::{Settings, SourceChapter};
 use crate::config::Config;
@@ -27,11 +27,13 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Lines, Lint, Location, PendingN
 use crate::edit::{self, ChapterEdit};
 use crate::model::{self, BookModel, ChapterInput, DocKind};
 use crate::protocol::Context;
-use crate::protocol::read::RawBook;
+use crate::protocol::read::{RawBook, RawItem};
 use crate::protocol::text::splice;
 use crate::protocol::write::ChapterOutput;
+use crate::protocol::{BookShape, stream};
 use crate::syntax::directive::DirectiveKind;
 use rayon::prelude::*;
+use std::sync::{Mutex, PoisonError};
 
 /// The resident set size of this process, for debug logs (Linux only).
 pub fn rss() -> String {
@@ -217,11 +219,23 @@ pub fn process(
     chapters: Vec<SourceChapter>,
     config: &Config,
     settings: &Settings,
-    mut diags: Diagnostics,
+    diags: Diagnostics,
 ) -> Processed {
     let t = std::time::Instant::now();
-    let mut analysis = analyze::analyze(chapters, config, settings);
+    let analysis = analyze::analyze(chapters, config, settings);
     log::debug!("analysis: {:?} (rss {})", t.elapsed(), rss());
+    process_analysis(analysis, config, settings, diags, t)
+}
+
+/// [`process`] from the analysis of every chapter on; `t` is when the
+/// analysis began.
+fn process_analysis(
+    mut analysis: Analysis,
+    config: &Config,
+    settings: &Settings,
+    mut diags: Diagnostics,
+    t: std::time::Instant,
+) -> Processed {
     let mut found = std::mem::take(&mut analysis.diagnostics);
     let t_model = std::time::Instant::now();
     let inputs = chapter_inputs(&analysis.chapters);
@@ -318,6 +332,90 @@ pub fn run_raw(context: &Context, book: &RawBook) -> RawRunOutput {
         diagnostics: std::mem::take(&mut processed.diagnostics),
         model: std::mem::take(&mut processed.model),
     }
+}
+
+/// What [`run_incoming`] gives.
+pub enum Streamed {
+    /// The book as it came and the run's output.
+    Done(RawBook, RawRunOutput),
+    /// The whole input, which did not read part by part: for
+    /// [`crate::protocol::read::parse_input_raw`] and [`run_raw`].
+    Whole(Vec<u8>),
+}
+
+/// Runs the preprocessor on input still arriving, whose context was read:
+/// each run of items is parsed and its chapters analyzed as soon as it is
+/// complete, while the rest is read; the rest of the run follows once the
+/// book is complete. The output is [`run_raw`]'s on the same input.
+pub fn run_incoming<R: std::io::Read + Send>(
+    context: &Context,
+    input: &mut stream::Incoming<R>,
+) -> std::io::Result<Streamed> {
+    let (config, settings, diags) = setup(context);
+    let analyzer = analyze::Analyzer::new(&config, &settings);
+    let src = crate::links::slash_path(&config.src);
+    let done: Mutex<Vec<(usize, Option<AnalyzedRun>)>> = Mutex::new(Vec::new());
+    let t = std::time::Instant::now();
+    // The reading happens on this thread, a thread of the pool; the other
+    // threads take the runs as they come (with one thread, after the
+    // reading).
+    let ended = rayon::scope(|scope| -> std::io::Result<Result<BookShape, Vec<u8>>> {
+        loop {
+            match input.next_part()? {
+                stream::Next::Items(run) => {
+                    let (analyzer, src, done) = (&analyzer, &src, &done);
+                    scope.spawn(move |_| {
+                        let analyzed = run.parse().map(|items| {
+                            let chapters =
+                                crate::book::chapters_of(&items, src, settings.index_enabled);
+                            let analyzed = analyzer.chapters(chapters);
+                            (items, analyzed)
+                        });
+                        lock(done).push((run.index, analyzed));
+                    });
+                }
+                stream::Next::End(shape) => return Ok(Ok(shape)),
+                stream::Next::Whole(all) => return Ok(Err(all)),
+            }
+        }
+    })?;
+    let shape = match ended {
+        Ok(shape) => shape,
+        Err(all) => return Ok(Streamed::Whole(all)),
+    };
+    let mut runs = done.into_inner().unwrap_or_else(PoisonError::into_inner);
+    runs.sort_unstable_by_key(|(index, _)| *index);
+    let Some(runs) = runs
+        .into_iter()
+        .map(|(_, run)| run)
+        .collect::<Option<Vec<_>>>()
+    else {
+        return input.whole().map(Streamed::Whole);
+    };
+    log::debug!("read input and chapters: {:?} (rss {})", t.elapsed(), rss());
+    let mut items = Vec::with_capacity(runs.iter().map(|(items, _)| items.len()).sum());
+    let mut parts = Vec::with_capacity(runs.len());
+    for (run, analyzed) in runs {
+        items.extend(run);
+        parts.push(analyzed);
+    }
+    let analysis = analyzer.finish(parts);
+    let mut processed = process_analysis(analysis, &config, &settings, diags, t);
+    let contents = (!processed.diagnostics.has_errors()).then(|| processed.outputs());
+    let out = RawRunOutput {
+        contents,
+        diagnostics: std::mem::take(&mut processed.diagnostics),
+        model: std::mem::take(&mut processed.model),
+    };
+    Ok(Streamed::Done(RawBook { items, shape }, out))
+}
+
+/// A run of items, parsed, and the analysis of its chapters.
+type AnalyzedRun = (Vec<RawItem>, analyze::Analyzed);
+
+/// The vector behind `m`, even if a thread panicked while holding it.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Runs the whole analysis on a book loaded from disk, without writing

@@ -542,31 +542,80 @@ fn late_facts(
 
 /// Analyzes every chapter of the book, in parallel.
 pub fn analyze(chapters: Vec<SourceChapter>, config: &Config, settings: &Settings) -> Analysis {
-    let mut diags = Diagnostics::new();
-    let templates = Templates::new(config, settings, &mut diags);
+    let analyzer = Analyzer::new(config, settings);
     let t = std::time::Instant::now();
-    // Chapters differ in cost by orders of magnitude and the costly ones
-    // sit together (a book's designs, its huge chapters): small pieces, so
-    // that an idle thread always has one to take.
-    let (mut works, found): (Vec<AnalyzedChapter>, Vec<Diagnostics>) = chapters
-        .into_par_iter()
-        .with_max_len(4)
-        .map(|c| {
-            let mut d = Diagnostics::new();
-            let w = analyze_chapter(c, config, settings, &templates, &mut d);
-            (w, d)
-        })
-        .unzip();
-    for d in found {
-        diags.extend(d);
-    }
+    let analyzed = analyzer.chapters(chapters);
     log::debug!("chapters: {:?}", t.elapsed());
-    let facts = works.iter_mut().map(|w| w.facts.take()).collect();
-    Analysis {
-        chapters: works,
-        facts,
-        profiles: templates.into_profiles(&config.markdown),
-        diagnostics: diags,
+    analyzer.finish(vec![analyzed])
+}
+
+/// The analysis of a book's chapters, given some at a time (as they
+/// arrive) or all at once.
+pub struct Analyzer<'a> {
+    config: &'a Config,
+    settings: &'a Settings,
+    templates: Templates,
+    /// What reading the templates found.
+    diagnostics: Diagnostics,
+}
+
+/// Some chapters analyzed, in order, each with what its analysis found.
+pub struct Analyzed {
+    chapters: Vec<AnalyzedChapter>,
+    diagnostics: Vec<Diagnostics>,
+}
+
+impl<'a> Analyzer<'a> {
+    /// The analyzer of a run with `config` and `settings`; the templates
+    /// are read here.
+    pub fn new(config: &'a Config, settings: &'a Settings) -> Self {
+        let mut diagnostics = Diagnostics::new();
+        let templates = Templates::new(config, settings, &mut diagnostics);
+        Analyzer {
+            config,
+            settings,
+            templates,
+            diagnostics,
+        }
+    }
+
+    /// Analyzes `chapters`, consecutive chapters of the book, in parallel.
+    pub fn chapters(&self, chapters: Vec<SourceChapter>) -> Analyzed {
+        // Chapters differ in cost by orders of magnitude and the costly ones
+        // sit together (a book's designs, its huge chapters): small pieces,
+        // so that an idle thread always has one to take.
+        let (chapters, diagnostics) = chapters
+            .into_par_iter()
+            .with_max_len(4)
+            .map(|c| {
+                let mut d = Diagnostics::new();
+                let w = analyze_chapter(c, self.config, self.settings, &self.templates, &mut d);
+                (w, d)
+            })
+            .unzip();
+        Analyzed {
+            chapters,
+            diagnostics,
+        }
+    }
+
+    /// The analysis of the book whose chapters, in order, are `parts`.
+    pub fn finish(self, parts: Vec<Analyzed>) -> Analysis {
+        let mut diags = self.diagnostics;
+        let mut works = Vec::with_capacity(parts.iter().map(|p| p.chapters.len()).sum());
+        for part in parts {
+            works.extend(part.chapters);
+            for d in part.diagnostics {
+                diags.extend(d);
+            }
+        }
+        let facts = works.iter_mut().map(|w| w.facts.take()).collect();
+        Analysis {
+            chapters: works,
+            facts,
+            profiles: self.templates.into_profiles(&self.config.markdown),
+            diagnostics: diags,
+        }
     }
 }
 

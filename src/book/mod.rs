@@ -7,7 +7,7 @@ pub mod disk;
 pub mod origin;
 
 use crate::links::{self, slash_path};
-use crate::protocol::read::RawBook;
+use crate::protocol::read::{RawBook, RawItem};
 use crate::protocol::text::ChapterText;
 use std::path::{Path, PathBuf};
 
@@ -148,15 +148,20 @@ pub fn chapter_meta(
 /// The chapters of a book read on the fast path, with their contents still
 /// JSON literals.
 pub fn chapters(book: &RawBook, src: &Path, index_enabled: bool) -> Vec<SourceChapter> {
-    let src = slash_path(src);
-    book.chapters()
+    chapters_of(&book.items, &slash_path(src), index_enabled)
+}
+
+/// The chapters of `items` (some of a book's top-level items) read on the
+/// fast path, as [`chapters`] gives them; `src` is `/`-separated.
+pub fn chapters_of(items: &[RawItem], src: &str, index_enabled: bool) -> Vec<SourceChapter> {
+    crate::protocol::read::chapters_in(items)
         .into_iter()
         .map(|c| SourceChapter {
             meta: chapter_meta(
                 &c.name,
                 c.path.as_deref().map(Path::new),
                 c.source_path.as_deref().map(Path::new),
-                &src,
+                src,
                 index_enabled,
             ),
             text: ChapterText::Json(c.content.clone()),

@@ -1,8 +1,8 @@
 //! The preprocessor mode: book JSON on stdin, book JSON on stdout.
 
 use mdbook_tdd::{Diagnostic, Diagnostics, Lint};
-use mdbook_tdd::{parse_input_raw, rss, terminal};
-use std::io::{IsTerminal, Read, Write};
+use mdbook_tdd::{RawBook, RawRunOutput, parse_input_raw, rss, terminal};
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -24,54 +24,6 @@ pub fn report(diags: &Diagnostics) {
     let _ = err.flush();
 }
 
-/// Address space reserved for input of unknown size, largest first: 1 GiB
-/// where addresses are 64 bits wide, else (or if the system refuses) 128
-/// MiB. A reservation costs no memory until it is written to, and input
-/// that fits is never copied to a larger buffer (a book of 270 MB read into
-/// a doubling buffer was copied twice, 380 MB in all, and every copy
-/// touched fresh pages).
-const INPUT_RESERVES: &[usize] = if cfg!(target_pointer_width = "64") {
-    &[1 << 30, 1 << 27]
-} else {
-    &[1 << 27]
-};
-
-/// The buffer stdin is read into: as large as stdin when it is a file (its
-/// size is known), else the largest reservation the system grants; an empty
-/// buffer, which grows as it is read into, if it grants none.
-fn input_buffer() -> Vec<u8> {
-    let mut input = Vec::new();
-    if let Some(len) = stdin_file_len()
-        && input.try_reserve_exact(len.saturating_add(1)).is_ok()
-    {
-        return input;
-    }
-    for &size in INPUT_RESERVES {
-        if input.try_reserve_exact(size).is_ok() {
-            break;
-        }
-    }
-    input
-}
-
-/// The size of stdin when it is a regular file (`< book.json`).
-#[cfg(unix)]
-fn stdin_file_len() -> Option<usize> {
-    let fd = std::os::fd::AsFd::as_fd(&std::io::stdin())
-        .try_clone_to_owned()
-        .ok()?;
-    let meta = std::fs::File::from(fd).metadata().ok()?;
-    if !meta.is_file() {
-        return None;
-    }
-    usize::try_from(meta.len()).ok()
-}
-
-#[cfg(not(unix))]
-fn stdin_file_len() -> Option<usize> {
-    None
-}
-
 /// Reads the whole of stdin, processes the book, writes it to stdout.
 ///
 /// Chapter contents stay JSON literals of the input until a chapter must be
@@ -80,26 +32,38 @@ pub fn run() -> ExitCode {
     let start = std::time::Instant::now();
     widen_pipes();
     let t = std::time::Instant::now();
-    let mut input = input_buffer();
-    if let Err(e) = std::io::stdin().read_to_end(&mut input) {
-        return fail(Diagnostic::new(
-            Lint::BadInput,
-            format!("cannot read stdin: {e}"),
-        ));
-    }
-    log::debug!("read input: {:?} ({} bytes)", t.elapsed(), input.len());
-    let input = Arc::new(input);
-    let t = std::time::Instant::now();
-    let (context, book) = match parse_input_raw(&input) {
-        Ok(p) => p,
-        Err(e) => return fail(Diagnostic::new(Lint::BadInput, e.to_string())),
+    // The input is read as it arrives, and its chapters are analyzed while
+    // the rest is read; input that does not read that way is read whole and
+    // parsed as before.
+    let mut incoming = mdbook_tdd::Incoming::new(stdin_source());
+    let streamed = match incoming.start() {
+        Ok(mdbook_tdd::Start::Context(context)) => {
+            log::debug!("read context: {:?}", t.elapsed());
+            mdbook_tdd::run_incoming(&context, &mut incoming).map(|s| (s, Some(context)))
+        }
+        Ok(mdbook_tdd::Start::Whole(all)) => Ok((mdbook_tdd::Streamed::Whole(all), None)),
+        Err(e) => Err(e),
     };
-    log::debug!("parse input: {:?} (rss {})", t.elapsed(), rss());
-    if let Some(w) = context.version_warning() {
-        log::warn!("{w}");
-    }
-    let t = std::time::Instant::now();
-    let out = mdbook_tdd::run_raw(&context, &book);
+    let (book, out) = match streamed {
+        // The version is warned of once the input is known to be a book
+        // (as the whole parse does).
+        Ok((mdbook_tdd::Streamed::Done(book, out), context)) => {
+            if let Some(w) = context.and_then(|c| c.version_warning()) {
+                log::warn!("{w}");
+            }
+            (book, out)
+        }
+        Ok((mdbook_tdd::Streamed::Whole(all), _)) => match run_whole(all) {
+            Ok(done) => done,
+            Err(code) => return code,
+        },
+        Err(e) => {
+            return fail(Diagnostic::new(
+                Lint::BadInput,
+                format!("cannot read stdin: {e}"),
+            ));
+        }
+    };
     log::debug!("run: {:?} (rss {})", t.elapsed(), rss());
     let Some(contents) = &out.contents else {
         report(&out.diagnostics);
@@ -138,6 +102,35 @@ pub fn run() -> ExitCode {
     // Everything is written: exit at once. Freeing the book, the model and
     // the outputs one allocation at a time would only delay mdBook.
     std::process::exit(0)
+}
+
+/// Parses the whole input and runs on it; the exit code of the failure if
+/// it is not the input mdBook sends.
+fn run_whole(input: Vec<u8>) -> Result<(RawBook, RawRunOutput), ExitCode> {
+    log::debug!("input read whole ({} bytes)", input.len());
+    let input = Arc::new(input);
+    let t = std::time::Instant::now();
+    let (context, book) = match parse_input_raw(&input) {
+        Ok(p) => p,
+        Err(e) => return Err(fail(Diagnostic::new(Lint::BadInput, e.to_string()))),
+    };
+    log::debug!("parse input: {:?} (rss {})", t.elapsed(), rss());
+    if let Some(w) = context.version_warning() {
+        log::warn!("{w}");
+    }
+    let out = mdbook_tdd::run_raw(&context, &book);
+    Ok((book, out))
+}
+
+/// Standard input as a file of its own (read without the locking and the
+/// buffer of [`std::io::Stdin`], and sendable to another thread), or
+/// [`std::io::Stdin`] where the descriptor cannot be duplicated.
+fn stdin_source() -> Box<dyn std::io::Read + Send> {
+    #[cfg(unix)]
+    if let Ok(fd) = std::os::fd::AsFd::as_fd(&std::io::stdin()).try_clone_to_owned() {
+        return Box::new(std::fs::File::from(fd));
+    }
+    Box::new(std::io::stdin())
 }
 
 /// Standard output as a file of its own, written without the line

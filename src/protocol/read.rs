@@ -149,11 +149,10 @@ pub fn parse_input_raw(input: &Arc<Vec<u8>>) -> Result<(Context, RawBook), Input
 fn parse_split(input: &Arc<Vec<u8>>, split: &super::split::Split) -> Option<(Context, RawBook)> {
     use rayon::prelude::*;
     let part = |r: &std::ops::Range<usize>| input.get(r.clone());
-    let ctx: WireContext = serde_json::from_slice(part(&split.context)?).ok()?;
+    let ctx = parse_context(part(&split.context)?)?;
     // The keys that name nothing read are JSON strings too.
     for (key, value) in &split.others {
-        serde_json::from_slice::<String>(part(key)?).ok()?;
-        serde_json::from_slice::<serde::de::IgnoredAny>(part(value)?).ok()?;
+        valid_member(part(key)?, part(value)?).then_some(())?;
     }
     // Items in runs of a few dozen, each run converted at once (one item a
     // piece would cost an allocation per item, a book of separators more
@@ -162,21 +161,42 @@ fn parse_split(input: &Arc<Vec<u8>>, split: &super::split::Split) -> Option<(Con
     let items: Vec<Vec<RawItem>> = split
         .items
         .par_chunks(32)
-        .map(|run| {
-            let wire: Vec<WireItem<'_>> = run
-                .iter()
-                .map(|r| serde_json::from_slice(part(r)?).ok())
-                .collect::<Option<_>>()?;
-            Some(raw_items(wire, input))
-        })
+        .map(|run| parse_items(input, run))
         .collect::<Option<_>>()?;
     Some((
-        ctx.into(),
+        ctx,
         RawBook {
             items: concat(items),
             shape: split.shape,
         },
     ))
+}
+
+/// The items at `ranges` of `input`, each a whole item of a book's items
+/// (or sections); `None` if one is not.
+pub(super) fn parse_items(
+    input: &Arc<Vec<u8>>,
+    ranges: &[std::ops::Range<usize>],
+) -> Option<Vec<RawItem>> {
+    let wire: Vec<WireItem<'_>> = ranges
+        .iter()
+        .map(|r| serde_json::from_slice(input.get(r.clone())?).ok())
+        .collect::<Option<_>>()?;
+    Some(raw_items(wire, input))
+}
+
+/// The context at `bytes`, if it is one.
+pub(super) fn parse_context(bytes: &[u8]) -> Option<Context> {
+    serde_json::from_slice::<WireContext>(bytes)
+        .ok()
+        .map(Context::from)
+}
+
+/// Whether `key` and `value` are a JSON string and a JSON value, as an
+/// unread member of the book must be.
+pub(super) fn valid_member(key: &[u8], value: &[u8]) -> bool {
+    serde_json::from_slice::<String>(key).is_ok()
+        && serde_json::from_slice::<serde::de::IgnoredAny>(value).is_ok()
 }
 
 /// The runs one after the other, each freed as soon as it is moved.
@@ -203,24 +223,30 @@ fn parse_whole(input: &Arc<Vec<u8>>) -> Result<(Context, RawBook), InputError> {
 impl RawBook {
     /// Every chapter with a path, in book order (depth first).
     pub fn chapters(&self) -> Vec<&RawChapter> {
-        fn walk<'a>(items: &'a [RawItem], out: &mut Vec<&'a RawChapter>) {
-            for item in items {
-                if let RawItem::Chapter(c) = item {
-                    if c.path.is_some() {
-                        out.push(c);
-                    }
-                    walk(&c.sub_items, out);
-                }
-            }
-        }
-        let mut out = Vec::new();
-        walk(&self.items, &mut out);
-        out
+        chapters_in(&self.items)
     }
 }
 
+/// Every chapter with a path of `items` and their sub-items, in book order
+/// (depth first).
+pub fn chapters_in(items: &[RawItem]) -> Vec<&RawChapter> {
+    fn walk<'a>(items: &'a [RawItem], out: &mut Vec<&'a RawChapter>) {
+        for item in items {
+            if let RawItem::Chapter(c) = item {
+                if c.path.is_some() {
+                    out.push(c);
+                }
+                walk(&c.sub_items, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(items, &mut out);
+    out
+}
+
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     const CTX_05: &str = r#"{"root":"/b","config":{"book":{"title":"T","unknown-future-key":1},"output":{"html":{}}},"renderer":"html","mdbook_version":"0.5.4"}"#;
@@ -282,11 +308,10 @@ mod tests {
         assert!(parse("[{}, {\"items\": []}]").is_ok());
     }
 
-    /// The book parsed part by part is the book parsed whole: inputs of
-    /// both shapes, nested chapters, separators, part titles, escapes that
-    /// look like structure, and whitespace anywhere whitespace may go.
-    #[test]
-    fn parts_parse_as_the_whole_does() {
+    /// Inputs of both shapes, nested chapters, separators, part titles,
+    /// escapes that look like structure, and whitespace anywhere whitespace
+    /// may go: `n` of them, the same every time.
+    pub(in crate::protocol) fn sample_inputs(n: usize) -> Vec<String> {
         let mut seed = 0x2545_f491_4f6c_dd1d_u64;
         let mut next = |n: u64| {
             seed ^= seed << 13;
@@ -301,7 +326,8 @@ mod tests {
             r##""\\\\""##,
             r##""\u00e9\u2028 \ud83d\ude00""##,
         ];
-        for round in 0..400 {
+        let mut out = Vec::new();
+        for round in 0..n {
             let ws = |next: &mut dyn FnMut(u64) -> u64| -> &'static str {
                 [" ", "", "\n  ", "\t", ""][next(5) as usize]
             };
@@ -336,13 +362,21 @@ mod tests {
             let sep = format!(",{}", ws(&mut next));
             let items = items.join(&sep);
             let (a, b) = (ws(&mut next), ws(&mut next));
-            let input = if round % 2 == 0 {
+            out.push(if round % 2 == 0 {
                 format!(r#"{a}[{b}{CTX_05}{a},{b}{{"items":{a}[{b}{items}{a}]{b}}}{a}]{b}"#)
             } else {
                 format!(
                     r#"[{CTX_04},{a}{{{b}"sections"{a}:{b}[{items}],"__non_exhaustive":{a}null}}]"#
                 )
-            };
+            });
+        }
+        out
+    }
+
+    /// The book parsed part by part is the book parsed whole.
+    #[test]
+    fn parts_parse_as_the_whole_does() {
+        for input in sample_inputs(400) {
             let input = Arc::new(input.into_bytes());
             let split = super::super::split::split(&input)
                 .unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(&input)));

@@ -112,12 +112,12 @@ fn array_elements(input: &[u8], at: usize, out: &mut Vec<Range<usize>>) -> Optio
 }
 
 /// The position after `byte`, which must be at `at`.
-fn expect(input: &[u8], at: usize, byte: u8) -> Option<usize> {
+pub(super) fn expect(input: &[u8], at: usize, byte: u8) -> Option<usize> {
     (input.get(at) == Some(&byte)).then_some(at + 1)
 }
 
 /// The first position at or after `at` that is not JSON whitespace.
-fn skip_ws(input: &[u8], mut at: usize) -> usize {
+pub(super) fn skip_ws(input: &[u8], mut at: usize) -> usize {
     while let Some(b' ' | b'\t' | b'\n' | b'\r') = input.get(at) {
         at += 1;
     }
@@ -128,7 +128,7 @@ fn skip_ws(input: &[u8], mut at: usize) -> usize {
 /// chapter's text escapes every line break, so the search is for quotes
 /// alone: a quote ends the string unless an odd run of backslashes comes
 /// before it.
-fn skip_string(input: &[u8], at: usize) -> Option<usize> {
+pub(super) fn skip_string(input: &[u8], at: usize) -> Option<usize> {
     let start = expect(input, at, b'"')?;
     let mut at = start;
     loop {
@@ -147,7 +147,7 @@ fn skip_string(input: &[u8], at: usize) -> Option<usize> {
 
 /// The end of the value that starts at `at`, found by its brackets and
 /// strings; what lies between them is left to the parser.
-fn skip_value(input: &[u8], at: usize) -> Option<usize> {
+pub(super) fn skip_value(input: &[u8], at: usize) -> Option<usize> {
     match input.get(at)? {
         b'"' => skip_string(input, at),
         b'[' | b'{' => {

@@ -1,0 +1,557 @@
+//! The input read as it arrives: the context as soon as its last byte is
+//! read, then the book's top-level items in runs, each run as soon as its
+//! items are complete, so that chapters are analyzed while mdBook is still
+//! writing the rest of the book.
+//!
+//! The parts are found as [`super::split`] finds them, by brackets and
+//! strings, and parsed by serde_json afterwards. Anything `split` would not
+//! split, and anything that does not parse, ends in [`Next::Whole`]: every
+//! byte of the input as it came, which the caller parses whole, so that
+//! errors read as they do without this.
+
+use super::read::{RawItem, parse_context, parse_items, valid_member};
+use super::split::{expect, skip_string, skip_value, skip_ws};
+use super::{BookShape, Context};
+use std::io::Read;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// Bytes read at least before the walk is tried again; more when the part
+/// it waits for is larger, so that no part is walked over more than about
+/// twice, however slowly it arrives.
+const CHUNK: usize = 256 << 10;
+
+/// At most this many items in a run: a book's items differ in cost by
+/// orders of magnitude, and an idle thread should find a run to take.
+const RUN_ITEMS: usize = 32;
+
+/// A run is handed out once its items hold this many bytes.
+const RUN_BYTES: usize = 256 << 10;
+
+/// The input, read as it arrives.
+pub struct Incoming<R> {
+    source: R,
+    /// Bytes read and not yet handed out in a run.
+    window: Vec<u8>,
+    /// Where the walk is in `window`.
+    at: usize,
+    /// Whether `source` has ended.
+    eof: bool,
+    /// `window` must hold this many bytes before the walk is tried again.
+    want: usize,
+    state: State,
+    /// Complete items of `window` not yet handed out.
+    items: Vec<Range<usize>>,
+    /// Every run handed out, in order: with `window`, the input as it came.
+    handed: Vec<Arc<Vec<u8>>>,
+    shape: Option<BookShape>,
+    /// The book's members that are not its items (key, value), to be
+    /// checked at the end.
+    others: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// After the context.
+    AfterContext,
+    /// At a key of the book object.
+    Key,
+    /// In the items array, at an item (`first`: right after its `[`).
+    Items { first: bool },
+    /// After a member's value.
+    AfterMember,
+    /// After the book object's `}`.
+    Closing,
+}
+
+/// How the input begins.
+pub enum Start {
+    /// The context; the items follow from [`Incoming::next_part`].
+    Context(Context),
+    /// The whole input, to be parsed whole.
+    Whole(Vec<u8>),
+}
+
+/// What comes next.
+pub enum Next {
+    /// Some complete items.
+    Items(ItemRun),
+    /// The book is complete: every item was handed out.
+    End(BookShape),
+    /// The whole input, to be parsed whole.
+    Whole(Vec<u8>),
+}
+
+/// Some top-level items of the book, in a buffer of their own.
+pub struct ItemRun {
+    /// The run's place among the runs, from 0.
+    pub index: usize,
+    buffer: Arc<Vec<u8>>,
+    items: Vec<Range<usize>>,
+}
+
+impl ItemRun {
+    /// The items, with chapter contents left as JSON literals of the run's
+    /// buffer; `None` if one is not an item.
+    pub fn parse(&self) -> Option<Vec<RawItem>> {
+        parse_items(&self.buffer, &self.items)
+    }
+}
+
+/// What one step of the walk found.
+enum Step {
+    /// It moved on.
+    On,
+    /// The part at the walk's place is not complete yet.
+    More,
+    /// The input is not of the expected shape.
+    Bad,
+}
+
+impl<R: Read> Incoming<R> {
+    /// The input of `source`, nothing read yet.
+    pub fn new(source: R) -> Self {
+        Incoming {
+            source,
+            window: Vec::new(),
+            at: 0,
+            eof: false,
+            want: 0,
+            state: State::AfterContext,
+            items: Vec::new(),
+            handed: Vec::new(),
+            shape: None,
+            others: Vec::new(),
+        }
+    }
+
+    /// Reads up to the end of the context.
+    pub fn start(&mut self) -> std::io::Result<Start> {
+        loop {
+            let window = &self.window;
+            let from = skip_ws(window, 0);
+            let Some(at) = expect(window, from, b'[') else {
+                if self.wait(from)? {
+                    continue;
+                }
+                return self.whole().map(Start::Whole);
+            };
+            let begin = skip_ws(window, at);
+            let context = skip_value(window, begin).filter(|&end| end < window.len());
+            let Some(end) = context else {
+                if self.wait(0)? {
+                    continue;
+                }
+                return self.whole().map(Start::Whole);
+            };
+            let Some(context) = parse_context(&window[begin..end]) else {
+                return self.whole().map(Start::Whole);
+            };
+            self.at = end;
+            return Ok(Start::Context(context));
+        }
+    }
+
+    /// Reads on to the next run of complete items, or to the end.
+    pub fn next_part(&mut self) -> std::io::Result<Next> {
+        loop {
+            match self.walk() {
+                Step::On => {}
+                Step::Bad => return self.whole().map(Next::Whole),
+                Step::More => {
+                    if let Some(run) = self.run() {
+                        return Ok(Next::Items(run));
+                    }
+                    if self.eof {
+                        return self.whole().map(Next::Whole);
+                    }
+                    self.fill()?;
+                    continue;
+                }
+            }
+            if (self.items.len() >= RUN_ITEMS || self.run_bytes() >= RUN_BYTES)
+                && let Some(run) = self.run()
+            {
+                return Ok(Next::Items(run));
+            }
+            if self.state == State::Closing {
+                match self.close() {
+                    Step::On => {}
+                    Step::More => {
+                        self.fill()?;
+                        continue;
+                    }
+                    Step::Bad => return self.whole().map(Next::Whole),
+                }
+                if let Some(run) = self.run() {
+                    return Ok(Next::Items(run));
+                }
+                match self.shape {
+                    Some(shape) if self.others_valid() => return Ok(Next::End(shape)),
+                    _ => return self.whole().map(Next::Whole),
+                }
+            }
+        }
+    }
+
+    /// Every byte of the input, the rest of it read: for the whole parse,
+    /// when the parts cannot be used.
+    pub fn whole(&mut self) -> std::io::Result<Vec<u8>> {
+        let mut rest = Vec::new();
+        self.source.read_to_end(&mut rest)?;
+        self.eof = true;
+        let len =
+            self.handed.iter().map(|b| b.len()).sum::<usize>() + self.window.len() + rest.len();
+        let mut all = Vec::with_capacity(len);
+        for b in &self.handed {
+            all.extend_from_slice(b);
+        }
+        all.extend_from_slice(&self.window);
+        all.extend_from_slice(&rest);
+        Ok(all)
+    }
+
+    /// The bytes of the complete items not yet handed out.
+    fn run_bytes(&self) -> usize {
+        match (self.items.first(), self.items.last()) {
+            (Some(a), Some(b)) => b.end - a.start,
+            _ => 0,
+        }
+    }
+
+    /// One step of the walk over the book object.
+    fn walk(&mut self) -> Step {
+        let window = &self.window;
+        let at = skip_ws(window, self.at);
+        match self.state {
+            State::AfterContext => {
+                // After the context: `,` and the book's `{`.
+                let Some(comma) = expect(window, at, b',') else {
+                    return self.missing(at);
+                };
+                let open = skip_ws(window, comma);
+                let Some(next) = expect(window, open, b'{') else {
+                    return self.missing(open);
+                };
+                self.at = next;
+                self.state = State::Key;
+            }
+            State::Key => {
+                match window.get(at) {
+                    Some(b'"') => {}
+                    Some(_) => return Step::Bad,
+                    None => return self.missing(at),
+                }
+                let Some(key_end) = skip_string(window, at) else {
+                    return self.missing(at);
+                };
+                let key = &window[at + 1..key_end - 1];
+                if key.contains(&b'\\') {
+                    return Step::Bad;
+                }
+                let colon = skip_ws(window, key_end);
+                let Some(value) = expect(window, colon, b':') else {
+                    return self.missing(colon);
+                };
+                let value = skip_ws(window, value);
+                let shape = match key {
+                    b"items" => Some(BookShape::Items),
+                    b"sections" => Some(BookShape::Sections),
+                    _ => None,
+                };
+                match shape {
+                    Some(shape) => {
+                        if self.shape.is_some() {
+                            return Step::Bad;
+                        }
+                        let Some(open) = expect(window, value, b'[') else {
+                            return self.missing(value);
+                        };
+                        self.shape = Some(shape);
+                        self.at = open;
+                        self.state = State::Items { first: true };
+                    }
+                    None => {
+                        // A number or a literal runs to the next delimiter,
+                        // which may not have come yet.
+                        let end = skip_value(window, value).filter(|&e| e < window.len());
+                        let Some(end) = end else {
+                            return self.missing(at);
+                        };
+                        self.others
+                            .push((window[at..key_end].to_vec(), window[value..end].to_vec()));
+                        self.at = end;
+                        self.state = State::AfterMember;
+                    }
+                }
+            }
+            State::Items { first } => {
+                if first && window.get(at) == Some(&b']') {
+                    self.at = at + 1;
+                    self.state = State::AfterMember;
+                    return Step::On;
+                }
+                match window.get(at) {
+                    Some(b'{' | b'"') => {}
+                    Some(_) => return Step::Bad,
+                    None => return self.missing(at),
+                }
+                let Some(end) = skip_value(window, at) else {
+                    return self.missing(at);
+                };
+                let after = skip_ws(window, end);
+                let state = match window.get(after) {
+                    Some(b',') => State::Items { first: false },
+                    Some(b']') => State::AfterMember,
+                    Some(_) => return Step::Bad,
+                    None => return self.missing(at),
+                };
+                self.items.push(at..end);
+                self.at = after + 1;
+                self.state = state;
+            }
+            State::AfterMember => match window.get(at) {
+                Some(b',') => {
+                    self.at = at + 1;
+                    self.state = State::Key;
+                }
+                Some(b'}') => {
+                    self.at = at + 1;
+                    self.state = State::Closing;
+                }
+                Some(_) => return Step::Bad,
+                None => return self.missing(at),
+            },
+            State::Closing => {}
+        }
+        Step::On
+    }
+
+    /// After the book object: `]`, then only whitespace to the end.
+    fn close(&mut self) -> Step {
+        let at = skip_ws(&self.window, self.at);
+        let Some(end) = expect(&self.window, at, b']') else {
+            return self.missing(at);
+        };
+        if skip_ws(&self.window, end) != self.window.len() {
+            return Step::Bad;
+        }
+        if !self.eof {
+            return self.missing(at);
+        }
+        Step::On
+    }
+
+    /// The step waiting at `from` of the window for bytes yet to come:
+    /// [`Step::More`], or at the end of the input [`Step::Bad`].
+    fn missing(&mut self, from: usize) -> Step {
+        if self.eof {
+            return Step::Bad;
+        }
+        self.want =
+            self.window.len() + (self.window.len() - from.min(self.window.len())).max(CHUNK);
+        Step::More
+    }
+
+    /// Waits for more of the part that starts at `from`: `false` at the end
+    /// of the input.
+    fn wait(&mut self, from: usize) -> std::io::Result<bool> {
+        if self.eof {
+            return Ok(false);
+        }
+        let _ = self.missing(from);
+        self.fill()?;
+        Ok(true)
+    }
+
+    /// Reads until the window holds what the walk waits for, or the input
+    /// ends.
+    fn fill(&mut self) -> std::io::Result<()> {
+        let need = self.want.saturating_sub(self.window.len()).max(1);
+        let had = self.window.len();
+        self.window.reserve(need);
+        (&mut self.source)
+            .take(need as u64)
+            .read_to_end(&mut self.window)?;
+        if self.window.len() - had < need {
+            self.eof = true;
+        }
+        Ok(())
+    }
+
+    /// The complete items not yet handed out, in a buffer of their own (with
+    /// whatever came before them in the window).
+    fn run(&mut self) -> Option<ItemRun> {
+        let cut = self.items.last()?.end;
+        let buffer = Arc::new(self.window[..cut].to_vec());
+        self.window.drain(..cut);
+        self.at -= cut;
+        self.handed.push(Arc::clone(&buffer));
+        let index = self.handed.len() - 1;
+        Some(ItemRun {
+            index,
+            buffer,
+            items: std::mem::take(&mut self.items),
+        })
+    }
+
+    /// Whether the book's other members are a JSON string and a JSON value
+    /// each.
+    fn others_valid(&self) -> bool {
+        self.others.iter().all(|(k, v)| valid_member(k, v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::read::tests::sample_inputs;
+    use crate::protocol::read::{RawBook, parse_input_raw};
+
+    /// A source that gives at most `most` bytes a read.
+    struct Trickle<'a> {
+        rest: &'a [u8],
+        most: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.most.min(buf.len()).min(self.rest.len());
+            buf[..n].copy_from_slice(&self.rest[..n]);
+            self.rest = &self.rest[n..];
+            Ok(n)
+        }
+    }
+
+    /// The input read as it arrives, `most` bytes a read: the context and
+    /// the book, or the whole input.
+    fn streamed(input: &[u8], most: usize) -> Result<(Context, RawBook), Vec<u8>> {
+        let mut incoming = Incoming::new(Trickle { rest: input, most });
+        let context = match incoming.start().unwrap() {
+            Start::Context(c) => c,
+            Start::Whole(w) => return Err(w),
+        };
+        let mut runs = Vec::new();
+        let shape = loop {
+            match incoming.next_part().unwrap() {
+                Next::Items(run) => {
+                    assert_eq!(run.index, runs.len());
+                    runs.push(run);
+                }
+                Next::End(shape) => break shape,
+                Next::Whole(w) => return Err(w),
+            }
+        };
+        let Some(runs) = runs.iter().map(ItemRun::parse).collect::<Option<Vec<_>>>() else {
+            return Err(incoming.whole().unwrap());
+        };
+        let items = runs.into_iter().flatten().collect();
+        Ok((context, RawBook { items, shape }))
+    }
+
+    /// The book as it would be written back unchanged, and every chapter's
+    /// literal.
+    fn written(book: &RawBook) -> (Vec<u8>, Vec<Vec<u8>>) {
+        let mut out = Vec::new();
+        book.write(&[], &mut out).unwrap();
+        let literals = book
+            .chapters()
+            .iter()
+            .map(|c| c.content.raw().to_vec())
+            .collect();
+        (out, literals)
+    }
+
+    /// Either the stream gives what the whole parse gives, or it gives the
+    /// input back, byte for byte.
+    fn agrees(input: &[u8], most: usize) {
+        let whole = parse_input_raw(&Arc::new(input.to_vec()));
+        match streamed(input, most) {
+            Ok((context, book)) => {
+                let (c, b) = whole.unwrap_or_else(|e| {
+                    panic!("{e}: {}", String::from_utf8_lossy(input));
+                });
+                assert_eq!(context, c);
+                assert_eq!(book.shape, b.shape);
+                assert_eq!(written(&book), written(&b));
+            }
+            Err(w) => assert_eq!(w, input),
+        }
+    }
+
+    #[test]
+    fn the_stream_reads_what_the_whole_parse_reads() {
+        for (i, input) in sample_inputs(400).iter().enumerate() {
+            let most = [1, 3, 64, 1 << 20][i % 4];
+            assert!(streamed(input.as_bytes(), most).is_ok(), "{input}");
+            agrees(input.as_bytes(), most);
+        }
+    }
+
+    #[test]
+    fn what_it_does_not_expect_comes_back_whole() {
+        for s in [
+            "",
+            "[",
+            "[{}]",
+            "[{},{}]",
+            "[{} {}]",
+            r#"[{},{"items":[]},1]"#,
+            r#"[{},{"items":[]}] x"#,
+            r#"[{},{"items":[],"sections":[]}]"#,
+            r#"[{},{"items":[],"items":[]}]"#,
+            r#"[{},{"it\u0065ms":[]}]"#,
+            r#"[{},{"items":null}]"#,
+            r#"[{},{"items":[{"a":"b}]}]"#,
+            r#"[{},{"items":[1 2]}]"#,
+            r#"[{},{"items":[1]}]"#,
+            r#"[{},{"items":["Separator",]}]"#,
+            r#"[{},{"items":[{"Chapter":1}]}]"#,
+            r#"[{},{"other":1}]"#,
+            r#"[{},{"items":[],"x":nul}]"#,
+            r#"[{},{"items":[],"x\u0000":null}]"#,
+            r#"[{"root":1},{"items":[]}]"#,
+            "[{},{\"items\":[\"\\",
+        ] {
+            for most in [1, 2, 5, 1 << 20] {
+                assert_eq!(
+                    streamed(s.as_bytes(), most).err().as_deref(),
+                    Some(s.as_bytes()),
+                    "{s}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn any_prefix_or_damage_reads_as_the_whole_parse_does() {
+        let inputs = sample_inputs(12);
+        for input in &inputs {
+            let b = input.as_bytes();
+            for cut in 0..b.len() {
+                agrees(&b[..cut], 1 + cut % 7);
+            }
+            for at in (0..b.len()).step_by(3) {
+                for byte in [b'"', b'\\', b'[', b']', b'{', b'}', b',', b' ', b'x'] {
+                    let mut damaged = b.to_vec();
+                    damaged[at] = byte;
+                    agrees(&damaged, 1 + at % 5);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_large_part_arriving_slowly_is_handed_out_once() {
+        let text = "a \\\"b\\\" ".repeat(200_000);
+        let input = format!(
+            r#"[{{}},{{"items":[{{"Chapter":{{"name":"N","content":"{text}","sub_items":[],"path":"a.md"}}}},"Separator"]}}]"#
+        );
+        let (_, book) = streamed(input.as_bytes(), 4096).unwrap();
+        assert_eq!(book.items.len(), 2);
+        assert_eq!(
+            book.chapters()[0].content.decode().unwrap().len(),
+            text.len() - 2 * 200_000
+        );
+    }
+}
