@@ -39,9 +39,13 @@ pub struct Incoming<R> {
     eof: bool,
     /// `window` must hold this many bytes before the walk is tried again.
     want: usize,
+    /// Bytes read at least before the walk is tried again ([`CHUNK`]).
+    chunk: usize,
     state: State,
     /// Complete items of `window` not yet handed out.
     items: Vec<Range<usize>>,
+    /// How far the walk got into the item that is not complete yet.
+    item: Option<Partial>,
     /// Every run handed out, in order: with `window`, the input as it came.
     handed: Vec<Arc<Vec<u8>>>,
     shape: Option<BookShape>,
@@ -117,8 +121,10 @@ impl<R: Read> Incoming<R> {
             at: 0,
             eof: false,
             want: 0,
+            chunk: CHUNK,
             state: State::AfterContext,
             items: Vec::new(),
+            item: None,
             handed: Vec::new(),
             shape: None,
             others: Vec::new(),
@@ -296,16 +302,21 @@ impl<R: Read> Incoming<R> {
                     Some(_) => return Step::Bad,
                     None => return self.missing(at),
                 }
-                let Some(end) = skip_value(window, at) else {
-                    return self.missing(at);
+                // An item can be large (a chapter of megabytes, or a book's
+                // every chapter nested under one): the walk through it
+                // goes on where it stopped.
+                let item = self.item.get_or_insert(Partial::new(at));
+                let Some(end) = item.walk(window) else {
+                    return self.missing(window.len());
                 };
                 let after = skip_ws(window, end);
                 let state = match window.get(after) {
                     Some(b',') => State::Items { first: false },
                     Some(b']') => State::AfterMember,
                     Some(_) => return Step::Bad,
-                    None => return self.missing(at),
+                    None => return self.missing(window.len()),
                 };
+                self.item = None;
                 self.items.push(at..end);
                 self.at = after + 1;
                 self.state = state;
@@ -349,7 +360,7 @@ impl<R: Read> Incoming<R> {
             return Step::Bad;
         }
         self.want =
-            self.window.len() + (self.window.len() - from.min(self.window.len())).max(CHUNK);
+            self.window.len() + (self.window.len() - from.min(self.window.len())).max(self.chunk);
         Step::More
     }
 
@@ -383,9 +394,25 @@ impl<R: Read> Incoming<R> {
     /// whatever came before them in the window).
     fn run(&mut self) -> Option<ItemRun> {
         let cut = self.items.last()?.end;
-        let buffer = Arc::new(self.window[..cut].to_vec());
-        self.window.drain(..cut);
+        let rest = self.window.len() - cut;
+        let buffer = if rest <= cut / 16 {
+            // Little came after the run (a large item, most often): the
+            // window becomes the run's buffer, what follows it a new
+            // window.
+            let next = self.window[cut..].to_vec();
+            let mut buffer = std::mem::replace(&mut self.window, next);
+            buffer.truncate(cut);
+            buffer
+        } else {
+            let buffer = self.window[..cut].to_vec();
+            self.window.drain(..cut);
+            buffer
+        };
+        let buffer = Arc::new(buffer);
         self.at -= cut;
+        if let Some(item) = &mut self.item {
+            item.moved(cut);
+        }
         self.handed.push(Arc::clone(&buffer));
         let index = self.handed.len() - 1;
         Some(ItemRun {
@@ -399,6 +426,94 @@ impl<R: Read> Incoming<R> {
     /// each.
     fn others_valid(&self) -> bool {
         self.others.iter().all(|(k, v)| valid_member(k, v))
+    }
+}
+
+/// How far the walk got into an item that is not complete yet: the same
+/// walk as [`skip_value`]'s, by brackets and strings, but one that can stop
+/// at the end of the bytes read and go on when more come.
+#[derive(Debug, Clone, Copy)]
+struct Partial {
+    /// Where the walk goes on.
+    at: usize,
+    /// The brackets open.
+    depth: usize,
+    /// Where the string the walk is in starts (after its opening quote).
+    string: Option<usize>,
+    /// Where the item ends, once the walk found it.
+    end: Option<usize>,
+}
+
+impl Partial {
+    /// The walk of the item that starts at `at` (a `{` or a `"`).
+    fn new(at: usize) -> Self {
+        Partial {
+            at,
+            depth: 0,
+            string: None,
+            end: None,
+        }
+    }
+
+    /// The window lost its first `cut` bytes.
+    fn moved(&mut self, cut: usize) {
+        self.at -= cut;
+        if let Some(s) = &mut self.string {
+            *s -= cut;
+        }
+        if let Some(e) = &mut self.end {
+            *e -= cut;
+        }
+    }
+
+    /// Walks on through `input`: where the item ends, or `None` if it does
+    /// not end in `input` (the walk then stops at its end).
+    fn walk(&mut self, input: &[u8]) -> Option<usize> {
+        if self.end.is_none() {
+            self.end = self.walk_on(input);
+        }
+        self.end
+    }
+
+    /// [`Partial::walk`], up to the item's end.
+    fn walk_on(&mut self, input: &[u8]) -> Option<usize> {
+        loop {
+            if let Some(start) = self.string {
+                // A quote ends the string unless an odd run of backslashes
+                // comes before it (as in `skip_string`).
+                let Some(k) = input.get(self.at..).and_then(|r| memchr::memchr(b'"', r)) else {
+                    self.at = input.len().max(self.at);
+                    return None;
+                };
+                let i = self.at + k;
+                let backslashes = input[start..i]
+                    .iter()
+                    .rev()
+                    .take_while(|&&b| b == b'\\')
+                    .count();
+                self.at = i + 1;
+                if backslashes % 2 == 0 {
+                    self.string = None;
+                    if self.depth == 0 {
+                        return Some(self.at);
+                    }
+                }
+                continue;
+            }
+            let b = *input.get(self.at)?;
+            self.at += 1;
+            match b {
+                b'"' => self.string = Some(self.at),
+                b'[' | b'{' => self.depth += 1,
+                b']' | b'}' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    if self.depth == 0 {
+                        return Some(self.at);
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 }
 
@@ -427,6 +542,9 @@ mod tests {
     /// the book, or the whole input.
     fn streamed(input: &[u8], most: usize) -> Result<(Context, RawBook), Vec<u8>> {
         let mut incoming = Incoming::new(Trickle { rest: input, most });
+        // Read in pieces as small as the source's, so that the walk stops
+        // and goes on at every place a part can be cut.
+        incoming.chunk = most;
         let context = match incoming.start().unwrap() {
             Start::Context(c) => c,
             Start::Whole(w) => return Err(w),
