@@ -183,7 +183,7 @@ pub(super) fn skip_value(input: &[u8], at: usize) -> Option<usize> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     type Parts = (String, BookShape, Vec<String>, Vec<(String, String)>);
@@ -228,24 +228,27 @@ mod tests {
         );
     }
 
+    /// Inputs not of the expected shape, or not JSON.
+    pub(in crate::protocol) const UNEXPECTED: &[&str] = &[
+        "",
+        "[",
+        "[{}]",
+        "[{},{}]",
+        r#"[{},{"items":[]},1]"#,
+        r#"[{},{"items":[]}] x"#,
+        r#"[{},{"items":[],"sections":[]}]"#,
+        r#"[{},{"items":[],"items":[]}]"#,
+        r#"[{},{"it\u0065ms":[]}]"#,
+        r#"[{},{"items":null}]"#,
+        r#"[{},{"items":[{"a":"b}]}]"#,
+        r#"[{},{"items":[1 2]}]"#,
+        r#"[{},{"other":1}]"#,
+        "[{},{\"items\":[\"\\",
+    ];
+
     #[test]
     fn leaves_what_it_does_not_expect_to_the_whole_parse() {
-        for s in [
-            "",
-            "[",
-            "[{}]",
-            "[{},{}]",
-            r#"[{},{"items":[]},1]"#,
-            r#"[{},{"items":[]}] x"#,
-            r#"[{},{"items":[],"sections":[]}]"#,
-            r#"[{},{"items":[],"items":[]}]"#,
-            r#"[{},{"it\u0065ms":[]}]"#,
-            r#"[{},{"items":null}]"#,
-            r#"[{},{"items":[{"a":"b}]}]"#,
-            r#"[{},{"items":[1 2]}]"#,
-            r#"[{},{"other":1}]"#,
-            "[{},{\"items\":[\"\\",
-        ] {
+        for s in UNEXPECTED {
             assert_eq!(parts(s), None, "{s}");
         }
     }
