@@ -16,9 +16,11 @@ use std::io::Read;
 use std::ops::Range;
 use std::sync::Arc;
 
-/// Bytes read at least before the walk is tried again; more when the part
-/// it waits for is larger, so that no part is walked over more than about
-/// twice, however slowly it arrives.
+/// Bytes read at least before the walk is tried again. An item's walk goes
+/// on where it stopped; any other part (the context, a key, a member's
+/// value) is walked again from its start, once the window holds twice what
+/// it held of the part, so that none is walked over more than about twice,
+/// however slowly it arrives.
 const CHUNK: usize = 256 << 10;
 
 /// At most this many items in a run: a book's items differ in cost by
@@ -39,7 +41,8 @@ pub struct Incoming<R> {
     eof: bool,
     /// `window` must hold this many bytes before the walk is tried again.
     want: usize,
-    /// Bytes read at least before the walk is tried again ([`CHUNK`]).
+    /// Bytes read at least before the walk is tried again ([`CHUNK`]; less
+    /// in tests).
     chunk: usize,
     state: State,
     /// Complete items of `window` not yet handed out.
@@ -203,17 +206,16 @@ impl<R: Read> Incoming<R> {
     /// Every byte of the input, the rest of it read: for the whole parse,
     /// when the parts cannot be used.
     pub fn whole(&mut self) -> std::io::Result<Vec<u8>> {
-        let mut rest = Vec::new();
-        self.source.read_to_end(&mut rest)?;
-        self.eof = true;
-        let len =
-            self.handed.iter().map(|b| b.len()).sum::<usize>() + self.window.len() + rest.len();
-        let mut all = Vec::with_capacity(len);
+        let len = self.handed.iter().map(|b| b.len()).sum::<usize>() + self.window.len();
+        let mut all = Vec::with_capacity(len + self.chunk);
         for b in &self.handed {
             all.extend_from_slice(b);
         }
         all.extend_from_slice(&self.window);
-        all.extend_from_slice(&rest);
+        if !self.eof {
+            self.source.read_to_end(&mut all)?;
+            self.eof = true;
+        }
         Ok(all)
     }
 
