@@ -325,7 +325,11 @@ pub struct RawRunOutput {
 pub fn run_raw(context: &Context, book: &RawBook) -> RawRunOutput {
     let (config, settings, diags) = setup(context);
     let chapters = crate::book::chapters(book, &config.src, settings.index_enabled);
-    let mut processed = process(chapters, &config, &settings, diags);
+    raw_output(process(chapters, &config, &settings, diags))
+}
+
+/// What the fast path gives of a processed book.
+fn raw_output(mut processed: Processed) -> RawRunOutput {
     let contents = (!processed.diagnostics.has_errors()).then(|| processed.outputs());
     RawRunOutput {
         contents,
@@ -339,7 +343,8 @@ pub enum Streamed {
     /// The book as it came and the run's output.
     Done(RawBook, RawRunOutput),
     /// The whole input, which did not read part by part: for
-    /// [`crate::protocol::read::parse_input_raw`] and [`run_raw`].
+    /// [`crate::protocol::read::parse_input_raw`] and [`run_raw`] (which
+    /// report what is wrong with it).
     Whole(Vec<u8>),
 }
 
@@ -400,13 +405,7 @@ pub fn run_incoming<R: std::io::Read + Send>(
         parts.push(analyzed);
     }
     let analysis = analyzer.finish(parts);
-    let mut processed = process_analysis(analysis, &config, &settings, diags, t);
-    let contents = (!processed.diagnostics.has_errors()).then(|| processed.outputs());
-    let out = RawRunOutput {
-        contents,
-        diagnostics: std::mem::take(&mut processed.diagnostics),
-        model: std::mem::take(&mut processed.model),
-    };
+    let out = raw_output(process_analysis(analysis, &config, &settings, diags, t));
     Ok(Streamed::Done(RawBook { items, shape }, out))
 }
 

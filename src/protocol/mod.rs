@@ -9,13 +9,11 @@
 //! make the preprocessor fail.
 //!
 //! - [`read`]: the input, with chapter contents left as JSON literals;
-//! - [`split`]: where the input's parts are, so that they parse on every core;
 //! - [`stream`]: the input read as it arrives, its items handed out in runs;
 //! - [`text`]: a chapter's text as it came, and an edited text in pieces;
 //! - [`write`]: the output, each chapter written from its pieces.
 
 pub mod read;
-pub mod split;
 pub mod stream;
 pub mod text;
 pub mod write;

@@ -134,42 +134,19 @@ fn raw_items(items: Vec<WireItem<'_>>, input: &Arc<Vec<u8>>) -> Vec<RawItem> {
         .collect()
 }
 
-/// Parses the `[context, book]` array, leaving chapter contents as JSON
-/// literals of `input`. The book's items are parsed on every core (see
-/// [`super::split`]); input that does not split plainly is parsed whole.
+/// Parses the `[context, book]` array in one pass, leaving chapter
+/// contents as JSON literals of `input`. (The preprocessor reads its input
+/// part by part as it arrives, see [`super::stream`], and parses it here
+/// when it does not read that way.)
 pub fn parse_input_raw(input: &Arc<Vec<u8>>) -> Result<(Context, RawBook), InputError> {
-    if let Some(parsed) = super::split::split(input).and_then(|s| parse_split(input, &s)) {
-        return Ok(parsed);
-    }
-    parse_whole(input)
-}
-
-/// The input parsed part by part, items in parallel; `None` if any part
-/// fails to parse (the whole parse then reports it).
-fn parse_split(input: &Arc<Vec<u8>>, split: &super::split::Split) -> Option<(Context, RawBook)> {
-    use rayon::prelude::*;
-    let part = |r: &std::ops::Range<usize>| input.get(r.clone());
-    let ctx = parse_context(part(&split.context)?)?;
-    // The keys that name nothing read are JSON strings too.
-    for (key, value) in &split.others {
-        valid_member(part(key)?, part(value)?).then_some(())?;
-    }
-    // Items in runs of a few dozen, each run converted at once (one item a
-    // piece would cost an allocation per item, a book of separators more
-    // than the whole parse); a book's items differ in size by orders of
-    // magnitude, so the runs are short.
-    let items: Vec<Vec<RawItem>> = split
-        .items
-        .par_chunks(32)
-        .map(|run| parse_items(input, run))
-        .collect::<Option<_>>()?;
-    Some((
-        ctx,
-        RawBook {
-            items: concat(items),
-            shape: split.shape,
-        },
-    ))
+    let (ctx, book): (WireContext, WireRawBook<'_>) = serde_json::from_slice(input)?;
+    let (items, shape) = match (book.items, book.sections) {
+        (Some(items), _) => (items, BookShape::Items),
+        (None, Some(sections)) => (sections, BookShape::Sections),
+        (None, None) => return Err(InputError::NoItems),
+    };
+    let items = raw_items(items, input);
+    Ok((ctx.into(), RawBook { items, shape }))
 }
 
 /// The items at `ranges` of `input`, each a whole item of a book's items
@@ -197,27 +174,6 @@ pub(super) fn parse_context(bytes: &[u8]) -> Option<Context> {
 pub(super) fn valid_member(key: &[u8], value: &[u8]) -> bool {
     serde_json::from_slice::<String>(key).is_ok()
         && serde_json::from_slice::<serde::de::IgnoredAny>(value).is_ok()
-}
-
-/// The runs one after the other, each freed as soon as it is moved.
-fn concat(runs: Vec<Vec<RawItem>>) -> Vec<RawItem> {
-    let mut out = Vec::with_capacity(runs.iter().map(Vec::len).sum());
-    for run in runs {
-        out.extend(run);
-    }
-    out
-}
-
-/// The input parsed in one pass.
-fn parse_whole(input: &Arc<Vec<u8>>) -> Result<(Context, RawBook), InputError> {
-    let (ctx, book): (WireContext, WireRawBook<'_>) = serde_json::from_slice(input)?;
-    let (items, shape) = match (book.items, book.sections) {
-        (Some(items), _) => (items, BookShape::Items),
-        (None, Some(sections)) => (sections, BookShape::Sections),
-        (None, None) => return Err(InputError::NoItems),
-    };
-    let items = raw_items(items, input);
-    Ok((ctx.into(), RawBook { items, shape }))
 }
 
 impl RawBook {
@@ -278,26 +234,6 @@ pub(super) mod tests {
         let out = String::from_utf8(out).unwrap();
         assert!(out.starts_with(r#"{"sections":["#), "{out}");
         assert!(out.ends_with(r#""__non_exhaustive":null}"#), "{out}");
-    }
-
-    /// What the whole parse refuses, the parse in parts refuses too: a key
-    /// of the book that nothing reads must still be a JSON string.
-    #[test]
-    fn parts_refuse_what_the_whole_refuses() {
-        for bad in [
-            &b"[{},{\"a\x01b\":null,\"items\":[]}]"[..],
-            &b"[{},{\"a\xffb\":null,\"items\":[]}]"[..],
-            &b"[{},{\"items\":[],\"x\":nul}]"[..],
-            &b"[{\"root\":1},{\"items\":[]}]"[..],
-        ] {
-            let input = Arc::new(bad.to_vec());
-            assert!(parse_whole(&input).is_err());
-            assert!(
-                parse_input_raw(&input).is_err(),
-                "{}",
-                String::from_utf8_lossy(bad)
-            );
-        }
     }
 
     #[test]
@@ -371,30 +307,5 @@ pub(super) mod tests {
             });
         }
         out
-    }
-
-    /// The book parsed part by part is the book parsed whole.
-    #[test]
-    fn parts_parse_as_the_whole_does() {
-        for input in sample_inputs(400) {
-            let input = Arc::new(input.into_bytes());
-            let split = super::super::split::split(&input)
-                .unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(&input)));
-            let (c1, b1) = parse_split(&input, &split).expect("parts parse");
-            let (c2, b2) = parse_whole(&input).expect("whole parses");
-            assert_eq!(c1, c2);
-            assert_eq!(b1.shape, b2.shape);
-            let (mut o1, mut o2) = (Vec::new(), Vec::new());
-            b1.write(&[], &mut o1).unwrap();
-            b2.write(&[], &mut o2).unwrap();
-            assert_eq!(o1, o2);
-            let ranges = |b: &RawBook| -> Vec<Vec<u8>> {
-                b.chapters()
-                    .iter()
-                    .map(|c| c.content.raw().to_vec())
-                    .collect()
-            };
-            assert_eq!(ranges(&b1), ranges(&b2));
-        }
     }
 }

@@ -3,15 +3,20 @@
 //! items are complete, so that chapters are analyzed while mdBook is still
 //! writing the rest of the book.
 //!
-//! The parts are found as [`super::split`] finds them, by brackets and
-//! strings, and parsed by serde_json afterwards. Anything `split` would not
-//! split, and anything that does not parse, ends in [`Next::Whole`]: every
-//! byte of the input as it came, which the caller parses whole, so that
-//! errors read as they do without this.
+//! The parts (the context, the book's items and its other members) are
+//! found without parsing them: only the bytes between them are read here
+//! (brackets, commas, colons, whitespace), and a part is skipped by its
+//! brackets and strings alone; serde_json reads each part afterwards, so
+//! every byte is still checked by one of the two. Anything not plainly of
+//! the expected shape (a key written with escapes, a key twice, both
+//! `items` and `sections`, a value where an array belongs), and anything
+//! that does not parse, ends in [`Next::Whole`]: every byte of the input as
+//! it came, which the caller parses whole, so that errors read as they do
+//! without this.
 
 use super::read::{RawItem, parse_context, parse_items, valid_member};
-use super::split::{expect, skip_string, skip_value, skip_ws};
 use super::{BookShape, Context};
+use std::collections::VecDeque;
 use std::io::Read;
 use std::ops::Range;
 use std::sync::Arc;
@@ -27,7 +32,9 @@ const CHUNK: usize = 256 << 10;
 /// orders of magnitude, and an idle thread should find a run to take.
 const RUN_ITEMS: usize = 32;
 
-/// A run is handed out once its items hold this many bytes.
+/// The items read are handed out once they hold this many bytes (or when
+/// the walk waits for more), in runs of at most [`RUN_ITEMS`] that share
+/// one buffer.
 const RUN_BYTES: usize = 256 << 10;
 
 /// The input, read as it arrives.
@@ -35,6 +42,11 @@ pub struct Incoming<R> {
     source: R,
     /// Bytes read and not yet handed out in a run.
     window: Vec<u8>,
+    /// The address space each window is given (see [`Incoming::with_reserve`]).
+    reserve: usize,
+    /// Items of this many bytes are moved out of the window, not copied
+    /// ([`MOVE_BYTES`]; less in tests).
+    move_bytes: usize,
     /// Where the walk is in `window`.
     at: usize,
     /// Whether `source` has ended.
@@ -49,7 +61,12 @@ pub struct Incoming<R> {
     items: Vec<Range<usize>>,
     /// How far the walk got into the item that is not complete yet.
     item: Option<Partial>,
-    /// Every run handed out, in order: with `window`, the input as it came.
+    /// Runs cut from the window and not yet handed out.
+    ready: VecDeque<ItemRun>,
+    /// How many runs were cut.
+    runs: usize,
+    /// Every buffer cut from the window, in order: with `window`, the input
+    /// as it came.
     handed: Vec<Arc<Vec<u8>>>,
     shape: Option<BookShape>,
     /// The book's members that are not its items (key, value), to be
@@ -89,7 +106,8 @@ pub enum Next {
     Whole(Vec<u8>),
 }
 
-/// Some top-level items of the book, in a buffer of their own.
+/// Some top-level items of the book, in a buffer cut from the input (which
+/// the runs cut with them share).
 pub struct ItemRun {
     /// The run's place among the runs, from 0.
     pub index: usize,
@@ -118,9 +136,20 @@ enum Step {
 impl<R: Read> Incoming<R> {
     /// The input of `source`, nothing read yet.
     pub fn new(source: R) -> Self {
+        Self::with_reserve(source, 0)
+    }
+
+    /// The input of `source`, read into a window of `reserve` bytes of
+    /// address space, if the system grants them: a reservation costs no
+    /// memory until it is written to, and a large item read into it is
+    /// never copied to a larger buffer (each copy touches fresh pages, and
+    /// the allocator keeps the ones freed for a while).
+    pub fn with_reserve(source: R, reserve: usize) -> Self {
         Incoming {
             source,
-            window: Vec::new(),
+            window: reserved(reserve),
+            reserve,
+            move_bytes: MOVE_BYTES,
             at: 0,
             eof: false,
             want: 0,
@@ -128,6 +157,8 @@ impl<R: Read> Incoming<R> {
             state: State::AfterContext,
             items: Vec::new(),
             item: None,
+            ready: VecDeque::new(),
+            runs: 0,
             handed: Vec::new(),
             shape: None,
             others: Vec::new(),
@@ -146,9 +177,21 @@ impl<R: Read> Incoming<R> {
                 return self.whole().map(Start::Whole);
             };
             let begin = skip_ws(window, at);
-            let context = skip_value(window, begin).filter(|&end| end < window.len());
-            let Some(end) = context else {
-                if self.wait(0)? {
+            // A configuration can be large: the walk through an object goes
+            // on where it stopped; anything else (which will not parse as a
+            // context) is walked again once twice as much has come.
+            let (end, from) = match window.get(begin) {
+                Some(b'{') => (
+                    self.item.get_or_insert(Partial::new(begin)).walk(window),
+                    window.len(),
+                ),
+                _ => (
+                    skip_value(window, begin).filter(|&end| end < window.len()),
+                    begin,
+                ),
+            };
+            let Some(end) = end else {
+                if self.wait(from)? {
                     continue;
                 }
                 return self.whole().map(Start::Whole);
@@ -156,6 +199,7 @@ impl<R: Read> Incoming<R> {
             let Some(context) = parse_context(&window[begin..end]) else {
                 return self.whole().map(Start::Whole);
             };
+            self.item = None;
             self.at = end;
             return Ok(Start::Context(context));
         }
@@ -164,12 +208,15 @@ impl<R: Read> Incoming<R> {
     /// Reads on to the next run of complete items, or to the end.
     pub fn next_part(&mut self) -> std::io::Result<Next> {
         loop {
+            if let Some(run) = self.ready.pop_front() {
+                return Ok(Next::Items(run));
+            }
             match self.walk() {
                 Step::On => {}
                 Step::Bad => return self.whole().map(Next::Whole),
                 Step::More => {
-                    if let Some(run) = self.run() {
-                        return Ok(Next::Items(run));
+                    if self.cut() {
+                        continue;
                     }
                     if self.eof {
                         return self.whole().map(Next::Whole);
@@ -178,10 +225,9 @@ impl<R: Read> Incoming<R> {
                     continue;
                 }
             }
-            if (self.items.len() >= RUN_ITEMS || self.run_bytes() >= RUN_BYTES)
-                && let Some(run) = self.run()
-            {
-                return Ok(Next::Items(run));
+            if self.run_bytes() >= RUN_BYTES {
+                self.cut();
+                continue;
             }
             if self.state == State::Closing {
                 match self.close() {
@@ -192,8 +238,8 @@ impl<R: Read> Incoming<R> {
                     }
                     Step::Bad => return self.whole().map(Next::Whole),
                 }
-                if let Some(run) = self.run() {
-                    return Ok(Next::Items(run));
+                if self.cut() {
+                    continue;
                 }
                 match self.shape {
                     Some(shape) if self.others_valid() => return Ok(Next::End(shape)),
@@ -392,16 +438,19 @@ impl<R: Read> Incoming<R> {
         Ok(())
     }
 
-    /// The complete items not yet handed out, in a buffer of their own (with
-    /// whatever came before them in the window).
-    fn run(&mut self) -> Option<ItemRun> {
-        let cut = self.items.last()?.end;
+    /// Cuts the complete items not yet handed out from the window into a
+    /// buffer of their own (with whatever came before them in the window),
+    /// in runs of at most [`RUN_ITEMS`]; `false` if there are none.
+    fn cut(&mut self) -> bool {
+        let Some(cut) = self.items.last().map(|r| r.end) else {
+            return false;
+        };
         let rest = self.window.len() - cut;
-        let buffer = if rest <= cut / 16 {
-            // Little came after the run (a large item, most often): the
-            // window becomes the run's buffer, what follows it a new
-            // window.
-            let next = self.window[cut..].to_vec();
+        let buffer = if cut >= self.move_bytes && rest <= cut / 16 {
+            // A large item, and little after it: the window becomes its
+            // buffer rather than copied, and what follows a new window.
+            let mut next = reserved(self.reserve.max(rest));
+            next.extend_from_slice(&self.window[cut..]);
             let mut buffer = std::mem::replace(&mut self.window, next);
             buffer.truncate(cut);
             buffer
@@ -416,12 +465,16 @@ impl<R: Read> Incoming<R> {
             item.moved(cut);
         }
         self.handed.push(Arc::clone(&buffer));
-        let index = self.handed.len() - 1;
-        Some(ItemRun {
-            index,
-            buffer,
-            items: std::mem::take(&mut self.items),
-        })
+        let items = std::mem::take(&mut self.items);
+        for run in items.chunks(RUN_ITEMS) {
+            self.ready.push_back(ItemRun {
+                index: self.runs,
+                buffer: Arc::clone(&buffer),
+                items: run.to_vec(),
+            });
+            self.runs += 1;
+        }
+        true
     }
 
     /// Whether the book's other members are a JSON string and a JSON value
@@ -431,9 +484,61 @@ impl<R: Read> Incoming<R> {
     }
 }
 
-/// How far the walk got into an item that is not complete yet: the same
-/// walk as [`skip_value`]'s, by brackets and strings, but one that can stop
-/// at the end of the bytes read and go on when more come.
+/// Items cut from the window are copied out of it (and the window, whose
+/// pages stay, reused) unless they hold this many bytes and little follows
+/// them.
+const MOVE_BYTES: usize = 16 << 20;
+
+/// An empty buffer of `bytes` of address space, or less if the system
+/// refuses them.
+fn reserved(bytes: usize) -> Vec<u8> {
+    let mut v = Vec::new();
+    if v.try_reserve_exact(bytes).is_err() {
+        let _ = v.try_reserve_exact(bytes.min(CHUNK));
+    }
+    v
+}
+
+/// The position after `byte`, which must be at `at`.
+fn expect(input: &[u8], at: usize, byte: u8) -> Option<usize> {
+    (input.get(at) == Some(&byte)).then_some(at + 1)
+}
+
+/// The first position at or after `at` that is not JSON whitespace.
+fn skip_ws(input: &[u8], mut at: usize) -> usize {
+    while let Some(b' ' | b'\t' | b'\n' | b'\r') = input.get(at) {
+        at += 1;
+    }
+    at
+}
+
+/// The end of the string that starts at `at` (after its closing quote), if
+/// it ends in `input`.
+fn skip_string(input: &[u8], at: usize) -> Option<usize> {
+    expect(input, at, b'"')?;
+    Partial::new(at).walk(input)
+}
+
+/// The end of the value that starts at `at`, found by its brackets and
+/// strings (what lies between them is left to the parser), if it ends in
+/// `input`. A number or a literal runs to the next delimiter, or to the end
+/// of `input`.
+fn skip_value(input: &[u8], at: usize) -> Option<usize> {
+    match input.get(at)? {
+        b'"' | b'[' | b'{' => Partial::new(at).walk(input),
+        _ => {
+            let end = input[at..]
+                .iter()
+                .position(|b| matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r'))
+                .map_or(input.len(), |i| at + i);
+            (end > at).then_some(end)
+        }
+    }
+}
+
+/// How far the walk got into a value that is not complete yet, by its
+/// brackets and strings: it stops at the end of the bytes read and goes on
+/// from there when more come.
 #[derive(Debug, Clone, Copy)]
 struct Partial {
     /// Where the walk goes on.
@@ -447,7 +552,7 @@ struct Partial {
 }
 
 impl Partial {
-    /// The walk of the item that starts at `at` (a `{` or a `"`).
+    /// The walk of the value that starts at `at` (a `{`, a `[` or a `"`).
     fn new(at: usize) -> Self {
         Partial {
             at,
@@ -481,8 +586,9 @@ impl Partial {
     fn walk_on(&mut self, input: &[u8]) -> Option<usize> {
         loop {
             if let Some(start) = self.string {
-                // A quote ends the string unless an odd run of backslashes
-                // comes before it (as in `skip_string`).
+                // A chapter's text escapes every line break, so the search
+                // is for quotes alone: a quote ends the string unless an odd
+                // run of backslashes comes before it.
                 let Some(k) = input.get(self.at..).and_then(|r| memchr::memchr(b'"', r)) else {
                     self.at = input.len().max(self.at);
                     return None;
@@ -545,8 +651,10 @@ mod tests {
     fn streamed(input: &[u8], most: usize) -> Result<(Context, RawBook), Vec<u8>> {
         let mut incoming = Incoming::new(Trickle { rest: input, most });
         // Read in pieces as small as the source's, so that the walk stops
-        // and goes on at every place a part can be cut.
+        // and goes on at every place a part can be cut; items both copied
+        // and moved out of the window.
         incoming.chunk = most;
+        incoming.move_bytes = 64 * most;
         let context = match incoming.start().unwrap() {
             Start::Context(c) => c,
             Start::Whole(w) => return Err(w),
@@ -599,6 +707,27 @@ mod tests {
         }
     }
 
+    /// Strings and escapes that look like structure, in the context, in
+    /// items and in other members, read a byte at a time and at once, and
+    /// every prefix of them.
+    #[test]
+    fn structure_inside_strings_is_not_structure() {
+        for input in [
+            r#" [ {"root":"/b","config":{"a":[1,"]}"]}} , {"items": [ {"Chapter":{"name":"N","content":"x\"]}\\","sub_items":[],"path":"a.md"}} , "Separator",{"PartTitle":"P"} ] } ] "#,
+            r#"[{"a":"\\\"[{"},{"items":[{"Chapter":{"name":"N","content":"\u00e9","sub_items":[]}},"Separator"],"x":[true,false,null,-1.5e3]}]"#,
+            r#"[{},{"sections":[],"__non_exhaustive":null}]"#,
+        ] {
+            let b = input.as_bytes();
+            assert!(streamed(b, 1).is_ok(), "{input}");
+            for most in [1, 4, 1 << 20] {
+                agrees(b, most);
+            }
+            for cut in 0..b.len() {
+                agrees(&b[..cut], 2);
+            }
+        }
+    }
+
     #[test]
     fn the_stream_reads_what_the_whole_parse_reads() {
         for (i, input) in sample_inputs(400).iter().enumerate() {
@@ -607,6 +736,24 @@ mod tests {
             agrees(input.as_bytes(), most);
         }
     }
+
+    /// Inputs not of the expected shape, or not JSON.
+    const UNEXPECTED: &[&str] = &[
+        "",
+        "[",
+        "[{}]",
+        "[{},{}]",
+        r#"[{},{"items":[]},1]"#,
+        r#"[{},{"items":[]}] x"#,
+        r#"[{},{"items":[],"sections":[]}]"#,
+        r#"[{},{"items":[],"items":[]}]"#,
+        r#"[{},{"it\u0065ms":[]}]"#,
+        r#"[{},{"items":null}]"#,
+        r#"[{},{"items":[{"a":"b}]}]"#,
+        r#"[{},{"items":[1 2]}]"#,
+        r#"[{},{"other":1}]"#,
+        "[{},{\"items\":[\"\\",
+    ];
 
     #[test]
     fn what_it_does_not_expect_comes_back_whole() {
@@ -619,15 +766,35 @@ mod tests {
             r#"[{},{"items":[],"x\u0000":null}]"#,
             r#"[{"root":1},{"items":[]}]"#,
         ];
-        for s in crate::protocol::split::tests::UNEXPECTED
-            .iter()
-            .chain(&more)
-        {
+        for s in UNEXPECTED.iter().chain(&more) {
             for most in [1, 2, 5, 1 << 20] {
                 assert_eq!(
                     streamed(s.as_bytes(), most).err().as_deref(),
                     Some(s.as_bytes()),
                     "{s}"
+                );
+            }
+        }
+    }
+
+    /// What the whole parse refuses, the stream gives back whole: a key of
+    /// the book that nothing reads must still be a JSON string, its value
+    /// JSON, the context a context.
+    #[test]
+    fn what_the_whole_parse_refuses_comes_back_whole() {
+        for bad in [
+            &b"[{},{\"a\x01b\":null,\"items\":[]}]"[..],
+            &b"[{},{\"a\xffb\":null,\"items\":[]}]"[..],
+            &b"[{},{\"items\":[],\"x\":nul}]"[..],
+            &b"[{\"root\":1},{\"items\":[]}]"[..],
+        ] {
+            assert!(parse_input_raw(&Arc::new(bad.to_vec())).is_err());
+            for most in [1, 3, 1 << 20] {
+                assert_eq!(
+                    streamed(bad, most).err().as_deref(),
+                    Some(bad),
+                    "{}",
+                    String::from_utf8_lossy(bad)
                 );
             }
         }
