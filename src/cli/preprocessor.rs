@@ -35,7 +35,7 @@ pub fn run() -> ExitCode {
     // The input is read as it arrives, and its chapters are analyzed while
     // the rest is read; input that does not read that way is read whole and
     // parsed as before.
-    let mut incoming = mdbook_tdd::Incoming::new(stdin_source());
+    let mut incoming = mdbook_tdd::Incoming::with_reserve(stdin_source(), input_reserve());
     let streamed = match incoming.start() {
         Ok(mdbook_tdd::Start::Context(context)) => {
             log::debug!("read context: {:?}", t.elapsed());
@@ -120,6 +120,26 @@ fn run_whole(input: Vec<u8>) -> Result<(RawBook, RawRunOutput), ExitCode> {
     }
     let out = mdbook_tdd::run_raw(&context, &book);
     Ok((book, out))
+}
+
+/// The address space the input is read into: as much as stdin holds when
+/// it is a file, else 1 GiB where addresses are 64 bits wide (128 MiB
+/// otherwise), which costs no memory until written to and spares a large
+/// item the copies of a growing buffer.
+fn input_reserve() -> usize {
+    #[cfg(unix)]
+    if let Ok(fd) = std::os::fd::AsFd::as_fd(&std::io::stdin()).try_clone_to_owned()
+        && let Ok(meta) = std::fs::File::from(fd).metadata()
+        && meta.is_file()
+        && let Ok(len) = usize::try_from(meta.len())
+    {
+        return len.saturating_add(1);
+    }
+    if cfg!(target_pointer_width = "64") {
+        1 << 30
+    } else {
+        1 << 27
+    }
 }
 
 /// Standard input as a file of its own (read without the locking and the
