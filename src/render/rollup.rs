@@ -2,14 +2,16 @@
 //! the rows of one table section gathered from every TDD.
 
 use super::markdown::{Cell, Fragment, Table};
-use super::{RenderContext, empty_note, write_rows};
+use super::{ROWS_PER_CHUNK, RenderContext, empty_note, write_rows};
 use crate::analyze::query::{Condition, Rollup, RowKey};
 use crate::analyze::table::{DocRow, DocTable, plain};
 use crate::hash::{HashMap, HashSet};
 use crate::model::Document;
 use crate::syntax::directive::ArgProblem;
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 /// The conditions of a roll-up on one column (as the table header names
@@ -274,16 +276,66 @@ pub fn date_parts(value: &str) -> Option<[u32; 3]> {
     Some([year, month, day])
 }
 
-/// What a roll-up row is sorted by: one kind for a whole column.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum CellKey {
-    /// An impact column: levels highest first, other values after them.
-    Level(u8, String),
-    /// A column of dates.
-    Date([u32; 3], String),
-    /// Any other column: the text, case-insensitively.
-    Text(String),
+/// What a roll-up row is sorted by: one kind for a whole column, so that a
+/// key is numbers first (a level, a date, or nothing) and the text after.
+/// The first eight bytes of the text are kept as a number: most keys
+/// differ there, and comparing two numbers costs a fraction of comparing
+/// two strings.
+#[derive(Debug, Clone)]
+struct CellKey {
+    /// An impact level (other values after them) or a date; zeros for
+    /// text.
+    numbers: [u32; 3],
+    /// The text's first eight bytes, big-endian, padded with zeros.
+    head: u64,
+    /// The text, in lower case; empty for an impact level.
+    text: String,
 }
+
+impl CellKey {
+    fn new(numbers: [u32; 3], text: String) -> Self {
+        let mut head = [0u8; 8];
+        let n = text.len().min(8);
+        head[..n].copy_from_slice(&text.as_bytes()[..n]);
+        CellKey {
+            numbers,
+            head: u64::from_be_bytes(head),
+            text,
+        }
+    }
+}
+
+impl Ord for CellKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.numbers
+            .cmp(&other.numbers)
+            .then(self.head.cmp(&other.head))
+            .then_with(|| {
+                // With the same first eight bytes, two texts of at most
+                // eight bytes differ only in length (the longer one goes on
+                // with zero bytes).
+                if self.text.len() <= 8 && other.text.len() <= 8 {
+                    self.text.len().cmp(&other.text.len())
+                } else {
+                    self.text.cmp(&other.text)
+                }
+            })
+    }
+}
+
+impl PartialOrd for CellKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for CellKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for CellKey {}
 
 /// The order of `values` (plain cell texts, in book order), as indices: an
 /// impact column (`impact`, or every value a level) by level, a column of
@@ -294,35 +346,44 @@ pub fn sorted_order(values: &[Cow<'_, str>], impact: bool, desc: bool) -> Vec<us
     let any = filled().next().is_some();
     let by_level = impact || (any && filled().all(|v| impact_rank(v).is_some()));
     let by_date = !by_level && any && filled().all(|v| date_parts(v).is_some());
-    let keys: Vec<Option<CellKey>> = values
-        .iter()
-        .map(|v| {
+    // Each key beside its index, so that comparing two rows reads one
+    // place in memory.
+    let mut keyed: Vec<(Option<CellKey>, usize)> = values
+        .par_iter()
+        .with_min_len(1024)
+        .enumerate()
+        .map(|(i, v)| {
             if v.is_empty() {
-                return None;
+                return (None, i);
             }
-            Some(if by_level {
+            let key = if by_level {
                 // `H` and `High` are the same level: equal, in book order.
                 match impact_rank(v) {
-                    Some(rank) => CellKey::Level(rank, String::new()),
-                    None => CellKey::Level(3, v.to_lowercase()),
+                    Some(rank) => CellKey::new([rank.into(), 0, 0], String::new()),
+                    None => CellKey::new([3, 0, 0], v.to_lowercase()),
                 }
             } else if by_date {
-                CellKey::Date(date_parts(v).unwrap_or_default(), v.to_lowercase())
+                CellKey::new(date_parts(v).unwrap_or_default(), v.to_lowercase())
             } else {
-                CellKey::Text(v.to_lowercase())
-            })
+                CellKey::new([0; 3], v.to_lowercase())
+            };
+            (Some(key), i)
         })
         .collect();
-    let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&a, &b| match (&keys[a], &keys[b]) {
+    // Stable, as `sort_by`, on both cores.
+    keyed.par_sort_by(|(x, _), (y, _)| match (x, y) {
         (Some(x), Some(y)) if desc => y.cmp(x),
         (Some(x), Some(y)) => x.cmp(y),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,
     });
-    order
+    keyed.into_iter().map(|(_, i)| i).collect()
 }
+
+/// A row of a sorted roll-up, written: its sort value and where its text
+/// is in the text of its chunk.
+type SortedRow<'m> = (Cow<'m, str>, Range<usize>);
 
 /// What a sorted roll-up is sorted by.
 enum SortBy {
@@ -504,43 +565,65 @@ pub fn rollup(
             }
         }),
         Some(by) => {
-            // Every row shown, in book order, then sorted by its value.
-            let mut rows: Vec<(usize, &DocRow)> = Vec::new();
-            for (ti, (_, t, layout)) in tables.iter().enumerate() {
-                let layout_filter = &filters[*layout];
-                rows.extend(
-                    t.real_rows()
-                        .filter(|r| layout_filter.passes(&filter, t, r))
-                        .map(|r| (ti, r)),
-                );
+            // One pass over the tables in book order, in parallel: every row
+            // shown is written, its sort value kept with where its text is.
+            // Then the rows are put in order and their texts copied into
+            // place: the documents are read once, not once per value.
+            let written: Vec<(String, Vec<SortedRow<'_>>)> = tables
+                .par_chunks(ROWS_PER_CHUNK)
+                .map(|chunk| {
+                    let mut out = String::new();
+                    let mut rows = Vec::new();
+                    for (doc, t, layout) in chunk {
+                        let layout_filter = &filters[*layout];
+                        let mut link: Option<String> = None;
+                        for r in t.real_rows() {
+                            if !layout_filter.passes(&filter, t, r) {
+                                continue;
+                            }
+                            let value = match &by {
+                                SortBy::Document => {
+                                    Cow::Borrowed(ctx.model.chapters[doc.chapter].name.as_str())
+                                }
+                                SortBy::Column(positions, _) => positions[*layout]
+                                    .map_or(Cow::Borrowed(""), |p| plain(t.cell(r, p))),
+                            };
+                            let link = link.get_or_insert_with(|| ctx.link_markdown(doc.chapter));
+                            // A row after another starts after its line break.
+                            let start = if out.is_empty() { 0 } else { out.len() + 1 };
+                            write_row(&mut out, doc, t, *layout, r, link);
+                            rows.push((value, start..out.len()));
+                        }
+                    }
+                    (out, rows)
+                })
+                .collect();
+            let (texts, rows): (Vec<String>, Vec<_>) = written.into_iter().unzip();
+            let mut values: Vec<Cow<'_, str>> = Vec::new();
+            let mut places: Vec<(usize, Range<usize>)> = Vec::new();
+            for (c, rows) in rows.into_iter().enumerate() {
+                for (value, range) in rows {
+                    values.push(value);
+                    places.push((c, range));
+                }
             }
-            let (values, impact): (Vec<Cow<'_, str>>, bool) = match &by {
-                SortBy::Document => (
-                    rows.iter()
-                        .map(|(ti, _)| {
-                            Cow::Borrowed(ctx.model.chapters[tables[*ti].0.chapter].name.as_str())
-                        })
-                        .collect(),
-                    false,
-                ),
-                SortBy::Column(positions, impact) => (
-                    rows.iter()
-                        .map(|(ti, r)| {
-                            let (_, t, layout) = tables[*ti];
-                            positions[layout].map_or(Cow::Borrowed(""), |p| plain(t.cell(r, p)))
-                        })
-                        .collect(),
-                    *impact,
-                ),
-            };
+            let impact = matches!(by, SortBy::Column(_, true));
             let order = sorted_order(&values, impact, query.sort.sort.desc);
-            let sorted: Vec<(usize, &DocRow)> = order.into_iter().map(|i| rows[i]).collect();
-            let links: Vec<OnceLock<String>> = tables.iter().map(|_| OnceLock::new()).collect();
-            write_rows(&sorted, |out, (ti, r)| {
-                let (doc, t, layout) = tables[*ti];
-                let link = links[*ti].get_or_init(|| ctx.link_markdown(doc.chapter));
-                write_row(out, doc, t, layout, r, link);
-            })
+            order
+                .par_chunks(ROWS_PER_CHUNK)
+                .map(|chunk| {
+                    let len = chunk.iter().map(|&i| places[i].1.len() + 1).sum();
+                    let mut out = String::with_capacity(len);
+                    for &i in chunk {
+                        let (c, range) = &places[i];
+                        if !out.is_empty() {
+                            out.push('\n');
+                        }
+                        out.push_str(&texts[*c][range.clone()]);
+                    }
+                    out
+                })
+                .collect()
         }
     };
     let shown_none = table.is_empty();
@@ -618,6 +701,37 @@ mod tests {
         }
         assert!(mentions_impact("impact if delayed"));
         assert!(!mentions_impact("impacts"));
+    }
+
+    /// Keys compare as their numbers, then their texts as strings do.
+    #[test]
+    fn keys_compare_as_texts() {
+        let texts = [
+            "",
+            "a",
+            "ab",
+            "ab\0",
+            "ab\0\0",
+            "abcdefgh",
+            "abcdefg",
+            "abcdefghi",
+            "abcdefgha",
+            "abcdefgh\0",
+            "b",
+            "é",
+            "zzzzzzzzzzzz",
+            "abcdefghz",
+        ];
+        for x in texts {
+            for y in texts {
+                for (nx, ny) in [([0, 0, 0], [0, 0, 0]), ([1, 0, 0], [0, 5, 0])] {
+                    let (a, b) = (CellKey::new(nx, x.into()), CellKey::new(ny, y.into()));
+                    let want = nx.cmp(&ny).then(x.cmp(y));
+                    assert_eq!(a.cmp(&b), want, "{x:?} {y:?}");
+                    assert_eq!(a == b, want == Ordering::Equal);
+                }
+            }
+        }
     }
 
     fn order(values: &[&str], impact: bool, desc: bool) -> Vec<usize> {
