@@ -2,6 +2,7 @@
 //! the rows of one table section gathered from every TDD.
 
 use super::markdown::{Cell, Fragment, Table};
+use super::select::values_first;
 use super::{ROWS_PER_CHUNK, RenderContext, empty_note, write_rows};
 use crate::analyze::query::{Condition, Rollup, RowKey};
 use crate::analyze::table::{DocRow, DocTable, plain};
@@ -371,13 +372,7 @@ pub fn sorted_order(values: &[Cow<'_, str>], impact: bool, desc: bool) -> Vec<us
         })
         .collect();
     // Stable, as `sort_by`, on both cores.
-    keyed.par_sort_by(|(x, _), (y, _)| match (x, y) {
-        (Some(x), Some(y)) if desc => y.cmp(x),
-        (Some(x), Some(y)) => x.cmp(y),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => Ordering::Equal,
-    });
+    keyed.par_sort_by(|(x, _), (y, _)| values_first(x.as_ref(), y.as_ref(), desc));
     keyed.into_iter().map(|(_, i)| i).collect()
 }
 

@@ -54,15 +54,21 @@ pub fn sort_docs(ctx: &RenderContext<'_>, docs: &mut [&Document], sort: Sort) {
     let Sort { key, desc } = sort;
     let mut keyed: Vec<(Option<SortValue>, &Document)> =
         docs.iter().map(|d| (sort_value(ctx, d, key), *d)).collect();
-    keyed.sort_by(|(a, _), (b, _)| match (a, b) {
+    keyed.sort_by(|(a, _), (b, _)| values_first(a.as_ref(), b.as_ref(), desc));
+    for (slot, (_, d)) in docs.iter_mut().zip(keyed) {
+        *slot = d;
+    }
+}
+
+/// The order of two sort values in the direction asked, a missing value
+/// after any value whatever the direction: the order of every sorted table.
+pub fn values_first<T: Ord>(a: Option<&T>, b: Option<&T>, desc: bool) -> Ordering {
+    match (a, b) {
         (Some(x), Some(y)) if desc => y.cmp(x),
         (Some(x), Some(y)) => x.cmp(y),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,
-    });
-    for (slot, (_, d)) in docs.iter_mut().zip(keyed) {
-        *slot = d;
     }
 }
 
