@@ -9,6 +9,7 @@ use crate::analyze::profile::row_key_into;
 use crate::analyze::profile::{TemplateProfile, TemplateSection};
 use crate::analyze::table::DocRow;
 use crate::analyze::table::DocTable;
+use crate::analyze::table::KeyMark;
 use crate::analyze::table::TableBuilder;
 use crate::analyze::table::offset32;
 use crate::analyze::table::plain;
@@ -194,6 +195,7 @@ impl ChapterFacts {
                     .collect();
                 DocTable {
                     section_number,
+                    section_mark: KeyMark::of(&section_key),
                     rows,
                     text: b.text,
                     spans: b.spans,

@@ -11,6 +11,10 @@ use crate::syntax::outline::{SectionNumber, heading_key};
 pub struct DocTable {
     /// Number of the innermost section holding the table.
     pub section_number: Option<SectionNumber>,
+    /// The section key's length and first bytes, so that looking for a
+    /// section among a document's tables reads no table's text but the
+    /// one it finds.
+    pub section_mark: KeyMark,
     /// Body rows.
     pub rows: Vec<DocRow>,
     /// Every text of the table, one after the other.
@@ -36,6 +40,27 @@ pub struct DocRow {
     pub offset: usize,
     /// Whether the row is still template placeholder text.
     pub placeholder: bool,
+}
+
+/// A text's length and its first eight bytes: two texts with different
+/// marks differ, and most texts that differ have different marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct KeyMark {
+    len: usize,
+    head: u64,
+}
+
+impl KeyMark {
+    pub fn of(s: &str) -> Self {
+        let mut head = [0u8; 8];
+        for (h, b) in head.iter_mut().zip(s.bytes()) {
+            *h = b;
+        }
+        KeyMark {
+            len: s.len(),
+            head: u64::from_ne_bytes(head),
+        }
+    }
 }
 
 /// Builds a [`DocTable`] text by text.
@@ -78,6 +103,12 @@ impl DocTable {
     /// Normalized heading text of the section holding the table.
     pub fn section_key(&self) -> &str {
         self.span(0)
+    }
+
+    /// Whether the section holding the table has this normalized heading
+    /// text; the table's text is read only when the marks agree.
+    pub fn has_section_key(&self, key: &str, mark: KeyMark) -> bool {
+        self.section_mark == mark && self.section_key() == key
     }
 
     /// Header cells as plain text.
@@ -137,8 +168,8 @@ impl DocTable {
 pub enum SectionSelector {
     /// By number.
     Number(SectionNumber),
-    /// By normalized heading text.
-    Key(String),
+    /// By normalized heading text, with its mark.
+    Key(String, KeyMark),
 }
 
 impl SectionSelector {
@@ -148,24 +179,30 @@ impl SectionSelector {
         let (number, rest) = SectionNumber::split_heading(s);
         match number {
             Some(n) if rest.is_empty() => SectionSelector::Number(n),
-            _ => SectionSelector::Key(heading_key(rest)),
+            _ => SectionSelector::key(heading_key(rest)),
         }
+    }
+
+    /// The section with this normalized heading text.
+    pub fn key(key: String) -> Self {
+        let mark = KeyMark::of(&key);
+        SectionSelector::Key(key, mark)
     }
 
     /// The Open Questions & Risks section.
     pub fn open_items() -> Self {
-        SectionSelector::Key("open questions & risks".into())
+        SectionSelector::key("open questions & risks".into())
     }
 
     /// The Dependencies & Blockers section.
     pub fn blockers() -> Self {
-        SectionSelector::Key("dependencies & blockers".into())
+        SectionSelector::key("dependencies & blockers".into())
     }
 
     pub fn matches(&self, t: &DocTable) -> bool {
         match self {
             SectionSelector::Number(n) => t.section_number.as_ref() == Some(n),
-            SectionSelector::Key(k) => t.section_key() == k,
+            SectionSelector::Key(k, mark) => t.has_section_key(k, *mark),
         }
     }
 }
@@ -173,7 +210,8 @@ impl SectionSelector {
 /// Cell or field text without emphasis, code markers or surrounding space.
 pub fn plain(s: &str) -> std::borrow::Cow<'_, str> {
     let t = s.trim();
-    let decorated = t.contains(['*', '`']) || (t.starts_with('_') && t.ends_with('_'));
+    let decorated =
+        t.bytes().any(|b| b == b'*' || b == b'`') || (t.starts_with('_') && t.ends_with('_'));
     if !decorated {
         return std::borrow::Cow::Borrowed(t);
     }
@@ -184,4 +222,59 @@ pub fn plain(s: &str) -> std::borrow::Cow<'_, str> {
         .and_then(|x| x.strip_suffix('_'))
         .unwrap_or(t);
     std::borrow::Cow::Owned(t.trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table_in(key: &str) -> DocTable {
+        let mut b = TableBuilder::with_capacity(key.len(), 1);
+        b.push(key);
+        DocTable {
+            section_number: None,
+            section_mark: KeyMark::of(key),
+            rows: Vec::new(),
+            text: b.text,
+            spans: b.spans,
+            width: 0,
+            raw_header: false,
+        }
+    }
+
+    /// A section is found by its key exactly as by comparing the texts,
+    /// however much two keys share.
+    #[test]
+    fn sections_are_found_by_their_whole_key() {
+        let keys = [
+            "",
+            "a",
+            "open questions & risks",
+            "open questions & risk",
+            "open questions & risks ",
+            "open que",
+            "open quf",
+            "open qu",
+            "dependencies & blockers",
+            "dépendances",
+            "d\u{0}",
+            "d",
+        ];
+        for k in keys {
+            let t = table_in(k);
+            for want in keys {
+                let sel = SectionSelector::key(want.to_string());
+                assert_eq!(sel.matches(&t), k == want, "{k:?} by {want:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn plain_drops_emphasis_and_code_marks() {
+        assert_eq!(plain("  **Blocked** "), "Blocked");
+        assert_eq!(plain("`H`"), "H");
+        assert_eq!(plain("_Open_"), "Open");
+        assert_eq!(plain("snake_case"), "snake_case");
+        assert_eq!(plain(" é "), "é");
+    }
 }
