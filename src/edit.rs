@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostics;
 use crate::diagnostic::{Diagnostic, Lint, Location};
 use crate::model::Document;
-use crate::model::prd::{PrdForm, PrdTarget};
+use crate::model::prd::{PathIndex, PrdForm, PrdTarget};
 use crate::model::{BookModel, DocKind};
 use crate::protocol::text::{Insertions, Piece};
 use crate::render::{self, RenderContext};
@@ -308,12 +308,11 @@ fn guidance_wrappers(
 pub fn edit(
     analysis: &Analysis,
     model: &BookModel,
+    paths: &PathIndex<'_>,
     config: &Config,
     settings: &Settings,
     diags: &mut Diagnostics,
 ) -> Vec<ChapterEdit> {
-    let chapters: Vec<&crate::book::ChapterMeta> = model.chapters.iter().collect();
-    let paths = crate::model::prd::PathIndex::new(&chapters);
     // What every chapter's rendering shares (`chapter` is set per chapter).
     let base = RenderContext {
         model,
@@ -321,7 +320,7 @@ pub fn edit(
         chapter: ChapterId(0),
         html: settings.html,
         index_enabled: settings.index_enabled,
-        paths: &paths,
+        paths,
     };
     // The status badges of the page cards, written once for the run.
     let badges = render::Badges::new(&base);

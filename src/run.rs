@@ -20,11 +20,12 @@
 use crate::analyze::trace::Side;
 use crate::analyze::{self, Analysis, AnalyzedChapter};
 use crate::book::disk::DiskBook;
-use crate::book::{Settings, SourceChapter};
+use crate::book::{ChapterMeta, Settings, SourceChapter};
 use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Diagnostics, Lines, Lint, Location, PendingNote};
 use crate::edit::{self, ChapterEdit};
+use crate::model::prd::PathIndex;
 use crate::model::{self, BookModel, ChapterInput, DocKind};
 use crate::protocol::Context;
 use crate::protocol::read::{RawBook, RawItem};
@@ -238,12 +239,22 @@ fn process_analysis(
 ) -> Processed {
     let mut found = std::mem::take(&mut analysis.diagnostics);
     let t_model = std::time::Instant::now();
+    // Chapters by path and name, for the Source PRDs and for the links
+    // the directives write.
+    let metas: Vec<&ChapterMeta> = analysis.chapters.iter().map(|w| &w.meta).collect();
+    let paths = PathIndex::new(&metas);
     let inputs = chapter_inputs(&analysis.chapters);
-    let classes = model::build::classify(&inputs, &analysis.facts, config, &mut found);
+    let classes = model::build::classify(&inputs, &analysis.facts, &paths, config, &mut found);
     log::debug!("classify: {:?} (rss {})", t_model.elapsed(), rss());
     let wanted: Vec<Option<Side>> = (0..inputs.len()).map(|i| classes.side(i)).collect();
     drop(inputs);
-    analyze::gather_late_facts(&mut analysis, &wanted, config);
+    analyze::gather_late_facts(
+        &analysis.chapters,
+        &mut analysis.facts,
+        &analysis.profiles,
+        &wanted,
+        config,
+    );
     log::debug!("late facts: {:?} (rss {})", t_model.elapsed(), rss());
     let facts = std::mem::take(&mut analysis.facts);
     let profiles = std::mem::take(&mut analysis.profiles);
@@ -253,7 +264,8 @@ fn process_analysis(
     log::debug!("model: {:?} (rss {})", t_model.elapsed(), rss());
     log::debug!("analysis and model: {:?}", t.elapsed());
     let t = std::time::Instant::now();
-    let edits = edit::edit(&analysis, &model, config, settings, &mut diags);
+    let edits = edit::edit(&analysis, &model, &paths, config, settings, &mut diags);
+    drop(paths);
     log::debug!("edit: {:?} (rss {})", t.elapsed(), rss());
     diags.extend(found);
     diags.apply_levels(&config.lints);

@@ -622,13 +622,13 @@ impl<'a> Analyzer<'a> {
 /// Gathers the facts of the chapters `wanted` (each with what it is
 /// known to be) whose facts the analysis did not gather (a PRD found only
 /// through a TDD's link), in parallel.
-pub fn gather_late_facts(analysis: &mut Analysis, wanted: &[Option<Side>], config: &Config) {
-    let Analysis {
-        chapters,
-        facts,
-        profiles,
-        ..
-    } = analysis;
+pub fn gather_late_facts(
+    chapters: &[AnalyzedChapter],
+    facts: &mut [Option<Box<ChapterFacts>>],
+    profiles: &[TemplateProfile],
+    wanted: &[Option<Side>],
+    config: &Config,
+) {
     // The PRDs to read may sit together anywhere in the book (often all at
     // its end): the work is split by document, not by chapter index.
     let todo: Vec<(usize, Side)> = (0..facts.len())

@@ -53,11 +53,11 @@ impl Classes {
 pub fn classify(
     inputs: &[ChapterInput<'_>],
     facts: &[Option<Box<ChapterFacts>>],
+    index: &PathIndex<'_>,
     config: &Config,
     diags: &mut Diagnostics,
 ) -> Classes {
     let chapters: Vec<&crate::book::ChapterMeta> = inputs.iter().map(|c| c.meta).collect();
-    let index = PathIndex::new(&chapters);
     let kinds: Vec<(bool, bool)> = inputs
         .par_iter()
         .zip(facts)
@@ -85,7 +85,7 @@ pub fn classify(
             let mut d = Diagnostics::new();
             let r = match f {
                 Some(f) if is_tdd[i] => {
-                    source_prd(ChapterId(i), f, &chapters, &is_tdd, &index, &mut d)
+                    source_prd(ChapterId(i), f, &chapters, &is_tdd, index, &mut d)
                 }
                 _ => None,
             };
@@ -103,7 +103,7 @@ pub fn classify(
         }
         prd_refs.push(r);
     }
-    let declared = super::lifecycle::resolve_declared(facts, &chapters, &index);
+    let declared = super::lifecycle::resolve_declared(facts, &chapters, index);
     super::lifecycle::propagate(&declared, &mut is_tdd, &mut is_prd);
     Classes {
         is_tdd,
@@ -402,7 +402,8 @@ mod tests {
             })
             .collect();
         let mut d = Diagnostics::new();
-        let classes = classify(&inputs, &facts, config, &mut d);
+        let index = PathIndex::new(&metas.iter().collect::<Vec<_>>());
+        let classes = classify(&inputs, &facts, &index, config, &mut d);
         let m = assemble(&inputs, facts, classes, vec![g], config, &mut d);
         (m, d.into_vec())
     }
