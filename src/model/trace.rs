@@ -194,8 +194,15 @@ pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
     let file = |d: DocId| model.chapters[docs[d].chapter].file.as_str();
     // Every requirement ID: its first definition, its first in a live PRD,
     // and the first in each PRD.
-    let mut index: HashMap<&str, Defs> = HashMap::default();
-    let mut in_doc: HashMap<(&str, DocId), usize> = HashMap::default();
+    let count: usize = docs
+        .iter()
+        .filter(|d| d.kind == DocKind::Prd)
+        .map(|d| d.trace.facts.requirements.len())
+        .sum();
+    let mut index: HashMap<&str, Defs> =
+        HashMap::with_capacity_and_hasher(count, Default::default());
+    let mut in_doc: HashMap<(&str, DocId), usize> =
+        HashMap::with_capacity_and_hasher(count, Default::default());
     for (di, d) in docs
         .iter()
         .enumerate()
@@ -427,33 +434,37 @@ pub fn link(model: &mut BookModel, config: &Config, diags: &mut Diagnostics) {
     for (t, found) in resolves {
         model.documents[t].trace.resolves = found;
     }
-    for d in model.documents.iter_mut() {
-        // A row that repeats an ID of its PRD (reported as `duplicate-id`)
-        // shows the citations of the first, which designs cite.
-        let t = &mut d.trace;
-        let mut first: HashMap<&str, usize> = HashMap::default();
-        for (ri, r) in t.facts.requirements.iter().enumerate() {
-            match first.get(r.id.as_str()) {
-                Some(&f) if f != ri => {
-                    if let Some(list) = t.cited_by.get(f).cloned()
-                        && let Some(slot) = t.cited_by.get_mut(ri)
-                    {
-                        *slot = list;
+    model
+        .documents
+        .par_iter_mut()
+        .with_max_len(32)
+        .for_each(|d| {
+            // A row that repeats an ID of its PRD (reported as `duplicate-id`)
+            // shows the citations of the first, which designs cite.
+            let t = &mut d.trace;
+            let mut first: HashMap<&str, usize> = HashMap::default();
+            for (ri, r) in t.facts.requirements.iter().enumerate() {
+                match first.get(r.id.as_str()) {
+                    Some(&f) if f != ri => {
+                        if let Some(list) = t.cited_by.get(f).cloned()
+                            && let Some(slot) = t.cited_by.get_mut(ri)
+                        {
+                            *slot = list;
+                        }
+                    }
+                    _ => {
+                        first.insert(r.id.as_str(), ri);
                     }
                 }
-                _ => {
-                    first.insert(r.id.as_str(), ri);
-                }
             }
-        }
-        d.trace.cited = d
-            .trace
-            .cited_by
-            .iter()
-            .filter(|l| l.iter().any(|(t, _)| live[t.0]))
-            .count();
-        d.trace.resolved = d.trace.resolved_by.iter().filter(|l| !l.is_empty()).count();
-    }
+            d.trace.cited = d
+                .trace
+                .cited_by
+                .iter()
+                .filter(|l| l.iter().any(|(t, _)| live[t.0]))
+                .count();
+            d.trace.resolved = d.trace.resolved_by.iter().filter(|l| !l.is_empty()).count();
+        });
     let any_requirements = model.prds().any(|d| !d.trace.facts.requirements.is_empty());
     let any_questions = model.prds().any(|d| !d.trace.facts.questions.is_empty());
     model.any_requirements = any_requirements;
