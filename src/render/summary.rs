@@ -15,7 +15,7 @@ use super::rollup::{LayoutFilter, RowFilter, header_positions};
 use super::xml::xml;
 use super::{ROWS_PER_CHUNK, RenderContext, slug, write_rows};
 use crate::analyze::query::{Condition, Summary, SummaryPart, parse_where};
-use crate::analyze::table::{DocRow, DocTable, SectionSelector};
+use crate::analyze::table::{DocRow, DocTable, SectionSelector, warm};
 use crate::model::Document;
 use rayon::prelude::*;
 use std::fmt::Write as _;
@@ -353,6 +353,7 @@ pub fn matching_rows<'m>(
     let chunks: Vec<Gathered<'m>> = tdds
         .par_chunks(ROWS_PER_CHUNK)
         .map(|chunk| {
+            warm(chunk.iter().filter_map(|d| d.section_table(section)));
             let mut out = Vec::new();
             let mut last: Option<(&DocTable, LayoutFilter, RowColumns)> = None;
             for d in chunk {
