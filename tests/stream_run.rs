@@ -4,24 +4,12 @@
 //! cut into reads and however the book is laid out.
 
 use mdbook_tdd::{Incoming, Start, Streamed, parse_input_raw, run_incoming, run_raw};
-use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
-/// A reader that gives at most `most` bytes a read.
-struct Trickle<'a> {
-    rest: &'a [u8],
-    most: usize,
-}
-
-impl Read for Trickle<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.most.min(buf.len()).min(self.rest.len());
-        buf[..n].copy_from_slice(&self.rest[..n]);
-        self.rest = &self.rest[n..];
-        Ok(n)
-    }
-}
+#[path = "support/trickle.rs"]
+mod trickle;
+use trickle::Trickle;
 
 /// What a run gives: the book written back (`None` when it found errors)
 /// and its diagnostics, rendered.

@@ -7,22 +7,11 @@
 
 use libfuzzer_sys::fuzz_target;
 use mdbook_tdd::{Incoming, Start, Streamed, parse_input_raw, run_incoming, run_raw};
-use std::io::Read;
 use std::sync::Arc;
 
-struct Trickle<'a> {
-    rest: &'a [u8],
-    most: usize,
-}
-
-impl Read for Trickle<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.most.min(buf.len()).min(self.rest.len());
-        buf[..n].copy_from_slice(&self.rest[..n]);
-        self.rest = &self.rest[n..];
-        Ok(n)
-    }
-}
+#[path = "../../tests/support/trickle.rs"]
+mod trickle;
+use trickle::Trickle;
 
 fn written(
     book: &mdbook_tdd::RawBook,
