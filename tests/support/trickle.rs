@@ -1,5 +1,6 @@
 //! A reader that gives at most `most` bytes a read, for input that arrives
-//! in pieces (shared by `tests/stream_run.rs` and `fuzz/fuzz_targets/stream.rs`).
+//! in pieces: for `tests/stream_run.rs` and `fuzz/fuzz_targets/stream.rs`
+//! (the stream's unit tests, inside the library, keep one of their own).
 
 use std::io::Read;
 
