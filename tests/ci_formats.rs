@@ -729,7 +729,9 @@ fn have(program: &str) -> bool {
 /// Runs the binary with its stdout a pipe closed before it writes.
 #[cfg(any(target_os = "linux", target_os = "android"))]
 fn to_closed_stdout(args: &[&str]) -> Output {
-    let (read, write) = rustix::pipe::pipe().unwrap();
+    // Close-on-exec: a child another test starts meanwhile must not keep
+    // the reading end open, or the writes succeed.
+    let (read, write) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC).unwrap();
     drop(read);
     Command::new(support::binary())
         .args(args)
