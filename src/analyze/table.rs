@@ -107,8 +107,19 @@ impl DocTable {
 
     /// Whether the section holding the table has this normalized heading
     /// text; the table's text is read only when the marks agree.
-    pub fn has_section_key(&self, key: &str, mark: KeyMark) -> bool {
-        self.section_mark == mark && self.section_key() == key
+    pub fn has_section_key(&self, key: &SectionKey) -> bool {
+        self.section_mark == key.mark && self.section_key() == key.text
+    }
+
+    /// The first byte of each of the table's buffers (its texts, cell spans
+    /// and rows), for the render stage to read ahead.
+    pub fn touch(&self) -> u64 {
+        let text = self.text.as_bytes().first().copied().unwrap_or(0);
+        let span = self.spans.first().map_or(0, |s| s.0);
+        let row = self.rows.first().map_or(0, |r| r.cells.0);
+        u64::from(text)
+            .wrapping_add(u64::from(span))
+            .wrapping_add(u64::from(row))
     }
 
     /// Header cells as plain text.
@@ -163,34 +174,28 @@ impl DocTable {
     }
 }
 
-/// Reads the first bytes of each table's buffers (its texts, cell spans and
-/// rows), one table after another, before the tables are worked on. A
-/// directive that rolls up a section reads one table of every design, built
-/// long before and no longer in any cache, and the work on each table waits
-/// for its buffers in turn; these reads depend on nothing, so the processor
-/// overlaps their misses. (The summary's rows of 10,000 designs: 6.2 ms
-/// without, 4.4 ms with, this pass included.)
-pub fn warm<'t>(tables: impl IntoIterator<Item = &'t DocTable>) {
-    let mut sum = 0u64;
-    for t in tables {
-        let text = t.text.as_bytes().first().copied().unwrap_or(0);
-        let span = t.spans.first().map_or(0, |s| s.0);
-        let row = t.rows.first().map_or(0, |r| r.cells.0);
-        sum = sum
-            .wrapping_add(u64::from(text))
-            .wrapping_add(u64::from(span))
-            .wrapping_add(u64::from(row));
-    }
-    std::hint::black_box(sum);
-}
-
 /// Picks a section by number (`10.3`) or heading text (`Dependencies & Blockers`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SectionSelector {
     /// By number.
     Number(SectionNumber),
-    /// By normalized heading text, with its mark.
-    Key(String, KeyMark),
+    /// By normalized heading text.
+    Key(SectionKey),
+}
+
+/// A normalized heading text with its [`KeyMark`]; made only by
+/// [`SectionKey::new`], so that the two agree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionKey {
+    text: String,
+    mark: KeyMark,
+}
+
+impl SectionKey {
+    pub fn new(text: String) -> Self {
+        let mark = KeyMark::of(&text);
+        SectionKey { text, mark }
+    }
 }
 
 impl SectionSelector {
@@ -206,8 +211,7 @@ impl SectionSelector {
 
     /// The section with this normalized heading text.
     pub fn key(key: String) -> Self {
-        let mark = KeyMark::of(&key);
-        SectionSelector::Key(key, mark)
+        SectionSelector::Key(SectionKey::new(key))
     }
 
     /// The Open Questions & Risks section.
@@ -223,7 +227,7 @@ impl SectionSelector {
     pub fn matches(&self, t: &DocTable) -> bool {
         match self {
             SectionSelector::Number(n) => t.section_number.as_ref() == Some(n),
-            SectionSelector::Key(k, mark) => t.has_section_key(k, *mark),
+            SectionSelector::Key(k) => t.has_section_key(k),
         }
     }
 }

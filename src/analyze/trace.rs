@@ -9,7 +9,7 @@
 //! ([`crate::diagnostic::Diagnostic::at_offset`]).
 
 use crate::analyze::card::heading_anchor;
-use crate::analyze::table::{DocTable, KeyMark, plain};
+use crate::analyze::table::{DocTable, SectionKey, plain};
 use crate::config::{Config, IdPattern};
 use crate::hash::HashMap;
 use crate::syntax::outline::{heading_at, heading_key};
@@ -794,11 +794,8 @@ fn citations(
 
 /// The rows of the chapter's PRD Open Items Resolved table.
 fn resolution_rows(tables: &[DocTable], out: &mut TraceFacts) {
-    let mark = KeyMark::of(RESOLVED_SECTION);
-    let Some(t) = tables
-        .iter()
-        .find(|t| t.has_section_key(RESOLVED_SECTION, mark))
-    else {
+    let key = SectionKey::new(RESOLVED_SECTION.into());
+    let Some(t) = tables.iter().find(|t| t.has_section_key(&key)) else {
         return;
     };
     let item_col = t.column("PRD Item").unwrap_or(0);

@@ -3,9 +3,9 @@
 
 use super::markdown::{Cell, Fragment, Table};
 use super::select::values_first;
-use super::{ROWS_PER_CHUNK, RenderContext, empty_note, write_rows};
+use super::{ROWS_PER_CHUNK, RenderContext, empty_note, read_ahead, write_rows};
 use crate::analyze::query::{Condition, Rollup, RowKey};
-use crate::analyze::table::{DocRow, DocTable, plain, warm};
+use crate::analyze::table::{DocRow, DocTable, plain};
 use crate::hash::{HashMap, HashSet};
 use crate::model::Document;
 use crate::syntax::directive::ArgProblem;
@@ -424,7 +424,7 @@ pub fn rollup(
         .tdds()
         .filter_map(|d| d.section_table(selector).map(|t| (d, t)))
         .collect();
-    warm(found.iter().map(|(_, t)| *t));
+    read_ahead(found.iter().map(|(_, t)| *t), DocTable::touch);
     // Tables with the same header share their column positions: each
     // distinct header (a layout) is looked at once.
     // A layout is kept with the document of its first table, whose header

@@ -215,7 +215,7 @@ fn status_table(
     let mut table = Table::new(cols.list.iter().map(|c| column_label(c, &fields)).collect());
     let width = table.width();
     let badges = Badges::new(ctx);
-    table.rows = super::write_rows_warmed(docs, warm_doc, |out, d| {
+    table.rows = super::write_rows_warmed(docs, touch_doc, |out, d| {
         let mut row = Table::start_row(out, width);
         let doc_fields = DocFields::new(d);
         for c in &cols.list {
@@ -340,16 +340,18 @@ fn write_prd_status_cell(
     }
 }
 
-/// Reads the first byte of what a status row reads of a document (its
-/// header fields, its status and Source PRD, its sections), ahead.
-fn warm_doc(d: &&Document) -> u64 {
+/// The first byte of each buffer a status row reads of a document (its
+/// header fields, its status and Source PRD, its sections), for
+/// [`super::read_ahead`].
+fn touch_doc(d: &&Document) -> u64 {
     let first = |s: &str| u64::from(s.as_bytes().first().copied().unwrap_or(0));
-    let mut sum = 0;
-    for f in &d.fields {
-        sum += first(&f.name) + first(&f.value);
-    }
-    sum += d.status.as_deref().map_or(0, first);
-    sum += d.prd.as_ref().map_or(0, |p| first(&p.written));
-    sum += d.completeness.first().map_or(0, |c| c.state as u64);
-    sum
+    let fields = d
+        .fields
+        .iter()
+        .map(|f| first(&f.name).wrapping_add(first(&f.value)))
+        .fold(0, u64::wrapping_add);
+    fields
+        .wrapping_add(d.status.as_deref().map_or(0, first))
+        .wrapping_add(d.prd.as_ref().map_or(0, |p| first(&p.written)))
+        .wrapping_add(d.completeness.first().map_or(0, |c| c.state as u64))
 }

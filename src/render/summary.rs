@@ -13,9 +13,9 @@ use super::card::status_after;
 use super::markdown::{Cell, Fragment, Table, write_markdown};
 use super::rollup::{LayoutFilter, RowFilter, header_positions};
 use super::xml::xml;
-use super::{ROWS_PER_CHUNK, RenderContext, slug, write_rows};
+use super::{ROWS_PER_CHUNK, RenderContext, read_ahead, slug, write_rows};
 use crate::analyze::query::{Condition, Summary, SummaryPart, parse_where};
-use crate::analyze::table::{DocRow, DocTable, SectionSelector, warm};
+use crate::analyze::table::{DocRow, DocTable, SectionSelector};
 use crate::model::Document;
 use rayon::prelude::*;
 use std::fmt::Write as _;
@@ -353,7 +353,10 @@ pub fn matching_rows<'m>(
     let chunks: Vec<Gathered<'m>> = tdds
         .par_chunks(ROWS_PER_CHUNK)
         .map(|chunk| {
-            warm(chunk.iter().filter_map(|d| d.section_table(section)));
+            read_ahead(
+                chunk.iter().filter_map(|d| d.section_table(section)),
+                DocTable::touch,
+            );
             let mut out = Vec::new();
             let mut last: Option<(&DocTable, LayoutFilter, RowColumns)> = None;
             for d in chunk {
