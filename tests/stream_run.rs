@@ -45,39 +45,15 @@ fn streamed(input: &[u8], most: usize) -> Outcome {
     (written, diags)
 }
 
-/// The example book's chapters, each as mdBook sends it (name, path,
-/// content), in a stable order.
+/// The example book's chapters as the loader reads them (names from its
+/// SUMMARY.md, in book order): each as mdBook sends it (name, path,
+/// content).
 fn example_chapters() -> Vec<(String, String, String)> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("book-example/src");
-    let mut files = Vec::new();
-    let mut dirs = vec![src.clone()];
-    while let Some(d) = dirs.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                dirs.push(p);
-            } else if p.extension().is_some_and(|x| x == "md") && !p.ends_with("SUMMARY.md") {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    files
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("book-example");
+    let book = mdbook_tdd::load_book(&root).unwrap();
+    book.chapters
         .into_iter()
-        .map(|p| {
-            let rel = p
-                .strip_prefix(&src)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            let text = std::fs::read_to_string(&p).unwrap();
-            let name = text
-                .lines()
-                .find_map(|l| l.strip_prefix("# "))
-                .unwrap_or(&rel)
-                .to_string();
-            (name, rel, text)
-        })
+        .map(|c| (c.meta.name, c.meta.path, c.text.decode().unwrap()))
         .collect()
 }
 
